@@ -1,0 +1,78 @@
+"""Input values of the renderers: one feed's metadata (Channel) and its events (Entry)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Literal
+
+Precision = Literal["year", "month", "day", "datetime"]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One event, as every renderer sees it.
+
+    Dates and times:
+    - ``all_day`` events have ``start`` and ``end`` as ``datetime.date`` values, floating
+      (no time zone); ``end`` is exclusive, as RFC 5545 DTEND (a one-day event on
+      2025-02-17 has ``end == date(2025, 2, 18)``) and is never None.
+    - timed events have ``start`` (and ``end``, or None for an instant) as timezone-aware
+      ``datetime.datetime`` values; ``timezone`` is the IANA name they are shown in
+      (None means UTC).
+    - ``precision`` says what is known: ``year`` and ``month`` events span the whole
+      year or month (``start`` its first day, ``end`` the first day after it);
+      ``approximate`` marks a date that the source gives only roughly.
+
+    Identity: ``id`` is the event's slug; ``uid`` its iCalendar UID (RFC 5545 §3.8.4.7)
+    and ``guid`` its feed item id (RSS guid, Atom id, JSON Feed id), both a pure function
+    of ``id``. ``link`` is the event's own page (absolute URL); ``url`` its external link,
+    if any. ``created`` and ``updated`` are UTC-aware datetimes; ``sequence`` the revision
+    number (RFC 5545 §3.8.7.4). Text is plain text, never HTML.
+    """
+
+    id: str
+    uid: str
+    guid: str
+    title: str
+    start: dt.date | dt.datetime
+    end: dt.date | dt.datetime | None
+    all_day: bool
+    link: str
+    created: dt.datetime
+    updated: dt.datetime
+    sequence: int = 0
+    description: str = ""
+    timezone: str | None = None
+    precision: Precision = "day"
+    approximate: bool = False
+    location: str | None = None
+    url: str | None = None
+    tags: tuple[str, ...] = ()
+    organizations: tuple[str, ...] = ()
+    source_name: str | None = None
+    source_published: dt.date | None = None
+    source_locator: str | None = None
+
+
+@dataclass(frozen=True)
+class Channel:
+    """One feed or calendar's metadata.
+
+    ``link`` is the human page (absolute URL), ``self_url`` the URL this document is served
+    at (Atom ``rel="self"``, JSON Feed ``feed_url``). ``id`` is the feed's stable id (Atom
+    feed id). ``updated`` is the newest change among its entries (UTC-aware; the epoch
+    when there is none): it is the RSS lastBuildDate and Atom updated, so that output is
+    a pure function of the data. ``refresh_interval`` is the polling hint in seconds
+    (RFC 7986 REFRESH-INTERVAL, X-PUBLISHED-TTL, RSS ttl in minutes).
+    """
+
+    id: str
+    title: str
+    description: str
+    link: str
+    self_url: str
+    updated: dt.datetime
+    language: str = "en"
+    refresh_interval: int = 3600
+    prodid: str = "-//timeline//timeline 0.1//EN"

@@ -1,0 +1,1 @@
+"""timeline: a store of dated events published as calendars and feeds."""
