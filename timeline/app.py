@@ -1,0 +1,42 @@
+"""The Flask application factory."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from timeline import cli, config, db
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Create the service: load the configuration layers (see :mod:`timeline.config`),
+    open the store, and register the blueprints. Does not migrate or seed: see
+    :func:`prepare_store`."""
+    app = Flask("timeline")
+    config.load_config(app, test_config)
+    logging.getLogger("timeline").setLevel(logging.INFO)
+    db.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def prepare_store(app: Flask) -> dict[str, int]:
+    """Migrate the store to the newest schema and, if ``SEED_ON_START``, load the seed
+    files (``SEED_FILES``, default: the project's ``seeds/*.toml``); return the seeding
+    counts. Raises what :func:`timeline.migrate.upgrade` and
+    :func:`timeline.seeds.load_seeds` raise."""
+    from timeline import migrate, seeds
+
+    migrate.upgrade(db.get_engine(app))
+    if not app.config["SEED_ON_START"]:
+        return {}
+    with app.app_context():
+        session = db.get_session()
+        db.begin_write(session)
+        files = [Path(p) for p in app.config["SEED_FILES"]] or seeds.default_seed_files()
+        counts = seeds.load_seeds(session, files)
+        session.commit()
+    return dict(counts)

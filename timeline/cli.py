@@ -1,0 +1,75 @@
+"""The ``timeline`` command: serve, migrate, seed, tokens, import and export."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
+
+from timeline import db, migrate
+
+
+def _create_app() -> Flask:
+    from timeline.app import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False)
+def main() -> None:
+    """timeline: dated events as calendars and feeds."""
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands on ``app.cli`` (so ``timeline`` and ``flask`` both have them)."""
+    for command in (serve, db_group, seed):
+        app.cli.add_command(command)
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--threads", default=8, show_default=True, type=int, help="Worker threads.")
+@click.option("--dev", is_flag=True, help="Run Werkzeug's reloading development server.")
+@with_appcontext
+def serve(host: str, port: int, threads: int, dev: bool) -> None:
+    """Migrate the store, load the seeds, and serve the timeline over HTTP (waitress)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    from timeline.app import prepare_store
+
+    counts = prepare_store(app)
+    if counts:
+        click.echo("seeds: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    click.echo(f"serving {app.config['BASE_URL']}/ on http://{host}:{port}/")
+    if dev:
+        app.run(host=host, port=port, debug=True)
+        return
+    import waitress
+
+    waitress.serve(app, host=host, port=port, threads=threads, ident="timeline")
+
+
+@click.group("db", cls=AppGroup)
+def db_group() -> None:
+    """Manage the database schema."""
+
+
+@db_group.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+@with_appcontext
+def db_upgrade(revision: str) -> None:
+    """Migrate the database to the newest schema (or --revision)."""
+    migrate.upgrade(db.get_engine(current_app), revision)
+    click.echo(f"database at {revision}")
+
+
+@click.command()
+@with_appcontext
+def seed() -> None:
+    """Migrate, then load the seed files idempotently and list what changed."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    from timeline.app import prepare_store
+
+    app.config["SEED_ON_START"] = True
+    counts = prepare_store(app)
+    click.echo(", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "no seed files")

@@ -1,0 +1,55 @@
+"""Configuration: defaults in code, then the TOML file named by TIMELINE_CONFIG, then
+TIMELINE_* environment variables, then a test's overrides."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from typing import Any
+
+from flask import Flask
+
+#: Every setting with its default. ``config/example.toml`` documents each key (a test
+#: keeps the two in sync).
+DEFAULTS: dict[str, Any] = {
+    "DATABASE_URL": "",
+    "BASE_URL": "http://127.0.0.1:8000",
+    "ID_DOMAIN": "timeline.example.org",
+    "ID_DATE": "2025",
+    "CALENDAR_NAME": "AI timeline",
+    "CALENDAR_DESCRIPTION": "Dated events of AI models, investment and regulation.",
+    "LANGUAGE": "en",
+    "REFRESH_INTERVAL": 3600,
+    "CACHE_MAX_AGE": 300,
+    "FEED_MAX_ITEMS": 50,
+    "API_PAGE_SIZE": 50,
+    "API_MAX_PAGE_SIZE": 200,
+    "MAX_CONTENT_LENGTH": 65536,
+    "SEED_ON_START": True,
+    "SEED_FILES": [],
+    "SQLITE_BUSY_TIMEOUT": 30,
+    "DB_POOL_SIZE": 5,
+}
+
+
+def load_config(app: Flask, test_config: dict[str, Any] | None = None) -> None:
+    """Fill ``app.config`` from the layers, in order: defaults, ``TIMELINE_CONFIG`` (a TOML
+    file of UPPER_CASE keys), ``TIMELINE_*`` environment variables (values parsed as JSON
+    where they can be, e.g. ``TIMELINE_FEED_MAX_ITEMS=20``), then ``test_config``.
+
+    An empty ``DATABASE_URL`` means the SQLite file ``timeline.db`` in the instance folder.
+    Raises OSError if ``TIMELINE_CONFIG`` names a file that cannot be read, and
+    tomllib.TOMLDecodeError if it is not valid TOML.
+    """
+    app.config.from_mapping(DEFAULTS)
+    path = os.environ.get("TIMELINE_CONFIG")
+    if path:
+        app.config.from_file(os.path.abspath(path), load=tomllib.load, text=False)
+    app.config.from_prefixed_env("TIMELINE")
+    if test_config:
+        app.config.from_mapping(test_config)
+    if not app.config["DATABASE_URL"]:
+        os.makedirs(app.instance_path, exist_ok=True)
+        db_path = os.path.join(app.instance_path, "timeline.db")
+        app.config["DATABASE_URL"] = f"sqlite:///{db_path}"
+    app.config["BASE_URL"] = str(app.config["BASE_URL"]).rstrip("/")

@@ -1,0 +1,245 @@
+"""ORM model of the event store (SQLAlchemy 2 typed declarative)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UtcDateTime(sa.TypeDecorator[dt.datetime]):
+    """A timezone-aware UTC datetime on every backend.
+
+    Stored as a naive UTC timestamp (SQLite has no time zones); read back aware, in UTC.
+    Raises ValueError on a naive datetime, which would be ambiguous.
+    """
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: sa.Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r} given for a UTC column")
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: sa.Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, dt.datetime)
+        return value.replace(tzinfo=dt.UTC)
+
+
+class Base(orm.DeclarativeBase):
+    """Declarative base with named constraints (so that Alembic migrations can name them)."""
+
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def utcnow() -> dt.datetime:
+    """Return the current time as an aware UTC datetime, to the microsecond."""
+    return dt.datetime.now(dt.UTC)
+
+
+class Event(Base):
+    """One dated event.
+
+    ``start`` and ``end`` are UTC-aware datetimes. For an all-day event they hold its
+    floating dates as midnight UTC (``start`` the first day, ``end`` the day after the last:
+    exclusive, as RFC 5545 DTEND); :attr:`start_value` and :attr:`end_value` give them
+    back as ``datetime.date``. For a timed event they are the instants (``end`` None for
+    an instant), shown in ``timezone`` (IANA name; None means UTC).
+    """
+
+    __tablename__ = "events"
+    __table_args__ = (
+        sa.CheckConstraint('"end" IS NULL OR "end" > start', name="end_after_start"),
+        sa.CheckConstraint('NOT all_day OR "end" IS NOT NULL', name="all_day_has_end"),
+        sa.CheckConstraint(
+            "precision IN ('year', 'month', 'day', 'datetime')", name="precision_known"
+        ),
+        sa.CheckConstraint("sequence >= 0", name="sequence_not_negative"),
+        sa.Index("ix_events_deleted_start", "deleted", "start"),
+    )
+
+    id: orm.Mapped[str] = orm.mapped_column(sa.String(100), primary_key=True)
+    title: orm.Mapped[str] = orm.mapped_column(sa.String(300))
+    description: orm.Mapped[str] = orm.mapped_column(sa.Text, default="")
+    start: orm.Mapped[dt.datetime] = orm.mapped_column(UtcDateTime, index=True)
+    end: orm.Mapped[dt.datetime | None] = orm.mapped_column(UtcDateTime)
+    all_day: orm.Mapped[bool] = orm.mapped_column(default=True)
+    timezone: orm.Mapped[str | None] = orm.mapped_column(sa.String(64))
+    precision: orm.Mapped[str] = orm.mapped_column(sa.String(8), default="day")
+    approximate: orm.Mapped[bool] = orm.mapped_column(default=False)
+    location: orm.Mapped[str | None] = orm.mapped_column(sa.String(300))
+    url: orm.Mapped[str | None] = orm.mapped_column(sa.String(2000))
+    source_name: orm.Mapped[str | None] = orm.mapped_column(sa.String(300))
+    source_published: orm.Mapped[str | None] = orm.mapped_column(sa.String(10))
+    source_locator: orm.Mapped[str | None] = orm.mapped_column(sa.String(300))
+    created: orm.Mapped[dt.datetime] = orm.mapped_column(UtcDateTime, default=utcnow)
+    updated: orm.Mapped[dt.datetime] = orm.mapped_column(UtcDateTime, default=utcnow, index=True)
+    sequence: orm.Mapped[int] = orm.mapped_column(default=0)
+    deleted: orm.Mapped[bool] = orm.mapped_column(default=False)
+    content_hash: orm.Mapped[str] = orm.mapped_column(sa.String(64), default="")
+
+    tags: orm.Mapped[list[EventTag]] = orm.relationship(
+        back_populates="event",
+        cascade="all, delete-orphan",
+        order_by="EventTag.position",
+        lazy="selectin",
+    )
+    organizations: orm.Mapped[list[EventOrganization]] = orm.relationship(
+        back_populates="event",
+        cascade="all, delete-orphan",
+        order_by="EventOrganization.position",
+        lazy="selectin",
+    )
+    revisions: orm.Mapped[list[Revision]] = orm.relationship(
+        back_populates="event", order_by="Revision.sequence", lazy="raise_on_sql"
+    )
+
+    @property
+    def start_value(self) -> dt.date | dt.datetime:
+        """The start as the feeds want it: a date if all-day, else an aware datetime."""
+        return self.start.date() if self.all_day else self.start
+
+    @property
+    def end_value(self) -> dt.date | dt.datetime | None:
+        """The exclusive end: a date if all-day, an aware datetime or None if timed."""
+        if self.end is None:
+            return None
+        return self.end.date() if self.all_day else self.end
+
+    @property
+    def tag_names(self) -> list[str]:
+        """The event's tags as written, in order."""
+        return [t.label for t in self.tags]
+
+    @property
+    def organization_names(self) -> list[str]:
+        """The canonical names of the event's organizations, in order."""
+        return [o.organization.name for o in self.organizations]
+
+
+class Tag(Base):
+    """A tag, identified by its normalized slug (lowercase, words joined by ``-``)."""
+
+    __tablename__ = "tags"
+
+    slug: orm.Mapped[str] = orm.mapped_column(sa.String(100), primary_key=True)
+
+
+class EventTag(Base):
+    """An event's tag: the slug it is filtered by and the label as the author wrote it."""
+
+    __tablename__ = "event_tags"
+    __table_args__ = (sa.Index("ix_event_tags_tag_slug_event_id", "tag_slug", "event_id"),)
+
+    event_id: orm.Mapped[str] = orm.mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag_slug: orm.Mapped[str] = orm.mapped_column(sa.ForeignKey("tags.slug"), primary_key=True)
+    label: orm.Mapped[str] = orm.mapped_column(sa.String(100))
+    position: orm.Mapped[int] = orm.mapped_column(default=0)
+
+    event: orm.Mapped[Event] = orm.relationship(back_populates="tags")
+
+
+class Organization(Base):
+    """An organization under its canonical name; ``aliases`` are the other names it goes by."""
+
+    __tablename__ = "organizations"
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    name: orm.Mapped[str] = orm.mapped_column(sa.String(200), unique=True)
+    slug: orm.Mapped[str] = orm.mapped_column(sa.String(200), unique=True)
+
+    aliases: orm.Mapped[list[OrganizationAlias]] = orm.relationship(
+        back_populates="organization", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class OrganizationAlias(Base):
+    """Another name of an organization, by its slug (the canonical name has one too)."""
+
+    __tablename__ = "organization_aliases"
+
+    slug: orm.Mapped[str] = orm.mapped_column(sa.String(200), primary_key=True)
+    name: orm.Mapped[str] = orm.mapped_column(sa.String(200))
+    organization_id: orm.Mapped[int] = orm.mapped_column(
+        sa.ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
+
+    organization: orm.Mapped[Organization] = orm.relationship(back_populates="aliases")
+
+
+class EventOrganization(Base):
+    """Link of an event to an organization involved in it."""
+
+    __tablename__ = "event_organizations"
+    __table_args__ = (
+        sa.Index("ix_event_organizations_organization_id_event_id", "organization_id", "event_id"),
+    )
+
+    event_id: orm.Mapped[str] = orm.mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    organization_id: orm.Mapped[int] = orm.mapped_column(
+        sa.ForeignKey("organizations.id"), primary_key=True
+    )
+    position: orm.Mapped[int] = orm.mapped_column(default=0)
+
+    event: orm.Mapped[Event] = orm.relationship(back_populates="organizations")
+    organization: orm.Mapped[Organization] = orm.relationship(lazy="joined")
+
+
+class Revision(Base):
+    """One change of an event: who made it, when (UTC), what (``create``, ``update``,
+    ``delete``), and the event's whole content after it as JSON."""
+
+    __tablename__ = "revisions"
+    __table_args__ = (sa.UniqueConstraint("event_id", "sequence", name="uq_revisions_event_seq"),)
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    event_id: orm.Mapped[str] = orm.mapped_column(sa.ForeignKey("events.id"), index=True)
+    sequence: orm.Mapped[int]
+    action: orm.Mapped[str] = orm.mapped_column(sa.String(10))
+    author: orm.Mapped[str] = orm.mapped_column(sa.String(100))
+    at: orm.Mapped[dt.datetime] = orm.mapped_column(UtcDateTime)
+    data: orm.Mapped[dict[str, Any]] = orm.mapped_column(sa.JSON)
+
+    event: orm.Mapped[Event] = orm.relationship(back_populates="revisions")
+
+
+class ApiToken(Base):
+    """A write token: only its SHA-256 hash is kept. Revoked tokens stay, marked."""
+
+    __tablename__ = "api_tokens"
+
+    name: orm.Mapped[str] = orm.mapped_column(sa.String(100), primary_key=True)
+    token_hash: orm.Mapped[str] = orm.mapped_column(sa.String(64), unique=True)
+    created: orm.Mapped[dt.datetime] = orm.mapped_column(UtcDateTime, default=utcnow)
+    revoked: orm.Mapped[dt.datetime | None] = orm.mapped_column(UtcDateTime)
+
+
+class IdempotencyKey(Base):
+    """An ``Idempotency-Key`` already used for a POST: the request it came with and the
+    event it created, so that a repeat returns that event."""
+
+    __tablename__ = "idempotency_keys"
+
+    key: orm.Mapped[str] = orm.mapped_column(sa.String(200), primary_key=True)
+    request_hash: orm.Mapped[str] = orm.mapped_column(sa.String(64))
+    event_id: orm.Mapped[str] = orm.mapped_column(sa.ForeignKey("events.id"))
+    created: orm.Mapped[dt.datetime] = orm.mapped_column(UtcDateTime, default=utcnow)

@@ -1,0 +1,153 @@
+"""Reads of the event store: filters, newest-first listing, and the store version."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from timeline.models import Event, EventOrganization, EventTag, OrganizationAlias
+from timeline.values import slugify
+
+
+class CursorError(ValueError):
+    """A pagination cursor that this store did not hand out."""
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """Which events a feed, calendar or listing shows.
+
+    ``tags``: slugs; an event must carry every one. ``org``: slug of an organization's name
+    or alias. ``start``/``until``: inclusive days; an event shows if it overlaps them (for
+    timed events the days are UTC days). ``q``: case-insensitive text in the title or
+    description. Deleted events never show.
+    """
+
+    tags: tuple[str, ...] = ()
+    org: str | None = None
+    start: dt.date | None = None
+    until: dt.date | None = None
+    q: str | None = None
+
+    def where(self) -> list[sa.ColumnElement[bool]]:
+        """Return the SQL conditions of this filter over ``Event``."""
+        conditions: list[sa.ColumnElement[bool]] = [Event.deleted.is_(False)]
+        for slug in self.tags:
+            conditions.append(
+                sa.exists().where(EventTag.event_id == Event.id, EventTag.tag_slug == slug)
+            )
+        if self.org is not None:
+            conditions.append(
+                sa.exists().where(
+                    EventOrganization.event_id == Event.id,
+                    EventOrganization.organization_id == OrganizationAlias.organization_id,
+                    OrganizationAlias.slug == slugify(self.org),
+                )
+            )
+        if self.start is not None:
+            midnight = _midnight(self.start)
+            conditions.append(
+                sa.or_(Event.end > midnight, sa.and_(Event.end.is_(None), Event.start >= midnight))
+            )
+        if self.until is not None:
+            conditions.append(Event.start < _midnight(self.until + dt.timedelta(days=1)))
+        if self.q:
+            pattern = "%" + self.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            pattern += "%"
+            conditions.append(
+                sa.or_(
+                    Event.title.ilike(pattern, escape="\\"),
+                    Event.description.ilike(pattern, escape="\\"),
+                )
+            )
+        return conditions
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+
+NEWEST_FIRST = (Event.start.desc(), Event.id.desc())
+
+
+def list_events(
+    session: orm.Session, flt: EventFilter, *, limit: int | None = None, cursor: str | None = None
+) -> list[Event]:
+    """Return the events matching ``flt``, newest start first (ties by id, descending), at
+    most ``limit``, after the position ``cursor`` (from :func:`cursor_after`).
+
+    Raises CursorError for a cursor this store did not produce.
+    """
+    stmt = sa.select(Event).where(*flt.where()).order_by(*NEWEST_FIRST)
+    if cursor is not None:
+        start, event_id = _decode_cursor(cursor)
+        stmt = stmt.where(
+            sa.or_(Event.start < start, sa.and_(Event.start == start, Event.id < event_id))
+        )
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return list(session.scalars(stmt))
+
+
+def iter_events(session: orm.Session, flt: EventFilter, *, batch: int = 1000) -> Iterator[Event]:
+    """Yield the events matching ``flt`` newest first, reading ``batch`` rows at a time, so
+    that memory does not grow with the number of events."""
+    cursor: str | None = None
+    while True:
+        page = list_events(session, flt, limit=batch, cursor=cursor)
+        yield from page
+        if len(page) < batch:
+            return
+        cursor = cursor_after(page[-1])
+        session.expunge_all()
+
+
+def cursor_after(event: Event) -> str:
+    """Return an opaque cursor for the position just after ``event`` in newest-first order."""
+    raw = json.dumps([event.start.isoformat(), event.id]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[dt.datetime, str]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        start, event_id = json.loads(raw)
+        when = dt.datetime.fromisoformat(start)
+    except (binascii.Error, ValueError, TypeError) as exc:
+        raise CursorError(f"cursor {cursor!r} is not valid") from exc
+    if not isinstance(event_id, str) or when.tzinfo is None:
+        raise CursorError(f"cursor {cursor!r} is not valid")
+    return when, event_id
+
+
+@dataclass(frozen=True)
+class StoreVersion:
+    """What a cached response depends on: the newest change (UTC, the epoch when the store
+    is empty) among all events, deleted ones included, and the count of rows."""
+
+    updated: dt.datetime
+    count: int
+
+    @property
+    def token(self) -> str:
+        """A short string naming this version, for ETags."""
+        return f"{self.updated.timestamp():.6f}-{self.count}"
+
+
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def store_version(session: orm.Session) -> StoreVersion:
+    """Return the version of the whole store: it changes whenever any event is added,
+    changed or deleted (a delete bumps ``updated``). One indexed aggregate query."""
+    updated, count = session.execute(sa.select(sa.func.max(Event.updated), sa.func.count())).one()
+    if isinstance(updated, dt.datetime) and updated.tzinfo is None:
+        updated = updated.replace(tzinfo=dt.UTC)
+    return StoreVersion(updated=updated or EPOCH, count=count)

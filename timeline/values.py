@@ -1,0 +1,71 @@
+"""The validated content of an event, as every writer (API, seeds, import) hands it to the store."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import unicodedata
+from dataclasses import asdict, dataclass
+from typing import Any
+
+_NON_WORD = re.compile(r"[^\w]+")
+
+
+def slugify(text: str) -> str:
+    """Return the normalized slug of a tag or name: NFKC, case-folded, runs of anything but
+    letters and digits (of any script) turned into single ``-``, trimmed.
+
+    ``slugify("Community, Outdoor")`` is ``"community-outdoor"``; ``slugify("欧盟委员会")``
+    is ``"欧盟委员会"``. Returns ``""`` when nothing is left.
+    """
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return _NON_WORD.sub("-", text).replace("_", "-").strip("-")
+
+
+@dataclass(frozen=True)
+class EventData:
+    """An event's content, already valid.
+
+    ``start``/``end`` are ``datetime.date`` values for all-day events (``end`` exclusive,
+    as RFC 5545 DTEND, never None) and aware datetimes for timed ones (``end`` None for an
+    instant). ``timezone`` is an IANA name (kept on all-day events, where it shifts
+    nothing). ``tags`` are labels as written; ``organizations`` names or aliases.
+    ``source_published`` is what is known of the source's publication date: ``YYYY``,
+    ``YYYY-MM`` or ``YYYY-MM-DD``.
+    """
+
+    id: str
+    title: str
+    start: dt.date | dt.datetime
+    end: dt.date | dt.datetime | None
+    all_day: bool
+    precision: str = "day"
+    approximate: bool = False
+    description: str = ""
+    timezone: str | None = None
+    location: str | None = None
+    url: str | None = None
+    tags: tuple[str, ...] = ()
+    organizations: tuple[str, ...] = ()
+    source_name: str | None = None
+    source_published: str | None = None
+    source_locator: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the content as JSON-able values: dates in ISO 8601, datetimes in UTC."""
+        data = asdict(self)
+        for key, value in data.items():
+            if isinstance(value, dt.datetime):
+                data[key] = value.astimezone(dt.UTC).isoformat()
+            elif isinstance(value, dt.date):
+                data[key] = value.isoformat()
+            elif isinstance(value, tuple):
+                data[key] = list(value)
+        return data
+
+    def content_hash(self) -> str:
+        """Return a SHA-256 hex digest of the content: equal content, equal hash."""
+        encoded = json.dumps(self.to_json(), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(encoded.encode()).hexdigest()
