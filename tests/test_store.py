@@ -212,7 +212,7 @@ def test_store_version_moves_on_every_change(session: orm.Session) -> None:
     store.delete_event(session, event, author="t")
     session.commit()
     deleted = store_version(session)
-    assert empty.count == 0 and one.count == 1 and deleted.count == 1
+    assert (empty.count, one.count, deleted.count) == (0, 1, 0)
     assert empty.updated < one.updated < deleted.updated
     assert len({empty.token, one.token, deleted.token}) == 3
 

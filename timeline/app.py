@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from timeline import cli, config, db
+from timeline import caching, cli, config, db, errors, pages, views
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -19,7 +19,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     config.load_config(app, test_config)
     logging.getLogger("timeline").setLevel(logging.INFO)
     db.init_app(app)
+    errors.init_app(app)
+    caching.init_app(app)
     cli.init_app(app)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(views.bp)
     return app
 
 

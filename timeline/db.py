@@ -87,3 +87,10 @@ def begin_write(session: orm.Session) -> None:
     """
     if not session.in_transaction():
         session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+
+
+def rollback_session() -> None:
+    """Roll back the current session, if any (after an error)."""
+    session: orm.Session | None = g.get("db_session")
+    if session is not None:
+        session.rollback()

@@ -36,9 +36,11 @@ class EventFilter:
     until: dt.date | None = None
     q: str | None = None
 
-    def where(self) -> list[sa.ColumnElement[bool]]:
+    def where(self, *, include_deleted: bool = False) -> list[sa.ColumnElement[bool]]:
         """Return the SQL conditions of this filter over ``Event``."""
-        conditions: list[sa.ColumnElement[bool]] = [Event.deleted.is_(False)]
+        conditions: list[sa.ColumnElement[bool]] = []
+        if not include_deleted:
+            conditions.append(Event.deleted.is_(False))
         for slug in self.tags:
             conditions.append(
                 sa.exists().where(EventTag.event_id == Event.id, EventTag.tag_slug == slug)
@@ -129,8 +131,9 @@ def _decode_cursor(cursor: str) -> tuple[dt.datetime, str]:
 
 @dataclass(frozen=True)
 class StoreVersion:
-    """What a cached response depends on: the newest change (UTC, the epoch when the store
-    is empty) among all events, deleted ones included, and the count of rows."""
+    """What a response over a filter depends on: the newest change (UTC; the epoch when
+    there is none) among the filter's events, deleted ones included (a delete bumps
+    ``updated``), and how many of them are not deleted."""
 
     updated: dt.datetime
     count: int
@@ -144,10 +147,14 @@ class StoreVersion:
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
-def store_version(session: orm.Session) -> StoreVersion:
-    """Return the version of the whole store: it changes whenever any event is added,
-    changed or deleted (a delete bumps ``updated``). One indexed aggregate query."""
-    updated, count = session.execute(sa.select(sa.func.max(Event.updated), sa.func.count())).one()
+def store_version(session: orm.Session, flt: EventFilter | None = None) -> StoreVersion:
+    """Return the version of the events matching ``flt`` (default: all): it changes
+    whenever one of them is added, changed or deleted. One aggregate query."""
+    live = sa.func.sum(sa.case((Event.deleted.is_(False), 1), else_=0))
+    stmt = sa.select(sa.func.max(Event.updated), live)
+    if flt is not None:
+        stmt = stmt.where(*flt.where(include_deleted=True))
+    updated, count = session.execute(stmt).one()
     if isinstance(updated, dt.datetime) and updated.tzinfo is None:
         updated = updated.replace(tzinfo=dt.UTC)
-    return StoreVersion(updated=updated or EPOCH, count=count)
+    return StoreVersion(updated=updated or EPOCH, count=int(count or 0))

@@ -1,0 +1,109 @@
+"""HTTP caching of feeds and calendars: strong ETags from the store version, conditional
+requests answered before rendering, and rendered bodies (identity and gzip) kept in memory."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import Flask, Response, current_app, request
+from werkzeug.http import http_date, is_resource_modified
+
+from timeline.queries import StoreVersion
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A rendered document: its bytes, and the same bytes gzip-compressed (mtime 0, so the
+    compressed bytes are deterministic too)."""
+
+    body: bytes
+    gzipped: bytes
+
+
+class RenderCache:
+    """A thread-safe LRU of rendered documents keyed by ETag, bounded in total bytes."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._items: OrderedDict[str, Rendered] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Rendered | None:
+        """Return the document under ``key``, or None."""
+        with self._lock:
+            item = self._items.get(key)
+            if item is not None:
+                self._items.move_to_end(key)
+            return item
+
+    def put(self, key: str, item: Rendered) -> None:
+        """Keep ``item`` under ``key``, dropping the least recently used beyond the bound."""
+        size = len(item.body) + len(item.gzipped)
+        if size > self.max_bytes:
+            return
+        with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self._size -= len(old.body) + len(old.gzipped)
+            self._items[key] = item
+            self._size += size
+            while self._size > self.max_bytes:
+                _, dropped = self._items.popitem(last=False)
+                self._size -= len(dropped.body) + len(dropped.gzipped)
+
+
+def init_app(app: Flask) -> None:
+    """Give ``app`` its render cache (``RENDER_CACHE_BYTES``) and a fingerprint of the
+    configuration that rendering depends on, which every ETag includes."""
+    app.extensions["timeline.render_cache"] = RenderCache(int(app.config["RENDER_CACHE_BYTES"]))
+    keys = ("BASE_URL", "ID_DOMAIN", "ID_DATE", "CALENDAR_NAME", "CALENDAR_DESCRIPTION")
+    keys += ("LANGUAGE", "REFRESH_INTERVAL", "FEED_MAX_ITEMS")
+    settings = "\n".join(f"{k}={app.config[k]!r}" for k in keys)
+    app.extensions["timeline.config_fingerprint"] = hashlib.sha256(settings.encode()).hexdigest()
+
+
+def _wants_gzip() -> bool:
+    return request.accept_encodings["gzip"] > 0
+
+
+def cached_document(
+    kind: str, content_type: str, version: StoreVersion, render: Callable[[], bytes]
+) -> Response:
+    """Answer a GET or HEAD of a document that depends only on the request's path and
+    query, the configuration, and ``version``.
+
+    The strong ETag and Last-Modified (``version.updated``) are known before rendering,
+    so a matching If-None-Match (or, without one, If-Modified-Since) gets 304 at once,
+    as RFC 9110 §13.2.2 orders. Otherwise the body comes from the cache or from
+    ``render()``; gzip when the client accepts it. Every answer carries Cache-Control
+    (``CACHE_MAX_AGE``) and ``Vary: Accept-Encoding``.
+    """
+    fingerprint = current_app.extensions["timeline.config_fingerprint"]
+    query = "&".join(sorted(f"{k}={v}" for k, v in request.args.items(multi=True)))
+    key = f"{kind}\n{request.path}?{query}\n{version.token}\n{fingerprint}"
+    etag = hashlib.sha256(key.encode()).hexdigest()[:32]
+    headers = {
+        "ETag": f'"{etag}"',
+        "Last-Modified": http_date(version.updated),
+        "Cache-Control": f"public, max-age={int(current_app.config['CACHE_MAX_AGE'])}",
+        "Vary": "Accept-Encoding",
+    }
+    if not is_resource_modified(request.environ, etag=etag, last_modified=version.updated):
+        return Response(status=304, headers=headers)
+    cache: RenderCache = current_app.extensions["timeline.render_cache"]
+    item = cache.get(etag)
+    if item is None:
+        body = render()
+        item = Rendered(body=body, gzipped=gzip.compress(body, compresslevel=6, mtime=0))
+        cache.put(etag, item)
+    response = Response(item.body, content_type=content_type, headers=headers)
+    if _wants_gzip():
+        response.set_data(item.gzipped)
+        response.headers["Content-Encoding"] = "gzip"
+    return response
