@@ -4,3 +4,22 @@ This package is a library: it imports nothing from ``timeline``, Flask or SQLAlc
 reads no clock and no environment. Callers build :class:`Entry` and :class:`Channel`
 values and call the ``render_*`` functions, which return bytes.
 """
+
+from feeds.ical import iter_ical, render_ical, render_vevent, vevent_tzid
+from feeds.jsonfeed import render_json_feed, render_json_item
+from feeds.model import Channel, Entry, Precision
+from feeds.xmlfeeds import render_atom, render_rss
+
+__all__ = [
+    "Channel",
+    "Entry",
+    "Precision",
+    "iter_ical",
+    "render_atom",
+    "render_ical",
+    "render_json_feed",
+    "render_json_item",
+    "render_rss",
+    "render_vevent",
+    "vevent_tzid",
+]

@@ -28,7 +28,8 @@ class Entry:
     and ``guid`` its feed item id (RSS guid, Atom id, JSON Feed id), both a pure function
     of ``id``. ``link`` is the event's own page (absolute URL); ``url`` its external link,
     if any. ``created`` and ``updated`` are UTC-aware datetimes; ``sequence`` the revision
-    number (RFC 5545 §3.8.7.4). Text is plain text, never HTML.
+    number (RFC 5545 §3.8.7.4). Text is plain text, never HTML. ``source_published`` is
+    what is known of the source's publication date: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``.
     """
 
     id: str
@@ -51,7 +52,7 @@ class Entry:
     tags: tuple[str, ...] = ()
     organizations: tuple[str, ...] = ()
     source_name: str | None = None
-    source_published: dt.date | None = None
+    source_published: str | None = None
     source_locator: str | None = None
 
 

@@ -1,0 +1,171 @@
+"""Plain-text cleaning and the precision display shared by every renderer."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from feeds.model import Channel, Entry
+from feeds.times import local_date
+
+# C0 controls except TAB and LF, DEL, lone surrogates, and the two XML 1.0 non-characters:
+# none may reach an ICS (RFC 5545 §3.1) or XML 1.0 (§2.2 Char) document.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_LINE_BREAK = re.compile("\r\n?")
+_SINGLE_LINE = re.compile("[\t\n]")
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+UNTITLED = "(untitled)"
+
+
+def clean_text(text: str) -> str:
+    """Return multi-line plain ``text`` safe for ICS, XML 1.0 and JSON.
+
+    CRLF and lone CR become LF; other C0 control characters (TAB and LF are kept), DEL,
+    lone surrogates and U+FFFE/U+FFFF are removed. Never raises.
+    """
+    return _FORBIDDEN.sub("", _LINE_BREAK.sub("\n", text))
+
+
+def clean_line(text: str) -> str:
+    """Return ``text`` cleaned as :func:`clean_text`, with TAB and LF turned into spaces."""
+    return _SINGLE_LINE.sub(" ", clean_text(text))
+
+
+def _clean_optional(text: str | None) -> str | None:
+    return None if text is None else clean_line(text)
+
+
+def clean_entry(entry: Entry) -> Entry:
+    """Return a copy of ``entry`` whose every string field is cleaned.
+
+    ``description`` keeps its line breaks (:func:`clean_text`); every other string,
+    including ids, links and tags, becomes one line (:func:`clean_line`). Empty tags
+    are dropped.
+    """
+    tags = tuple(tag for tag in map(clean_line, entry.tags) if tag)
+    organizations = tuple(org for org in map(clean_line, entry.organizations) if org)
+    return dataclasses.replace(
+        entry,
+        id=clean_line(entry.id),
+        uid=clean_line(entry.uid),
+        guid=clean_line(entry.guid),
+        title=clean_line(entry.title),
+        link=clean_line(entry.link),
+        description=clean_text(entry.description),
+        timezone=_clean_optional(entry.timezone),
+        location=_clean_optional(entry.location),
+        url=_clean_optional(entry.url),
+        tags=tags,
+        organizations=organizations,
+        source_name=_clean_optional(entry.source_name),
+        source_locator=_clean_optional(entry.source_locator),
+    )
+
+
+def clean_channel(channel: Channel) -> Channel:
+    """Return a copy of ``channel`` whose string fields are one clean line each."""
+    return dataclasses.replace(
+        channel,
+        id=clean_line(channel.id),
+        title=clean_line(channel.title),
+        description=clean_line(channel.description),
+        link=clean_line(channel.link),
+        self_url=clean_line(channel.self_url),
+        language=clean_line(channel.language),
+        prodid=clean_line(channel.prodid),
+    )
+
+
+def channel_description(channel: Channel) -> str:
+    """Return the channel's description, or its title when the description is blank."""
+    return channel.description if channel.description.strip() else channel.title
+
+
+def precision_label(entry: Entry) -> str:
+    """Return what is known of the date: ``"January 2025"``, ``"2025"`` or ``"2025-01-15"``.
+
+    The date is the event's start, in its own time zone for timed events.
+    """
+    day = local_date(entry)
+    if entry.precision == "year":
+        return f"{day.year}"
+    if entry.precision == "month":
+        return f"{MONTHS[day.month - 1]} {day.year}"
+    return day.isoformat()
+
+
+def precision_marker(entry: Entry) -> str:
+    """Return the title suffix stating the precision, or ``""`` for an exact date.
+
+    ``" (January 2025; day not reported)"``, ``" (2025; date not reported)"``, their
+    approximate forms ``" (around January 2025; day not reported)"`` and
+    ``" (around 2025; date not reported)"``, and ``" (approximate date)"`` for an
+    approximate day or time.
+    """
+    around = "around " if entry.approximate else ""
+    if entry.precision == "month":
+        return f" ({around}{precision_label(entry)}; day not reported)"
+    if entry.precision == "year":
+        return f" ({around}{precision_label(entry)}; date not reported)"
+    return " (approximate date)" if entry.approximate else ""
+
+
+def precision_note(entry: Entry) -> str:
+    """Return the sentence that opens the description, or ``""`` for an exact date.
+
+    ``"Date known to the month only: January 2025."``, ``"Date known to the year only:
+    2025."``, or when approximate ``"Approximate date, known to the month only: January
+    2025."``; ``"Approximate date: 2025-01-15."`` for an approximate day or time.
+    """
+    if entry.precision in ("month", "year"):
+        lead = "Approximate date, known" if entry.approximate else "Date known"
+        return f"{lead} to the {entry.precision} only: {precision_label(entry)}."
+    if entry.approximate:
+        return f"Approximate date: {precision_label(entry)}."
+    return ""
+
+
+def display_title(entry: Entry) -> str:
+    """Return the title shown in every format: the title plus :func:`precision_marker`.
+
+    A blank title becomes ``"(untitled)"`` (Atom and RSS need a title).
+    """
+    title = entry.title if entry.title.strip() else UNTITLED
+    return title + precision_marker(entry)
+
+
+def source_line(entry: Entry) -> str:
+    """Return ``"Source: name, published 2025-01-03, locator"`` or ``""`` without source."""
+    parts = [entry.source_name or ""]
+    if entry.source_published is not None:
+        parts.append(f"published {entry.source_published}")
+    parts.append(entry.source_locator or "")
+    known = [part for part in parts if part]
+    return "Source: " + ", ".join(known) if known else ""
+
+
+def body_text(entry: Entry) -> str:
+    """Return the plain-text body shown in every format, paragraphs split by blank lines.
+
+    In order, each only when non-empty: :func:`precision_note`, the description,
+    :func:`source_line` and the external ``url``. So an exact-dated event without source
+    or url has exactly its description as body.
+    """
+    source = "\n".join(part for part in (source_line(entry), entry.url or "") if part)
+    description = entry.description if entry.description.strip() else ""
+    paragraphs = (precision_note(entry), description, source)
+    return "\n\n".join(part for part in paragraphs if part)
