@@ -144,7 +144,9 @@ def test_schema_refuses_duplicate_revision(session: orm.Session) -> None:
 
 
 def test_schema_refuses_dangling_tag(session: orm.Session) -> None:
-    insert = "INSERT INTO event_tags (event_id, tag_slug, label, position) VALUES ('n', 'n', 'n', 0)"
+    insert = (
+        "INSERT INTO event_tags (event_id, tag_slug, label, position) VALUES ('n', 'n', 'n', 0)"
+    )
     with pytest.raises(exc.IntegrityError):
         session.execute(sa.text(insert))
 

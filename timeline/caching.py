@@ -62,8 +62,16 @@ def init_app(app: Flask) -> None:
     """Give ``app`` its render cache (``RENDER_CACHE_BYTES``) and a fingerprint of the
     configuration that rendering depends on, which every ETag includes."""
     app.extensions["timeline.render_cache"] = RenderCache(int(app.config["RENDER_CACHE_BYTES"]))
-    keys = ("BASE_URL", "ID_DOMAIN", "ID_DATE", "CALENDAR_NAME", "CALENDAR_DESCRIPTION")
-    keys += ("LANGUAGE", "REFRESH_INTERVAL", "FEED_MAX_ITEMS")
+    keys = [
+        "BASE_URL",
+        "ID_DOMAIN",
+        "ID_DATE",
+        "CALENDAR_NAME",
+        "CALENDAR_DESCRIPTION",
+        "LANGUAGE",
+        "REFRESH_INTERVAL",
+        "FEED_MAX_ITEMS",
+    ]
     settings = "\n".join(f"{k}={app.config[k]!r}" for k in keys)
     app.extensions["timeline.config_fingerprint"] = hashlib.sha256(settings.encode()).hexdigest()
 

@@ -44,8 +44,7 @@ def parse_filter(
             errors.append(
                 {
                     "parameter": name,
-                    "detail": f"unknown parameter {name!r}; "
-                    f"known: {', '.join(sorted(allowed))}",
+                    "detail": f"unknown parameter {name!r}; known: {', '.join(sorted(allowed))}",
                 }
             )
         elif name != "tag" and len(args.getlist(name)) > 1:

@@ -1,0 +1,83 @@
+"""A real ``timeline serve`` process on a free loopback port, for end-to-end tests."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@dataclass
+class LiveServer:
+    """A running server: its base URL and process."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+
+
+def timeline_command() -> list[str]:
+    """The ``timeline`` console script of this environment."""
+    script = Path(sys.executable).with_name("timeline")
+    return [str(script)] if script.exists() else [shutil.which("timeline") or "timeline"]
+
+
+@contextmanager
+def live_server(database_url: str, *, env: dict[str, str] | None = None) -> Iterator[LiveServer]:
+    """Run ``timeline serve`` on ``database_url`` until the block ends; wait (at most 30 s)
+    until ``/healthz`` answers 200. Raises RuntimeError if it never does."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    environ = os.environ | {
+        "TIMELINE_DATABASE_URL": database_url,
+        "TIMELINE_BASE_URL": url,
+    }
+    environ.pop("TIMELINE_CONFIG", None)
+    environ |= env or {}
+    process = subprocess.Popen(
+        [*timeline_command(), "serve", "--port", str(port)],
+        env=environ,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                output = process.stdout.read().decode() if process.stdout else ""
+                raise RuntimeError(f"timeline serve exited: {output}")
+            try:
+                with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("timeline serve did not answer /healthz within 30 s")
+            time.sleep(0.1)
+        yield LiveServer(url=url, process=process)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        if process.stdout:
+            process.stdout.close()

@@ -1,0 +1,89 @@
+"""The timeline page in a real headless Chromium, against a real ``timeline serve``."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.live import LiveServer, live_server
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+]
+
+if not CHROMIUM.exists():
+    if os.environ.get("TIMELINE_REQUIRE_BROWSER"):
+        raise RuntimeError("TIMELINE_REQUIRE_BROWSER is set but /usr/bin/chromium is missing")
+    pytest.skip(
+        "Chromium is not installed (apt-get install chromium); .ci/run installs it",
+        allow_module_level=True,
+    )
+
+from playwright.sync_api import Browser, sync_playwright  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def server(database_url: str) -> Iterator[LiveServer]:
+    with live_server(database_url) as running:
+        yield running
+
+
+@pytest.mark.parametrize(("size", "width", "height"), [("phone", 390, 844), ("desktop", 1366, 900)])
+def test_timeline_page(
+    browser: Browser, server: LiveServer, tmp_path: Path, size: str, width: int, height: int
+) -> None:
+    page = browser.new_page(viewport={"width": width, "height": height})
+    try:
+        response = page.goto(server.url + "/")
+        assert response is not None and response.status == 200
+        months = page.locator("section.month h2").all_inner_texts()
+        assert months[:3] == ["February 2025", "January 2025", "December 2024"]
+        assert page.locator("article.event").count() == 21
+        grok = page.locator("#event-2025-02-17-xai-grok-3")
+        assert grok.locator("h3").inner_text() == "xAI releases Grok 3 and Grok 3 mini"
+        assert grok.locator("time").inner_text() == "17 Feb 2025"
+        host = server.url.removeprefix("http://")
+        webcal = page.locator("#subscribe-webcal").get_attribute("href")
+        assert webcal == f"webcal://{host}/calendar.ics"
+        google = page.locator("#subscribe-google").get_attribute("href")
+        assert google is not None
+        assert google.startswith("https://calendar.google.com/calendar/r?cid=webcal%3A%2F%2F")
+        assert page.locator("#download-ics").get_attribute("href") == f"{server.url}/calendar.ics"
+        for feed in ("rss", "atom", "json"):
+            href = page.locator(f"#feed-{feed}").get_attribute("href")
+            assert href == f"{server.url}/feed.{feed}"
+        alternates = page.locator("link[rel=alternate]").count()
+        assert alternates == 4
+        # Nothing wider than the window: readable without sideways scrolling.
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        assert scroll_width <= width
+        page.screenshot(path=str(tmp_path / f"timeline-{size}.png"), full_page=True)
+        assert (tmp_path / f"timeline-{size}.png").stat().st_size > 10_000
+
+        page.locator("#event-2025-02-09-ai-action-summit h3 a").click()
+        page.wait_for_url("**/events/2025-02-09-ai-action-summit")
+        assert "Paris, Grand Palais" in page.inner_text("main")
+
+        page.goto(server.url + "/?tag=summit")
+        assert page.locator("article.event").count() == 3
+    finally:
+        page.close()

@@ -1,0 +1,58 @@
+"""Configuration layers, and the documented example file kept in sync with the defaults."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from timeline.app import create_app
+from timeline.config import DEFAULTS
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "config" / "example.toml"
+
+
+def test_example_file_documents_every_default_with_its_value() -> None:
+    documented = tomllib.loads(EXAMPLE.read_text(encoding="utf-8"))
+    assert documented == DEFAULTS
+
+
+def test_every_key_has_a_comment() -> None:
+    """Each key, or the block of keys it stands in, comes right after a comment."""
+    lines = EXAMPLE.read_text(encoding="utf-8").splitlines()
+
+    def is_key(line: str) -> bool:
+        return bool(line) and not line.startswith("#") and "=" in line
+
+    for i, line in enumerate(lines):
+        if is_key(line):
+            j = i - 1
+            while is_key(lines[j]):
+                j -= 1
+            assert lines[j].startswith("#"), f"no comment above {line!r}"
+
+
+def test_layers_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, database_url: str
+) -> None:
+    config = tmp_path / "t.toml"
+    config.write_text('CALENDAR_NAME = "From file"\nFEED_MAX_ITEMS = 7\nLANGUAGE = "zh"\n')
+    monkeypatch.setenv("TIMELINE_CONFIG", str(config))
+    monkeypatch.setenv("TIMELINE_FEED_MAX_ITEMS", "9")
+    app: Flask = create_app({"LANGUAGE": "fr", "DATABASE_URL": database_url})
+    assert app.config["CALENDAR_NAME"] == "From file"
+    assert app.config["FEED_MAX_ITEMS"] == 9
+    assert app.config["LANGUAGE"] == "fr"
+    assert app.config["REFRESH_INTERVAL"] == 3600
+
+
+def test_default_database_is_sqlite_in_instance_folder(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TIMELINE_DATABASE_URL", raising=False)
+    monkeypatch.delenv("TIMELINE_CONFIG", raising=False)
+    app = create_app()
+    assert app.config["DATABASE_URL"] == f"sqlite:///{Path(app.instance_path) / 'timeline.db'}"
+    from timeline import db
+
+    db.get_engine(app).dispose()
