@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import itertools
 import threading
+import zlib
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, request, stream_with_context
 from werkzeug.http import http_date, is_resource_modified
 
 from timeline.queries import StoreVersion
@@ -72,25 +75,50 @@ def init_app(app: Flask) -> None:
         "REFRESH_INTERVAL",
         "FEED_MAX_ITEMS",
     ]
-    settings = "\n".join(f"{k}={app.config[k]!r}" for k in keys)
-    app.extensions["timeline.config_fingerprint"] = hashlib.sha256(settings.encode()).hexdigest()
+    digest = hashlib.sha256()
+    digest.update("\n".join(f"{k}={app.config[k]!r}" for k in keys).encode())
+    # The renderers' code is part of what a stored part or a cached body depends on.
+    import feeds
+
+    for source in sorted(Path(feeds.__file__).parent.glob("*.py")):
+        digest.update(source.read_bytes())
+    app.extensions["timeline.config_fingerprint"] = digest.hexdigest()
+
+
+def render_key(app: Flask) -> str:
+    """Return the short key (16 hex digits) of what rendering depends on: the settings
+    that appear in the output and the renderers' source code."""
+    key: str = app.extensions["timeline.config_fingerprint"][:16]
+    return key
 
 
 def _wants_gzip() -> bool:
     return request.accept_encodings["gzip"] > 0
 
 
+def _gzip_stream(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    compressor = zlib.compressobj(6, zlib.DEFLATED, 31)  # 31: gzip framing
+    for chunk in chunks:
+        if out := compressor.compress(chunk):
+            yield out
+    yield compressor.flush()
+
+
 def cached_document(
-    kind: str, content_type: str, version: StoreVersion, render: Callable[[], bytes]
+    kind: str,
+    content_type: str,
+    version: StoreVersion,
+    render: Callable[[], Iterable[bytes]],
 ) -> Response:
     """Answer a GET or HEAD of a document that depends only on the request's path and
     query, the configuration, and ``version``.
 
     The strong ETag and Last-Modified (``version.updated``) are known before rendering,
     so a matching If-None-Match (or, without one, If-Modified-Since) gets 304 at once,
-    as RFC 9110 §13.2.2 orders. Otherwise the body comes from the cache or from
-    ``render()``; gzip when the client accepts it. Every answer carries Cache-Control
-    (``CACHE_MAX_AGE``) and ``Vary: Accept-Encoding``.
+    as RFC 9110 §13.2.2 orders. Otherwise the body comes from the cache or from the
+    chunks of ``render()``; a body larger than a quarter of the cache is streamed as it
+    is produced and not kept. Gzip when the client accepts it. Every answer carries
+    Cache-Control (``CACHE_MAX_AGE``) and ``Vary: Accept-Encoding``.
     """
     fingerprint = current_app.extensions["timeline.config_fingerprint"]
     query = "&".join(sorted(f"{k}={v}" for k, v in request.args.items(multi=True)))
@@ -107,7 +135,15 @@ def cached_document(
     cache: RenderCache = current_app.extensions["timeline.render_cache"]
     item = cache.get(etag)
     if item is None:
-        body = render()
+        chunks = iter(render())
+        held: list[bytes] = []
+        size = 0
+        for chunk in chunks:
+            held.append(chunk)
+            size += len(chunk)
+            if size > cache.max_bytes // 4:
+                return _streamed(itertools.chain(held, chunks), content_type, headers)
+        body = b"".join(held)
         item = Rendered(body=body, gzipped=gzip.compress(body, compresslevel=6, mtime=0))
         cache.put(etag, item)
     response = Response(item.body, content_type=content_type, headers=headers)
@@ -115,3 +151,10 @@ def cached_document(
         response.set_data(item.gzipped)
         response.headers["Content-Encoding"] = "gzip"
     return response
+
+
+def _streamed(chunks: Iterator[bytes], content_type: str, headers: dict[str, str]) -> Response:
+    if _wants_gzip():
+        headers = headers | {"Content-Encoding": "gzip"}
+        chunks = _gzip_stream(chunks)
+    return Response(stream_with_context(chunks), content_type=content_type, headers=headers)

@@ -222,6 +222,24 @@ class Revision(Base):
     event: orm.Mapped[Event] = orm.relationship(back_populates="revisions")
 
 
+class EventPart(Base):
+    """An event's rendered bytes in one format (``ics``: its VEVENT), kept per revision.
+
+    Valid while ``sequence`` equals the event's and ``key`` equals the fingerprint of the
+    configuration it was rendered with; anything else is re-rendered on use.
+    """
+
+    __tablename__ = "event_parts"
+
+    event_id: orm.Mapped[str] = orm.mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: orm.Mapped[str] = orm.mapped_column(sa.String(8), primary_key=True)
+    sequence: orm.Mapped[int]
+    key: orm.Mapped[str] = orm.mapped_column(sa.String(16))
+    body: orm.Mapped[bytes] = orm.mapped_column(sa.LargeBinary)
+
+
 class ApiToken(Base):
     """A write token: only its SHA-256 hash is kept. Revoked tokens stay, marked."""
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from flask import Blueprint, Response, abort, current_app, request
 
 import feeds
-from timeline import db
-from timeline.caching import cached_document
+from timeline import db, parts
+from timeline.caching import cached_document, render_key
 from timeline.convert import to_channel, to_entry
 from timeline.filters import parse_filter
 from timeline.models import Event
@@ -24,9 +26,14 @@ def _channel(version: StoreVersion) -> feeds.Channel:
     return to_channel(current_app.config, version, self_path=request.full_path.rstrip("?"))
 
 
-def _calendar(flt: EventFilter, version: StoreVersion) -> bytes:
-    events = list_events(db.get_session(), flt)
-    return feeds.render_ical(_channel(version), [to_entry(e, current_app.config) for e in events])
+def _calendar(flt: EventFilter, version: StoreVersion) -> Iterator[bytes]:
+    """The calendar in chunks: header and VTIMEZONEs, then the stored VEVENT parts."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    zones, span = parts.calendar_zones(db.get_session(), flt)
+    vevents = parts.iter_vevents(
+        app.extensions["timeline.sessionmaker"], flt, dict(app.config), render_key(app)
+    )
+    return feeds.iter_ical(_channel(version), vevents, zones, span=span)
 
 
 @bp.get("/calendar.ics")
@@ -49,7 +56,7 @@ def event_calendar(event_id: str) -> Response:
     version = StoreVersion(updated=event.updated, count=1)
     entry = to_entry(event, current_app.config)
     return cached_document(
-        "ics", ICS, version, lambda: feeds.render_ical(_channel(version), [entry])
+        "ics", ICS, version, lambda: [feeds.render_ical(_channel(version), [entry])]
     )
 
 
@@ -64,7 +71,7 @@ def rss() -> Response:
     flt = parse_filter(request.args)
     version = store_version(db.get_session(), flt)
     return cached_document(
-        "rss", RSS, version, lambda: feeds.render_rss(_channel(version), _newest(flt))
+        "rss", RSS, version, lambda: [feeds.render_rss(_channel(version), _newest(flt))]
     )
 
 
@@ -74,7 +81,7 @@ def atom() -> Response:
     flt = parse_filter(request.args)
     version = store_version(db.get_session(), flt)
     return cached_document(
-        "atom", ATOM, version, lambda: feeds.render_atom(_channel(version), _newest(flt))
+        "atom", ATOM, version, lambda: [feeds.render_atom(_channel(version), _newest(flt))]
     )
 
 
@@ -84,5 +91,8 @@ def json_feed() -> Response:
     flt = parse_filter(request.args)
     version = store_version(db.get_session(), flt)
     return cached_document(
-        "json", JSON_FEED, version, lambda: feeds.render_json_feed(_channel(version), _newest(flt))
+        "json",
+        JSON_FEED,
+        version,
+        lambda: [feeds.render_json_feed(_channel(version), _newest(flt))],
     )

@@ -1,0 +1,113 @@
+"""Stored VEVENT parts: rendered once per revision, joined into the calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+from zoneinfo import ZoneInfo
+
+import icalendar
+import sqlalchemy as sa
+from flask import Flask
+
+import feeds
+from tests.conftest import AppFactory
+from timeline import db, store
+from timeline.convert import to_channel, to_entry
+from timeline.models import Event, EventPart
+from timeline.queries import EventFilter, list_events, store_version
+from timeline.values import EventData
+
+
+def _parts(app: Flask) -> dict[str, tuple[int, bytes]]:
+    with app.app_context():
+        rows = db.get_session().execute(
+            sa.select(EventPart.event_id, EventPart.sequence, EventPart.body)
+        )
+        return {r.event_id: (r.sequence, r.body) for r in rows}
+
+
+def _add_timed(app: Flask, event_id: str, zone: str) -> None:
+    start = dt.datetime(2025, 3, 30, 12, 0, tzinfo=ZoneInfo(zone))
+    data = EventData(
+        id=event_id,
+        title=f"Call {zone}",
+        start=start,
+        end=start + dt.timedelta(hours=1),
+        all_day=False,
+        precision="datetime",
+        timezone=zone,
+    )
+    with app.app_context():
+        session = db.get_session()
+        store.create_event(session, data, author="t")
+        session.commit()
+
+
+def test_calendar_is_the_join_of_stored_parts(seeded_app: Flask) -> None:
+    _add_timed(seeded_app, "call-ny", "America/New_York")
+    _add_timed(seeded_app, "call-berlin", "Europe/Berlin")
+    client = seeded_app.test_client()
+    assert _parts(seeded_app) == {}
+    body = client.get("/calendar.ics").data
+    stored = _parts(seeded_app)
+    assert len(stored) == 23 and all(seq == 0 for seq, _ in stored.values())
+    for _seq, part in stored.values():
+        assert part.startswith(b"BEGIN:VEVENT\r\n") and part.endswith(b"END:VEVENT\r\n")
+        assert part in body
+    # The same bytes as rendering every event afresh with the renderers.
+    with seeded_app.test_request_context("/calendar.ics"):
+        session = db.get_session()
+        events = list_events(session, EventFilter())
+        channel = to_channel(seeded_app.config, store_version(session), self_path="/calendar.ics")
+        fresh = feeds.render_ical(channel, [to_entry(e, seeded_app.config) for e in events])
+    assert body[body.index(b"BEGIN:VEVENT") :] == fresh[fresh.index(b"BEGIN:VEVENT") :]
+    zones = [str(tz["TZID"]) for tz in icalendar.Calendar.from_ical(body).walk("VTIMEZONE")]
+    assert zones == ["America/New_York", "Europe/Berlin"]
+
+
+def test_a_change_rerenders_only_that_event(seeded_app: Flask) -> None:
+    client = seeded_app.test_client()
+    client.get("/calendar.ics")
+    before = _parts(seeded_app)
+    with seeded_app.app_context():
+        session = db.get_session()
+        event = session.get(Event, "2025-02-17-xai-grok-3")
+        assert event is not None
+        data = store.event_data(event)
+        store.update_event(
+            session,
+            event,
+            data.__class__(**{**data.__dict__, "title": "Grok 3 is out"}),
+            author="t",
+        )
+        session.commit()
+    body = client.get("/calendar.ics").data
+    after = _parts(seeded_app)
+    changed = {i for i in after if after[i] != before[i]}
+    assert changed == {"2025-02-17-xai-grok-3"}
+    assert after["2025-02-17-xai-grok-3"][0] == 1
+    assert b"SUMMARY:Grok 3 is out\r\n" in body and b"SEQUENCE:1\r\n" in body
+
+
+def test_a_restart_renders_nothing(make_app: AppFactory) -> None:
+    first = make_app(SEED_ON_START=True)
+    first.test_client().get("/calendar.ics")
+    stored = _parts(first)
+    second = make_app()  # a new process on the same store
+    body = second.test_client().get("/calendar.ics").data
+    assert _parts(second) == stored
+    assert all(part in body for _seq, part in stored.values())
+
+
+def test_a_large_calendar_is_streamed_with_the_same_bytes(make_app: AppFactory) -> None:
+    small = make_app(SEED_ON_START=True, RENDER_CACHE_BYTES=4096)
+    large = make_app(SEED_ON_START=True)
+    streamed = small.test_client().get("/calendar.ics")
+    assert "Content-Length" not in streamed.headers
+    whole = large.test_client().get("/calendar.ics")
+    assert whole.headers["Content-Length"] == str(len(whole.data))
+    assert streamed.data == whole.data
+    assert streamed.headers["ETag"] == whole.headers["ETag"]
+    zipped = small.test_client().get("/calendar.ics", headers={"Accept-Encoding": "gzip"})
+    assert gzip.decompress(zipped.data) == whole.data
