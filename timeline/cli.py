@@ -22,7 +22,9 @@ def main() -> None:
 
 def init_app(app: Flask) -> None:
     """Register the commands on ``app.cli`` (so ``timeline`` and ``flask`` both have them)."""
-    for command in (serve, db_group, seed):
+    from timeline.export import export_command
+
+    for command in (serve, db_group, seed, export_command):
         app.cli.add_command(command)
 
 

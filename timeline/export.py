@@ -1,0 +1,89 @@
+"""``timeline export``: write what the service would serve, to a file or standard output."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+from werkzeug.datastructures import MultiDict
+
+import feeds
+from timeline import db, parts
+from timeline.caching import render_key
+from timeline.convert import to_channel, to_entry
+from timeline.filters import parse_filter
+from timeline.queries import EventFilter, list_events, store_version
+
+PATHS = {"ics": "/calendar.ics", "rss": "/feed.rss", "atom": "/feed.atom", "json": "/feed.json"}
+
+
+def export_chunks(app: Flask, fmt: str, flt: EventFilter, query: str = "") -> Iterator[bytes]:
+    """Yield the document ``fmt`` (``ics``, ``rss``, ``atom`` or ``json``) for ``flt``, the
+    same bytes as the service's ``/calendar.ics`` or ``/feed.*`` with that filter. The
+    calendar streams stored VEVENT parts in batches, so memory stays flat whatever the
+    number of events. Raises KeyError for an unknown format."""
+    path = PATHS[fmt] + (f"?{query}" if query else "")
+    session = db.get_session()
+    version = store_version(session, flt)
+    channel = to_channel(app.config, version, self_path=path)
+    if fmt == "ics":
+        zones, span = parts.calendar_zones(session, flt)
+        session.rollback()
+        vevents = parts.iter_vevents(
+            app.extensions["timeline.sessionmaker"], flt, dict(app.config), render_key(app)
+        )
+        yield from feeds.iter_ical(channel, vevents, zones, span=span)
+        return
+    events = list_events(session, flt, limit=int(app.config["FEED_MAX_ITEMS"]))
+    entries = [to_entry(e, app.config) for e in events]
+    render = {"rss": feeds.render_rss, "atom": feeds.render_atom, "json": feeds.render_json_feed}
+    yield render[fmt](channel, entries)
+
+
+@click.command("export")
+@click.option("--format", "fmt", type=click.Choice(sorted(PATHS)), default="ics", show_default=True)
+@click.option("--tag", "tags", multiple=True, help="Only events with this tag (repeatable).")
+@click.option("--org", help="Only events of this organization (name or alias).")
+@click.option("--from", "start", help="Only events on or after this day (YYYY-MM-DD).")
+@click.option("--to", "until", help="Only events on or before this day (YYYY-MM-DD).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File.")
+@with_appcontext
+def export_command(
+    fmt: str,
+    tags: tuple[str, ...],
+    org: str | None,
+    start: str | None,
+    until: str | None,
+    output: Path | None,
+) -> None:
+    """Write the calendar or a feed, as the service would serve it, to FILE or stdout."""
+    from timeline.errors import ProblemError
+
+    args = MultiDict([("tag", t) for t in tags])
+    for name, value in (("org", org), ("from", start), ("to", until)):
+        if value is not None:
+            args.add(name, value)
+    try:
+        flt = parse_filter(args)
+    except ProblemError as error:
+        raise click.BadParameter(error.detail) from error
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    query = "&".join(f"{k}={v}" for k, v in args.items(multi=True))
+    if output is None:
+        _write(sys.stdout.buffer, export_chunks(app, fmt, flt, query))
+        return
+    partial = output.with_name(output.name + ".partial")
+    with partial.open("wb") as handle:
+        _write(handle, export_chunks(app, fmt, flt, query))
+    partial.replace(output)  # never leave half a file under the real name
+
+
+def _write(handle: BinaryIO, chunks: Iterator[bytes]) -> None:
+    for chunk in chunks:
+        handle.write(chunk)
+    handle.flush()
