@@ -252,3 +252,21 @@ def test_healthz_503_when_store_unreachable(make_app: object) -> None:
     assert response.headers["Retry-After"] == "5"
     assert response.headers["Content-Type"] == "application/problem+json"
     assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_b26_subscribe_links_webcal_google_and_https(seeded: FlaskClient) -> None:
+    """Case B26: webcal:// (not webcals://), Google's cid form, and the plain https URL."""
+    html = seeded.get("/").get_data(as_text=True)
+    assert 'id="subscribe-webcal" href="webcal://example.org/calendar.ics"' in html
+    assert (
+        'id="subscribe-google" href="https://calendar.google.com/calendar/r?cid='
+        'webcal%3A%2F%2Fexample.org%2Fcalendar.ics"' in html
+    )
+    assert 'id="download-ics" href="https://example.org/calendar.ics"' in html
+    assert "webcals://" not in html
+    plain = seeded.get("/calendar.ics")  # no cookies, no auth, no redirect
+    assert plain.status_code == 200
+    assert plain.headers["Content-Type"] == "text/calendar; charset=utf-8"
+    assert "Content-Disposition" not in plain.headers
+    filtered = seeded.get("/?tag=summit").get_data(as_text=True)
+    assert 'href="webcal://example.org/calendar.ics?tag=summit"' in filtered
