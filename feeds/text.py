@@ -72,6 +72,7 @@ def clean_entry(entry: Entry) -> Entry:
         tags=tags,
         organizations=organizations,
         source_name=_clean_optional(entry.source_name),
+        source_published=_clean_optional(entry.source_published),
         source_locator=_clean_optional(entry.source_locator),
     )
 
