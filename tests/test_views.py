@@ -270,3 +270,20 @@ def test_b26_subscribe_links_webcal_google_and_https(seeded: FlaskClient) -> Non
     assert "Content-Disposition" not in plain.headers
     filtered = seeded.get("/?tag=summit").get_data(as_text=True)
     assert 'href="webcal://example.org/calendar.ics?tag=summit"' in filtered
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/events/a%00b", 404),
+        ("/events/a%00b.ics", 404),
+        ("/calendar.ics?tag=a%00b", 400),
+        ("/feed.rss?org=%1b", 400),
+        ("/?from=2025-01-01%00", 400),
+    ],
+)
+def test_control_characters_in_urls_get_4xx(seeded: FlaskClient, path: str, status: int) -> None:
+    """PostgreSQL text cannot hold NUL: such ids and values must never reach a query."""
+    response = seeded.get(path)
+    assert response.status_code == status
+    assert response.headers["Content-Type"] == "application/problem+json"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Collection
 from typing import Any
 
@@ -11,6 +12,8 @@ from werkzeug.datastructures import MultiDict
 from timeline.errors import ProblemError
 from timeline.queries import EventFilter
 from timeline.values import slugify
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 #: The filter parameters every feed, calendar and listing accepts.
 FEED_PARAMETERS = frozenset({"tag", "org", "from", "to"})
@@ -36,9 +39,15 @@ def parse_filter(
     ``tag`` (repeatable; an event must carry every tag), ``org`` (a name or alias),
     ``from`` and ``to`` (inclusive days, ``YYYY-MM-DD``), and ``q`` where allowed.
     Raises ProblemError (400) listing every unknown parameter, repeated single parameter,
-    and bad value, each as ``{"parameter": name, "detail": ...}``.
+    value with a control character, and bad value, each as ``{"parameter": name, "detail": ...}``.
     """
     errors: list[dict[str, Any]] = []
+    for name, value in args.items(multi=True):
+        # PostgreSQL text cannot hold NUL, and no tag, name or date has control characters.
+        if _CONTROL.search(value):
+            errors.append(
+                {"parameter": name, "detail": f"{name} must not contain control characters"}
+            )
     for name in args:
         if name not in allowed:
             errors.append(

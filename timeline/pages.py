@@ -9,13 +9,14 @@ from urllib.parse import quote, urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 
 from feeds.text import MONTHS, display_title
 from feeds.times import local_date
 from timeline import db
 from timeline.convert import to_entry
 from timeline.filters import parse_filter
+from timeline.lookup import live_event
 from timeline.models import Event
 from timeline.queries import list_events
 
@@ -99,11 +100,7 @@ def index() -> str:
 @bp.get("/events/<event_id>")
 def event_page(event_id: str) -> str:
     """One event's page (the feed items' link when the event has no url of its own)."""
-    event = db.get_session().get(Event, event_id)
-    if event is None:
-        abort(404, f"no event with id {event_id!r}")
-    if event.deleted:
-        abort(410, f"event {event_id!r} was deleted")
+    event = live_event(db.get_session(), event_id)
     return render_template("event.html", item=_view(event), links=subscribe_links())
 
 

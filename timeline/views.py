@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from flask import Blueprint, Response, abort, current_app, request
+from flask import Blueprint, Response, current_app, request
 
 import feeds
 from timeline import db, parts
 from timeline.caching import cached_document, render_key
 from timeline.convert import to_channel, to_entry
 from timeline.filters import parse_filter
-from timeline.models import Event
+from timeline.lookup import live_event
 from timeline.queries import EventFilter, StoreVersion, list_events, store_version
 
 bp = Blueprint("feeds", __name__)
@@ -48,11 +48,7 @@ def calendar() -> Response:
 def event_calendar(event_id: str) -> Response:
     """A calendar holding one event; 404 if unknown, 410 if deleted."""
     parse_filter(request.args, allowed=())
-    event = db.get_session().get(Event, event_id)
-    if event is None:
-        abort(404, f"no event with id {event_id!r}")
-    if event.deleted:
-        abort(410, f"event {event_id!r} was deleted")
+    event = live_event(db.get_session(), event_id)
     version = StoreVersion(updated=event.updated, count=1)
     entry = to_entry(event, current_app.config)
     return cached_document(

@@ -1,0 +1,31 @@
+"""Finding the event that a URL names: 404 when there is none, 410 when it was deleted."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import orm
+
+from timeline.errors import ProblemError
+from timeline.models import Event
+
+# Ids are slugs: one with a control character names nothing (and PostgreSQL text cannot
+# even hold NUL, so it must not reach a query).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def any_event(session: orm.Session, event_id: str) -> Event:
+    """Return the event ``event_id``, deleted or not. Raises ProblemError (404) if none."""
+    event = None if _CONTROL.search(event_id) else session.get(Event, event_id)
+    if event is None:
+        raise ProblemError(404, f"There is no event with id {event_id!r}.")
+    return event
+
+
+def live_event(session: orm.Session, event_id: str) -> Event:
+    """Return the event ``event_id`` if it is not deleted. Raises ProblemError: 404 if
+    there is no such event, 410 if it was deleted."""
+    event = any_event(session, event_id)
+    if event.deleted:
+        raise ProblemError(410, f"The event {event_id!r} was deleted.")
+    return event
