@@ -3,17 +3,22 @@ schema on the PostgreSQL server named by TIMELINE_TEST_DATABASE_URL)."""
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
+import feedparser
+import icalendar
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import orm
+from werkzeug.test import TestResponse
 
 from timeline import db
 from timeline.app import create_app, prepare_store
@@ -98,3 +103,104 @@ def session(app: Flask) -> Iterator[orm.Session]:
     """A session on the app's store, inside an app context."""
     with app.app_context():
         yield db.get_session()
+
+
+# The JSON API: a write token, and a client that writes with it and checks the feeds.
+
+
+@pytest.fixture
+def token(app: Flask) -> str:
+    """A live write token named ``tester``, created through :mod:`timeline.auth`."""
+    from timeline import auth
+
+    with app.app_context():
+        session = db.get_session()
+        db.begin_write(session)
+        value = auth.create_token(session, "tester")
+        session.commit()
+    return value
+
+
+@pytest.fixture
+def auth_headers(token: str) -> dict[str, str]:
+    """The Authorization header of :func:`token`."""
+    return {"Authorization": f"Bearer {token}"}
+
+
+@dataclass(frozen=True)
+class Feeds:
+    """Every published document, fetched and parsed: the ICS bytes and calendar, RSS and
+    Atom as feedparser reads them (with the served Content-Type), and the JSON Feed."""
+
+    ics: bytes
+    calendar: icalendar.Calendar
+    rss: Any
+    atom: Any
+    json: dict[str, Any]
+
+
+class ApiClient:
+    """The test client writing JSON with a token, plus the store's row counts and the
+    feeds, each asserted to be served (200) and to parse (feedparser bozo 0)."""
+
+    def __init__(self, app: Flask, client: FlaskClient, headers: dict[str, str]) -> None:
+        self.app = app
+        self.client = client
+        self.headers = headers
+
+    def post(self, body: object, headers: dict[str, str] | None = None) -> TestResponse:
+        return self.client.post("/api/events", json=body, headers=self.headers | (headers or {}))
+
+    def patch(
+        self, event_id: str, body: object, headers: dict[str, str] | None = None
+    ) -> TestResponse:
+        return self.client.patch(
+            f"/api/events/{event_id}", json=body, headers=self.headers | (headers or {})
+        )
+
+    def delete(self, event_id: str, headers: dict[str, str] | None = None) -> TestResponse:
+        return self.client.delete(f"/api/events/{event_id}", headers=self.headers | (headers or {}))
+
+    def created(self, body: object) -> dict[str, Any]:
+        """POST ``body``, assert 201, and return the stored event."""
+        response = self.post(body)
+        assert response.status_code == 201, response.get_data(as_text=True)
+        data: dict[str, Any] = response.get_json()
+        return data
+
+    def counts(self) -> tuple[int, int]:
+        """Return the numbers of event rows (tombstones included) and revisions."""
+        from timeline.models import Event, Revision
+
+        with self.app.app_context():
+            session = db.get_session()
+            events = session.scalar(sa.select(sa.func.count()).select_from(Event))
+            revisions = session.scalar(sa.select(sa.func.count()).select_from(Revision))
+        return int(events or 0), int(revisions or 0)
+
+    def feeds(self) -> Feeds:
+        """Fetch /calendar.ics, /feed.rss, /feed.atom and /feed.json and parse them."""
+        bodies = {}
+        for path in ("/calendar.ics", "/feed.rss", "/feed.atom", "/feed.json"):
+            response = self.client.get(path)
+            assert response.status_code == 200, path
+            bodies[path] = (response.data, response.headers["Content-Type"])
+        parsed = {}
+        for path in ("/feed.rss", "/feed.atom"):
+            body, content_type = bodies[path]
+            parsed[path] = feedparser.parse(body, response_headers={"content-type": content_type})
+            assert parsed[path].bozo == 0, (path, parsed[path].get("bozo_exception"))
+        ics = bodies["/calendar.ics"][0]
+        return Feeds(
+            ics=ics,
+            calendar=icalendar.Calendar.from_ical(ics),
+            rss=parsed["/feed.rss"],
+            atom=parsed["/feed.atom"],
+            json=json.loads(bodies["/feed.json"][0]),
+        )
+
+
+@pytest.fixture
+def api(app: Flask, client: FlaskClient, auth_headers: dict[str, str]) -> ApiClient:
+    """The API of the test's app, writing with the ``tester`` token."""
+    return ApiClient(app, client, auth_headers)

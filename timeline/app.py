@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from timeline import caching, cli, config, db, errors, pages, views
+from timeline import api, caching, cli, config, db, errors, pages, views
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -24,6 +24,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     cli.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(views.bp)
+    app.register_blueprint(api.bp)
     return app
 
 

@@ -22,9 +22,10 @@ def main() -> None:
 
 def init_app(app: Flask) -> None:
     """Register the commands on ``app.cli`` (so ``timeline`` and ``flask`` both have them)."""
+    from timeline.auth import token_group
     from timeline.export import export_command
 
-    for command in (serve, db_group, seed, export_command):
+    for command in (serve, db_group, seed, export_command, token_group):
         app.cli.add_command(command)
 
 
