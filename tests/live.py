@@ -38,18 +38,32 @@ def timeline_command() -> list[str]:
     return [str(script)] if script.exists() else [shutil.which("timeline") or "timeline"]
 
 
+def cli_environment(database_url: str) -> dict[str, str]:
+    """The environment of a ``timeline`` command on ``database_url``."""
+    environ = os.environ | {"TIMELINE_DATABASE_URL": database_url}
+    environ.pop("TIMELINE_CONFIG", None)
+    return environ
+
+
+def create_token(database_url: str, name: str) -> str:
+    """Create a write token with ``timeline token create`` and return it."""
+    done = subprocess.run(
+        [*timeline_command(), "token", "create", name],
+        env=cli_environment(database_url),
+        capture_output=True,
+        check=True,
+        text=True,
+    )
+    return done.stdout.strip()
+
+
 @contextmanager
 def live_server(database_url: str, *, env: dict[str, str] | None = None) -> Iterator[LiveServer]:
     """Run ``timeline serve`` on ``database_url`` until the block ends; wait (at most 30 s)
     until ``/healthz`` answers 200. Raises RuntimeError if it never does."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    environ = os.environ | {
-        "TIMELINE_DATABASE_URL": database_url,
-        "TIMELINE_BASE_URL": url,
-    }
-    environ.pop("TIMELINE_CONFIG", None)
-    environ |= env or {}
+    environ = cli_environment(database_url) | {"TIMELINE_BASE_URL": url} | (env or {})
     process = subprocess.Popen(
         [*timeline_command(), "serve", "--port", str(port)],
         env=environ,
