@@ -46,6 +46,28 @@ def database_url(tmp_path: Path) -> Iterator[str]:
         admin.dispose()
 
 
+@pytest.fixture
+def other_database_url(tmp_path: Path) -> Iterator[str]:
+    """A URL of a second empty database, apart from :func:`database_url` (a second
+    SQLite file, or a second schema), dropped after the test: for moving events from
+    one store to another (``make_app(DATABASE_URL=other_database_url)``)."""
+    server = os.environ.get("TIMELINE_TEST_DATABASE_URL")
+    if not server:
+        yield f"sqlite:///{tmp_path / 'other.db'}"
+        return
+    schema = f"test_{uuid.uuid4().hex[:16]}"
+    admin = db.make_engine(server)
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    url = sa.make_url(server).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        admin.dispose()
+
+
 class AppFactory(Protocol):
     """Makes an app on the test's database; keyword arguments override configuration."""
 
@@ -73,7 +95,7 @@ def make_app(database_url: str) -> Iterator[AppFactory]:
 
     yield factory
     for app in apps:
-        db.get_engine(app).dispose()
+        db.close_app(app)
 
 
 @pytest.fixture

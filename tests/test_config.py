@@ -55,4 +55,4 @@ def test_default_database_is_sqlite_in_instance_folder(monkeypatch: pytest.Monke
     assert app.config["DATABASE_URL"] == f"sqlite:///{Path(app.instance_path) / 'timeline.db'}"
     from timeline import db
 
-    db.get_engine(app).dispose()
+    db.close_app(app)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -15,7 +16,8 @@ from tests.conftest import AppFactory
 from timeline import db, store
 from timeline.convert import to_channel, to_entry
 from timeline.models import Event, EventPart
-from timeline.queries import EventFilter, list_events, store_version
+from timeline.queries import EventFilter, list_events
+from timeline.state import read_version
 from timeline.values import EventData
 
 
@@ -59,7 +61,7 @@ def test_calendar_is_the_join_of_stored_parts(seeded_app: Flask) -> None:
     with seeded_app.test_request_context("/calendar.ics"):
         session = db.get_session()
         events = list_events(session, EventFilter())
-        channel = to_channel(seeded_app.config, store_version(session), self_path="/calendar.ics")
+        channel = to_channel(seeded_app.config, read_version(session), self_path="/calendar.ics")
         fresh = feeds.render_ical(channel, [to_entry(e, seeded_app.config) for e in events])
     assert body[body.index(b"BEGIN:VEVENT") :] == fresh[fresh.index(b"BEGIN:VEVENT") :]
     zones = [str(tz["TZID"]) for tz in icalendar.Calendar.from_ical(body).walk("VTIMEZONE")]
@@ -78,7 +80,7 @@ def test_a_change_rerenders_only_that_event(seeded_app: Flask) -> None:
         store.update_event(
             session,
             event,
-            data.__class__(**{**data.__dict__, "title": "Grok 3 is out"}),
+            replace(data, title="Grok 3 is out"),
             author="t",
         )
         session.commit()
@@ -111,3 +113,37 @@ def test_a_large_calendar_is_streamed_with_the_same_bytes(make_app: AppFactory) 
     assert streamed.headers["ETag"] == whole.headers["ETag"]
     zipped = small.test_client().get("/calendar.ics", headers={"Accept-Encoding": "gzip"})
     assert gzip.decompress(zipped.data) == whole.data
+
+
+def test_patched_calendar_equals_a_fresh_one(make_app: AppFactory) -> None:
+    """The calendar kept in memory and patched with each change is, byte for byte, the
+    calendar a new process assembles from the store: for an edit, a tag removed (leaving a
+    filter), a delete and an addition."""
+    app = make_app(SEED_ON_START=True)
+    client = app.test_client()
+    paths = ("/calendar.ics", "/calendar.ics?tag=summit")
+    for path in paths:
+        client.get(path)
+    with app.app_context():
+        session = db.get_session()
+        summit = session.get(Event, "2025-02-09-ai-action-summit")
+        grok = session.get(Event, "2025-02-17-xai-grok-3")
+        assert summit is not None and grok is not None
+        store.update_event(
+            session, summit, replace(store.event_data(summit), tags=("policy",)), author="t"
+        )
+        store.update_event(
+            session, grok, replace(store.event_data(grok), title="Grok 3"), author="t"
+        )
+        store.delete_event(session, session.get(Event, "2025-01-20-deepseek-r1"), author="t")  # type: ignore[arg-type]
+        session.commit()
+    _add_timed(app, "call-tokyo", "Asia/Tokyo")
+    fresh = make_app().test_client()
+    for path in paths:
+        patched = client.get(path)
+        assert patched.data == fresh.get(path).data, path
+        assert patched.headers["ETag"] == fresh.get(path).headers["ETag"]
+    whole = client.get("/calendar.ics").data
+    assert b"UID:2025-01-20-deepseek-r1@" not in whole and b"SUMMARY:Grok 3\r\n" in whole
+    assert b"TZID:Asia/Tokyo" in whole
+    assert b"2025-02-09-ai-action-summit@" not in client.get("/calendar.ics?tag=summit").data

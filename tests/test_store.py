@@ -7,11 +7,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
+from flask import Flask
 from sqlalchemy import exc, orm
 
-from timeline import store
+from timeline import db, store
 from timeline.models import Event, Revision
-from timeline.queries import EventFilter, cursor_after, list_events, store_version
+from timeline.queries import EventFilter, cursor_after, list_events
+from timeline.state import VersionReader, read_version
 from timeline.values import EventData, slugify
 
 D = dt.date
@@ -206,17 +208,26 @@ def test_cursor_pagination_visits_each_event_once(session: orm.Session) -> None:
     assert seen == ["e6", "e5", "e4", "e3", "e2", "e1", "e0"]
 
 
-def test_store_version_moves_on_every_change(session: orm.Session) -> None:
-    empty = store_version(session)
-    event = store.create_event(session, day_event("v", D(2025, 1, 1)), author="t")
-    session.commit()
-    one = store_version(session)
-    store.delete_event(session, event, author="t")
-    session.commit()
-    deleted = store_version(session)
-    assert (empty.count, one.count, deleted.count) == (0, 1, 0)
-    assert empty.updated < one.updated < deleted.updated
-    assert len({empty.token, one.token, deleted.token}) == 3
+def test_store_version_moves_on_every_change(app: Flask, session: orm.Session) -> None:
+    reader = VersionReader(db.get_engine(app))
+    try:
+        empty = read_version(session)
+        assert reader.read() == empty
+        event = store.create_event(session, day_event("v", D(2025, 1, 1)), author="t")
+        session.commit()
+        one = read_version(session)
+        assert not store.update_event(session, event, day_event("v", D(2025, 1, 1)), author="t")
+        session.commit()
+        assert read_version(session) == one  # no change, no new version
+        store.delete_event(session, event, author="t")
+        session.commit()
+        deleted = read_version(session)
+        assert reader.read() == deleted  # another connection sees the commit at once
+    finally:
+        reader.close()
+    assert (empty.version, one.version, deleted.version) == (0, 1, 2)
+    assert empty.updated < one.updated == event.created < deleted.updated == event.updated
+    assert event.change_version == 2
 
 
 @pytest.mark.parametrize(

@@ -10,34 +10,26 @@ import threading
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Flask, Response, current_app, request, stream_with_context
 from werkzeug.http import http_date, is_resource_modified
 
-from timeline.queries import StoreVersion
-
-
-@dataclass(frozen=True)
-class Rendered:
-    """A rendered document: its bytes, and the same bytes gzip-compressed (mtime 0, so the
-    compressed bytes are deterministic too)."""
-
-    body: bytes
-    gzipped: bytes
+from timeline.assembly import Assembler
+from timeline.state import StoreVersion
 
 
 class RenderCache:
-    """A thread-safe LRU of rendered documents keyed by ETag, bounded in total bytes."""
+    """A thread-safe LRU of rendered bodies (identity, or gzip under the key plus
+    ``+gzip``) keyed by ETag, bounded in total bytes."""
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
-        self._items: OrderedDict[str, Rendered] = OrderedDict()
+        self._items: OrderedDict[str, bytes] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
 
-    def get(self, key: str) -> Rendered | None:
+    def get(self, key: str) -> bytes | None:
         """Return the document under ``key``, or None."""
         with self._lock:
             item = self._items.get(key)
@@ -45,26 +37,29 @@ class RenderCache:
                 self._items.move_to_end(key)
             return item
 
-    def put(self, key: str, item: Rendered) -> None:
-        """Keep ``item`` under ``key``, dropping the least recently used beyond the bound."""
-        size = len(item.body) + len(item.gzipped)
-        if size > self.max_bytes:
+    def put(self, key: str, body: bytes) -> None:
+        """Keep ``body`` under ``key``, dropping the least recently used beyond the bound."""
+        if len(body) > self.max_bytes:
             return
         with self._lock:
             old = self._items.pop(key, None)
             if old is not None:
-                self._size -= len(old.body) + len(old.gzipped)
-            self._items[key] = item
-            self._size += size
+                self._size -= len(old)
+            self._items[key] = body
+            self._size += len(body)
             while self._size > self.max_bytes:
                 _, dropped = self._items.popitem(last=False)
-                self._size -= len(dropped.body) + len(dropped.gzipped)
+                self._size -= len(dropped)
+
+
+_GZIP = {"Content-Encoding": "gzip"}
 
 
 def init_app(app: Flask) -> None:
     """Give ``app`` its render cache (``RENDER_CACHE_BYTES``) and a fingerprint of the
     configuration that rendering depends on, which every ETag includes."""
     app.extensions["timeline.render_cache"] = RenderCache(int(app.config["RENDER_CACHE_BYTES"]))
+    app.extensions["timeline.assembler"] = Assembler(int(app.config["RENDER_CACHE_BYTES"]))
     keys = [
         "BASE_URL",
         "ID_DOMAIN",
@@ -133,8 +128,11 @@ def cached_document(
     if not is_resource_modified(request.environ, etag=etag, last_modified=version.updated):
         return Response(status=304, headers=headers)
     cache: RenderCache = current_app.extensions["timeline.render_cache"]
-    item = cache.get(etag)
-    if item is None:
+    wants_gzip = _wants_gzip()
+    if wants_gzip and (gzipped := cache.get(etag + "+gzip")) is not None:
+        return Response(gzipped, content_type=content_type, headers=headers | _GZIP)
+    body = cache.get(etag)
+    if body is None:
         chunks = iter(render())
         held: list[bytes] = []
         size = 0
@@ -144,17 +142,17 @@ def cached_document(
             if size > cache.max_bytes // 4:
                 return _streamed(itertools.chain(held, chunks), content_type, headers)
         body = b"".join(held)
-        item = Rendered(body=body, gzipped=gzip.compress(body, compresslevel=6, mtime=0))
-        cache.put(etag, item)
-    response = Response(item.body, content_type=content_type, headers=headers)
-    if _wants_gzip():
-        response.set_data(item.gzipped)
-        response.headers["Content-Encoding"] = "gzip"
-    return response
+        cache.put(etag, body)
+    if not wants_gzip:
+        return Response(body, content_type=content_type, headers=headers)
+    # Compressed on first demand only, mtime 0 so that the bytes are deterministic.
+    gzipped = gzip.compress(body, compresslevel=6, mtime=0)
+    cache.put(etag + "+gzip", gzipped)
+    return Response(gzipped, content_type=content_type, headers=headers | _GZIP)
 
 
 def _streamed(chunks: Iterator[bytes], content_type: str, headers: dict[str, str]) -> Response:
     if _wants_gzip():
-        headers = headers | {"Content-Encoding": "gzip"}
+        headers = headers | _GZIP
         chunks = _gzip_stream(chunks)
     return Response(stream_with_context(chunks), content_type=content_type, headers=headers)

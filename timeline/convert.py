@@ -6,7 +6,7 @@ from typing import Any
 
 from feeds import Channel, Entry
 from timeline.models import Event
-from timeline.queries import StoreVersion
+from timeline.state import StoreVersion
 
 
 def event_uid(event_id: str, config: dict[str, Any]) -> str:

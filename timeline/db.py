@@ -8,6 +8,8 @@ import sqlalchemy as sa
 from flask import Flask, g
 from sqlalchemy import orm
 
+from timeline.state import StoreVersion, VersionReader
+
 
 def make_engine(url: str, *, busy_timeout: int = 30, pool_size: int = 5) -> sa.Engine:
     """Create the engine for a SQLAlchemy URL.
@@ -54,7 +56,23 @@ def init_app(app: Flask) -> None:
     )
     app.extensions["timeline.engine"] = engine
     app.extensions["timeline.sessionmaker"] = orm.sessionmaker(engine, expire_on_commit=False)
+    app.extensions["timeline.version_reader"] = VersionReader(engine)
     app.teardown_appcontext(_close_session)
+
+
+def current_version() -> StoreVersion:
+    """Return the store version, read for this request from the database (one primary-key
+    lookup, no transaction). Raises sqlalchemy.exc.OperationalError when unreachable."""
+    from flask import current_app
+
+    reader: VersionReader = current_app.extensions["timeline.version_reader"]
+    return reader.read()
+
+
+def close_app(app: Flask) -> None:
+    """Close every database connection of ``app`` (for tests and shutdown)."""
+    app.extensions["timeline.version_reader"].close()
+    get_engine(app).dispose()
 
 
 def get_engine(app: Flask) -> sa.Engine:

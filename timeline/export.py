@@ -17,7 +17,8 @@ from timeline import db, parts
 from timeline.caching import render_key
 from timeline.convert import to_channel, to_entry
 from timeline.filters import parse_filter
-from timeline.queries import EventFilter, list_events, store_version
+from timeline.queries import EventFilter, list_events
+from timeline.state import read_version
 
 PATHS = {"ics": "/calendar.ics", "rss": "/feed.rss", "atom": "/feed.atom", "json": "/feed.json"}
 
@@ -29,7 +30,7 @@ def export_chunks(app: Flask, fmt: str, flt: EventFilter, query: str = "") -> It
     number of events. Raises KeyError for an unknown format."""
     path = PATHS[fmt] + (f"?{query}" if query else "")
     session = db.get_session()
-    version = store_version(session, flt)
+    version = read_version(session)
     channel = to_channel(app.config, version, self_path=path)
     if fmt == "ics":
         zones, span = parts.calendar_zones(session, flt)

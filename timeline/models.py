@@ -91,6 +91,8 @@ class Event(Base):
     updated: orm.Mapped[dt.datetime] = orm.mapped_column(UtcDateTime, default=utcnow, index=True)
     sequence: orm.Mapped[int] = orm.mapped_column(default=0)
     deleted: orm.Mapped[bool] = orm.mapped_column(default=False)
+    #: The store version (StoreState.version) of this event's last change.
+    change_version: orm.Mapped[int] = orm.mapped_column(sa.BigInteger, default=0, index=True)
     content_hash: orm.Mapped[str] = orm.mapped_column(sa.String(64), default="")
 
     tags: orm.Mapped[list[EventTag]] = orm.relationship(
@@ -220,6 +222,18 @@ class Revision(Base):
     data: orm.Mapped[dict[str, Any]] = orm.mapped_column(sa.JSON)
 
     event: orm.Mapped[Event] = orm.relationship(back_populates="revisions")
+
+
+class StoreState(Base):
+    """The store's version: one row (id 1) whose ``version`` goes up by one with every
+    change to any event, in commit order, and ``updated``, the newest change's time (UTC).
+    Every cached document depends on it, so every request reads it (cheaply)."""
+
+    __tablename__ = "store_state"
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    version: orm.Mapped[int] = orm.mapped_column(sa.BigInteger, default=0)
+    updated: orm.Mapped[dt.datetime] = orm.mapped_column(UtcDateTime)
 
 
 class EventPart(Base):

@@ -111,7 +111,7 @@ def iter_vevents(
             rows = session.execute(stmt).all()
             session.rollback()  # end the read transaction: a writer may need the lock
             missing = [row.id for row in rows if row.body is None]
-            fresh = _render_missing(session_factory, missing, config, key) if missing else {}
+            fresh = render_missing(session, missing, config, key) if missing else {}
             for row in rows:
                 yield row.body if row.body is not None else fresh[row.id]
             if len(rows) < batch:
@@ -119,14 +119,16 @@ def iter_vevents(
             last = (rows[-1].start, rows[-1].id)
 
 
-def _render_missing(
-    session_factory: orm.sessionmaker[orm.Session], ids: list[str], config: dict[str, Any], key: str
+def render_missing(
+    session: orm.Session, ids: list[str], config: dict[str, Any], key: str
 ) -> dict[str, bytes]:
+    """Render and store the VEVENT parts of the events ``ids``, in a write transaction of
+    ``session``'s own that this commits (the session must have no transaction open).
+    Returns the bytes by event id."""
     from timeline.db import begin_write
 
-    with session_factory() as session:
-        begin_write(session)
-        events = list(session.scalars(sa.select(Event).where(Event.id.in_(ids))))
-        rendered = refresh_parts(session, events, config, key)
-        session.commit()
+    begin_write(session)
+    events = list(session.scalars(sa.select(Event).where(Event.id.in_(ids))))
+    rendered = refresh_parts(session, events, config, key)
+    session.commit()
     return rendered

@@ -127,34 +127,3 @@ def _decode_cursor(cursor: str) -> tuple[dt.datetime, str]:
     if not isinstance(event_id, str) or when.tzinfo is None:
         raise CursorError(f"cursor {cursor!r} is not valid")
     return when, event_id
-
-
-@dataclass(frozen=True)
-class StoreVersion:
-    """What a response over a filter depends on: the newest change (UTC; the epoch when
-    there is none) among the filter's events, deleted ones included (a delete bumps
-    ``updated``), and how many of them are not deleted."""
-
-    updated: dt.datetime
-    count: int
-
-    @property
-    def token(self) -> str:
-        """A short string naming this version, for ETags."""
-        return f"{self.updated.timestamp():.6f}-{self.count}"
-
-
-EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-
-
-def store_version(session: orm.Session, flt: EventFilter | None = None) -> StoreVersion:
-    """Return the version of the events matching ``flt`` (default: all): it changes
-    whenever one of them is added, changed or deleted. One aggregate query."""
-    live = sa.func.sum(sa.case((Event.deleted.is_(False), 1), else_=0))
-    stmt = sa.select(sa.func.max(Event.updated), live)
-    if flt is not None:
-        stmt = stmt.where(*flt.where(include_deleted=True))
-    updated, count = session.execute(stmt).one()
-    if isinstance(updated, dt.datetime) and updated.tzinfo is None:
-        updated = updated.replace(tzinfo=dt.UTC)
-    return StoreVersion(updated=updated or EPOCH, count=int(count or 0))

@@ -22,6 +22,7 @@ from timeline.models import (
     Tag,
     utcnow,
 )
+from timeline.state import record_change
 from timeline.values import EventData, slugify
 
 
@@ -166,6 +167,7 @@ def create_event(session: orm.Session, data: EventData, *, author: str) -> Event
     session.add(event)
     _apply(session, event, data)
     session.flush()
+    record_change(session, event)
     _revise(session, event, "create", author)
     return event
 
@@ -184,6 +186,7 @@ def update_event(session: orm.Session, event: Event, data: EventData, *, author:
     event.sequence += 1
     event.updated = max(utcnow(), event.updated + dt.timedelta(microseconds=1))
     session.flush()
+    record_change(session, event)
     _revise(session, event, "update", author)
     return True
 
@@ -197,6 +200,7 @@ def delete_event(session: orm.Session, event: Event, *, author: str) -> None:
     event.sequence += 1
     event.updated = max(utcnow(), event.updated + dt.timedelta(microseconds=1))
     session.flush()
+    record_change(session, event)
     _revise(session, event, "delete", author)
 
 

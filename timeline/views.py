@@ -12,7 +12,8 @@ from timeline.caching import cached_document, render_key
 from timeline.convert import to_channel, to_entry
 from timeline.filters import parse_filter
 from timeline.lookup import live_event
-from timeline.queries import EventFilter, StoreVersion, list_events, store_version
+from timeline.queries import EventFilter, list_events
+from timeline.state import StoreVersion
 
 bp = Blueprint("feeds", __name__)
 
@@ -27,12 +28,19 @@ def _channel(version: StoreVersion) -> feeds.Channel:
 
 
 def _calendar(flt: EventFilter, version: StoreVersion) -> Iterator[bytes]:
-    """The calendar in chunks: header and VTIMEZONEs, then the stored VEVENT parts."""
+    """The calendar in chunks: header and VTIMEZONEs, then the VEVENT parts, assembled in
+    memory (patched with what changed since) or, for a very large calendar, streamed from
+    the stored parts."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    sessions = app.extensions["timeline.sessionmaker"]
+    config, key = dict(app.config), render_key(app)
+    assembled = app.extensions["timeline.assembler"].assemble(sessions, flt, version, config, key)
+    if assembled is not None:
+        return feeds.iter_ical(
+            _channel(version), assembled.parts, assembled.tzids, span=assembled.span
+        )
     zones, span = parts.calendar_zones(db.get_session(), flt)
-    vevents = parts.iter_vevents(
-        app.extensions["timeline.sessionmaker"], flt, dict(app.config), render_key(app)
-    )
+    vevents = parts.iter_vevents(sessions, flt, config, key)
     return feeds.iter_ical(_channel(version), vevents, zones, span=span)
 
 
@@ -40,7 +48,7 @@ def _calendar(flt: EventFilter, version: StoreVersion) -> Iterator[bytes]:
 def calendar() -> Response:
     """The calendar of every event matching the filters (RFC 5545)."""
     flt = parse_filter(request.args)
-    version = store_version(db.get_session(), flt)
+    version = db.current_version()
     return cached_document("ics", ICS, version, lambda: _calendar(flt, version))
 
 
@@ -49,7 +57,7 @@ def event_calendar(event_id: str) -> Response:
     """A calendar holding one event; 404 if unknown, 410 if deleted."""
     parse_filter(request.args, allowed=())
     event = live_event(db.get_session(), event_id)
-    version = StoreVersion(updated=event.updated, count=1)
+    version = StoreVersion(version=event.sequence, updated=event.updated)
     entry = to_entry(event, current_app.config)
     return cached_document(
         "ics", ICS, version, lambda: [feeds.render_ical(_channel(version), [entry])]
@@ -65,7 +73,7 @@ def _newest(flt: EventFilter) -> list[feeds.Entry]:
 def rss() -> Response:
     """RSS 2.0 of the newest events (by start) matching the filters."""
     flt = parse_filter(request.args)
-    version = store_version(db.get_session(), flt)
+    version = db.current_version()
     return cached_document(
         "rss", RSS, version, lambda: [feeds.render_rss(_channel(version), _newest(flt))]
     )
@@ -75,7 +83,7 @@ def rss() -> Response:
 def atom() -> Response:
     """Atom 1.0 (RFC 4287) of the newest events matching the filters."""
     flt = parse_filter(request.args)
-    version = store_version(db.get_session(), flt)
+    version = db.current_version()
     return cached_document(
         "atom", ATOM, version, lambda: [feeds.render_atom(_channel(version), _newest(flt))]
     )
@@ -85,7 +93,7 @@ def atom() -> Response:
 def json_feed() -> Response:
     """JSON Feed 1.1 of the newest events matching the filters."""
     flt = parse_filter(request.args)
-    version = store_version(db.get_session(), flt)
+    version = db.current_version()
     return cached_document(
         "json",
         JSON_FEED,

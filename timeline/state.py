@@ -1,0 +1,128 @@
+"""The store's version (one row): raised by every write, read by every request."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from timeline.models import Event, StoreState, UtcDateTime
+
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_READ = "SELECT version, updated FROM store_state WHERE id = 1"
+
+
+@dataclass(frozen=True)
+class StoreVersion:
+    """What every document depends on: ``version`` counts the changes to the store (in
+    commit order), ``updated`` is the newest change's time (UTC-aware; the epoch for an
+    empty store), the HTTP Last-Modified."""
+
+    version: int
+    updated: dt.datetime
+
+    @property
+    def token(self) -> str:
+        """A short string naming this version, for ETags."""
+        return str(self.version)
+
+
+def record_change(session: orm.Session, event: Event) -> None:
+    """Raise the store version by one for a change of ``event`` in this transaction, and
+    stamp the event with it (``change_version``). The row update locks the row until
+    commit (PostgreSQL) or runs in the single writer's transaction (SQLite), so versions
+    follow commit order. Call after ``event.updated`` is set; does not commit."""
+    when = sa.literal(event.updated, UtcDateTime())
+    stmt = (
+        sa.update(StoreState)
+        .where(StoreState.id == 1)
+        .values(
+            version=StoreState.version + 1,
+            updated=sa.case((StoreState.updated < when, when), else_=StoreState.updated),
+        )
+        .returning(StoreState.version)
+    )
+    event.change_version = session.execute(
+        stmt, execution_options={"synchronize_session": False}
+    ).scalar_one()
+
+
+def read_version(session: orm.Session) -> StoreVersion:
+    """Return the store version through ``session`` (one primary-key read)."""
+    row = session.execute(
+        sa.select(StoreState.version, StoreState.updated).where(StoreState.id == 1)
+    ).one()
+    return StoreVersion(version=int(row.version), updated=row.updated)
+
+
+def _parse_updated(value: Any) -> dt.datetime:
+    if isinstance(value, str):  # SQLite hands back its text form
+        value = dt.datetime.fromisoformat(value)
+    assert isinstance(value, dt.datetime)
+    return value.replace(tzinfo=dt.UTC)
+
+
+class VersionReader:
+    """Reads the store version on every request at the cost of one primary-key lookup
+    (microseconds on SQLite), over one autocommit DBAPI connection per thread, outside
+    the pool and outside any transaction, so it always sees the latest commit of any
+    process. Raises sqlalchemy.exc.OperationalError (HTTP 503) when the database cannot
+    be reached; the next call connects again."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+        self._local = threading.local()
+        self._connections: list[Any] = []
+        self._lock = threading.Lock()
+
+    def _connect(self) -> Any:
+        dialect = self.engine.dialect
+        cargs, cparams = dialect.create_connect_args(self.engine.url)
+        connection = dialect.connect(*cargs, **cparams)
+        if dialect.name == "sqlite":
+            connection.isolation_level = None
+        else:
+            connection.autocommit = True
+        with self._lock:
+            self._connections.append(connection)
+        return connection
+
+    def read(self) -> StoreVersion:
+        """Return the current store version."""
+        connection = getattr(self._local, "connection", None)
+        try:
+            if connection is None:
+                connection = self._local.connection = self._connect()
+            cursor = connection.cursor()
+            try:
+                cursor.execute(_READ)
+                version, updated = cursor.fetchone()
+            finally:
+                cursor.close()
+        except self.engine.dialect.loaded_dbapi.Error as error:
+            self._local.connection = None
+            self._discard(connection)
+            raise sa.exc.OperationalError(_READ, None, error) from error
+        return StoreVersion(version=int(version), updated=_parse_updated(updated))
+
+    def _discard(self, connection: Any) -> None:
+        if connection is None:
+            return
+        with self._lock:
+            if connection in self._connections:
+                self._connections.remove(connection)
+        with contextlib.suppress(Exception):  # a broken connection may fail to close too
+            connection.close()
+
+    def close(self) -> None:
+        """Close every thread's connection."""
+        with self._lock:
+            connections, self._connections = self._connections, []
+        for connection in connections:
+            with contextlib.suppress(Exception):
+                connection.close()
