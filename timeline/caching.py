@@ -16,6 +16,7 @@ from flask import Flask, Response, current_app, request, stream_with_context
 from werkzeug.http import http_date, is_resource_modified
 
 from timeline.assembly import Assembler
+from timeline.fastpath import FastPath, Known
 from timeline.state import StoreVersion
 
 
@@ -60,6 +61,13 @@ def init_app(app: Flask) -> None:
     configuration that rendering depends on, which every ETag includes."""
     app.extensions["timeline.render_cache"] = RenderCache(int(app.config["RENDER_CACHE_BYTES"]))
     app.extensions["timeline.assembler"] = Assembler(int(app.config["RENDER_CACHE_BYTES"]))
+    fastpath = FastPath(
+        app.wsgi_app,
+        app.extensions["timeline.version_reader"],
+        app.extensions["timeline.render_cache"].get,
+    )
+    app.extensions["timeline.fastpath"] = fastpath
+    app.wsgi_app = fastpath  # type: ignore[method-assign]
     keys = [
         "BASE_URL",
         "ID_DOMAIN",
@@ -104,6 +112,8 @@ def cached_document(
     content_type: str,
     version: StoreVersion,
     render: Callable[[], Iterable[bytes]],
+    *,
+    shared: bool = True,
 ) -> Response:
     """Answer a GET or HEAD of a document that depends only on the request's path and
     query, the configuration, and ``version``.
@@ -113,7 +123,9 @@ def cached_document(
     as RFC 9110 §13.2.2 orders. Otherwise the body comes from the cache or from the
     chunks of ``render()``; a body larger than a quarter of the cache is streamed as it
     is produced and not kept. Gzip when the client accepts it. Every answer carries
-    Cache-Control (``CACHE_MAX_AGE``) and ``Vary: Accept-Encoding``.
+    Cache-Control (``CACHE_MAX_AGE``) and ``Vary: Accept-Encoding``. When ``shared`` (the
+    document depends on the store version, not on one event), later polls of the same
+    URL are answered by :class:`timeline.fastpath.FastPath` without Flask.
     """
     fingerprint = current_app.extensions["timeline.config_fingerprint"]
     query = "&".join(sorted(f"{k}={v}" for k, v in request.args.items(multi=True)))
@@ -125,6 +137,12 @@ def cached_document(
         "Cache-Control": f"public, max-age={int(current_app.config['CACHE_MAX_AGE'])}",
         "Vary": "Accept-Encoding",
     }
+    if shared:
+        fastpath: FastPath = current_app.extensions["timeline.fastpath"]
+        known = Known(version.version, etag, version.updated, tuple(headers.items()), content_type)
+        fastpath.remember(
+            request.environ["PATH_INFO"], request.environ.get("QUERY_STRING", ""), known
+        )
     if not is_resource_modified(request.environ, etag=etag, last_modified=version.updated):
         return Response(status=304, headers=headers)
     cache: RenderCache = current_app.extensions["timeline.render_cache"]

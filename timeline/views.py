@@ -60,7 +60,7 @@ def event_calendar(event_id: str) -> Response:
     version = StoreVersion(version=event.sequence, updated=event.updated)
     entry = to_entry(event, current_app.config)
     return cached_document(
-        "ics", ICS, version, lambda: [feeds.render_ical(_channel(version), [entry])]
+        "ics", ICS, version, lambda: [feeds.render_ical(_channel(version), [entry])], shared=False
     )
 
 
