@@ -49,8 +49,14 @@ def render_vevent(entry: Entry) -> bytes:
     - ``SUMMARY`` is the title with the precision marker; ``DESCRIPTION`` the body of
       :func:`feeds.text.body_text`; ``URL`` the external url, else the event's page;
       one ``CATEGORIES`` value per tag; ``LOCATION`` when known.
-    - Year or month precision adds ``X-TIMELINE-PRECISION`` and ``TRANSP:TRANSPARENT``;
-      an approximate date adds ``X-TIMELINE-APPROXIMATE:TRUE``.
+    - Year or month precision adds ``TRANSP:TRANSPARENT``.
+    - So that an import can give back exactly what was exported, every event carries
+      ``X-TIMELINE-PRECISION`` (``year``, ``month``, ``day`` or ``datetime``), an
+      approximate date ``X-TIMELINE-APPROXIMATE:TRUE``; ``X-TIMELINE-TIMEZONE`` holds a
+      zone that no TZID carries (all-day events, or UTC); ``X-TIMELINE-ORGANIZATIONS``
+      the organizations (a comma list escaped as CATEGORIES, §3.8.1.2), and
+      ``X-TIMELINE-SOURCE-NAME``, ``-PUBLISHED`` and ``-LOCATOR`` the source, each when
+      set (TEXT, §3.3.11).
 
     Text is escaped per §3.3.11 and control characters are removed. Raises ValueError
     when the dates do not match ``all_day``, a datetime is naive, or the zone is unknown.
@@ -65,9 +71,9 @@ def render_vevent(entry: Entry) -> bytes:
         event.add("dtend", end_day)
     else:
         start, end = timed_span(entry)
-        event.add("dtstart", start)
+        event.add("dtstart", _unambiguous(start))
         if end is not None:
-            event.add("dtend", end)
+            event.add("dtend", _unambiguous(end))
     event.add("summary", display_title(entry))
     body = body_text(entry)
     if body:
@@ -82,11 +88,36 @@ def render_vevent(entry: Entry) -> bytes:
     event.add("sequence", entry.sequence)
     if entry.precision in ("month", "year"):
         event.add("transp", "TRANSPARENT")
-        event.add("x-timeline-precision", entry.precision)
+    event.add("x-timeline-precision", entry.precision)
     if entry.approximate:
         event.add("x-timeline-approximate", "TRUE")
+    # icalendar escapes TEXT only for properties it knows; X- properties need vText.
+    if entry.timezone is not None and (vevent_tzid(entry) is None or _second_of_two(entry)):
+        event.add("x-timeline-timezone", icalendar.vText(entry.timezone))
+    if entry.organizations:
+        event.add("x-timeline-organizations", icalendar.vCategory(list(entry.organizations)))
+    for name, value in (
+        ("name", entry.source_name),
+        ("published", entry.source_published),
+        ("locator", entry.source_locator),
+    ):
+        if value is not None:
+            event.add(f"x-timeline-source-{name}", icalendar.vText(value))
     ical: bytes = event.to_ical(sorted=False)
     return ical
+
+
+def _unambiguous(value: dt.datetime) -> dt.datetime:
+    """The value to write: local time with its TZID, except the second of a wall time that
+    a DST change repeats, which RFC 5545 §3.3.5 would read as the first: that goes in UTC."""
+    return to_utc(value) if value.fold else value
+
+
+def _second_of_two(entry: Entry) -> bool:
+    """Whether the start or end of a timed entry is written in UTC by :func:`_unambiguous`."""
+    if entry.all_day:
+        return False
+    return any(value is not None and value.fold for value in timed_span(entry))
 
 
 @functools.lru_cache(maxsize=128)

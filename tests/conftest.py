@@ -7,6 +7,7 @@ import json
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -26,12 +27,14 @@ from timeline.app import create_app, prepare_store
 BASE_URL = "https://example.org"
 
 
-@pytest.fixture
-def database_url(tmp_path: Path) -> Iterator[str]:
-    """A URL of an empty database, dropped after the test."""
+@contextmanager
+def fresh_database(tmp_path: Path, name: str) -> Iterator[str]:
+    """Yield the URL of an empty database, dropped afterwards: the SQLite file ``name``
+    under ``tmp_path``, or a new schema on the PostgreSQL server named by
+    TIMELINE_TEST_DATABASE_URL."""
     server = os.environ.get("TIMELINE_TEST_DATABASE_URL")
     if not server:
-        yield f"sqlite:///{tmp_path / 'timeline.db'}"
+        yield f"sqlite:///{tmp_path / name}"
         return
     schema = f"test_{uuid.uuid4().hex[:16]}"
     admin = db.make_engine(server)
@@ -44,28 +47,21 @@ def database_url(tmp_path: Path) -> Iterator[str]:
         with admin.begin() as conn:
             conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
         admin.dispose()
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> Iterator[str]:
+    """A URL of an empty database, dropped after the test."""
+    with fresh_database(tmp_path, "timeline.db") as url:
+        yield url
 
 
 @pytest.fixture
 def other_database_url(tmp_path: Path) -> Iterator[str]:
-    """A URL of a second empty database, apart from :func:`database_url` (a second
-    SQLite file, or a second schema), dropped after the test: for moving events from
-    one store to another (``make_app(DATABASE_URL=other_database_url)``)."""
-    server = os.environ.get("TIMELINE_TEST_DATABASE_URL")
-    if not server:
-        yield f"sqlite:///{tmp_path / 'other.db'}"
-        return
-    schema = f"test_{uuid.uuid4().hex[:16]}"
-    admin = db.make_engine(server)
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    url = sa.make_url(server).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
+    """A URL of a second empty database, apart from :func:`database_url`: for moving
+    events from one store to another (``make_app(DATABASE_URL=other_database_url)``)."""
+    with fresh_database(tmp_path, "other.db") as url:
+        yield url
 
 
 class AppFactory(Protocol):

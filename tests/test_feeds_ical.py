@@ -102,6 +102,7 @@ def test_vevent_timed_in_its_zone() -> None:
         "CREATED:20250801T090000Z",
         "LAST-MODIFIED:20250802T093000Z",
         "SEQUENCE:3",
+        "X-TIMELINE-PRECISION:day",
         "END:VEVENT",
     ]
     assert vevent_tzid(make()) == "Europe/Madrid"
@@ -137,6 +138,29 @@ def test_month_precision_event() -> None:
         "Source: Example News, published 2025-01-03, p. 4\n"
         "https://news.example.com/ai"
     )
+
+
+def test_x_properties_keep_what_summary_and_description_cannot() -> None:
+    entry = make(
+        timezone="Etc/UTC",
+        precision="datetime",
+        organizations=("Example, Inc.", "Back\\slash; Ltd"),
+        source_name='Wire; "News"',
+        source_locator="",
+    )
+    lines = lines_of(render_vevent(entry))
+    assert lines[-7:] == [
+        "X-TIMELINE-PRECISION:datetime",
+        "X-TIMELINE-TIMEZONE:Etc/UTC",
+        "X-TIMELINE-ORGANIZATIONS:Example\\, Inc.,Back\\\\slash\\; Ltd",
+        'X-TIMELINE-SOURCE-NAME:Wire\\; "News"',
+        "X-TIMELINE-SOURCE-LOCATOR:",
+        "END:VEVENT",
+        "",
+    ]
+    all_day = lines_of(render_vevent(make(all_day=True, start=dt.date(2025, 8, 20), end=None)))
+    assert "X-TIMELINE-TIMEZONE:Europe/Madrid" in all_day
+    assert not [line for line in lines_of(render_vevent(make())) if "-TIMEZONE" in line]
 
 
 def test_approximate_year_event() -> None:
@@ -301,3 +325,26 @@ def test_rendering_is_deterministic() -> None:
 def test_golden_calendar() -> None:
     entries = [make(tags=("community, outdoor", "music")), month_event()]
     assert render_ical(CHANNEL, entries) == (GOLDEN / "feeds_calendar.ics").read_bytes()
+
+
+def test_the_second_of_a_repeated_wall_time_is_written_in_utc() -> None:
+    """01:30 happens twice in New York on 2025-11-02; RFC 5545 §3.3.5 reads a TZID time as
+    the first, so the second goes in UTC (with the zone kept in X-TIMELINE-TIMEZONE)."""
+    zone = ZoneInfo("America/New_York")
+    first = dt.datetime(2025, 11, 2, 5, 30, tzinfo=dt.UTC)  # 01:30 EDT
+    second = dt.datetime(2025, 11, 2, 6, 30, tzinfo=dt.UTC)  # 01:30 EST
+    lines = {
+        name: render_vevent(
+            make(all_day=False, start=start, end=None, timezone=zone.key, precision="datetime")
+        ).split(b"\r\n")
+        for name, start in (("first", first), ("second", second))
+    }
+    assert b"DTSTART;TZID=America/New_York:20251102T013000" in lines["first"]
+    assert not any(line.startswith(b"X-TIMELINE-TIMEZONE") for line in lines["first"])
+    assert b"DTSTART:20251102T063000Z" in lines["second"]
+    assert b"X-TIMELINE-TIMEZONE:America/New_York" in lines["second"]
+    for name, instant in (("first", first), ("second", second)):
+        [vevent] = icalendar.Calendar.from_ical(
+            b"BEGIN:VCALENDAR\r\n" + b"\r\n".join(lines[name]) + b"END:VCALENDAR\r\n"
+        ).walk("VEVENT")
+        assert vevent.decoded("DTSTART").astimezone(dt.UTC) == instant  # PEP 495: not ==

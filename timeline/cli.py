@@ -24,8 +24,9 @@ def init_app(app: Flask) -> None:
     """Register the commands on ``app.cli`` (so ``timeline`` and ``flask`` both have them)."""
     from timeline.auth import token_group
     from timeline.export import export_command
+    from timeline.importer import import_command
 
-    for command in (serve, db_group, seed, export_command, token_group):
+    for command in (serve, db_group, seed, export_command, import_command, token_group):
         app.cli.add_command(command)
 
 
