@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from timeline.models import Event, EventPart
-from timeline.parts import KIND_ICS, render_missing
+from timeline.parts import current_part, render_missing
 from timeline.queries import EventFilter
 from timeline.state import StoreVersion
 
@@ -62,15 +62,7 @@ def _rows(
             Event.timezone,
             EventPart.body,
         )
-        .outerjoin(
-            EventPart,
-            sa.and_(
-                EventPart.event_id == Event.id,
-                EventPart.kind == KIND_ICS,
-                EventPart.sequence == Event.sequence,
-                EventPart.key == key,
-            ),
-        )
+        .outerjoin(EventPart, current_part(key))
         .where(*conditions)
     )
     return list(session.execute(stmt))

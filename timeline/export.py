@@ -12,38 +12,23 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from werkzeug.datastructures import MultiDict
 
-import feeds
-from timeline import db, parts
-from timeline.caching import render_key
-from timeline.convert import to_channel, to_entry
+from timeline import db
+from timeline.documents import PATHS, calendar_chunks, feed_bytes
 from timeline.filters import parse_filter
-from timeline.queries import EventFilter, list_events
+from timeline.queries import EventFilter
 from timeline.state import read_version
-
-PATHS = {"ics": "/calendar.ics", "rss": "/feed.rss", "atom": "/feed.atom", "json": "/feed.json"}
 
 
 def export_chunks(app: Flask, fmt: str, flt: EventFilter, query: str = "") -> Iterator[bytes]:
     """Yield the document ``fmt`` (``ics``, ``rss``, ``atom`` or ``json``) for ``flt``, the
-    same bytes as the service's ``/calendar.ics`` or ``/feed.*`` with that filter. The
-    calendar streams stored VEVENT parts in batches, so memory stays flat whatever the
-    number of events. Raises KeyError for an unknown format."""
+    same bytes as the service's ``/calendar.ics`` or ``/feed.*`` with that filter; the
+    calendar is streamed from the store. Raises KeyError for an unknown format."""
     path = PATHS[fmt] + (f"?{query}" if query else "")
-    session = db.get_session()
-    version = read_version(session)
-    channel = to_channel(app.config, version, self_path=path)
+    version = read_version(db.get_session())
     if fmt == "ics":
-        zones, span = parts.calendar_zones(session, flt)
-        session.rollback()
-        vevents = parts.iter_vevents(
-            app.extensions["timeline.sessionmaker"], flt, dict(app.config), render_key(app)
-        )
-        yield from feeds.iter_ical(channel, vevents, zones, span=span)
-        return
-    events = list_events(session, flt, limit=int(app.config["FEED_MAX_ITEMS"]))
-    entries = [to_entry(e, app.config) for e in events]
-    render = {"rss": feeds.render_rss, "atom": feeds.render_atom, "json": feeds.render_json_feed}
-    yield render[fmt](channel, entries)
+        yield from calendar_chunks(app, flt, version, path, assemble=False)
+    else:
+        yield feed_bytes(app, fmt, flt, version, path)
 
 
 @click.command("export")

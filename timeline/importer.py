@@ -27,6 +27,7 @@ from timeline.errors import ProblemError
 from timeline.eventdates import id_date
 from timeline.eventjson import parse_event, request_hash
 from timeline.icsread import VeventError, read_calendar, vevent_body
+from timeline.jsonbody import loads_strict
 from timeline.values import EventData
 
 AUTHOR = "import"
@@ -63,19 +64,6 @@ def derived_id(data: EventData, key: str) -> str:
     return f"{id_date(data)}-{slug}-{digest}"
 
 
-def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise ValueError(f"duplicate member {json.dumps(key)}")
-        result[key] = value
-    return result
-
-
-def _constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
-
-
 def _bad_file(message: str) -> click.BadParameter:
     return click.BadParameter(message, param_hint="FILE")
 
@@ -100,7 +88,7 @@ def read_items(path: Path, config: Mapping[str, Any]) -> list[Item]:
     if head[:15].upper() == "BEGIN:VCALENDAR":
         return _calendar_items(path, text, config)
     try:
-        document = json.loads(text, object_pairs_hook=_object, parse_constant=_constant)
+        document = loads_strict(text)
     except RecursionError:
         raise _bad_file(f"{path} is not valid JSON: nested too deeply") from None
     except ValueError as error:

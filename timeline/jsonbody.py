@@ -33,6 +33,12 @@ def _constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
+def loads_strict(text: str) -> Any:
+    """Parse JSON text as RFC 8259 has it: no duplicate object members, no NaN or
+    Infinity. Raises ValueError (json.JSONDecodeError for syntax) otherwise."""
+    return json.loads(text, object_pairs_hook=_object, parse_constant=_constant)
+
+
 def read_json(accepted: tuple[str, ...], accept_header: str) -> Any:
     """Return the request's JSON body (RFC 8259: UTF-8, no duplicate members, no NaN).
 
@@ -53,7 +59,7 @@ def read_json(accepted: tuple[str, ...], accept_header: str) -> Any:
         limit = current_app.config["MAX_CONTENT_LENGTH"]
         raise ProblemError(413, f"The body is larger than the limit of {limit} bytes.") from None
     try:
-        return json.loads(raw.decode("utf-8"), object_pairs_hook=_object, parse_constant=_constant)
+        return loads_strict(raw.decode("utf-8"))
     except UnicodeDecodeError as error:
         raise _bad_body(f"The body is not UTF-8 (byte {error.start}).") from None
     except json.JSONDecodeError as error:

@@ -35,6 +35,17 @@ def _upsert(session: orm.Session, rows: list[dict[str, Any]]) -> None:
     session.execute(stmt)
 
 
+def current_part(key: str) -> sa.ColumnElement[bool]:
+    """The condition joining an event to its stored VEVENT if that is current: rendered
+    at the event's sequence with render key ``key``."""
+    return sa.and_(
+        EventPart.event_id == Event.id,
+        EventPart.kind == KIND_ICS,
+        EventPart.sequence == Event.sequence,
+        EventPart.key == key,
+    )
+
+
 def refresh_parts(
     session: orm.Session, events: list[Event], config: dict[str, Any], key: str
 ) -> dict[str, bytes]:
@@ -89,15 +100,7 @@ def iter_vevents(
         while True:
             stmt = (
                 sa.select(Event.id, Event.start, Event.sequence, EventPart.body)
-                .outerjoin(
-                    EventPart,
-                    sa.and_(
-                        EventPart.event_id == Event.id,
-                        EventPart.kind == KIND_ICS,
-                        EventPart.sequence == Event.sequence,
-                        EventPart.key == key,
-                    ),
-                )
+                .outerjoin(EventPart, current_part(key))
                 .where(*flt.where())
                 .order_by(*NEWEST_FIRST)
                 .limit(batch)
