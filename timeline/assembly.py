@@ -15,7 +15,7 @@ from sqlalchemy import orm
 
 from timeline.models import Event, EventPart
 from timeline.parts import current_part, render_missing
-from timeline.queries import EventFilter
+from timeline.queries import EventFilter, conditions
 from timeline.state import StoreVersion
 
 #: A VEVENT's typical size in bytes, to tell before reading whether a calendar will fit.
@@ -133,12 +133,13 @@ class Assembler:
         config: dict[str, Any],
         key: str,
     ) -> _Calendar | None:
-        count = session.scalar(sa.select(sa.func.count()).select_from(Event).where(*flt.where()))
+        where = conditions(session, flt)
+        count = session.scalar(sa.select(sa.func.count()).select_from(Event).where(*where))
         if (count or 0) * _PART_BYTES > self.max_bytes // 4:
             session.rollback()
             return None
         calendar = _Calendar(version=version.version)
-        rows = _rows(session, flt.where(), key)
+        rows = _rows(session, where, key)
         session.rollback()
         self._fill(calendar, rows, lambda ids: render_missing(session, ids, config, key))
         return calendar if calendar.size <= self.max_bytes // 4 else None
@@ -156,7 +157,7 @@ class Assembler:
         changed = list(session.scalars(sa.select(Event.id).where(newer)))
         if len(changed) > _REBUILD_SHARE * max(len(calendar.pieces), 100):
             return False
-        rows = _rows(session, [newer, *flt.where()], key)
+        rows = _rows(session, [newer, *conditions(session, flt)], key)
         session.rollback()
         for event_id in changed:
             piece = calendar.pieces.pop(event_id, None)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -21,14 +23,40 @@ def _config(connection: sa.Connection) -> Config:
     return config
 
 
-def upgrade(engine: sa.Engine, revision: str = "head") -> None:
-    """Migrate the database of ``engine`` to ``revision`` (default: the newest).
+@contextmanager
+def _migrating(engine: sa.Engine) -> Iterator[sa.Connection]:
+    """A connection in one transaction for a migration. On SQLite, foreign keys are off
+    meanwhile (a batch migration copies, drops and renames tables, which they would
+    refuse) and checked before the commit. Raises sqlalchemy.exc.IntegrityError if a
+    migration left a dangling reference."""
+    with engine.connect() as connection:
+        sqlite = engine.dialect.name == "sqlite"
+        if sqlite:  # must precede the transaction: inside one the pragma does nothing
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")  # type: ignore[union-attr]
+        try:
+            with connection.begin():
+                yield connection
+                if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
+                    raise sa.exc.IntegrityError(
+                        "PRAGMA foreign_key_check", None, ValueError("dangling reference")
+                    )
+        finally:
+            if sqlite:
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys = ON")  # type: ignore[union-attr]
 
-    Runs in one transaction where the backend allows it (PostgreSQL and SQLite both do).
-    Raises alembic.util.CommandError for an unknown revision.
-    """
-    with engine.begin() as connection:
+
+def upgrade(engine: sa.Engine, revision: str = "head") -> None:
+    """Migrate the database of ``engine`` to ``revision`` (default: the newest), in one
+    transaction (PostgreSQL and SQLite both allow it). Raises
+    alembic.util.CommandError for an unknown revision."""
+    with _migrating(engine) as connection:
         command.upgrade(_config(connection), revision)
+
+
+def downgrade(engine: sa.Engine, revision: str) -> None:
+    """Migrate the database of ``engine`` down to ``revision``, as :func:`upgrade`."""
+    with _migrating(engine) as connection:
+        command.downgrade(_config(connection), revision)
 
 
 def revision(engine: sa.Engine, message: str) -> None:

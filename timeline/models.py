@@ -70,7 +70,7 @@ class Event(Base):
             "precision IN ('year', 'month', 'day', 'datetime')", name="precision_known"
         ),
         sa.CheckConstraint("sequence >= 0", name="sequence_not_negative"),
-        sa.Index("ix_events_deleted_start", "deleted", "start"),
+        sa.Index("ix_events_deleted_start_id", "deleted", "start", "id"),
     )
 
     id: orm.Mapped[str] = orm.mapped_column(sa.String(100), primary_key=True)
@@ -234,6 +234,9 @@ class StoreState(Base):
     id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
     version: orm.Mapped[int] = orm.mapped_column(sa.BigInteger, default=0)
     updated: orm.Mapped[dt.datetime] = orm.mapped_column(UtcDateTime)
+    #: The longest span (end - start) any event has had, in seconds: date-range queries
+    #: read the start index from ``from - longest`` on.
+    longest: orm.Mapped[int] = orm.mapped_column(sa.BigInteger, default=0)
 
 
 class EventPart(Base):

@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 import feeds
 from timeline.convert import to_entry
 from timeline.models import Event, EventPart
-from timeline.queries import NEWEST_FIRST, EventFilter
+from timeline.queries import NEWEST_FIRST, EventFilter, conditions
 
 KIND_ICS = "ics"
 
@@ -70,7 +70,7 @@ def calendar_zones(
     """Return the time zones the timed events of ``flt`` use, sorted, and the span of
     days their VTIMEZONEs must cover (first day of the first year, first day after the
     last year). One aggregate query each, over indexed columns."""
-    timed = [*flt.where(), Event.all_day.is_(False), Event.timezone.is_not(None)]
+    timed = [*conditions(session, flt), Event.all_day.is_(False), Event.timezone.is_not(None)]
     stmt = sa.select(Event.timezone).where(*timed).distinct()
     zones = sorted(z for z in session.scalars(stmt) if z is not None)
     first, last = session.execute(
@@ -97,11 +97,12 @@ def iter_vevents(
     """
     last: tuple[dt.datetime, str] | None = None
     with session_factory() as session:
+        where = conditions(session, flt)
         while True:
             stmt = (
                 sa.select(Event.id, Event.start, Event.sequence, EventPart.body)
                 .outerjoin(EventPart, current_part(key))
-                .where(*flt.where())
+                .where(*where)
                 .order_by(*NEWEST_FIRST)
                 .limit(batch)
             )

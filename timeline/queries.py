@@ -36,28 +36,36 @@ class EventFilter:
     until: dt.date | None = None
     q: str | None = None
 
-    def where(self, *, include_deleted: bool = False) -> list[sa.ColumnElement[bool]]:
-        """Return the SQL conditions of this filter over ``Event``."""
+    def where(
+        self, longest: dt.timedelta | None = None, *, include_deleted: bool = False
+    ) -> list[sa.ColumnElement[bool]]:
+        """Return the SQL conditions of this filter over ``Event``. ``longest``, the
+        longest span of any event (see :func:`conditions`), bounds the start from below
+        too, so that a date range reads only the index entries near it."""
         conditions: list[sa.ColumnElement[bool]] = []
         if not include_deleted:
             conditions.append(Event.deleted.is_(False))
+        # IN (…) rather than EXISTS: the database reads the tag's or organization's index
+        # entries instead of testing every event.
         for slug in self.tags:
-            conditions.append(
-                sa.exists().where(EventTag.event_id == Event.id, EventTag.tag_slug == slug)
-            )
+            tagged = sa.select(EventTag.event_id).where(EventTag.tag_slug == slug)
+            conditions.append(Event.id.in_(tagged))
         if self.org is not None:
-            conditions.append(
-                sa.exists().where(
-                    EventOrganization.event_id == Event.id,
-                    EventOrganization.organization_id == OrganizationAlias.organization_id,
-                    OrganizationAlias.slug == slugify(self.org),
+            involved = sa.select(EventOrganization.event_id).where(
+                EventOrganization.organization_id.in_(
+                    sa.select(OrganizationAlias.organization_id).where(
+                        OrganizationAlias.slug == slugify(self.org)
+                    )
                 )
             )
+            conditions.append(Event.id.in_(involved))
         if self.start is not None:
             midnight = _midnight(self.start)
             conditions.append(
                 sa.or_(Event.end > midnight, sa.and_(Event.end.is_(None), Event.start >= midnight))
             )
+            if longest is not None:
+                conditions.append(Event.start >= midnight - longest)
         if self.until is not None:
             conditions.append(Event.start < _midnight(self.until + dt.timedelta(days=1)))
         if self.q:
@@ -70,6 +78,19 @@ class EventFilter:
                 )
             )
         return conditions
+
+
+def conditions(
+    session: orm.Session, flt: EventFilter, *, include_deleted: bool = False
+) -> list[sa.ColumnElement[bool]]:
+    """Return the SQL conditions of ``flt``, with a date range bounded on both sides by
+    the store's longest event span (one primary-key read, only when ``flt`` has a start)."""
+    longest = None
+    if flt.start is not None:
+        from timeline.state import longest_span
+
+        longest = longest_span(session)
+    return flt.where(longest, include_deleted=include_deleted)
 
 
 def _midnight(day: dt.date) -> dt.datetime:
@@ -87,7 +108,7 @@ def list_events(
 
     Raises CursorError for a cursor this store did not produce.
     """
-    stmt = sa.select(Event).where(*flt.where()).order_by(*NEWEST_FIRST)
+    stmt = sa.select(Event).where(*conditions(session, flt)).order_by(*NEWEST_FIRST)
     if cursor is not None:
         start, event_id = _decode_cursor(cursor)
         stmt = stmt.where(
