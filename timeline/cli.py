@@ -44,7 +44,7 @@ def serve(host: str, port: int, threads: int, dev: bool) -> None:
     counts = prepare_store(app)
     if counts:
         click.echo("seeds: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
-    click.echo(f"serving {app.config['BASE_URL']}/ on http://{host}:{port}/")
+    click.echo(f"listening on http://{host}:{port}/ (links use BASE_URL {app.config['BASE_URL']})")
     if dev:
         app.run(host=host, port=port, debug=True)
         return
