@@ -297,3 +297,64 @@ def test_b08_overlap_is_accepted_as_the_first_occurrence(api: ApiClient) -> None
         {"title": "Later train", "start": "2025-10-26T02:30:00+01:00", "timezone": "Europe/Berlin"}
     )
     assert second["start"] == "2025-10-26T02:30:00+01:00"
+
+
+@pytest.mark.parametrize(
+    ("payload", "pointer"),
+    [
+        ({"title": "Far", "start": "9999-06-01T10:00:00", "timezone": "Europe/Paris"}, "/start"),
+        ({"title": "Early", "start": "0001-01-01T10:00:00", "timezone": "Asia/Tokyo"}, "/start"),
+        ({"title": "Edge", "start": "9999-12-31T20:00:00-12:00"}, "/start"),
+        ({"title": "Edge", "start": "0001-01-01T00:30:00+01:00"}, "/start"),
+        ({"title": "LMT", "start": "1850-06-01T10:00:00", "timezone": "Asia/Tokyo"}, "/start"),
+        ({"title": "Here", "start": "2025-06-01T10:00:00", "timezone": "localtime"}, "/timezone"),
+        ({"title": "Here", "start": "2025-06-01T10:00:00", "timezone": "Factory"}, "/timezone"),
+    ],
+)
+def test_date_times_outside_what_every_output_can_write_are_422(
+    api: ApiClient, payload: dict[str, Any], pointer: str
+) -> None:
+    """Timed events from 1900 to 9998 in real zones: beyond, offsets have seconds (local
+    mean time) or the VTIMEZONE years overflow, so the calendar could not be written."""
+    before = api.counts()
+    response = api.post(payload)
+    assert response.status_code == 422
+    assert pointer in [e["pointer"] for e in response.get_json()["errors"]]
+    assert api.counts() == before
+    api.feeds()
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["to=9999-12-31", "from=0001-01-01", "from=0001-01-01&to=9999-12-31"],
+)
+def test_the_widest_date_filters_work(api: ApiClient, query: str) -> None:
+    api.created({"title": "A year", "start": "2025"})
+    for path in ("/calendar.ics", "/feed.rss", "/feed.atom", "/feed.json", "/", "/api/events"):
+        assert api.client.get(f"{path}?{query}").status_code == 200, path
+
+
+def test_a_cursor_with_a_lone_surrogate_is_400(api: ApiClient) -> None:
+    import base64
+
+    raw = b'["2025-02-10T00:00:00+00:00", "\\ud800"]'
+    cursor = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    response = api.client.get(f"/api/events?cursor={cursor}")
+    assert response.status_code == 400
+    assert response.get_json()["errors"][0]["parameter"] == "cursor"
+
+
+def test_a_compressed_body_is_415(api: ApiClient) -> None:
+    import gzip as gz
+
+    body = gz.compress(b'{"title": "Zipped", "start": "2025-01-01"}')
+    headers = api.headers | {"Content-Type": "application/json", "Content-Encoding": "gzip"}
+    response = api.client.post("/api/events", data=body, headers=headers)
+    assert response.status_code == 415
+    assert response.headers["Accept-Encoding"] == "identity"
+
+
+def test_a_huge_unknown_id_is_not_echoed_whole(api: ApiClient) -> None:
+    response = api.client.get("/api/events/" + "x" * 100_000)
+    assert response.status_code == 404
+    assert len(response.get_json()["detail"]) < 200

@@ -81,3 +81,16 @@ def test_posts_and_single_events_always_reach_flask(
         client.get("/events/2025-02-17-xai-grok-3.ics")
         client.post("/feed.rss")
     assert len(flask_calls) == 4
+
+
+def test_each_content_coding_has_its_own_etag(seeded_app: Flask) -> None:
+    """RFC 9110 §8.8.3.3: a strong ETag names one representation, gzip being another."""
+    client = seeded_app.test_client()
+    for _ in range(2):  # through Flask, then in front of it
+        plain = client.get("/feed.rss")
+        zipped = client.get("/feed.rss", headers={"Accept-Encoding": "gzip"})
+        assert zipped.headers["ETag"] == plain.headers["ETag"][:-1] + '-gzip"'
+        gzip_tag = {"If-None-Match": zipped.headers["ETag"], "Accept-Encoding": "gzip"}
+        assert client.get("/feed.rss", headers=gzip_tag).status_code == 304
+        only_tag = {"If-None-Match": zipped.headers["ETag"]}
+        assert client.get("/feed.rss", headers=only_tag).status_code == 200

@@ -19,7 +19,7 @@ from pydantic_core import PydanticCustomError
 
 from tests.conftest import ApiClient, AppFactory
 from tests.test_api import DESCRIPTIONS, ONE_LINE, TAGS, TITLES
-from timeline import store, texts
+from timeline import db, store, texts
 from timeline.values import slugify
 
 STATIC = Path(__file__).parent / "static"
@@ -242,11 +242,11 @@ def test_a_repeated_wall_time_round_trips(api: ApiClient, target: Flask, tmp_pat
 
 
 GOOGLE_REPORT = [
-    "added 2025-02-17-planning-meeting-1bd0ca0b",
-    "added 2025-03-03-carnival-monday-office-closed-be81d6eb",
-    "added 2025-03-10-trade-fair-34016a5d",
-    "added 2025-03-31-q1-report-due-d19f9e37",
-    "added 2025-03-20-release-call-with-nyc-co-a1ab62ef",
+    "added 4k7q2m9x1c8v5b3n6h0j-1bd0ca0b",
+    "added 20250303-carnival-be81d6eb",
+    "added 7f3e2d1c0b9a-34016a5d",
+    "added deadline-q1-d19f9e37",
+    "added 9a8b7c6d5e4f-a1ab62ef",
     "rejected floating-1@example.com: /start: a date-time needs a UTC offset (such as +02:00 "
     "or Z) or a timezone; the server's zone is never guessed",
     "rejected backwards-1@example.com: /end: end must be after start",
@@ -259,7 +259,7 @@ ALL_DAY = NONE | {"all_day": True, "timezone": None, "precision": "day", "url": 
 GOOGLE_EVENTS: list[dict[str, Any]] = [
     NONE
     | {
-        "id": "2025-02-17-planning-meeting-1bd0ca0b",
+        "id": "4k7q2m9x1c8v5b3n6h0j-1bd0ca0b",
         "title": "Planning meeting",
         "start": "2025-02-17T09:30:00+01:00",
         "end": "2025-02-17T11:00:00+01:00",
@@ -273,7 +273,7 @@ GOOGLE_EVENTS: list[dict[str, Any]] = [
     },
     ALL_DAY
     | {
-        "id": "2025-03-03-carnival-monday-office-closed-be81d6eb",
+        "id": "20250303-carnival-be81d6eb",
         "title": "Carnival Monday (office closed)",
         "start": "2025-03-03",
         "end": "2025-03-03",
@@ -283,7 +283,7 @@ GOOGLE_EVENTS: list[dict[str, Any]] = [
     },
     ALL_DAY
     | {
-        "id": "2025-03-10-trade-fair-34016a5d",
+        "id": "7f3e2d1c0b9a-34016a5d",
         "title": "Trade fair 🚀 展会",
         "start": "2025-03-10",
         "end": "2025-03-12",
@@ -293,7 +293,7 @@ GOOGLE_EVENTS: list[dict[str, Any]] = [
     },
     ALL_DAY
     | {
-        "id": "2025-03-31-q1-report-due-d19f9e37",
+        "id": "deadline-q1-d19f9e37",
         "title": "Q1 report due",
         "start": "2025-03-31",
         "end": "2025-03-31",
@@ -303,7 +303,7 @@ GOOGLE_EVENTS: list[dict[str, Any]] = [
     },
     NONE
     | {
-        "id": "2025-03-20-release-call-with-nyc-co-a1ab62ef",
+        "id": "9a8b7c6d5e4f-a1ab62ef",
         "title": 'Release call with "NYC" & co',
         "start": "2025-03-20T15:00:00Z",
         "end": "2025-03-20T15:30:00Z",
@@ -506,3 +506,64 @@ def test_long_files_get_a_progress_bar_on_stderr(app: Flask, tmp_path: Path) -> 
     assert result.stdout.splitlines()[-1] == "added 201, updated 0, unchanged 0, rejected 0"
     short = run(app, "import", write_json(tmp_path, items[:3]))
     assert short.stderr == ""
+
+
+def test_a_foreign_event_moved_or_renamed_is_updated(api: ApiClient, tmp_path: Path) -> None:
+    """Another calendar's event keeps its UID when it moves: importing it again updates
+    the event imported before instead of adding a second one."""
+
+    def calendar(day: str, title: str) -> Path:
+        path = tmp_path / f"{day}.ics"
+        path.write_text(
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\n"
+            f"UID:move-me@example.com\r\nDTSTAMP:20250101T000000Z\r\nDTSTART;VALUE=DATE:{day}\r\n"
+            f"SUMMARY:{title}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+            encoding="utf-8",
+        )
+        return path
+
+    first = run(api.app, "import", str(calendar("20250301", "Team offsite")))
+    moved = run(api.app, "import", str(calendar("20250308", "Team offsite (moved)")))
+    assert first.output.splitlines()[0] == "added move-me-1c8f4700"
+    assert moved.output.splitlines()[0] == "updated move-me-1c8f4700"
+    event = api.client.get("/api/events/move-me-1c8f4700").get_json()
+    assert (event["start"], event["title"], event["sequence"]) == (
+        "2025-03-08",
+        "Team offsite (moved)",
+        1,
+    )
+
+
+def test_the_apis_own_output_imports(api: ApiClient, tmp_path: Path) -> None:
+    """GET /api/events/<id> and a GET /api/events page import as they are: the read-only
+    fields the API adds are left aside."""
+    api.created({"id": "one", "title": "One", "start": "2025-04-01", "tags": ["a"]})
+    api.created({"id": "two", "title": "Two", "start": "2025-04-02"})
+    single = tmp_path / "one.json"
+    single.write_bytes(api.client.get("/api/events/one").data)
+    page = tmp_path / "page.json"
+    page.write_bytes(api.client.get("/api/events").data)
+    assert run(api.app, "import", str(single)).output.splitlines() == [
+        "unchanged one",
+        "added 0, updated 0, unchanged 1, rejected 0",
+    ]
+    assert run(api.app, "import", str(page)).output.splitlines()[-1] == (
+        "added 0, updated 0, unchanged 2, rejected 0"
+    )
+
+
+def test_import_into_a_database_never_migrated(other_database_url: str, tmp_path: Path) -> None:
+    """A fresh database gets its tables first, as ``timeline serve`` does."""
+    from timeline.app import create_app
+
+    app = create_app({"DATABASE_URL": other_database_url, "TESTING": True})
+    try:
+        path = tmp_path / "one.json"
+        path.write_text('{"id": "fresh", "title": "Fresh", "start": "2025-06-01"}')
+        result = app.test_cli_runner().invoke(args=["import", str(path)])
+        assert result.output.splitlines() == [
+            "added fresh",
+            "added 1, updated 0, unchanged 0, rejected 0",
+        ]
+    finally:
+        db.close_app(app)

@@ -3,7 +3,6 @@ the events changed since: a one-event change costs one query and one VEVENT."""
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -13,8 +12,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import orm
 
+from feeds.times import UTC_NAMES
 from timeline.models import Event, EventPart
-from timeline.parts import current_part, render_missing
+from timeline.parts import current_part, render_missing, zone_span
 from timeline.queries import EventFilter, conditions
 from timeline.state import StoreVersion
 
@@ -28,7 +28,8 @@ _REBUILD_SHARE = 0.2
 class _Piece:
     order: tuple[Any, str]  # (start as the database returns it, id): sorts like NEWEST_FIRST
     tzid: str | None  # the VTIMEZONE it needs, None for all-day and UTC events
-    year: int  # of its start, for the span the VTIMEZONEs cover
+    first_year: int  # of its start and end: the span the VTIMEZONEs must cover
+    last_year: int
     body: bytes
 
 
@@ -58,6 +59,7 @@ def _rows(
         sa.select(
             Event.id,
             sa.type_coerce(Event.start, sa.String).label("order"),
+            sa.type_coerce(Event.end, sa.String).label("until"),
             Event.all_day,
             Event.timezone,
             EventPart.body,
@@ -118,10 +120,10 @@ class Assembler:
         fresh = sessions_render(missing) if missing else {}
         for row in rows:
             body = row.body if row.body is not None else fresh[row.id]
-            tzid = None if row.all_day or row.timezone in (None, "UTC") else row.timezone
-            calendar.pieces[row.id] = _Piece(
-                (row.order, row.id), tzid, int(str(row.order)[:4]), body
-            )
+            tzid = None if row.all_day or row.timezone in (None, *UTC_NAMES) else row.timezone
+            first = int(str(row.order)[:4])
+            last = int(str(row.until)[:4]) if row.until is not None else first
+            calendar.pieces[row.id] = _Piece((row.order, row.id), tzid, first, last, body)
             calendar.size += len(body)
         calendar.ordered = None
 
@@ -173,6 +175,7 @@ def _assembled(calendar: _Calendar) -> Assembled:
     timed = [p for p in calendar.pieces.values() if p.tzid is not None]
     tzids = sorted({p.tzid for p in timed if p.tzid is not None})
     if not timed:
-        return Assembled(calendar.ordered, tzids, (dt.date(1970, 1, 1), dt.date(1970, 1, 2)))
-    first, last = min(p.year for p in timed), max(p.year for p in timed)
-    return Assembled(calendar.ordered, tzids, (dt.date(first - 1, 1, 1), dt.date(last + 2, 1, 1)))
+        return Assembled(calendar.ordered, tzids, zone_span(None, None))
+    first = min(p.first_year for p in timed)
+    last = max(p.last_year for p in timed)
+    return Assembled(calendar.ordered, tzids, zone_span(first, last))

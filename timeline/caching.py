@@ -16,7 +16,7 @@ from flask import Flask, Response, current_app, request, stream_with_context
 from werkzeug.http import http_date, is_resource_modified
 
 from timeline.assembly import Assembler
-from timeline.fastpath import FastPath, Known
+from timeline.fastpath import FastPath, Known, coded_etag
 from timeline.state import StoreVersion
 
 
@@ -132,7 +132,6 @@ def cached_document(
     key = f"{kind}\n{request.path}?{query}\n{version.token}\n{fingerprint}"
     etag = hashlib.sha256(key.encode()).hexdigest()[:32]
     headers = {
-        "ETag": f'"{etag}"',
         "Last-Modified": http_date(version.updated),
         "Cache-Control": f"public, max-age={int(current_app.config['CACHE_MAX_AGE'])}",
         "Vary": "Accept-Encoding",
@@ -143,10 +142,14 @@ def cached_document(
         fastpath.remember(
             request.environ["PATH_INFO"], request.environ.get("QUERY_STRING", ""), known
         )
-    if not is_resource_modified(request.environ, etag=etag, last_modified=version.updated):
+    wants_gzip = _wants_gzip()
+    # Each content coding is its own representation, with its own strong ETag (RFC 9110
+    # §8.8.3.3).
+    tag = coded_etag(etag, wants_gzip)
+    headers["ETag"] = f'"{tag}"'
+    if not is_resource_modified(request.environ, etag=tag, last_modified=version.updated):
         return Response(status=304, headers=headers)
     cache: RenderCache = current_app.extensions["timeline.render_cache"]
-    wants_gzip = _wants_gzip()
     if wants_gzip and (gzipped := cache.get(etag + "+gzip")) is not None:
         return Response(gzipped, content_type=content_type, headers=headers | _GZIP)
     body = cache.get(etag)

@@ -48,8 +48,15 @@ class Span:
 
 @functools.cache
 def known_timezones() -> frozenset[str]:
-    """Return the IANA time zone names this installation knows (``tzdata``)."""
-    return frozenset(zoneinfo.available_timezones())
+    """Return the IANA time zone names this installation knows (``tzdata``), less the
+    files that are not zones of a place: ``localtime`` (the server's own zone, never to be
+    guessed), ``Factory``, ``posixrules`` and the ``posix/`` and ``right/`` copies."""
+    return frozenset(
+        name
+        for name in zoneinfo.available_timezones()
+        if name not in ("localtime", "Factory", "posixrules")
+        and not name.startswith(("posix/", "right/"))
+    )
 
 
 def parse_form(text: str) -> tuple[Precision, dt.date | dt.datetime]:
@@ -127,6 +134,28 @@ def localize(value: dt.datetime, zone_name: str | None) -> dt.datetime:
     )
 
 
+#: Timed events lie between these instants: before 1900 many zones kept local mean time,
+#: whose offsets have seconds that RFC 3339 cannot write; the upper bound keeps every
+#: offset and VTIMEZONE span inside the years Python can represent.
+_FIRST_INSTANT = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
+_LAST_INSTANT = dt.datetime(9998, 12, 31, tzinfo=dt.UTC)
+
+
+def check_instant(value: dt.datetime) -> dt.datetime:
+    """Return aware ``value`` if it lies from 1900 to 9998 (UTC) and its UTC offset is a
+    whole number of minutes (RFC 3339 §5.6). Raises DateFormError otherwise."""
+    try:
+        instant = value.astimezone(dt.UTC)
+    except OverflowError:
+        instant = _LAST_INSTANT + _ONE_DAY if value.year > 5000 else _FIRST_INSTANT - _ONE_DAY
+    if not _FIRST_INSTANT <= instant < _LAST_INSTANT:
+        raise DateFormError("a date-time must lie between 1900 and 9998")
+    offset = value.utcoffset() or dt.timedelta()
+    if offset.seconds % 60 or offset.microseconds:
+        raise DateFormError(f"the zone's offset then, {offset}, is not a whole number of minutes")
+    return value
+
+
 def _offset_text(value: dt.datetime) -> str:
     minutes = int((value.utcoffset() or dt.timedelta()).total_seconds()) // 60
     sign = "-" if minutes < 0 else "+"
@@ -151,7 +180,7 @@ def _from_when(fields: Mapping[str, Any], today: dt.date) -> Span:
     when = parse_when(fields["when"], reference=ref_day, tz=tz)
     if isinstance(when.start, dt.datetime):
         start = localize(when.start, tz) if tz else when.start
-        return Span(start, None, False, "datetime")
+        return Span(check_instant(start), None, False, "datetime")
     assert isinstance(when.end, dt.date)
     return Span(when.start, when.end, True, when.precision)
 
@@ -203,7 +232,7 @@ def _from_start(fields: Mapping[str, Any], errors: list[tuple[str, str]]) -> Spa
     end_text = fields.get("end")
     if isinstance(start, dt.datetime):
         try:
-            start = localize(start, tz)
+            start = check_instant(localize(start, tz))
         except DateFormError as error:
             errors.append(("start", str(error)))
             return None
@@ -217,7 +246,7 @@ def _from_start(fields: Mapping[str, Any], errors: list[tuple[str, str]]) -> Spa
             errors.append(("end", "the end of a timed event must be a date-time too"))
             return None
         try:
-            end = localize(end, tz)
+            end = check_instant(localize(end, tz))
         except DateFormError as error:
             errors.append(("end", str(error)))
             return None

@@ -9,12 +9,12 @@ from typing import BinaryIO
 
 import click
 from flask import Flask, current_app
-from flask.cli import with_appcontext
 from werkzeug.datastructures import MultiDict
 
 from timeline import db
 from timeline.documents import PATHS, calendar_chunks, feed_bytes
 from timeline.filters import parse_filter
+from timeline.migrate import with_store
 from timeline.queries import EventFilter
 from timeline.state import read_version
 
@@ -38,7 +38,7 @@ def export_chunks(app: Flask, fmt: str, flt: EventFilter, query: str = "") -> It
 @click.option("--from", "start", help="Only events on or after this day (YYYY-MM-DD).")
 @click.option("--to", "until", help="Only events on or before this day (YYYY-MM-DD).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File.")
-@with_appcontext
+@with_store
 def export_command(
     fmt: str,
     tags: tuple[str, ...],

@@ -19,11 +19,17 @@ StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 
+def coded_etag(etag: str, gzipped: bool) -> str:
+    """The ETag (without quotes) of the identity or the gzip representation of a document."""
+    return f"{etag}-gzip" if gzipped else etag
+
+
 @dataclass(frozen=True)
 class Known:
-    """A document the Flask view has answered at store ``version``: its validators and
-    headers (ETag, Last-Modified, Cache-Control, Vary), its Content-Type, and the render
-    cache key of its body."""
+    """A document the Flask view has answered at store ``version``: its ETag (of the
+    identity coding; the gzip one adds ``-gzip``, as :func:`coded_etag`),
+    its other headers (Last-Modified, Cache-Control, Vary) and Content-Type. The ETag is
+    also the render cache key of its body."""
 
     version: int
     etag: str
@@ -81,13 +87,15 @@ class FastPath:
                 return None
         except sa.exc.OperationalError:
             return None
-        if not is_resource_modified(environ, etag=known.etag, last_modified=known.updated):
-            return "304 Not Modified", list(known.headers), b""
         gzip = parse_accept_header(environ.get("HTTP_ACCEPT_ENCODING"))["gzip"] > 0
+        tag = coded_etag(known.etag, gzip)
+        validators = [*known.headers, ("ETag", f'"{tag}"')]
+        if not is_resource_modified(environ, etag=tag, last_modified=known.updated):
+            return "304 Not Modified", validators, b""
         body = self.bodies(known.etag + "+gzip" if gzip else known.etag)
         if body is None:
             return None
-        headers = [*known.headers, ("Content-Type", known.content_type)]
+        headers = [*validators, ("Content-Type", known.content_type)]
         if gzip:
             headers.append(("Content-Encoding", "gzip"))
         headers.append(("Content-Length", str(len(body))))

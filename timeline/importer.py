@@ -19,15 +19,15 @@ from typing import Any
 import click
 import sqlalchemy as sa
 from flask import current_app
-from flask.cli import with_appcontext
 from sqlalchemy import orm
 
 from timeline import db, store
 from timeline.errors import ProblemError
 from timeline.eventdates import id_date
-from timeline.eventjson import parse_event, request_hash
+from timeline.eventjson import READ_ONLY, parse_event, request_hash
 from timeline.icsread import VeventError, read_calendar, vevent_body
 from timeline.jsonbody import loads_strict
+from timeline.migrate import with_store
 from timeline.values import EventData
 
 AUTHOR = "import"
@@ -52,15 +52,23 @@ class Item:
     error: str | None = None
 
 
-def derived_id(data: EventData, key: str) -> str:
-    """Return the id of an event that brings none: ``<start date>-<ASCII slug of the
-    title, at most 60 characters>-<first 8 hex digits of SHA-256(key)>`` (``key``: a
-    foreign UID, or the canonical JSON of the body), so that importing the same file
-    again finds the same events. The date is as in :func:`timeline.eventdates.id_date`;
-    the result matches the API's id pattern."""
+def derived_id(data: EventData, key: str, *, uid: bool) -> str:
+    """Return the id of an event that brings none, the same whenever the same event is
+    imported again, and matching the API's id pattern.
+
+    For an iCalendar event (``uid``: ``key`` is its UID), a function of the UID alone,
+    so that moving or renaming the event updates it: ``<ASCII slug of the UID's part
+    before @, at most 60 characters>-<first 8 hex digits of SHA-256(UID)>``. For a JSON
+    item without id (``key``: its canonical JSON), ``<start date>-<ASCII slug of the
+    title, at most 60>-<8 hex digits>``, the date as in
+    :func:`timeline.eventdates.id_date`."""
+    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    if uid:
+        local = unicodedata.normalize("NFKD", key.split("@")[0]).encode("ascii", "ignore")
+        slug = _ASCII_WORDS.sub("-", local.decode().lower())[:60].strip("-") or "event"
+        return f"{slug}-{digest}"
     ascii_title = unicodedata.normalize("NFKD", data.title).encode("ascii", "ignore").decode()
     slug = _ASCII_WORDS.sub("-", ascii_title.lower())[:60].strip("-") or "event"
-    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:8]
     return f"{id_date(data)}-{slug}-{digest}"
 
 
@@ -104,11 +112,21 @@ def read_items(path: Path, config: Mapping[str, Any]) -> list[Item]:
                 f"nor JSON ({reason}{where})"
             ) from None
         raise _bad_file(f"{path} is not valid JSON: {reason}{where}") from None
+    if isinstance(document, dict) and isinstance(document.get("events"), list):
+        document = document["events"]  # a page of GET /api/events
     if isinstance(document, dict):
         document = [document]
     if not isinstance(document, list):
         raise _bad_file(f"{path} holds JSON, but not an event object or a list of them")
-    return [Item(f"#{n}", body) for n, body in enumerate(document, start=1)]
+    return [Item(f"#{n}", _writable(body)) for n, body in enumerate(document, start=1)]
+
+
+def _writable(body: Any) -> Any:
+    """The API's output of an event as input: without its read-only fields (``links``,
+    ``created``, ``sequence``...), which the API's own reads add."""
+    if not isinstance(body, dict):
+        return body
+    return {k: v for k, v in body.items() if k not in READ_ONLY}
 
 
 def _calendar_items(path: Path, text: str, config: Mapping[str, Any]) -> list[Item]:
@@ -150,7 +168,7 @@ def import_item(session: orm.Session, item: Item, today: dt.date) -> tuple[str, 
         return "rejected", error.detail
     if not data.id:
         key = item.key if item.key is not None else request_hash(item.body)
-        data = dataclasses.replace(data, id=derived_id(data, key))
+        data = dataclasses.replace(data, id=derived_id(data, key, uid=item.key is not None))
     try:
         with session.begin_nested():
             outcome = store.upsert_event(session, data, author=AUTHOR)
@@ -184,7 +202,7 @@ def _progress(items: list[Item]) -> contextlib.AbstractContextManager[Iterable[I
 
 @click.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@with_appcontext
+@with_store
 def import_command(file: Path) -> None:
     """Import the events of FILE, an iCalendar file or the API's JSON (one event or a
     list), through the API's validation. Prints one line per event and a summary;

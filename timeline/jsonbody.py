@@ -43,7 +43,8 @@ def read_json(accepted: tuple[str, ...], accept_header: str) -> Any:
     """Return the request's JSON body (RFC 8259: UTF-8, no duplicate members, no NaN).
 
     Raises ProblemError: 415 (with ``accept_header``, e.g. ``Accept-Post``) unless the
-    media type is one of ``accepted`` in UTF-8, 413 over ``MAX_CONTENT_LENGTH`` bytes
+    media type is one of ``accepted`` in UTF-8 without a Content-Encoding (RFC 9110
+    §15.5.16 names Accept-Encoding in the answer), 413 over ``MAX_CONTENT_LENGTH`` bytes
     (Content-Length or the bytes actually read), 400 (pointer ``""``) when malformed.
     """
     charset = request.mimetype_params.get("charset", "utf-8").lower()
@@ -52,6 +53,13 @@ def read_json(accepted: tuple[str, ...], accept_header: str) -> Any:
             415,
             f"Send the body as {' or '.join(accepted)} in UTF-8.",
             headers={accept_header: ", ".join(accepted)},
+        )
+    coding = request.headers.get("Content-Encoding", "identity").strip().lower()
+    if coding not in ("", "identity"):
+        raise ProblemError(
+            415,
+            f"Send the body without Content-Encoding (it was {coding!r}).",
+            headers={"Accept-Encoding": "identity"},
         )
     try:
         raw = request.get_data(cache=True)

@@ -14,11 +14,17 @@ from timeline.models import Event
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
+def _shown(event_id: str) -> str:
+    """The id as error messages quote it: at most 120 characters."""
+    return repr(event_id if len(event_id) <= 120 else event_id[:117] + "...")
+
+
 def any_event(session: orm.Session, event_id: str) -> Event:
     """Return the event ``event_id``, deleted or not. Raises ProblemError (404) if none."""
-    event = None if _CONTROL.search(event_id) else session.get(Event, event_id)
+    valid = len(event_id) <= 100 and not _CONTROL.search(event_id)
+    event = session.get(Event, event_id) if valid else None
     if event is None:
-        raise ProblemError(404, f"There is no event with id {event_id!r}.")
+        raise ProblemError(404, f"There is no event with id {_shown(event_id)}.")
     return event
 
 
@@ -27,5 +33,5 @@ def live_event(session: orm.Session, event_id: str) -> Event:
     there is no such event, 410 if it was deleted."""
     event = any_event(session, event_id)
     if event.deleted:
-        raise ProblemError(410, f"The event {event_id!r} was deleted.")
+        raise ProblemError(410, f"The event {_shown(event_id)} was deleted.")
     return event

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from flask.cli import with_appcontext
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 #: The Alembic scripts, beside the package (the project is installed editable).
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -72,3 +78,19 @@ def is_current(engine: sa.Engine) -> bool:
         current = MigrationContext.configure(connection).get_current_heads()
         script = ScriptDirectory.from_config(_config(connection))
         return set(current) == set(script.get_heads())
+
+
+def with_store(command: Callable[P, R]) -> Callable[P, R]:
+    """Decorate a click command to run in the app context on a store migrated to the
+    newest schema (a fresh database gets its tables first)."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        from flask import current_app
+
+        from timeline.db import get_engine
+
+        upgrade(get_engine(current_app))
+        return command(*args, **kwargs)
+
+    return with_appcontext(wrapper)

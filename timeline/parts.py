@@ -12,6 +12,7 @@ from sqlalchemy import orm
 from sqlalchemy.dialects import postgresql, sqlite
 
 import feeds
+from feeds.times import UTC_NAMES
 from timeline.convert import to_entry
 from timeline.models import Event, EventPart
 from timeline.queries import NEWEST_FIRST, EventFilter, conditions
@@ -64,22 +65,39 @@ def refresh_parts(
     return rendered
 
 
+def zone_span(first_year: int | None, last_year: int | None) -> tuple[dt.date, dt.date]:
+    """The days (first, exclusive last) that VTIMEZONEs cover for timed events from
+    ``first_year`` to ``last_year``: a year of margin before, two after, within the years
+    a date can have; a token day when there are none."""
+    if first_year is None or last_year is None:
+        return dt.date(1970, 1, 1), dt.date(1970, 1, 2)
+    first = dt.date(max(dt.MINYEAR, first_year - 1), 1, 1)
+    last = dt.date.max if last_year + 2 > dt.MAXYEAR else dt.date(last_year + 2, 1, 1)
+    return first, last
+
+
 def calendar_zones(
     session: orm.Session, flt: EventFilter
 ) -> tuple[list[str], tuple[dt.date, dt.date]]:
     """Return the time zones the timed events of ``flt`` use, sorted, and the span of
-    days their VTIMEZONEs must cover (first day of the first year, first day after the
-    last year). One aggregate query each, over indexed columns."""
-    timed = [*conditions(session, flt), Event.all_day.is_(False), Event.timezone.is_not(None)]
+    days their VTIMEZONEs must cover (:func:`zone_span`). Two aggregate queries."""
+    timed = [
+        *conditions(session, flt),
+        Event.all_day.is_(False),
+        Event.timezone.is_not(None),
+        Event.timezone.not_in(UTC_NAMES),
+    ]
     stmt = sa.select(Event.timezone).where(*timed).distinct()
     zones = sorted(z for z in session.scalars(stmt) if z is not None)
-    first, last = session.execute(
-        sa.select(sa.func.min(Event.start), sa.func.max(Event.end)).where(*timed)
+    first, last_start, last_end = session.execute(
+        sa.select(sa.func.min(Event.start), sa.func.max(Event.start), sa.func.max(Event.end)).where(
+            *timed
+        )
     ).one()
     if not zones or first is None:
-        return zones, (dt.date(1970, 1, 1), dt.date(1970, 1, 2))
-    last = last or first
-    return zones, (dt.date(first.year - 1, 1, 1), dt.date(last.year + 2, 1, 1))
+        return zones, zone_span(None, None)
+    last = max(last_start, last_end or last_start)
+    return zones, zone_span(first.year, last.year)
 
 
 def iter_vevents(

@@ -65,9 +65,9 @@ class EventFilter:
                 sa.or_(Event.end > midnight, sa.and_(Event.end.is_(None), Event.start >= midnight))
             )
             if longest is not None:
-                conditions.append(Event.start >= midnight - longest)
+                conditions.append(Event.start >= _shift(midnight, -longest))
         if self.until is not None:
-            conditions.append(Event.start < _midnight(self.until + dt.timedelta(days=1)))
+            conditions.append(Event.start < _shift(_midnight(self.until), dt.timedelta(days=1)))
         if self.q:
             pattern = "%" + self.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             pattern += "%"
@@ -91,6 +91,15 @@ def conditions(
 
         longest = longest_span(session)
     return flt.where(longest, include_deleted=include_deleted)
+
+
+def _shift(moment: dt.datetime, delta: dt.timedelta) -> dt.datetime:
+    """``moment + delta``, held within the datetimes Python can represent."""
+    try:
+        return moment + delta
+    except OverflowError:
+        edge = dt.datetime.max if delta > dt.timedelta() else dt.datetime.min
+        return edge.replace(tzinfo=dt.UTC)
 
 
 def _midnight(day: dt.date) -> dt.datetime:
@@ -145,6 +154,10 @@ def _decode_cursor(cursor: str) -> tuple[dt.datetime, str]:
         when = dt.datetime.fromisoformat(start)
     except (binascii.Error, ValueError, TypeError) as exc:
         raise CursorError(f"cursor {cursor!r} is not valid") from exc
-    if not isinstance(event_id, str) or when.tzinfo is None:
+    if not isinstance(event_id, str) or when.tzinfo is None or not event_id.isprintable():
         raise CursorError(f"cursor {cursor!r} is not valid")
+    try:
+        event_id.encode()
+    except UnicodeEncodeError:  # a lone surrogate, which no id has
+        raise CursorError(f"cursor {cursor!r} is not valid") from None
     return when, event_id
