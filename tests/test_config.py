@@ -56,3 +56,30 @@ def test_default_database_is_sqlite_in_instance_folder(monkeypatch: pytest.Monke
     from timeline import db
 
     db.close_app(app)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        (
+            "TIMELINE_FEED_MAX_ITEMS",
+            "abc",
+            "FEED_MAX_ITEMS must be a whole number of at least 1, not 'abc'",
+        ),
+        (
+            "TIMELINE_CACHE_MAX_AGE",
+            "0",
+            "CACHE_MAX_AGE must be a whole number of at least 1, not 0",
+        ),
+        ("TIMELINE_SEED_ON_START", "1", "SEED_ON_START must be true or false, not 1"),
+        ("TIMELINE_BASE_URL", "5", "BASE_URL must be text, not 5"),
+    ],
+)
+def test_a_setting_of_the_wrong_kind_stops_the_start(
+    monkeypatch: pytest.MonkeyPatch, database_url: str, variable: str, value: str, message: str
+) -> None:
+    from timeline.config import ConfigError
+
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigError, match=f"^setting {message}$"):
+        create_app({"DATABASE_URL": database_url})

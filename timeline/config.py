@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
@@ -39,8 +40,9 @@ def load_config(app: Flask, test_config: dict[str, Any] | None = None) -> None:
     where they can be, e.g. ``TIMELINE_FEED_MAX_ITEMS=20``), then ``test_config``.
 
     An empty ``DATABASE_URL`` means the SQLite file ``timeline.db`` in the instance folder.
-    Raises OSError if ``TIMELINE_CONFIG`` names a file that cannot be read, and
-    tomllib.TOMLDecodeError if it is not valid TOML.
+    Raises OSError if ``TIMELINE_CONFIG`` names a file that cannot be read,
+    tomllib.TOMLDecodeError if it is not valid TOML, and ConfigError for a value of the
+    wrong kind.
     """
     app.config.from_mapping(DEFAULTS)
     path = os.environ.get("TIMELINE_CONFIG")
@@ -49,8 +51,35 @@ def load_config(app: Flask, test_config: dict[str, Any] | None = None) -> None:
     app.config.from_prefixed_env("TIMELINE")
     if test_config:
         app.config.from_mapping(test_config)
+    check_config(app.config)
     if not app.config["DATABASE_URL"]:
         os.makedirs(app.instance_path, exist_ok=True)
         db_path = os.path.join(app.instance_path, "timeline.db")
         app.config["DATABASE_URL"] = f"sqlite:///{db_path}"
     app.config["BASE_URL"] = str(app.config["BASE_URL"]).rstrip("/")
+
+
+class ConfigError(ValueError):
+    """A setting whose value is not of the kind its default is; the message names it."""
+
+
+def check_config(config: Mapping[str, Any]) -> None:
+    """Check that each setting of :data:`DEFAULTS` has a value of its default's kind (a
+    whole number of at least 1 for numbers, true or false, text, a list), so that a typo
+    stops the service at start rather than failing every request. Raises ConfigError."""
+    for key, default in DEFAULTS.items():
+        value = config.get(key)
+        if isinstance(default, bool):
+            ok = isinstance(value, bool)
+            kind = "true or false"
+        elif isinstance(default, int):
+            ok = isinstance(value, int) and not isinstance(value, bool) and value >= 1
+            kind = "a whole number of at least 1"
+        elif isinstance(default, list):
+            ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+            kind = "a list of text"
+        else:
+            ok = isinstance(value, str)
+            kind = "text"
+        if not ok:
+            raise ConfigError(f"setting {key} must be {kind}, not {value!r}")
