@@ -56,3 +56,10 @@ def test_export_refuses_a_bad_filter(seeded_app: Flask) -> None:
     result = seeded_app.test_cli_runner().invoke(args=["export", "--from", "2025-02-30"])
     assert result.exit_code == 2
     assert "from='2025-02-30' is not a date of the form YYYY-MM-DD" in result.output
+
+
+def test_export_to_a_folder_that_does_not_exist(seeded_app: Flask, tmp_path: Path) -> None:
+    target = tmp_path / "missing" / "x.ics"
+    result = seeded_app.test_cli_runner().invoke(args=["export", "-o", str(target)])
+    assert result.exit_code == 1
+    assert result.output == f"Error: cannot write {target}: No such file or directory\n"

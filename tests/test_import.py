@@ -567,3 +567,19 @@ def test_import_into_a_database_never_migrated(other_database_url: str, tmp_path
         ]
     finally:
         db.close_app(app)
+
+
+def test_a_cancelled_event_is_not_imported(api: ApiClient, tmp_path: Path) -> None:
+    path = tmp_path / "cancelled.ics"
+    path.write_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\n"
+        "UID:off@example.com\r\nDTSTAMP:20250101T000000Z\r\nDTSTART;VALUE=DATE:20250301\r\n"
+        "SUMMARY:Called off\r\nSTATUS:CANCELLED\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+        encoding="utf-8",
+    )
+    result = run(api.app, "import", str(path))
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "rejected off@example.com: STATUS: the event is cancelled (RFC 5545 §3.8.1.11)",
+        "added 0, updated 0, unchanged 0, rejected 1",
+    ]

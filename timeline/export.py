@@ -64,9 +64,13 @@ def export_command(
         _write(sys.stdout.buffer, export_chunks(app, fmt, flt, query))
         return
     partial = output.with_name(output.name + ".partial")
-    with partial.open("wb") as handle:
-        _write(handle, export_chunks(app, fmt, flt, query))
-    partial.replace(output)  # never leave half a file under the real name
+    try:
+        with partial.open("wb") as handle:
+            _write(handle, export_chunks(app, fmt, flt, query))
+        partial.replace(output)  # never leave half a file under the real name
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise click.ClickException(f"cannot write {output}: {error.strerror}") from None
 
 
 def _write(handle: BinaryIO, chunks: Iterator[bytes]) -> None:

@@ -215,6 +215,8 @@ def _checked_uid(vevent: icalendar.Event) -> str:
     for name in RECURRENCE:
         if name in vevent:
             raise VeventError(f"{name}: recurring events are not supported")
+    if str(vevent.get("STATUS", "")).upper() == "CANCELLED":
+        raise VeventError("STATUS: the event is cancelled (RFC 5545 §3.8.1.11)")
     return str(uid)
 
 
