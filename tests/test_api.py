@@ -638,3 +638,9 @@ def test_query_values_with_control_characters_are_400(client: FlaskClient) -> No
     response = client.get("/api/events?q=a%00b&org=x%1fy")
     assert response.status_code == 400
     assert [e["parameter"] for e in response.get_json()["errors"]] == ["q", "org"]
+
+
+def test_rfc3339_lowercase_t_and_z_and_fractions(api: ApiClient) -> None:
+    """RFC 3339 §5.6 allows a lowercase "t" and "z", and fractions of a second."""
+    event = api.created({"title": "Lower", "start": "2025-02-17t09:30:00.250z"})
+    assert event["start"] == "2025-02-17T09:30:00.250000Z"

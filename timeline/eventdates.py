@@ -65,6 +65,7 @@ def parse_form(text: str) -> tuple[Precision, dt.date | dt.datetime]:
     to 9999. Raises DateFormError saying what is wrong."""
     if text[:4] == "0000":
         raise DateFormError("year 0000 is out of range: years run from 0001 to 9999")
+    text = text[:10] + text[10:].upper()  # RFC 3339 §5.6 allows "t" and "z" too
     if not _DATE_FORMS.fullmatch(text):
         raise DateFormError(
             "must be YYYY, YYYY-MM, YYYY-MM-DD or an RFC 3339 date-time such as "
