@@ -63,3 +63,11 @@ def test_export_to_a_folder_that_does_not_exist(seeded_app: Flask, tmp_path: Pat
     result = seeded_app.test_cli_runner().invoke(args=["export", "-o", str(target)])
     assert result.exit_code == 1
     assert result.output == f"Error: cannot write {target}: No such file or directory\n"
+
+
+def test_export_to_dev_null_leaves_it_alone(seeded_app: Flask) -> None:
+    """A device is written as it is, never replaced by a renamed file."""
+    result = seeded_app.test_cli_runner().invoke(args=["export", "-o", "/dev/null"])
+    assert result.exit_code == 0, result.output
+    assert Path("/dev/null").is_char_device()
+    assert not Path("/dev/null.partial").exists()

@@ -63,13 +63,18 @@ def export_command(
     if output is None:
         _write(sys.stdout.buffer, export_chunks(app, fmt, flt, query))
         return
-    partial = output.with_name(output.name + ".partial")
+    # A regular file is written beside and renamed, so that no half file ever stands
+    # under its name; anything else (/dev/null, a pipe) is written as it is.
+    direct = output.exists() and not output.is_file()
+    partial = output if direct else output.with_name(output.name + ".partial")
     try:
         with partial.open("wb") as handle:
             _write(handle, export_chunks(app, fmt, flt, query))
-        partial.replace(output)  # never leave half a file under the real name
+        if not direct:
+            partial.replace(output)
     except OSError as error:
-        partial.unlink(missing_ok=True)
+        if not direct:
+            partial.unlink(missing_ok=True)
         raise click.ClickException(f"cannot write {output}: {error.strerror}") from None
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 from sqlalchemy import orm
+from sqlalchemy.dialects import postgresql, sqlite
 
 from timeline.models import (
     Event,
@@ -100,9 +101,10 @@ def define_organization(session: orm.Session, name: str, aliases: Iterable[str])
 
 
 def _tag(session: orm.Session, slug: str) -> None:
-    if session.get(Tag, slug) is None:
-        session.add(Tag(slug=slug))
-        session.flush()
+    # INSERT ... ON CONFLICT DO NOTHING: two writers using a new tag at once both succeed.
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    session.execute(insert(Tag).values(slug=slug).on_conflict_do_nothing(index_elements=["slug"]))
 
 
 def _apply(session: orm.Session, event: Event, data: EventData) -> None:
