@@ -1,0 +1,278 @@
+"""docs/benchmarks.md and docs/render-time.png, written from a results document (so
+no figure is ever typed by hand)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from bench.targets import evaluate, verdict
+from bench.timing import ratio
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+#: Rendering cases: key in the results, label, shown in the plot.
+RENDER_CASES = (
+    ("django-ical", "django-ical ICal20Feed, N events (peer)", True),
+    ("ours-render-ical", "ours, feeds.render_ical of N entries in memory (no stored parts)", False),
+    ("ours-cold", "ours, GET /calendar.ics, nothing rendered yet (a)", True),
+    ("ours-restart", "ours, GET /calendar.ics, new app over stored parts (b)", True),
+    ("ours-changed", "ours, GET /calendar.ics after one event changed (c)", True),
+    ("ours-cached", "ours, GET /calendar.ics again (in-memory cache)", False),
+    ("django-rss", "Django Rss201rev2Feed, N items (peer)", True),
+    ("ours-render-rss", "ours, feeds.render_rss of N entries", True),
+    ("ours-render-atom", "ours, feeds.render_atom of N entries", False),
+    ("django-rss-50", "Django Rss201rev2Feed, 50 items (peer)", False),
+    ("ours-rss-50", "ours, GET /feed.rss (50 items), not cached", False),
+    ("ours-atom-50", "ours, GET /feed.atom (50 items), not cached", False),
+    ("ours-rss-50-cached", "ours, GET /feed.rss again (cached)", False),
+)
+BREAKDOWN = (
+    ("part-store-version", "store version read (every request, 304 included)"),
+    ("part-zones", "parts.calendar_zones() queries (streamed calendars)"),
+    ("part-join-stored", "export_chunks(): calendar streamed from stored parts, no gzip"),
+    ("part-gzip", "gzip.compress(body, 6) of the calendar"),
+)
+
+
+def _ms(seconds: float | None) -> str:
+    if seconds is None:
+        return "–"
+    return f"{seconds * 1000:,.1f} ms" if seconds < 10 else f"{seconds:,.1f} s"
+
+
+def _x(value: float | None) -> str:
+    return "–" if value is None else f"{value:,.1f}x"
+
+
+def _n(size: str) -> str:
+    return f"{int(size):,}"
+
+
+def plot(results: dict[str, Any], path: Path) -> None:
+    """Draw render time against N, log-log, for the plotted cases."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    render = results.get("render", {})
+    sizes = sorted(render, key=int)
+    fig, ax = plt.subplots(figsize=(8, 5.5))
+    for key, label, shown in RENDER_CASES:
+        points = [
+            (int(s), render[s]["cases"][key]["median"]) for s in sizes if key in render[s]["cases"]
+        ]
+        if shown and points:
+            style = "--" if key.startswith("django") else "-"
+            ax.plot(*zip(*points, strict=True), style, marker="o", label=label)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("events (N)")
+    ax.set_ylabel("seconds (median)")
+    ax.set_title("Render time against N (lower is better)")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def _machine(m: dict[str, Any]) -> list[str]:
+    libs = ", ".join(f"{k} {v}" for k, v in m["libraries"].items() if v)
+    return [
+        f"- {m['nproc']} CPUs ({m['cpu']}), {m['memory_gib']:.0f} GiB, Linux {m['kernel']}",
+        f"- Python {m['python']}, SQLite {m['sqlite']}, PostgreSQL {m['postgresql']}, {m['wrk']}",
+        f"- {libs}",
+    ]
+
+
+def _runs(results: dict[str, Any]) -> list[str]:
+    lines = ["| section | command | commit | uncommitted files in timeline/, feeds/ | time |"]
+    lines.append("|---|---|---|---|---|")
+    for run in results.get("runs", []):
+        code = run.get("code", {})
+        dirty = ", ".join(code.get("uncommitted", [])) or "none"
+        lines.append(
+            f"| {run['section']} | `{run['invoked']}` | {code.get('commit', '?')} | {dirty} |"
+            f" {run['seconds'] / 60:.1f} min |"
+        )
+    return lines
+
+
+def _targets(results: dict[str, Any]) -> list[str]:
+    lines = ["| target | asks | measured | verdict |", "|---|---|---|---|"]
+    for c in evaluate(results):
+        lines.append(f"| {c.name} | {c.target} | {c.measured} | **{verdict(c.passed)}** |")
+    return lines
+
+
+def _render(results: dict[str, Any]) -> list[str]:
+    render = results.get("render", {})
+    if not render:
+        return ["Not run."]
+    sizes = sorted(render, key=int)
+    head = "| case (median of rounds) | " + " | ".join(f"N = {_n(s)}" for s in sizes) + " |"
+    lines = [head, "|---" * (len(sizes) + 1) + "|"]
+    for key, label, _ in RENDER_CASES:
+        cells = [_ms(render[s]["cases"].get(key, {}).get("median")) for s in sizes]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    lines += ["", "Ratios (peer time / ours, higher is better for us):", "", head]
+    lines.append("|---" * (len(sizes) + 1) + "|")
+    for peer, ours, label in (
+        ("django-ical", "ours-cold", "django-ical / ours (a) nothing rendered"),
+        ("django-ical", "ours-restart", "django-ical / ours (b) restart over stored parts"),
+        ("django-ical", "ours-changed", "django-ical / ours (c) one event changed"),
+        ("django-ical", "ours-render-ical", "django-ical / ours render_ical in memory"),
+        ("django-rss", "ours-render-rss", "Django RSS / ours render_rss, N items"),
+        ("django-rss-50", "ours-rss-50", "Django RSS / ours GET /feed.rss, 50 items"),
+    ):
+        cells = [
+            _x(ratio(render[s]["cases"][peer]["median"], render[s]["cases"][ours]["median"]))
+            for s in sizes
+        ]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    lines += ["", "Where a request on stored parts spends its time:", "", head]
+    lines.append("|---" * (len(sizes) + 1) + "|")
+    for key, label in BREAKDOWN:
+        cells = [_ms(render[s]["cases"].get(key, {}).get("median")) for s in sizes]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    lines += ["", "| store | " + " | ".join(f"N = {_n(s)}" for s in sizes) + " |"]
+    lines.append("|---" * (len(sizes) + 1) + "|")
+    rows = (
+        ("rounds", lambda r: str(r["reps"])),
+        ("load method", lambda r: r["load"]["method"]),
+        ("load time", lambda r: f"{r['load']['seconds']:.1f} s"),
+        (
+            "calendar bytes (ours / django-ical)",
+            lambda r: f"{r['bytes']['ours']:,} / {r['bytes']['django-ical']:,}",
+        ),
+        ("calendar gzip bytes", lambda r: f"{r['bytes']['ours-gzip']:,}"),
+        (
+            "checks: (a) = (b) bytes, (c) holds the edit, VEVENT count",
+            lambda r: (
+                f"{r['checks']['cold_equals_restart']}, {r['checks']['changed_differs']},"
+                f" {r['checks']['vevents'][0]:,}"
+            ),
+        ),
+    )
+    for label, cell in rows:
+        lines.append(f"| {label} | " + " | ".join(cell(render[s]) for s in sizes) + " |")
+    return lines
+
+
+def _http(results: dict[str, Any]) -> list[str]:
+    http = results.get("http")
+    if not http:
+        return ["Not run."]
+    lines = [
+        f"{_n(str(http['size']))} events; body {http['bytes']['identity']:,} bytes identity,"
+        f" {http['bytes']['gzip']:,} gzip; waitress {http['threads']} threads; wrk"
+        f" {http['wrk']} -d{http['seconds']}s, median of {http['rounds']} interleaved rounds.",
+        "",
+        "| case | ours req/s | ceiling req/s (plain WSGI) | ours / ceiling |"
+        " bare Flask route req/s | ours p99 | ceiling p99 |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for case, c in http["cases"].items():
+        share = c["ours"]["rps"] / c["ceiling"]["rps"]
+        lines.append(
+            f"| {case} | {c['ours']['rps']:,.0f} | {c['ceiling']['rps']:,.0f} | {share:.0%} |"
+            f" {c['flask']['rps']:,.0f} | {c['ours']['p99_ms']:.1f} ms |"
+            f" {c['ceiling']['p99_ms']:.1f} ms |"
+        )
+    return lines
+
+
+def _memory(results: dict[str, Any]) -> list[str]:
+    memory = results.get("memory")
+    if not memory:
+        return ["Not run."]
+    lines = [
+        "| events | load (bulk) | cold: peak RSS | cold: time | warm: peak RSS | warm: time |"
+        " output | database with parts |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for size in sorted(memory, key=int):
+        m = memory[size]
+        lines.append(
+            f"| {_n(size)} | {m['load_seconds']:.0f} s | {m['cold']['peak_rss_mib']:.0f} MiB |"
+            f" {m['cold']['seconds']:.1f} s | {m['warm']['peak_rss_mib']:.0f} MiB |"
+            f" {m['warm']['seconds']:.1f} s | {m['warm']['bytes'] / 2**20:,.0f} MiB,"
+            f" {m['warm']['vevents']:,} VEVENTs | {m['db_bytes_with_parts'] / 2**20:,.0f} MiB |"
+        )
+    return lines
+
+
+def _writes(results: dict[str, Any]) -> list[str]:
+    writes = results.get("writes")
+    if not writes:
+        return ["Not run."]
+    lines = [
+        "| store | events before | requests/s | p50 | p99 | statuses | 5xx | client errors |"
+        " 'database is locked' | 201s found in the store |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, w in writes.items():
+        statuses = ", ".join(f"{k}: {v}" for k, v in sorted(w["statuses"].items()))
+        lines.append(
+            f"| {name} | {w.get('preload', 0):,} | {w['rps']:.0f} | {w['p50_ms']:.0f} ms |"
+            f" {w['p99_ms']:.0f} ms | {statuses} | {w['status_5xx']} | {w['client_errors']} |"
+            f" {w['database_locked']} | {w['found_in_store']:,} of {w['distinct_ids']:,} |"
+        )
+    return lines
+
+
+def write(results: dict[str, Any], results_path: Path) -> Path:
+    """Write docs/benchmarks.md and docs/render-time.png from ``results``; return the
+    Markdown file's path."""
+    from bench.method import METHOD
+
+    DOCS.mkdir(exist_ok=True)
+    plot(results, DOCS / "render-time.png")
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Written by `python -m bench` from `bench/results/{results_path.name}`"
+        f" ({results['date']}); do not edit by hand. Reproduce with:",
+        "",
+        "```sh",
+        "pip install -e '.[bench]'   # django, django-ical, matplotlib; wrk from Debian",
+        results["command"],
+        "```",
+        "",
+        "## Machine",
+        "",
+        *_machine(results["machine"]),
+        "",
+        "Runs that wrote these figures (the code measured):",
+        "",
+        *_runs(results),
+        "",
+        "## Targets (issue 5)",
+        "",
+        *_targets(results),
+        "",
+        "## Rendering",
+        "",
+        "![render time against N](render-time.png)",
+        "",
+        *_render(results),
+        "",
+        "## HTTP (wrk on 127.0.0.1)",
+        "",
+        *_http(results),
+        "",
+        "## Memory of `timeline export --format ics`",
+        "",
+        *_memory(results),
+        "",
+        "## Concurrent writers",
+        "",
+        *_writes(results),
+        "",
+        METHOD,
+    ]
+    path = DOCS / "benchmarks.md"
+    path.write_text("\n".join(lines) + "\n")
+    return path

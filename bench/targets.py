@@ -1,0 +1,105 @@
+"""The figures issue 5 asks for, checked against a results document."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bench.timing import ratio
+
+
+@dataclass(frozen=True)
+class Check:
+    """One target: what it asks, what was measured, and whether it is met (None: not run)."""
+
+    name: str
+    target: str
+    measured: str
+    passed: bool | None
+
+
+def _render(results: dict[str, Any]) -> list[Check]:
+    cases = results.get("render", {}).get("10000", {}).get("cases")
+    checks = []
+    for case, label, goal in (
+        ("ours-restart", "10,000-event calendar, first request after a restart", 20.0),
+        ("ours-changed", "10,000-event calendar, after a one-event change", 100.0),
+    ):
+        if cases is None:
+            checks.append(Check(label, f">= {goal:.0f}x faster than django-ical", "not run", None))
+            continue
+        x = ratio(cases["django-ical"]["median"], cases[case]["median"])
+        assert x is not None
+        checks.append(
+            Check(label, f">= {goal:.0f}x faster than django-ical", f"{x:.1f}x", x >= goal)
+        )
+    return checks
+
+
+def _http(results: dict[str, Any]) -> list[Check]:
+    cases = results.get("http", {}).get("cases")
+    checks = []
+    for case, label in (
+        ("identity", "warm GET /calendar.ics, identity"),
+        ("gzip", "warm GET /calendar.ics, gzip"),
+        ("304", "GET /calendar.ics answered 304"),
+    ):
+        goal = ">= 80% of the trivial route's requests/s"
+        if cases is None:
+            checks.append(Check(label, goal, "not run", None))
+            continue
+        share = cases[case]["ours"]["rps"] / cases[case]["ceiling"]["rps"]
+        checks.append(Check(label, goal, f"{share:.0%}", share >= 0.8))
+    return checks
+
+
+def _memory(results: dict[str, Any]) -> list[Check]:
+    memory = results.get("memory", {})
+    checks = []
+    for state in ("cold", "warm"):
+        million = memory.get("1000000", {}).get(state)
+        label = f"export --format ics of 1,000,000 events, {state}"
+        if million is None:
+            checks.append(Check(label, "< 200 MiB peak RSS", "not run", None))
+        else:
+            rss = million["peak_rss_mib"]
+            checks.append(Check(label, "< 200 MiB peak RSS", f"{rss:.0f} MiB", rss < 200))
+        small, large = memory.get("10000", {}).get(state), memory.get("100000", {}).get(state)
+        label = f"export --format ics of 100,000 vs 10,000 events, {state}"
+        if small is None or large is None:
+            checks.append(Check(label, "<= 1.5x peak RSS", "not run", None))
+        else:
+            x = large["peak_rss_mib"] / small["peak_rss_mib"]
+            checks.append(Check(label, "<= 1.5x peak RSS", f"{x:.2f}x", x <= 1.5))
+    return checks
+
+
+def _writes(results: dict[str, Any]) -> list[Check]:
+    writes = results.get("writes", {})
+    checks = []
+    for backend, label in (("sqlite", "SQLite"), ("postgresql", "PostgreSQL")):
+        run = writes.get(backend)
+        name = f"16 writers for 30 s, {label}"
+        goal = "0 5xx, 0 'database is locked', 0 lost"
+        if run is None:
+            checks.append(Check(name, goal, "not run", None))
+            continue
+        bad = (run["status_5xx"], run["database_locked"], run["lost"])
+        measured = f"{bad[0]} 5xx, {bad[1]} locked, {bad[2]} lost of {run['created_201']} 201s"
+        others = {s: n for s, n in run["statuses"].items() if s != "201"}
+        if others or run["client_errors"]:
+            refused = ", ".join(f"{n} × {s}" for s, n in sorted(others.items()))
+            measured += f" (also {refused or 'no other status'};"
+            measured += f" {run['client_errors']} client errors)"
+        checks.append(Check(name, goal, measured, bad == (0, 0, 0) and run["created_201"] > 0))
+    return checks
+
+
+def evaluate(results: dict[str, Any]) -> list[Check]:
+    """Return every target of the issue with its measurement in ``results``."""
+    return _render(results) + _http(results) + _memory(results) + _writes(results)
+
+
+def verdict(passed: bool | None) -> str:
+    """Return ``PASS``, ``FAIL`` or ``not run``."""
+    return {True: "PASS", False: "FAIL", None: "not run"}[passed]

@@ -1,0 +1,164 @@
+"""Concurrent writers: 16 clients POSTing new events to ``timeline serve`` for 30 s, on
+SQLite and on PostgreSQL; then a count proving that every 201 is in the store.
+
+Contract used (the JSON API): ``POST /api/events`` with ``Authorization: Bearer <token>``
+(from ``timeline token create NAME``) and a JSON body ``{"title": ..., "start":
+"YYYY-MM-DD"}`` answers ``201`` with ``Location: .../api/events/<id>``.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import statistics
+import subprocess
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+
+from bench.load import bulk_load
+from bench.servers import TIMELINE, free_port, timeline_server
+from bench.stores import WORK_DIR, Store, postgres_store, server_env, sqlite_store
+from timeline import db
+
+LOCKED = "database is locked"
+
+
+@dataclass
+class Tally:
+    """What one client saw."""
+
+    latencies: list[float] = field(default_factory=list)
+    created: list[str] = field(default_factory=list)
+    statuses: dict[int, int] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    locked: int = 0
+
+
+def create_token(url: str) -> str:
+    """Create a write token with ``timeline token create`` over ``url``; return it."""
+    proc = subprocess.run(
+        [str(TIMELINE), "token", "create", f"bench-{time.time_ns()}"],
+        env=server_env(url, 8000),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return proc.stdout.strip().splitlines()[-1]
+
+
+def _client(port: int, token: str, number: int, stop: float, tally: Tally) -> None:
+    """POST new events until ``stop`` (monotonic), one keep-alive connection."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    i = 0
+    while time.monotonic() < stop:
+        i += 1
+        body = {
+            "title": f"Bench write {number} {i} 写入 🚀",
+            "start": f"2025-{1 + i % 12:02d}-{1 + number:02d}",
+            "tags": ["bench", "并发"],
+        }
+        began = time.perf_counter()
+        try:
+            conn.request("POST", "/api/events", json.dumps(body).encode(), headers)
+            response = conn.getresponse()
+            payload = response.read()
+        except (OSError, http.client.HTTPException) as error:
+            tally.errors.append(repr(error))
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            continue
+        tally.latencies.append(time.perf_counter() - began)
+        tally.statuses[response.status] = tally.statuses.get(response.status, 0) + 1
+        if response.status == 201:
+            tally.created.append(response.getheader("Location", "").rsplit("/", 1)[-1])
+        elif LOCKED.encode() in payload:
+            tally.locked += 1
+    conn.close()
+
+
+def _percentile(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[round(q) - 1]
+
+
+def _stored(url: str, ids: list[str]) -> int:
+    """Return how many of ``ids`` are events in the store."""
+    from timeline.models import Event
+
+    engine = db.make_engine(url)
+    found = 0
+    try:
+        with engine.connect() as conn:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                found += conn.scalar(sa.select(sa.func.count()).where(Event.id.in_(chunk))) or 0
+    finally:
+        engine.dispose()
+    return found
+
+
+def run_one(bench_store: Store, clients: int = 16, seconds: float = 30.0) -> dict[str, Any]:
+    """Run ``clients`` writers for ``seconds`` against a server over ``bench_store``."""
+    token = create_token(bench_store.url)
+    port = free_port()
+    tallies = [Tally() for _ in range(clients)]
+    with timeline_server(bench_store.url, port):
+        stop = time.monotonic() + seconds
+        threads = [
+            threading.Thread(target=_client, args=(port, token, n, stop, tallies[n]))
+            for n in range(clients)
+        ]
+        began = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.perf_counter() - began
+    log = (WORK_DIR / f"serve-{port}.log").read_text(errors="replace")
+    latencies = [x for t in tallies for x in t.latencies]
+    created = [i for t in tallies for i in t.created]
+    statuses: dict[str, int] = {}
+    for t in tallies:
+        for status, count in t.statuses.items():
+            statuses[str(status)] = statuses.get(str(status), 0) + count
+    stored = _stored(bench_store.url, created)
+    return {
+        "clients": clients,
+        "seconds": elapsed,
+        "requests": len(latencies),
+        "rps": len(latencies) / elapsed,
+        "created_201": len(created),
+        "created_per_s": len(created) / elapsed,
+        "p50_ms": _percentile(latencies, 50) * 1000 if latencies else None,
+        "p99_ms": _percentile(latencies, 99) * 1000 if latencies else None,
+        "statuses": statuses,
+        "status_5xx": sum(n for s, n in statuses.items() if s.startswith("5")),
+        "client_errors": sum(len(t.errors) for t in tallies),
+        "database_locked": sum(t.locked for t in tallies) + log.count(LOCKED),
+        "distinct_ids": len(set(created)),
+        "found_in_store": stored,
+        "lost": len(set(created)) - stored,
+    }
+
+
+def run(
+    backends: tuple[str, ...] = ("sqlite", "postgresql"),
+    seconds: float = 30.0,
+    preload: int = 0,
+) -> dict[str, Any]:
+    """Run the writers on each backend, on a store holding ``preload`` events."""
+    results: dict[str, Any] = {}
+    for backend in backends:
+        name = f"writes-{backend}"
+        bench_store = sqlite_store(name) if backend == "sqlite" else postgres_store("writes")
+        try:
+            if preload:
+                bulk_load(bench_store.url, preload)
+            results[backend] = run_one(bench_store, seconds=seconds) | {"preload": preload}
+        finally:
+            bench_store.drop()
+    return results
