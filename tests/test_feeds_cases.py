@@ -14,19 +14,13 @@ import icalendar
 import vobject
 from lxml import etree
 
-from feeds import Channel, Entry, render_atom, render_ical, render_json_feed, render_rss
+from feeds import Entry, render_atom, render_ical, render_json_feed, render_rss
+from tests.feeds_fixtures import channel
 
 UTC = dt.UTC
 RSS_TYPE = "application/rss+xml; charset=utf-8"
 ATOM_TYPE = "application/atom+xml; charset=utf-8"
-CHANNEL = Channel(
-    id="tag:example.org,2025:timeline",
-    title="Example timeline",
-    description="Events in the example city",
-    link="https://example.org/",
-    self_url="https://example.org/calendar.ics",
-    updated=dt.datetime(2025, 9, 1, 12, 0, tzinfo=UTC),
-)
+CHANNEL = channel("https://example.org/calendar.ics")
 CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 

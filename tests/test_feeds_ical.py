@@ -15,30 +15,19 @@ import pytest
 import recurring_ical_events
 import vobject
 
-from feeds import Channel, Entry, iter_ical, render_ical, render_vevent, vevent_tzid
+from feeds import Entry, iter_ical, render_ical, render_vevent, vevent_tzid
+from tests.feeds_fixtures import channel, entry
 
 UTC = dt.UTC
 GOLDEN = Path(__file__).parent / "golden"
 MADRID = ZoneInfo("Europe/Madrid")
-CHANNEL = Channel(
-    id="tag:example.org,2025:timeline",
-    title="Example timeline",
-    description="Events in the example city",
-    link="https://example.org/",
-    self_url="https://example.org/calendar.ics",
-    updated=dt.datetime(2025, 9, 1, 12, 0, tzinfo=UTC),
-)
-BASE = Entry(
-    id="choir",
-    uid="event-choir@example.org",
-    guid="tag:example.org,2025:event-choir",
+CHANNEL = channel("https://example.org/calendar.ics")
+BASE = entry(
+    "choir",
     title="Choir rehearsal",
     start=dt.datetime(2025, 8, 20, 16, 0, tzinfo=MADRID),
     end=dt.datetime(2025, 8, 20, 18, 0, tzinfo=MADRID),
     all_day=False,
-    link="https://example.org/events/choir",
-    created=dt.datetime(2025, 8, 1, 9, 0, tzinfo=UTC),
-    updated=dt.datetime(2025, 8, 2, 9, 30, tzinfo=UTC),
     timezone="Europe/Madrid",
 )
 

@@ -9,30 +9,19 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from feeds import Channel, Entry, render_json_feed, render_json_item
+from feeds import Entry, render_json_feed, render_json_item
+from tests.feeds_fixtures import channel, entry
 
 UTC = dt.UTC
 GOLDEN = Path(__file__).parent / "golden"
 PARIS = ZoneInfo("Europe/Paris")
-CHANNEL = Channel(
-    id="tag:example.org,2025:timeline",
-    title="Example timeline",
-    description="",
-    link="https://example.org/",
-    self_url="https://example.org/feed.json",
-    updated=dt.datetime(2025, 9, 1, 12, 0, tzinfo=UTC),
-)
-BASE = Entry(
-    id="meetup",
-    uid="event-meetup@example.org",
-    guid="tag:example.org,2025:event-meetup",
+CHANNEL = channel("https://example.org/feed.json", description="")
+BASE = entry(
+    "meetup",
     title="Café 🙂 meetup",
     start=dt.datetime(2025, 10, 2, 18, 0, tzinfo=PARIS),
     end=dt.datetime(2025, 10, 2, 20, 0, tzinfo=PARIS),
     all_day=False,
-    link="https://example.org/events/meetup",
-    created=dt.datetime(2025, 8, 1, 9, 0, tzinfo=UTC),
-    updated=dt.datetime(2025, 8, 2, 9, 30, tzinfo=UTC),
     timezone="Europe/Paris",
     description="Über alles",
     tags=("social",),

@@ -13,7 +13,8 @@ import feedparser
 import pytest
 from lxml import etree
 
-from feeds import Channel, Entry, render_atom, render_rss
+from feeds import Entry, render_atom, render_rss
+from tests.feeds_fixtures import channel, entry
 
 UTC = dt.UTC
 GOLDEN = Path(__file__).parent / "golden"
@@ -21,26 +22,13 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 RSS_TYPE = "application/rss+xml; charset=utf-8"
 ATOM_TYPE = "application/atom+xml; charset=utf-8"
 BERLIN = ZoneInfo("Europe/Berlin")
-CHANNEL = Channel(
-    id="tag:example.org,2025:timeline",
-    title="Example timeline",
-    description="Events in the example city",
-    link="https://example.org/",
-    self_url="https://example.org/feed.rss",
-    updated=dt.datetime(2025, 9, 1, 12, 0, tzinfo=UTC),
-    language="de",
-)
-BASE = Entry(
-    id="hack",
-    uid="event-hack@example.org",
-    guid="tag:example.org,2025:event-hack",
+CHANNEL = channel("https://example.org/feed.rss", language="de")
+BASE = entry(
+    "hack",
     title="Hack night",
     start=dt.datetime(2025, 9, 25, 18, 0, tzinfo=BERLIN),
     end=dt.datetime(2025, 9, 25, 22, 0, tzinfo=BERLIN),
     all_day=False,
-    link="https://example.org/events/hack",
-    created=dt.datetime(2025, 8, 1, 9, 0, tzinfo=UTC),
-    updated=dt.datetime(2025, 8, 2, 9, 30, tzinfo=UTC),
     timezone="Europe/Berlin",
     description="Bring a laptop.",
     tags=("tech", "community"),
