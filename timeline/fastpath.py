@@ -38,6 +38,34 @@ class Known:
     content_type: str
 
 
+@dataclass(frozen=True)
+class _Coding:
+    """What the fast path answers for one content coding of a known document, prepared
+    once: the quoted ETag, the 304's headers, the 200's headers but Content-Length, and
+    the render cache key of the body."""
+
+    quoted: str
+    not_modified: list[tuple[str, str]]
+    ok: list[tuple[str, str]]
+    body_key: str
+
+    @classmethod
+    def of(cls, known: Known, gzipped: bool) -> _Coding:
+        quoted = f'"{coded_etag(known.etag, gzipped)}"'
+        validators = [*known.headers, ("ETag", quoted)]
+        ok = [*validators, ("Content-Type", known.content_type)]
+        if gzipped:
+            ok.append(("Content-Encoding", "gzip"))
+        return cls(quoted, validators, ok, known.etag + "+gzip" if gzipped else known.etag)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    known: Known
+    identity: _Coding
+    gzip: _Coding
+
+
 class FastPath:
     """Wraps the app's WSGI callable. A GET or HEAD whose path and raw query string were
     answered before, at the store version that is still current, gets the same answer
@@ -56,13 +84,16 @@ class FastPath:
         self.reader = reader
         self.bodies = bodies
         self.size = size
-        self._known: OrderedDict[tuple[str, str], Known] = OrderedDict()
+        self._known: OrderedDict[tuple[str, str], _Entry] = OrderedDict()
         self._lock = threading.Lock()
+        #: Whether an Accept-Encoding value accepts gzip, by value (bounded).
+        self._gzip_by_header: dict[str | None, bool] = {}
 
     def remember(self, path: str, query: str, known: Known) -> None:
         """Note that ``path`` with raw query string ``query`` was answered as ``known``."""
+        entry = _Entry(known, _Coding.of(known, False), _Coding.of(known, True))
         with self._lock:
-            self._known[(path, query)] = known
+            self._known[(path, query)] = entry
             self._known.move_to_end((path, query))
             while len(self._known) > self.size:
                 self._known.popitem(last=False)
@@ -70,33 +101,46 @@ class FastPath:
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD")
         if method == "GET" or method == "HEAD":
-            known = self._known.get((environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", "")))
-            if known is not None:
-                answer = self._answer(known, environ)
+            entry = self._known.get((environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", "")))
+            if entry is not None:
+                answer = self._answer(entry, environ)
                 if answer is not None:
                     status, headers, body = answer
                     start_response(status, headers)
                     return [] if method == "HEAD" else [body]
         return self.wsgi_app(environ, start_response)
 
+    def _accepts_gzip(self, header: str | None) -> bool:
+        accepted = self._gzip_by_header.get(header)
+        if accepted is None:
+            accepted = parse_accept_header(header)["gzip"] > 0
+            if len(self._gzip_by_header) >= 256:
+                self._gzip_by_header.clear()
+            self._gzip_by_header[header] = accepted
+        return accepted
+
     def _answer(
-        self, known: Known, environ: dict[str, Any]
+        self, entry: _Entry, environ: dict[str, Any]
     ) -> tuple[str, list[tuple[str, str]], bytes] | None:
+        known = entry.known
         try:
             if self.reader.read().version != known.version:
                 return None
         except sa.exc.OperationalError:
             return None
-        gzip = parse_accept_header(environ.get("HTTP_ACCEPT_ENCODING"))["gzip"] > 0
-        tag = coded_etag(known.etag, gzip)
-        validators = [*known.headers, ("ETag", f'"{tag}"')]
-        if not is_resource_modified(environ, etag=tag, last_modified=known.updated):
-            return "304 Not Modified", validators, b""
-        body = self.bodies(known.etag + "+gzip" if gzip else known.etag)
+        coding = (
+            entry.gzip
+            if self._accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING"))
+            else entry.identity
+        )
+        match = environ.get("HTTP_IF_NONE_MATCH")
+        if match == coding.quoted:  # the usual poll: our own ETag, sent back as it came
+            return "304 Not Modified", list(coding.not_modified), b""
+        if (match is not None or "HTTP_IF_MODIFIED_SINCE" in environ) and not is_resource_modified(
+            environ, etag=coding.quoted[1:-1], last_modified=known.updated
+        ):
+            return "304 Not Modified", list(coding.not_modified), b""
+        body = self.bodies(coding.body_key)
         if body is None:
             return None
-        headers = [*validators, ("Content-Type", known.content_type)]
-        if gzip:
-            headers.append(("Content-Encoding", "gzip"))
-        headers.append(("Content-Length", str(len(body))))
-        return "200 OK", headers, body
+        return "200 OK", [*coding.ok, ("Content-Length", str(len(body)))], body

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from timeline.models import Event, StoreState, UtcDateTime
+from timeline.walindex import WalIndex
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _READ = "SELECT version, updated FROM store_state WHERE id = 1"
@@ -78,17 +79,23 @@ def _parse_updated(value: Any) -> dt.datetime:
 
 
 class VersionReader:
-    """Reads the store version on every request at the cost of one primary-key lookup
-    (microseconds on SQLite), over one autocommit DBAPI connection per thread, outside
-    the pool and outside any transaction, so it always sees the latest commit of any
-    process. Raises sqlalchemy.exc.OperationalError (HTTP 503) when the database cannot
-    be reached; the next call connects again."""
+    """Reads the store version on every request, over one autocommit DBAPI connection per
+    thread, outside the pool and outside any transaction, so it always sees the latest
+    commit of any process. On a SQLite file in WAL mode, the SQL read (one primary-key
+    lookup) is skipped while the wal-index header is unchanged since the last one
+    (:class:`timeline.walindex.WalIndex`): no process has committed since, so the
+    version read then is still the current one. Raises sqlalchemy.exc.OperationalError
+    (HTTP 503) when the database cannot be reached; the next call connects again."""
 
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
         self._local = threading.local()
         self._connections: list[Any] = []
         self._lock = threading.Lock()
+        self._wal_index: WalIndex | None = None
+        self._wal_checked = False
+        #: (wal-index mark taken before the read, the version read): replaced whole.
+        self._last: tuple[bytes, StoreVersion] | None = None
 
     def _connect(self) -> Any:
         dialect = self.engine.dialect
@@ -102,8 +109,30 @@ class VersionReader:
             self._connections.append(connection)
         return connection
 
+    def _open_wal_index(self, connection: Any) -> None:
+        """Map the wal-index once, while ``connection`` (kept open) holds the file."""
+        with self._lock:
+            if self._wal_checked:
+                return
+            self._wal_checked = True
+            if self.engine.dialect.name != "sqlite":
+                return
+            cursor = connection.cursor()
+            try:
+                mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
+            finally:
+                cursor.close()
+            if str(mode).lower() == "wal":
+                self._wal_index = WalIndex.open(self.engine.url.database)
+
     def read(self) -> StoreVersion:
         """Return the current store version."""
+        wal_index = self._wal_index
+        mark = None if wal_index is None else wal_index.mark()
+        if mark is not None:
+            last = self._last
+            if last is not None and last[0] == mark:
+                return last[1]
         connection = getattr(self._local, "connection", None)
         try:
             if connection is None:
@@ -114,25 +143,38 @@ class VersionReader:
                 version, updated = cursor.fetchone()
             finally:
                 cursor.close()
+            if not self._wal_checked:
+                self._open_wal_index(connection)
         except self.engine.dialect.loaded_dbapi.Error as error:
             self._local.connection = None
             self._discard(connection)
             raise sa.exc.OperationalError(_READ, None, error) from error
-        return StoreVersion(version=int(version), updated=_parse_updated(updated))
+        current = StoreVersion(version=int(version), updated=_parse_updated(updated))
+        if mark is not None:
+            self._last = (mark, current)
+        return current
 
     def _discard(self, connection: Any) -> None:
-        if connection is None:
-            return
         with self._lock:
             if connection in self._connections:
                 self._connections.remove(connection)
+            # The wal-index may be about to be deleted and made anew by another process:
+            # map it again after the next good read.
+            if self._wal_index is not None:
+                self._wal_index.close()
+            self._wal_index, self._wal_checked, self._last = None, False, None
+        if connection is None:
+            return
         with contextlib.suppress(Exception):  # a broken connection may fail to close too
             connection.close()
 
     def close(self) -> None:
-        """Close every thread's connection."""
+        """Close every thread's connection (and unmap the wal-index)."""
         with self._lock:
             connections, self._connections = self._connections, []
+            if self._wal_index is not None:
+                self._wal_index.close()
+            self._wal_index, self._wal_checked, self._last = None, False, None
         for connection in connections:
             with contextlib.suppress(Exception):
                 connection.close()
