@@ -142,6 +142,9 @@ def test_generated_ids_are_deterministic_and_never_reused(api: ApiClient) -> Non
     assert api.created(body)["id"] == "2025-10-02-cafe-meetup-2"
     assert api.delete("2025-10-02-cafe-meetup-2").status_code == 204
     assert api.created(body)["id"] == "2025-10-02-cafe-meetup-3"
+    # Past the first batch of candidates looked up at once (16).
+    more = [api.created(body)["id"] for _ in range(16)]
+    assert more == [f"2025-10-02-cafe-meetup-{n}" for n in range(4, 20)]
     assert api.created({"title": "欧盟委员会", "start": "2025-02"})["id"] == "2025-02-event"
     long = api.created({"title": "word " * 40, "start": "2025"})["id"]
     assert long == "2025-" + "-".join(["word"] * 17)

@@ -211,16 +211,19 @@ def assign_id(session: orm.Session, data: EventData) -> EventData:
     ascii_title = unicodedata.normalize("NFKD", data.title).encode("ascii", "ignore").decode()
     slug = _ASCII_WORDS.sub("-", ascii_title.lower()).strip("-") or "event"
     base = f"{id_date(data)}-{slug}"[:90].rstrip("-")
-    taken = set(
-        session.scalars(
-            sa.select(Event.id).where(sa.or_(Event.id == base, Event.id.like(f"{base}-%")))
-        )
-    )
-    candidate, number = base, 1
-    while candidate in taken:
-        number += 1
-        candidate = f"{base}-{number}"
-    return dataclasses.replace(data, id=candidate)
+    # Point lookups on the primary key, a batch at a time: a prefix match (LIKE) would
+    # scan the index on SQLite and on PostgreSQL outside the C collation.
+    first = 1
+    while True:
+        batch = [base if n == 1 else f"{base}-{n}" for n in range(first, first + _ID_BATCH)]
+        taken = set(session.scalars(sa.select(Event.id).where(Event.id.in_(batch))))
+        for candidate in batch:
+            if candidate not in taken:
+                return dataclasses.replace(data, id=candidate)
+        first += _ID_BATCH
+
+
+_ID_BATCH = 16
 
 
 def request_hash(body: Any) -> str:
