@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -83,3 +86,26 @@ def test_a_setting_of_the_wrong_kind_stops_the_start(
     monkeypatch.setenv(variable, value)
     with pytest.raises(ConfigError, match=f"^setting {message}$"):
         create_app({"DATABASE_URL": database_url})
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("postgresql://postgres@127.0.0.1:1/test", "Connection refused"),
+        ("sqlite:////nonexistent/dir/timeline.db", "unable to open database file"),
+    ],
+)
+@pytest.mark.parametrize("command", [["serve", "--port", "1"], ["export", "--format", "ics"]])
+def test_an_unreachable_database_is_one_line_not_a_traceback(
+    url: str, reason: str, command: list[str]
+) -> None:
+    timeline = Path(sys.executable).with_name("timeline")
+    env = {**os.environ, "TIMELINE_DATABASE_URL": url}
+    done = subprocess.run(
+        [str(timeline), *command], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith("Error: cannot use the database (TIMELINE_DATABASE_URL): ")
+    assert reason in line

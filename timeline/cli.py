@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
@@ -15,7 +16,21 @@ def _create_app() -> Flask:
     return create_app()
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False)
+class _Group(FlaskGroup):
+    """The ``timeline`` group: a database that cannot be reached or opened ends any
+    command with a one-line error and exit status 1, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except sa.exc.OperationalError as error:
+            reason = str(error.orig or error).strip().splitlines()[0]
+            raise click.ClickException(
+                f"cannot use the database (TIMELINE_DATABASE_URL): {reason}"
+            ) from None
+
+
+@click.group(cls=_Group, create_app=_create_app, add_default_commands=False)
 def main() -> None:
     """timeline: dated events as calendars and feeds."""
 
