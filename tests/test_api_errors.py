@@ -358,3 +358,22 @@ def test_a_huge_unknown_id_is_not_echoed_whole(api: ApiClient) -> None:
     response = api.client.get("/api/events/" + "x" * 100_000)
     assert response.status_code == 404
     assert len(response.get_json()["detail"]) < 200
+
+
+def test_errors_speak_of_the_input_not_of_the_implementation(api: ApiClient) -> None:
+    bad_id = api.post(event(id="Bad ID"))
+    assert bad_id.status_code == 422
+    assert bad_id.get_json()["errors"] == [
+        {
+            "pointer": "/id",
+            "detail": "must be 1 to 100 lowercase ASCII letters, digits or '-', "
+            "starting with a letter or digit",
+        }
+    ]
+    huge = b'{"title": "Big", "start": "2025-01-01", "n": ' + b"9" * 5000 + b"}"
+    response = api.client.post(
+        "/api/events", data=huge, headers=api.headers | {"Content-Type": "application/json"}
+    )
+    assert response.status_code == 400
+    assert response.get_json()["detail"] == "Malformed JSON: an integer has more than 100 digits."
+    assert api.counts() == (0, 0)

@@ -37,6 +37,9 @@ _MESSAGES = {
     "dict_type": "must be an object",
     "model_attributes_type": "must be an object",
     "string_unicode": "must be valid Unicode (a lone surrogate such as \\ud800 is not)",
+    # The only pattern is the event id's (timeline.fields.EVENT_ID).
+    "string_pattern_mismatch": "must be 1 to 100 lowercase ASCII letters, digits or '-', "
+    "starting with a letter or digit",
 }
 
 

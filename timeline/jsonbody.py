@@ -33,10 +33,22 @@ def _constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
+#: Longest integer accepted, in digits: no field takes more, and Python refuses to
+#: convert past 4,300 (sys.get_int_max_str_digits) anyway.
+MAX_INT_DIGITS = 100
+
+
+def _integer(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise ValueError(f"an integer has more than {MAX_INT_DIGITS} digits")
+    return int(text)
+
+
 def loads_strict(text: str) -> Any:
     """Parse JSON text as RFC 8259 has it: no duplicate object members, no NaN or
-    Infinity. Raises ValueError (json.JSONDecodeError for syntax) otherwise."""
-    return json.loads(text, object_pairs_hook=_object, parse_constant=_constant)
+    Infinity, no integer longer than MAX_INT_DIGITS. Raises ValueError
+    (json.JSONDecodeError for syntax) otherwise."""
+    return json.loads(text, object_pairs_hook=_object, parse_constant=_constant, parse_int=_integer)
 
 
 def read_json(accepted: tuple[str, ...], accept_header: str) -> Any:
