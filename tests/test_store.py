@@ -241,3 +241,39 @@ def test_store_version_moves_on_every_change(app: Flask, session: orm.Session) -
 )
 def test_slugify(text: str, slug: str) -> None:
     assert slugify(text) == slug
+
+
+def test_an_organization_named_first_by_two_writers_at_once(app: Flask) -> None:
+    """PostgreSQL lets two transactions insert the same new organization: the second
+    waits for the first to commit, then takes its row instead of failing."""
+    import threading
+
+    engine = db.get_engine(app)
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time (BEGIN IMMEDIATE)")
+    sessions = orm.sessionmaker(engine, expire_on_commit=False)
+    results: dict[str, object] = {}
+    with sessions() as first:
+        ours = store.organization_for(first, "Moonshot AI")  # inserted, not committed
+
+        def second_writer() -> None:
+            with sessions() as second:
+                try:
+                    event = store.create_event(
+                        second,
+                        day_event("m", D(2025, 2, 1), organizations=("Moonshot AI",)),
+                        author="t",
+                    )
+                    second.commit()
+                    results["org"] = event.organizations[0].organization_id
+                except Exception as error:  # reported to the main thread
+                    results["error"] = error
+
+        thread = threading.Thread(target=second_writer)
+        thread.start()
+        thread.join(timeout=1)
+        assert thread.is_alive()  # waiting on our uncommitted row
+        first.commit()
+        thread.join(timeout=30)
+    assert "error" not in results, results.get("error")
+    assert results["org"] == ours.id

@@ -78,8 +78,16 @@ def organization_for(session: orm.Session, name: str) -> Organization:
         return alias.organization
     org = Organization(name=name, slug=slug)
     org.aliases.append(OrganizationAlias(slug=slug, name=name))
-    session.add(org)
-    session.flush()
+    try:
+        with session.begin_nested():  # a savepoint: a conflict undoes only this insert
+            session.add(org)
+    except sa.exc.IntegrityError:
+        # Another writer created it since our read and has committed (PostgreSQL; SQLite
+        # has one writer at a time): use theirs.
+        alias = session.get(OrganizationAlias, slug, populate_existing=True)
+        if alias is None:
+            raise
+        return alias.organization
     return org
 
 
