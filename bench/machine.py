@@ -75,7 +75,7 @@ def code_version() -> dict[str, Any]:
 
     def git(*args: str) -> str:
         proc = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
-        return proc.stdout.strip()
+        return proc.stdout.rstrip("\n")
 
     changed = git("status", "--porcelain", "--", "timeline", "feeds", "migrations")
     return {
