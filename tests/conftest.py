@@ -71,9 +71,9 @@ class AppFactory(Protocol):
 
 
 @pytest.fixture
-def make_app(database_url: str) -> Iterator[AppFactory]:
+def make_app(database_url: str, tmp_path: Path) -> Iterator[AppFactory]:
     """A factory of apps on the test's database (several apps share it, as several
-    processes would); each is migrated, not seeded unless asked."""
+    processes would, and their spool); each is migrated, not seeded unless asked."""
     apps: list[Flask] = []
 
     def factory(**overrides: object) -> Flask:
@@ -82,6 +82,7 @@ def make_app(database_url: str) -> Iterator[AppFactory]:
             "DATABASE_URL": database_url,
             "BASE_URL": BASE_URL,
             "SEED_ON_START": False,
+            "SPOOL_DIR": str(tmp_path / "spool"),
         }
         settings.update(overrides)
         app = create_app(settings)

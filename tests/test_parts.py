@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 from dataclasses import replace
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import icalendar
 import sqlalchemy as sa
 from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.datastructures import Headers
 
 import feeds
 from tests.conftest import AppFactory
@@ -113,6 +116,49 @@ def test_a_large_calendar_is_streamed_with_the_same_bytes(make_app: AppFactory) 
     assert streamed.headers["ETag"] == whole.headers["ETag"]
     zipped = small.test_client().get("/calendar.ics", headers={"Accept-Encoding": "gzip"})
     assert gzip.decompress(zipped.data) == whole.data
+
+
+def _fetch(client: FlaskClient, path: str, gzipped: bool = False) -> tuple[Headers, bytes]:
+    """GET ``path`` and read it whole, as a server sends it; return headers and body."""
+    headers = {"Accept-Encoding": "gzip"} if gzipped else {}
+    with client.get(path, headers=headers) as response:
+        return response.headers, response.get_data()
+
+
+def test_a_large_calendar_is_sent_from_the_spool_until_it_changes(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    small = make_app(SEED_ON_START=True, RENDER_CACHE_BYTES=4096)
+    client = small.test_client()
+    # A client that goes away half-way leaves nothing in the spool.
+    with client.get("/calendar.ics", buffered=False) as partial:
+        next(iter(partial.response))
+    assert not list((tmp_path / "spool").glob("*.part"))
+    headers, body = _fetch(client, "/calendar.ics")
+    assert "Content-Length" not in headers  # rendered while sent
+    assert body.count(b"BEGIN:VEVENT") == 21
+    again_headers, again = _fetch(client, "/calendar.ics")
+    assert again_headers["Content-Length"] == str(len(body))  # from the spool
+    assert again == body and again_headers["ETag"] == headers["ETag"]
+    zipped_headers, zipped = _fetch(client, "/calendar.ics", gzipped=True)
+    assert "Content-Length" not in zipped_headers
+    zipped_again_headers, zipped_again = _fetch(client, "/calendar.ics", gzipped=True)
+    assert zipped_again_headers["Content-Encoding"] == "gzip"
+    assert zipped_again_headers["Content-Length"] == str(len(zipped))
+    assert gzip.decompress(zipped_again) == body
+    other_process = make_app(RENDER_CACHE_BYTES=4096).test_client()
+    assert _fetch(other_process, "/calendar.ics")[0]["Content-Length"] == str(len(body))
+    with small.app_context():
+        session = db.get_session()
+        grok = session.get(Event, "2025-02-17-xai-grok-3")
+        assert grok is not None
+        store.delete_event(session, grok, author="t")
+        session.commit()
+    changed_headers, changed = _fetch(client, "/calendar.ics")
+    assert "Content-Length" not in changed_headers
+    assert changed_headers["ETag"] != headers["ETag"]
+    assert b"2025-02-17-xai-grok-3@" in body
+    assert b"2025-02-17-xai-grok-3@" not in changed
 
 
 def test_patched_calendar_equals_a_fresh_one(make_app: AppFactory) -> None:

@@ -14,9 +14,11 @@ from pathlib import Path
 
 from flask import Flask, Response, current_app, request, stream_with_context
 from werkzeug.http import http_date, is_resource_modified
+from werkzeug.wsgi import wrap_file
 
 from timeline.assembly import Assembler
 from timeline.fastpath import FastPath, Known, coded_etag
+from timeline.spool import Spool
 from timeline.state import StoreVersion
 
 
@@ -57,9 +59,12 @@ _GZIP = {"Content-Encoding": "gzip"}
 
 
 def init_app(app: Flask) -> None:
-    """Give ``app`` its render cache (``RENDER_CACHE_BYTES``) and a fingerprint of the
-    configuration that rendering depends on, which every ETag includes."""
+    """Give ``app`` its render cache (``RENDER_CACHE_BYTES``), its spool of large documents
+    (``SPOOL_DIR``, ``SPOOL_BYTES``) and a fingerprint of the configuration that
+    rendering depends on, which every ETag includes."""
     app.extensions["timeline.render_cache"] = RenderCache(int(app.config["RENDER_CACHE_BYTES"]))
+    spool_dir = Path(app.config["SPOOL_DIR"] or Path(app.instance_path) / "spool")
+    app.extensions["timeline.spool"] = Spool(spool_dir, int(app.config["SPOOL_BYTES"]))
     app.extensions["timeline.assembler"] = Assembler(int(app.config["RENDER_CACHE_BYTES"]))
     fastpath = FastPath(
         app.wsgi_app,
@@ -122,10 +127,11 @@ def cached_document(
     so a matching If-None-Match (or, without one, If-Modified-Since) gets 304 at once,
     as RFC 9110 §13.2.2 orders. Otherwise the body comes from the cache or from the
     chunks of ``render()``; a body larger than a quarter of the cache is streamed as it
-    is produced and not kept. Gzip when the client accepts it. Every answer carries
-    Cache-Control (``CACHE_MAX_AGE``) and ``Vary: Accept-Encoding``. When ``shared`` (the
-    document depends on the store version, not on one event), later polls of the same
-    URL are answered by :class:`timeline.fastpath.FastPath` without Flask.
+    is produced and kept on disk instead (:class:`timeline.spool.Spool`), from where
+    the next request for the same ETag is sent. Gzip when the client accepts it. Every
+    answer carries Cache-Control (``CACHE_MAX_AGE``) and ``Vary: Accept-Encoding``. When
+    ``shared`` (the document depends on the store version, not on one event), later
+    polls of the same URL are answered by :class:`timeline.fastpath.FastPath` without Flask.
     """
     fingerprint = current_app.extensions["timeline.config_fingerprint"]
     query = "&".join(sorted(f"{k}={v}" for k, v in request.args.items(multi=True)))
@@ -154,6 +160,19 @@ def cached_document(
         return Response(gzipped, content_type=content_type, headers=headers | _GZIP)
     body = cache.get(etag)
     if body is None:
+        spool: Spool = current_app.extensions["timeline.spool"]
+        spooled = spool.open(etag + "+gzip" if wants_gzip else etag)
+        if spooled is not None:
+            handle, length = spooled
+            spooled_headers = headers | {"Content-Length": str(length)}
+            if wants_gzip:
+                spooled_headers |= _GZIP
+            return Response(
+                wrap_file(request.environ, handle),
+                content_type=content_type,
+                headers=spooled_headers,
+                direct_passthrough=True,
+            )
         chunks = iter(render())
         held: list[bytes] = []
         size = 0
@@ -161,7 +180,8 @@ def cached_document(
             held.append(chunk)
             size += len(chunk)
             if size > cache.max_bytes // 4:
-                return _streamed(itertools.chain(held, chunks), content_type, headers)
+                whole = itertools.chain(held, chunks)
+                return _streamed(spool, etag, whole, content_type, headers)
         body = b"".join(held)
         cache.put(etag, body)
     if not wants_gzip:
@@ -172,8 +192,13 @@ def cached_document(
     return Response(gzipped, content_type=content_type, headers=headers | _GZIP)
 
 
-def _streamed(chunks: Iterator[bytes], content_type: str, headers: dict[str, str]) -> Response:
+def _streamed(
+    spool: Spool, etag: str, chunks: Iterator[bytes], content_type: str, headers: dict[str, str]
+) -> Response:
+    key = etag
     if _wants_gzip():
         headers = headers | _GZIP
         chunks = _gzip_stream(chunks)
+        key += "+gzip"
+    chunks = spool.tee(key, chunks)
     return Response(stream_with_context(chunks), content_type=content_type, headers=headers)

@@ -27,6 +27,8 @@ DEFAULTS: dict[str, Any] = {
     "API_MAX_PAGE_SIZE": 200,
     "MAX_CONTENT_LENGTH": 65536,
     "RENDER_CACHE_BYTES": 64 * 1024 * 1024,
+    "SPOOL_DIR": "",
+    "SPOOL_BYTES": 1024 * 1024 * 1024,
     "SEED_ON_START": True,
     "SEED_FILES": [],
     "SQLITE_BUSY_TIMEOUT": 30,

@@ -70,8 +70,10 @@ def current_version() -> StoreVersion:
 
 
 def close_app(app: Flask) -> None:
-    """Close every database connection of ``app`` (for tests and shutdown)."""
+    """Close every database connection of ``app`` (for tests and shutdown), and its
+    spool's index."""
     app.extensions["timeline.version_reader"].close()
+    app.extensions["timeline.spool"].close()
     get_engine(app).dispose()
 
 

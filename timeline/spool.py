@@ -1,0 +1,112 @@
+"""Documents too large to keep in memory, kept on disk by ETag (diskcache), so that an
+unchanged 100,000-event calendar is read from a file instead of rendered again."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sqlite3
+import tempfile
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+import diskcache
+
+log = logging.getLogger(__name__)
+
+
+class Spool:
+    """Files by key (an ETag, plus ``+gzip`` for the gzip coding), at most ``max_bytes``
+    in all under ``directory``, least recently used dropped first. Shared by every
+    process on the machine that uses the same directory; thread- and process-safe.
+
+    A document is stored by :meth:`tee` while it is sent, and only once it was produced
+    whole: a client that goes away half-way leaves nothing behind. Any disk error only
+    turns the spool off for that document (logged); serving goes on.
+    """
+
+    def __init__(self, directory: Path, max_bytes: int) -> None:
+        self.directory = directory
+        self.max_bytes = max_bytes
+        self._opened: diskcache.Cache | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def _cache(self) -> diskcache.Cache:
+        """The index, opened (and the directory made) on first use."""
+        with self._lock:
+            if self._opened is None:
+                self._opened = diskcache.Cache(
+                    str(self.directory),
+                    size_limit=self.max_bytes,
+                    eviction_policy="least-recently-used",
+                )
+            return self._opened
+
+    def open(self, key: str) -> tuple[BinaryIO, int] | None:
+        """Return the stored document under ``key`` opened for reading, and its size in
+        bytes; None if there is none (or it cannot be read)."""
+        try:
+            handle = self._cache.get(key, read=True)
+        except (OSError, sqlite3.Error, diskcache.Timeout):
+            log.exception("spool: cannot read %s", key)
+            return None
+        if handle is None:
+            return None
+        return handle, os.fstat(handle.fileno()).st_size
+
+    def tee(self, key: str, chunks: Iterator[bytes]) -> Iterator[bytes]:
+        """Yield ``chunks`` unchanged, writing them to a temporary file beside the spool;
+        once the last one has been produced (known by reading one ahead, since a server
+        may stop asking after the last byte), store the file under ``key`` and then yield
+        that chunk."""
+        try:
+            self._cache  # noqa: B018 - makes the directory
+            fd, name = tempfile.mkstemp(dir=self.directory, suffix=".part")
+        except (OSError, sqlite3.Error):
+            log.exception("spool: cannot write under %s", self.directory)
+            yield from chunks
+            return
+        out: BinaryIO | None = os.fdopen(fd, "wb")
+        try:
+            chunk = next(chunks, None)
+            while chunk is not None:
+                following = next(chunks, None)
+                if out is not None:
+                    try:
+                        out.write(chunk)
+                    except OSError:  # disk full: go on serving, keep nothing
+                        log.exception("spool: cannot write %s", key)
+                        out.close()
+                        out = None
+                if following is None and out is not None:
+                    out.close()
+                    out = None
+                    self._store(key, name)
+                yield chunk
+                chunk = following
+        finally:
+            if out is not None:
+                out.close()
+            with contextlib.suppress(OSError):
+                os.unlink(name)
+
+    def _store(self, key: str, name: str) -> None:
+        """Copy the written file ``name`` into the spool under ``key``, then remove it."""
+        try:
+            with open(name, "rb") as written:
+                self._cache.set(key, written, read=True)
+        except (OSError, sqlite3.Error, diskcache.Timeout):
+            log.exception("spool: cannot store %s", key)
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+
+    def close(self) -> None:
+        """Close the spool's index (its files stay)."""
+        with self._lock:
+            if self._opened is not None:
+                self._opened.close()
+                self._opened = None
