@@ -95,7 +95,7 @@ def test_a_change_rerenders_only_that_event(seeded_app: Flask) -> None:
     assert b"SUMMARY:Grok 3 is out\r\n" in body and b"SEQUENCE:1\r\n" in body
 
 
-def test_a_restart_renders_nothing(make_app: AppFactory) -> None:
+def test_a_restart_renders_nothing(make_app: AppFactory, tmp_path: Path) -> None:
     first = make_app(SEED_ON_START=True)
     first.test_client().get("/calendar.ics")
     stored = _parts(first)
@@ -103,6 +103,7 @@ def test_a_restart_renders_nothing(make_app: AppFactory) -> None:
     body = second.test_client().get("/calendar.ics").data
     assert _parts(second) == stored
     assert all(part in body for _seq, part in stored.values())
+    assert not (tmp_path / "spool").exists()  # small documents never touch the disk
 
 
 def test_a_large_calendar_is_streamed_with_the_same_bytes(make_app: AppFactory) -> None:

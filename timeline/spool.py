@@ -49,6 +49,8 @@ class Spool:
     def open(self, key: str) -> tuple[BinaryIO, int] | None:
         """Return the stored document under ``key`` opened for reading, and its size in
         bytes; None if there is none (or it cannot be read)."""
+        if self._opened is None and not self.directory.is_dir():
+            return None  # nothing spooled yet: leave the disk alone
         try:
             handle = self._cache.get(key, read=True)
         except (OSError, sqlite3.Error, diskcache.Timeout):
