@@ -134,7 +134,8 @@ def _page_size(errors: list[dict[str, Any]]) -> int:
     text = request.args.get("limit")
     if text is None:
         return int(default)
-    if text.isascii() and text.isdigit() and 1 <= int(text) <= int(most):
+    # Length first: int() of thousands of digits raises (sys.get_int_max_str_digits).
+    if text.isascii() and text.isdigit() and len(text) <= 9 and 1 <= int(text) <= int(most):
         return int(text)
     errors.append({"parameter": "limit", "detail": f"limit must be an integer from 1 to {most}"})
     return int(default)
