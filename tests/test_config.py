@@ -109,3 +109,37 @@ def test_an_unreachable_database_is_one_line_not_a_traceback(
     (line,) = done.stderr.strip().splitlines()
     assert line.startswith("Error: cannot use the database (TIMELINE_DATABASE_URL): ")
     assert reason in line
+
+
+@pytest.mark.parametrize(
+    ("variables", "line"),
+    [
+        (
+            {"TIMELINE_DATABASE_URL": "postgres://postgres@127.0.0.1/test"},
+            "Error: TIMELINE_DATABASE_URL is not a database URL this service can use: "
+            "Can't load plugin: sqlalchemy.dialects:postgres "
+            "(PostgreSQL: postgresql://user@host:5432/dbname)",
+        ),
+        (
+            {"TIMELINE_FEED_MAX_ITEMS": "abc"},
+            "Error: configuration: setting FEED_MAX_ITEMS must be a whole number of at least 1, "
+            "not 'abc'",
+        ),
+        (
+            {"TIMELINE_CONFIG": "/nonexistent/timeline.toml"},
+            "Error: [Errno 2] Unable to load configuration file (No such file or directory): "
+            "'/nonexistent/timeline.toml'",
+        ),
+    ],
+)
+def test_a_bad_setting_is_one_line_not_a_traceback(variables: dict[str, str], line: str) -> None:
+    timeline = Path(sys.executable).with_name("timeline")
+    env = {**os.environ, **variables}
+    done = subprocess.run(
+        [str(timeline), "export", "--format", "ics"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (done.returncode, done.stderr.strip()) == (1, line)

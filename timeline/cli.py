@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import tomllib
+
 import click
 import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 from timeline import db, migrate
+from timeline.config import ConfigError
 
 
 def _create_app() -> Flask:
@@ -17,17 +20,30 @@ def _create_app() -> Flask:
 
 
 class _Group(FlaskGroup):
-    """The ``timeline`` group: a database that cannot be reached or opened ends any
-    command with a one-line error and exit status 1, not a traceback."""
+    """The ``timeline`` group: a database that cannot be reached or opened, a database URL
+    that is not one, a bad setting or configuration file, or a port that cannot be bound
+    end any command with a one-line error and exit status 1, not a traceback."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
         except sa.exc.OperationalError as error:
-            reason = str(error.orig or error).strip().splitlines()[0]
             raise click.ClickException(
-                f"cannot use the database (TIMELINE_DATABASE_URL): {reason}"
+                f"cannot use the database (TIMELINE_DATABASE_URL): {_first_line(error.orig)}"
             ) from None
+        except sa.exc.ArgumentError as error:  # NoSuchModuleError too: postgres://, ...
+            raise click.ClickException(
+                f"TIMELINE_DATABASE_URL is not a database URL this service can use: "
+                f"{_first_line(error)} (PostgreSQL: postgresql://user@host:5432/dbname)"
+            ) from None
+        except (ConfigError, tomllib.TOMLDecodeError) as error:
+            raise click.ClickException(f"configuration: {_first_line(error)}") from None
+        except OSError as error:  # a configuration file that cannot be read, a port in use
+            raise click.ClickException(_first_line(error)) from None
+
+
+def _first_line(error: BaseException | None) -> str:
+    return (str(error).strip().splitlines() or [repr(error)])[0]
 
 
 @click.group(cls=_Group, create_app=_create_app, add_default_commands=False)
@@ -47,7 +63,13 @@ def init_app(app: Flask) -> None:
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(1, 65535),
+    help="Port to listen on.",
+)
 @click.option("--threads", default=8, show_default=True, type=int, help="Worker threads.")
 @click.option("--dev", is_flag=True, help="Run Werkzeug's reloading development server.")
 @with_appcontext
