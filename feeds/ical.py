@@ -19,6 +19,26 @@ from feeds.text import (
 )
 from feeds.times import all_day_span, timed_span, to_utc, zone
 
+
+class _Text(icalendar.vText):
+    """A TEXT value escaped as RFC 5545 §3.3.11 has it: backslash, semicolon, comma and
+    line break. (icalendar's own escaping first turns a literal backslash-N of the text
+    into a line break, so ``C:\\New`` would come back as two lines.)"""
+
+    def to_ical(self) -> bytes:
+        text = str(self).replace("\r\n", "\n").replace("\r", "\n")
+        for plain, escaped in (("\\", "\\\\"), (";", "\\;"), (",", "\\,"), ("\n", "\\n")):
+            text = text.replace(plain, escaped)
+        return text.encode(self.encoding)
+
+
+def _categories(values: Iterable[str]) -> icalendar.vCategory:
+    """CATEGORIES with one value per item, each escaped as :class:`_Text`."""
+    categories = icalendar.vCategory([])
+    categories.cats = [_Text(value) for value in values]
+    return categories
+
+
 DEFAULT_SPAN = (dt.date(1970, 1, 1), dt.date(2038, 1, 1))
 _END = b"END:VCALENDAR\r\n"
 
@@ -74,15 +94,15 @@ def render_vevent(entry: Entry) -> bytes:
         event.add("dtstart", _unambiguous(start))
         if end is not None:
             event.add("dtend", _unambiguous(end))
-    event.add("summary", display_title(entry))
+    event.add("summary", _Text(display_title(entry)))
     body = body_text(entry)
     if body:
-        event.add("description", body)
+        event.add("description", _Text(body))
     if entry.location:
-        event.add("location", entry.location)
+        event.add("location", _Text(entry.location))
     event.add("url", entry.url or entry.link)
     if entry.tags:
-        event.add("categories", list(entry.tags))
+        event.add("categories", _categories(entry.tags))
     event.add("created", to_utc(entry.created))
     event.add("last-modified", to_utc(entry.updated))
     event.add("sequence", entry.sequence)
@@ -93,7 +113,7 @@ def render_vevent(entry: Entry) -> bytes:
         event.add("x-timeline-approximate", "TRUE")
     # icalendar escapes TEXT only for properties it knows; X- properties need vText.
     if entry.timezone is not None and (vevent_tzid(entry) is None or _second_of_two(entry)):
-        event.add("x-timeline-timezone", icalendar.vText(entry.timezone))
+        event.add("x-timeline-timezone", _Text(entry.timezone))
     if entry.organizations:
         event.add("x-timeline-organizations", icalendar.vCategory(list(entry.organizations)))
     for name, value in (
@@ -102,7 +122,7 @@ def render_vevent(entry: Entry) -> bytes:
         ("locator", entry.source_locator),
     ):
         if value is not None:
-            event.add(f"x-timeline-source-{name}", icalendar.vText(value))
+            event.add(f"x-timeline-source-{name}", _Text(value))
     ical: bytes = event.to_ical(sorted=False)
     return ical
 
@@ -141,11 +161,11 @@ def _header(channel: Channel) -> bytes:
     calendar.add("calscale", "GREGORIAN")
     calendar.add("uid", channel.id)
     # icalendar escapes TEXT only for properties it knows; NAME and X-WR-* need vText.
-    calendar.add("name", icalendar.vText(channel.title))
-    calendar.add("x-wr-calname", icalendar.vText(channel.title))
+    calendar.add("name", _Text(channel.title))
+    calendar.add("x-wr-calname", _Text(channel.title))
     description = channel_description(channel)
-    calendar.add("description", description)
-    calendar.add("x-wr-caldesc", icalendar.vText(description))
+    calendar.add("description", _Text(description))
+    calendar.add("x-wr-caldesc", _Text(description))
     calendar.add("url", channel.link)
     calendar.add("source", channel.self_url, parameters={"VALUE": "URI"})
     refresh = dt.timedelta(seconds=channel.refresh_interval)
