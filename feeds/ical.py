@@ -29,7 +29,7 @@ class _Text(icalendar.vText):
         text = str(self).replace("\r\n", "\n").replace("\r", "\n")
         for plain, escaped in (("\\", "\\\\"), (";", "\\;"), (",", "\\,"), ("\n", "\\n")):
             text = text.replace(plain, escaped)
-        return text.encode(self.encoding)
+        return text.encode("utf-8")
 
 
 def _categories(values: Iterable[str]) -> icalendar.vCategory:
