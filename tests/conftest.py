@@ -101,6 +101,20 @@ def app(make_app: AppFactory) -> Flask:
     return make_app()
 
 
+def delete_event(app: Flask, event_id: str) -> None:
+    """Delete the stored event ``event_id`` through the store, as a writer would, and
+    commit (a tombstone; raises AssertionError if there is no such event)."""
+    from timeline import store
+    from timeline.models import Event
+
+    with app.app_context():
+        session = db.get_session()
+        event = session.get(Event, event_id)
+        assert event is not None, event_id
+        store.delete_event(session, event, author="t")
+        session.commit()
+
+
 @pytest.fixture
 def seeded_app(make_app: AppFactory) -> Flask:
     """The service on a store holding the project's seed events."""

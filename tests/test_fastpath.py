@@ -7,8 +7,7 @@ import gzip
 import pytest
 from flask import Flask
 
-from timeline import db, store
-from timeline.models import Event
+from tests.conftest import delete_event
 
 
 @pytest.fixture
@@ -61,12 +60,7 @@ def test_a_repeat_poll_skips_flask_with_the_same_answer(
 def test_a_change_goes_back_to_flask(seeded_app: Flask, flask_calls: list[str]) -> None:
     client = seeded_app.test_client()
     first = client.get("/calendar.ics")
-    with seeded_app.app_context():
-        session = db.get_session()
-        event = session.get(Event, "2025-02-17-xai-grok-3")
-        assert event is not None
-        store.delete_event(session, event, author="t")
-        session.commit()
+    delete_event(seeded_app, "2025-02-17-xai-grok-3")
     after = client.get("/calendar.ics", headers={"If-None-Match": first.headers["ETag"]})
     assert after.status_code == 200 and len(flask_calls) == 2
     assert after.headers["ETag"] != first.headers["ETag"]

@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from werkzeug.datastructures import Headers
 
 import feeds
-from tests.conftest import AppFactory
+from tests.conftest import AppFactory, delete_event
 from timeline import db, store
 from timeline.convert import to_channel, to_entry
 from timeline.models import Event, EventPart
@@ -149,12 +149,7 @@ def test_a_large_calendar_is_sent_from_the_spool_until_it_changes(
     assert gzip.decompress(zipped_again) == body
     other_process = make_app(RENDER_CACHE_BYTES=4096).test_client()
     assert _fetch(other_process, "/calendar.ics")[0]["Content-Length"] == str(len(body))
-    with small.app_context():
-        session = db.get_session()
-        grok = session.get(Event, "2025-02-17-xai-grok-3")
-        assert grok is not None
-        store.delete_event(session, grok, author="t")
-        session.commit()
+    delete_event(small, "2025-02-17-xai-grok-3")
     changed_headers, changed = _fetch(client, "/calendar.ics")
     assert "Content-Length" not in changed_headers
     assert changed_headers["ETag"] != headers["ETag"]
