@@ -160,21 +160,23 @@ class VersionReader:
                 self._connections.remove(connection)
             # The wal-index may be about to be deleted and made anew by another process:
             # map it again after the next good read.
-            if self._wal_index is not None:
-                self._wal_index.close()
-            self._wal_index, self._wal_checked, self._last = None, False, None
+            self._forget_wal_index()
         if connection is None:
             return
         with contextlib.suppress(Exception):  # a broken connection may fail to close too
             connection.close()
 
+    def _forget_wal_index(self) -> None:
+        """Unmap the wal-index, so that the next good read maps it again (hold _lock)."""
+        if self._wal_index is not None:
+            self._wal_index.close()
+        self._wal_index, self._wal_checked, self._last = None, False, None
+
     def close(self) -> None:
         """Close every thread's connection (and unmap the wal-index)."""
         with self._lock:
             connections, self._connections = self._connections, []
-            if self._wal_index is not None:
-                self._wal_index.close()
-            self._wal_index, self._wal_checked, self._last = None, False, None
+            self._forget_wal_index()
         for connection in connections:
             with contextlib.suppress(Exception):
                 connection.close()
