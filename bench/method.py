@@ -22,10 +22,12 @@ interleaved (peer, then ours, round after round).
   building: that favours them. Ours is timed through the Flask test client as a
   subscriber sees it: (a) the parts table emptied and a new app, so every VEVENT is
   rendered and stored; (b) a new app over stored parts, as after a restart (in-memory
-  cache empty); (c) on that app, one event's title changed with `store.update_event` and
-  committed, then the calendar requested again. The breakdown times the pieces of (b):
-  the store-version query, the time-zone queries, the join of stored parts through
-  `export_chunks`, and gzip of the body.
+  cache empty); every app has an empty spool of its own, so neither (a) nor (b) is sent
+  from a file kept on disk by an earlier app (a real restart keeps the spool, and would
+  send an unchanged large calendar from it); (c) on that app, one event's title changed
+  with `store.update_event` and committed, then the calendar requested again. The
+  breakdown times the pieces of (b): the store-version query, the time-zone queries,
+  the join of stored parts through `export_chunks`, and gzip of the body.
 - **HTTP** (`bench/throughput.py`): a real `timeline serve` subprocess (waitress) over a
   bulk-loaded SQLite file, warmed by one request of each kind, against `bench/ceiling.py`:
   waitress with the same thread count serving the very bytes and headers fetched from

@@ -18,7 +18,7 @@ RENDER_CASES = (
     ("ours-cold", "ours, GET /calendar.ics, nothing rendered yet (a)", True),
     ("ours-restart", "ours, GET /calendar.ics, new app over stored parts (b)", True),
     ("ours-changed", "ours, GET /calendar.ics after one event changed (c)", True),
-    ("ours-cached", "ours, GET /calendar.ics again (in-memory cache)", False),
+    ("ours-cached", "ours, GET /calendar.ics again (kept: in memory, on disk above ~24k)", False),
     ("django-rss", "Django Rss201rev2Feed, N items (peer)", True),
     ("ours-render-rss", "ours, feeds.render_rss of N entries", True),
     ("ours-render-atom", "ours, feeds.render_atom of N entries", False),

@@ -4,6 +4,8 @@ schemas on the PostgreSQL server, and apps over them."""
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -78,19 +80,24 @@ def _migrate(url: str) -> None:
 
 
 def make_app(url: str, **overrides: Any) -> Flask:
-    """Return a new service app over ``url`` (empty in-memory caches, no seeds)."""
+    """Return a new service app over ``url`` (empty in-memory caches, no seeds, and an
+    empty spool of its own under WORK_DIR, so that nothing rendered by an earlier app
+    is sent from disk)."""
+    WORK_DIR.mkdir(parents=True, exist_ok=True)
     settings: dict[str, Any] = {
         "DATABASE_URL": url,
         "BASE_URL": BASE_URL,
         "SEED_ON_START": False,
+        "SPOOL_DIR": tempfile.mkdtemp(dir=WORK_DIR, prefix="spool-"),
     }
     settings.update(overrides)
     return create_app(settings)
 
 
 def close_app(app: Flask) -> None:
-    """Close the app's database connections."""
+    """Close the app's database connections and remove its spool."""
     db.close_app(app)
+    shutil.rmtree(app.config["SPOOL_DIR"], ignore_errors=True)
 
 
 def server_env(url: str, port: int) -> dict[str, str]:
@@ -100,6 +107,7 @@ def server_env(url: str, port: int) -> dict[str, str]:
         TIMELINE_DATABASE_URL=url,
         TIMELINE_SEED_ON_START="false",
         TIMELINE_BASE_URL=f"http://127.0.0.1:{port}",
+        TIMELINE_SPOOL_DIR=str(WORK_DIR / f"spool-{port}"),
     )
     env.pop("TIMELINE_CONFIG", None)
     return env
