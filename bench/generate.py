@@ -1,4 +1,4 @@
-"""Deterministic synthetic events (seeded random) as ``timeline.values.EventData``."""
+"""Deterministic synthetic events (seeded random) as ``timeline.store.values.EventData``."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import random
 from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
-from timeline.values import EventData
+from timeline.store.values import EventData
 
 #: Time zones of the timed events; ``None`` and ``"UTC"`` need no VTIMEZONE.
 ZONES = (

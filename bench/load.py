@@ -1,4 +1,4 @@
-"""Loading synthetic events into a store: through ``timeline.store.create_event`` (the
+"""Loading synthetic events into a store: through ``timeline.store.writes.create_event`` (the
 application's write path), or in bulk with SQLAlchemy core writing the same rows."""
 
 from __future__ import annotations
@@ -13,8 +13,10 @@ from flask import Flask
 from sqlalchemy import orm
 
 from bench.generate import ORGANIZATIONS, make_events
-from timeline import db, store
-from timeline.models import (
+from timeline.http import db
+from timeline.store import writes
+from timeline.store.engine import begin_write, make_engine
+from timeline.store.models import (
     Event,
     EventOrganization,
     EventTag,
@@ -25,29 +27,29 @@ from timeline.models import (
     Tag,
     utcnow,
 )
-from timeline.values import EventData, slugify
+from timeline.store.values import EventData, slugify
 
 AUTHOR = "bench"
 
 
 def _define_organizations(session: Any) -> None:
     for name, aliases in ORGANIZATIONS:
-        store.define_organization(session, name, aliases)
+        writes.define_organization(session, name, aliases)
 
 
 def load_events(app: Flask, count: int, *, seed: int = 1, batch: int = 1000) -> float:
-    """Create ``count`` synthetic events with :func:`timeline.store.create_event`, one
+    """Create ``count`` synthetic events with :func:`timeline.store.writes.create_event`, one
     commit per ``batch``; return the seconds taken."""
     began = time.perf_counter()
     with app.app_context():
         session = db.get_session()
-        db.begin_write(session)
+        begin_write(session)
         _define_organizations(session)
         session.commit()
         for i, data in enumerate(make_events(count, seed), start=1):
             if not session.in_transaction():
-                db.begin_write(session)
-            store.create_event(session, data, author=AUTHOR)
+                begin_write(session)
+            writes.create_event(session, data, author=AUTHOR)
             if i % batch == 0:
                 session.commit()
                 session.expunge_all()
@@ -76,7 +78,7 @@ class _Orgs:
 def _rows(
     data: EventData, now: dt.datetime, orgs: _Orgs, version: int
 ) -> dict[str, list[dict[str, Any]]]:
-    """Return the rows create_event writes for ``data``, by table (as store._apply does)."""
+    """Return the rows create_event writes for ``data``, by table (as writes._apply does)."""
     labels: dict[str, str] = {}
     for label in data.tags:
         labels.setdefault(slugify(label), label)
@@ -152,7 +154,7 @@ def bulk_load(url: str, count: int, *, seed: int = 1, batch: int = 5000) -> floa
     :func:`load_events` would (events, tags, links, first revisions; see
     :func:`verify_bulk`), one commit per ``batch``; return the seconds taken."""
     began = time.perf_counter()
-    engine = db.make_engine(url)
+    engine = make_engine(url)
     try:
         with orm.Session(engine) as session:
             _define_organizations(session)
@@ -221,7 +223,7 @@ def _raise_version(conn: sa.Connection, version: int, now: dt.datetime, longest:
 def _dump(url: str) -> dict[str, list[tuple[Any, ...]]]:
     """Return every row of the event tables, minus clock-dependent and surrogate columns."""
     skip = {"created", "updated", "at"}
-    engine = db.make_engine(url)
+    engine = make_engine(url)
     out: dict[str, list[tuple[Any, ...]]] = {}
     try:
         with engine.connect() as conn:

@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from bench.stores import POSTGRES
-from timeline import db
+from timeline.store.engine import make_engine
 
 LIBRARIES = (
     "icalendar",
@@ -54,7 +54,7 @@ def _memory_gib() -> float | None:
 
 def _postgres_version() -> str | None:
     try:
-        engine = db.make_engine(POSTGRES)
+        engine = make_engine(POSTGRES)
         with engine.connect() as conn:
             version = conn.scalar(sa.text("SHOW server_version"))
         engine.dispose()

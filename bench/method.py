@@ -11,7 +11,7 @@ interleaved (peer, then ours, round after round).
   all-day, multi-day and timed events (in seven IANA zones, UTC and none), events known to
   the month or the year, approximate dates, English, Chinese and emoji text, tags and
   organizations (some named by an alias). Stores up to 10,000 events are loaded through
-  `timeline.store.create_event`, one commit per 1,000; larger ones in bulk with SQLAlchemy
+  `timeline.store.writes.create_event`, one commit per 1,000; larger ones in bulk with SQLAlchemy
   core (`bench/load.py`), writing the rows `create_event` writes (events, tags, links,
   first revisions); `bench.load.verify_bulk` loads the same events both ways and compares
   every table.

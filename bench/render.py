@@ -18,12 +18,15 @@ from bench import peers
 from bench.load import bulk_load, load_events
 from bench.stores import Store, close_app, make_app, sqlite_store
 from bench.timing import summary, timed
-from timeline import db, parts, store
-from timeline.convert import to_channel, to_entry
-from timeline.export import export_chunks
-from timeline.models import Event, EventPart
-from timeline.queries import EventFilter, list_events
-from timeline.state import read_version
+from timeline.http import db
+from timeline.io.export import export_chunks
+from timeline.publish import parts
+from timeline.publish.convert import to_channel, to_entry
+from timeline.store import writes
+from timeline.store.engine import begin_write
+from timeline.store.models import Event, EventPart
+from timeline.store.queries import EventFilter, list_events
+from timeline.store.version import read_version
 
 #: Above this many events the store is loaded in bulk (create_event is ~300 events/s).
 BULK_ABOVE = 10_000
@@ -44,11 +47,11 @@ def _edit(app: Flask, event_id: str, mark: str) -> None:
     """Change one event's title through the store, as an API write would."""
     with app.app_context():
         session = db.get_session()
-        db.begin_write(session)
+        begin_write(session)
         event = session.get(Event, event_id)
         assert event is not None
-        data = store.event_data(event)
-        store.update_event(
+        data = writes.event_data(event)
+        writes.update_event(
             session, event, dataclasses.replace(data, title=data.title + mark), author="bench"
         )
         session.commit()
@@ -69,7 +72,7 @@ def prepare(size: int, seed: int = 1) -> tuple[Store, dict[str, Any]]:
         seconds, method = bulk_load(bench_store.url, size, seed=seed), "bulk (SQLAlchemy core)"
     else:
         app = make_app(bench_store.url)
-        seconds, method = load_events(app, size, seed=seed), "timeline.store.create_event"
+        seconds, method = load_events(app, size, seed=seed), "timeline.store.writes.create_event"
         close_app(app)
     return bench_store, {"seconds": seconds, "method": method, "bytes": bench_store.size_bytes()}
 

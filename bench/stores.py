@@ -15,8 +15,10 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask
 
-from timeline import db, migrate
 from timeline.app import create_app
+from timeline.http import db
+from timeline.store import migrations
+from timeline.store.engine import make_engine
 
 WORK_DIR = Path(os.environ.get("TIMELINE_BENCH_DIR", "/tmp/timeline-bench"))
 POSTGRES = os.environ.get("TIMELINE_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
@@ -56,7 +58,7 @@ def sqlite_store(name: str) -> Store:
 def postgres_store(name: str) -> Store:
     """Return an empty, migrated schema ``bench_<name>_<random>`` on :data:`POSTGRES`."""
     schema = f"bench_{name}_{uuid.uuid4().hex[:8]}"
-    admin = db.make_engine(POSTGRES)
+    admin = make_engine(POSTGRES)
     with admin.begin() as conn:
         conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
     url = sa.make_url(POSTGRES).update_query_dict({"options": f"-csearch_path={schema}"})
@@ -72,9 +74,9 @@ def postgres_store(name: str) -> Store:
 
 
 def _migrate(url: str) -> None:
-    engine = db.make_engine(url)
+    engine = make_engine(url)
     try:
-        migrate.upgrade(engine)
+        migrations.upgrade(engine)
     finally:
         engine.dispose()
 

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from bench.load import bulk_load
 from bench.servers import TIMELINE, free_port, timeline_server
 from bench.stores import WORK_DIR, Store, postgres_store, server_env, sqlite_store
-from timeline import db
+from timeline.store.engine import make_engine
 
 LOCKED = "database is locked"
 
@@ -87,9 +87,9 @@ def _percentile(values: list[float], q: float) -> float:
 
 def _stored(url: str, ids: list[str]) -> int:
     """Return how many of ``ids`` are events in the store."""
-    from timeline.models import Event
+    from timeline.store.models import Event
 
-    engine = db.make_engine(url)
+    engine = make_engine(url)
     found = 0
     try:
         with engine.connect() as conn:

@@ -1,10 +1,10 @@
-"""Alembic environment: migrates the connection that timeline.migrate hands over."""
+"""Alembic environment: migrates the connection that timeline.store.migrations hands over."""
 
 from __future__ import annotations
 
 from alembic import context
 
-from timeline.models import Base
+from timeline.store.models import Base
 
 connection = context.config.attributes["connection"]
 context.configure(

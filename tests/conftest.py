@@ -21,8 +21,10 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import orm
 from werkzeug.test import TestResponse
 
-from timeline import db
 from timeline.app import create_app, prepare_store
+from timeline.cli import main
+from timeline.http import db
+from timeline.store.engine import begin_write, make_engine
 
 BASE_URL = "https://example.org"
 
@@ -37,7 +39,7 @@ def fresh_database(tmp_path: Path, name: str) -> Iterator[str]:
         yield f"sqlite:///{tmp_path / name}"
         return
     schema = f"test_{uuid.uuid4().hex[:16]}"
-    admin = db.make_engine(server)
+    admin = make_engine(server)
     with admin.begin() as conn:
         conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
     url = sa.make_url(server).update_query_dict({"options": f"-csearch_path={schema}"})
@@ -64,6 +66,13 @@ def other_database_url(tmp_path: Path) -> Iterator[str]:
         yield url
 
 
+class CliRunner(FlaskCliRunner):
+    """``app.test_cli_runner()``: runs the ``timeline`` command (not Flask's) on the app."""
+
+    def invoke(self, cli: Any = None, args: Any = None, **kwargs: Any) -> Any:
+        return super().invoke(cli or main, args, **kwargs)
+
+
 class AppFactory(Protocol):
     """Makes an app on the test's database; keyword arguments override configuration."""
 
@@ -86,6 +95,7 @@ def make_app(database_url: str, tmp_path: Path) -> Iterator[AppFactory]:
         }
         settings.update(overrides)
         app = create_app(settings)
+        app.test_cli_runner_class = CliRunner
         prepare_store(app)
         apps.append(app)
         return app
@@ -104,14 +114,14 @@ def app(make_app: AppFactory) -> Flask:
 def delete_event(app: Flask, event_id: str) -> None:
     """Delete the stored event ``event_id`` through the store, as a writer would, and
     commit (a tombstone; raises AssertionError if there is no such event)."""
-    from timeline import store
-    from timeline.models import Event
+    from timeline.store import writes
+    from timeline.store.models import Event
 
     with app.app_context():
         session = db.get_session()
         event = session.get(Event, event_id)
         assert event is not None, event_id
-        store.delete_event(session, event, author="t")
+        writes.delete_event(session, event, author="t")
         session.commit()
 
 
@@ -143,12 +153,12 @@ def session(app: Flask) -> Iterator[orm.Session]:
 
 @pytest.fixture
 def token(app: Flask) -> str:
-    """A live write token named ``tester``, created through :mod:`timeline.auth`."""
-    from timeline import auth
+    """A live write token named ``tester``, created through :mod:`timeline.api.auth`."""
+    from timeline.api import auth
 
     with app.app_context():
         session = db.get_session()
-        db.begin_write(session)
+        begin_write(session)
         value = auth.create_token(session, "tester")
         session.commit()
     return value
@@ -203,7 +213,7 @@ class ApiClient:
 
     def counts(self) -> tuple[int, int]:
         """Return the numbers of event rows (tombstones included) and revisions."""
-        from timeline.models import Event, Revision
+        from timeline.store.models import Event, Revision
 
         with self.app.app_context():
             session = db.get_session()

@@ -56,7 +56,7 @@ def test_default_database_is_sqlite_in_instance_folder(monkeypatch: pytest.Monke
     monkeypatch.delenv("TIMELINE_CONFIG", raising=False)
     app = create_app()
     assert app.config["DATABASE_URL"] == f"sqlite:///{Path(app.instance_path) / 'timeline.db'}"
-    from timeline import db
+    from timeline.http import db
 
     db.close_app(app)
 

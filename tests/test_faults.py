@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from tests.live import create_token, live_server
 from tests.proxy import Proxy
-from timeline.db import make_engine
+from timeline.store.engine import make_engine
 
 
 def _get(url: str) -> tuple[int, Message, bytes]:

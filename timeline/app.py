@@ -1,4 +1,4 @@
-"""The Flask application factory."""
+"""The Flask application factory, and the store's preparation before serving."""
 
 from __future__ import annotations
 
@@ -8,39 +8,43 @@ from typing import Any
 
 from flask import Flask
 
-from timeline import api, caching, cli, config, db, errors, pages, views
+from timeline import config
+from timeline.api import routes
+from timeline.http import db, errors
+from timeline.io import seeds
+from timeline.publish import caching
+from timeline.store import migrations
+from timeline.store.engine import begin_write
+from timeline.web import pages, views
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Create the service: load the configuration layers (see :mod:`timeline.config`),
     open the store, and register the blueprints. Does not migrate or seed: see
-    :func:`prepare_store`."""
-    app = Flask("timeline")
+    :func:`prepare_store`. Raises what :func:`timeline.config.load_config` raises."""
+    app = Flask("timeline", template_folder="web/templates", static_folder="web/static")
     config.load_config(app, test_config)
     logging.getLogger("timeline").setLevel(logging.INFO)
     db.init_app(app)
     errors.init_app(app)
     caching.init_app(app)
-    cli.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(views.bp)
-    app.register_blueprint(api.bp)
+    app.register_blueprint(routes.bp)
     return app
 
 
 def prepare_store(app: Flask) -> dict[str, int]:
     """Migrate the store to the newest schema and, if ``SEED_ON_START``, load the seed
     files (``SEED_FILES``, default: the project's ``seeds/*.toml``); return the seeding
-    counts. Raises what :func:`timeline.migrate.upgrade` and
-    :func:`timeline.seeds.load_seeds` raise."""
-    from timeline import migrate, seeds
-
-    migrate.upgrade(db.get_engine(app))
+    counts by outcome. Raises what :func:`timeline.store.migrations.upgrade` and
+    :func:`timeline.io.seeds.load_seeds` raise."""
+    migrations.upgrade(db.get_engine(app))
     if not app.config["SEED_ON_START"]:
         return {}
     with app.app_context():
         session = db.get_session()
-        db.begin_write(session)
+        begin_write(session)
         files = [Path(p) for p in app.config["SEED_FILES"]] or seeds.default_seed_files()
         counts = seeds.load_seeds(session, files)
         session.commit()

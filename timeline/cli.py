@@ -1,28 +1,63 @@
-"""The ``timeline`` command: serve, migrate, seed, tokens, import and export."""
+"""The ``timeline`` command: serve, db, seed, token, import and export, each on the database
+that the configuration names."""
 
 from __future__ import annotations
 
 import tomllib
+from importlib import metadata
+from typing import Any
 
 import click
 import sqlalchemy as sa
 from flask import Flask, current_app
-from flask.cli import AppGroup, FlaskGroup, with_appcontext
+from flask.cli import ScriptInfo, with_appcontext
 
-from timeline import db, migrate
-from timeline.config import ConfigError
+from timeline import config
+from timeline.api.auth import token_group
+from timeline.app import create_app, prepare_store
+from timeline.http import db
+from timeline.io.export import export_command
+from timeline.io.importer import import_command
+from timeline.store import migrations
+
+#: Shown under every command's help: what decides where it acts.
+ENVIRONMENT = """\b
+Environment:
+  TIMELINE_DATABASE_URL  the database to act on (SQLite file or postgresql://...)
+  TIMELINE_BASE_URL      the public URL that links, UIDs and feeds are built on
+  TIMELINE_CONFIG        a TOML file of settings (see config/example.toml)
+  TIMELINE_<KEY>         any other setting, e.g. TIMELINE_FEED_MAX_ITEMS=20"""
 
 
-def _create_app() -> Flask:
-    from timeline.app import create_app
+def _settings() -> str:
+    """The database and base URL that a command would use now, as a help paragraph (the
+    password hidden), or what stops the configuration from loading."""
+    app = Flask("timeline")
+    try:
+        config.load_config(app)
+        url = sa.make_url(app.config["DATABASE_URL"]).render_as_string(hide_password=True)
+    except (config.ConfigError, tomllib.TOMLDecodeError, OSError, sa.exc.ArgumentError) as error:
+        return f"\b\nNow: the configuration does not load: {_first_line(error)}"
+    return f"\b\nNow:\n  database  {url}\n  base URL  {app.config['BASE_URL']}"
 
-    return create_app()
+
+def _describe(command: click.Command, epilog: str) -> None:
+    """Give ``command`` and every command under it ``epilog``."""
+    command.epilog = epilog
+    for sub in getattr(command, "commands", {}).values():
+        _describe(sub, epilog)
 
 
-class _Group(FlaskGroup):
-    """The ``timeline`` group: a database that cannot be reached or opened, a database URL
-    that is not one, a bad setting or configuration file, or a port that cannot be bound
-    end any command with a one-line error and exit status 1, not a traceback."""
+class _Group(click.Group):
+    """The ``timeline`` group. Every command's help ends with the environment variables that
+    matter and the database it would act on now. A database that cannot be reached or
+    opened, a database URL that is not one, a bad setting or configuration file, or a port
+    that cannot be bound end any command with a one-line error and exit status 1, not a
+    traceback."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        _describe(self, f"{ENVIRONMENT}\n\n{_settings()}")
+        return super().main(*args, **kwargs)
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -36,7 +71,7 @@ class _Group(FlaskGroup):
                 f"TIMELINE_DATABASE_URL is not a database URL this service can use: "
                 f"{_first_line(error)} (PostgreSQL: postgresql://user@host:5432/dbname)"
             ) from None
-        except (ConfigError, tomllib.TOMLDecodeError) as error:
+        except (config.ConfigError, tomllib.TOMLDecodeError) as error:
             raise click.ClickException(f"configuration: {_first_line(error)}") from None
         except OSError as error:  # a configuration file that cannot be read, a port in use
             raise click.ClickException(_first_line(error)) from None
@@ -46,22 +81,19 @@ def _first_line(error: BaseException | None) -> str:
     return (str(error).strip().splitlines() or [repr(error)])[0]
 
 
-@click.group(cls=_Group, create_app=_create_app, add_default_commands=False)
-def main() -> None:
-    """timeline: dated events as calendars and feeds."""
+@click.group(cls=_Group, context_settings={"terminal_width": 100, "max_content_width": 100})
+@click.version_option(metadata.version("timeline"), "-V", "--version", prog_name="timeline")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """timeline: dated events as calendars and feeds.
+
+    Every command acts on the database that TIMELINE_DATABASE_URL names (by default
+    the SQLite file instance/timeline.db), migrated to the newest schema first."""
+    if ctx.obj is None:  # tests hand in a ScriptInfo of their own app
+        ctx.obj = ScriptInfo(create_app=create_app)
 
 
-def init_app(app: Flask) -> None:
-    """Register the commands on ``app.cli`` (so ``timeline`` and ``flask`` both have them)."""
-    from timeline.auth import token_group
-    from timeline.export import export_command
-    from timeline.importer import import_command
-
-    for command in (serve, db_group, seed, export_command, import_command, token_group):
-        app.cli.add_command(command)
-
-
-@click.command()
+@main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
     "--port",
@@ -74,10 +106,12 @@ def init_app(app: Flask) -> None:
 @click.option("--dev", is_flag=True, help="Run Werkzeug's reloading development server.")
 @with_appcontext
 def serve(host: str, port: int, threads: int, dev: bool) -> None:
-    """Migrate the store, load the seeds, and serve the timeline over HTTP (waitress)."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    from timeline.app import prepare_store
+    """Migrate, seed, and serve the timeline over HTTP.
 
+    Migrates the database to the newest schema, loads the seed files unless
+    TIMELINE_SEED_ON_START is false, then serves with waitress (or, with --dev,
+    Werkzeug's reloading server)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     counts = prepare_store(app)
     if counts:
         click.echo("seeds: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
@@ -90,7 +124,7 @@ def serve(host: str, port: int, threads: int, dev: bool) -> None:
     waitress.serve(app, host=host, port=port, threads=threads, ident="timeline")
 
 
-@click.group("db", cls=AppGroup)
+@main.group("db")
 def db_group() -> None:
     """Manage the database schema."""
 
@@ -100,17 +134,22 @@ def db_group() -> None:
 @with_appcontext
 def db_upgrade(revision: str) -> None:
     """Migrate the database to the newest schema (or --revision)."""
-    migrate.upgrade(db.get_engine(current_app), revision)
+    migrations.upgrade(db.get_engine(current_app), revision)
     click.echo(f"database at {revision}")
 
 
-@click.command()
+@main.command()
 @with_appcontext
 def seed() -> None:
-    """Migrate, then load the seed files idempotently and list what changed."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    from timeline.app import prepare_store
+    """Migrate, then load the seed files and list what changed.
 
+    Loading is idempotent: an unchanged seed is left alone, a changed one gets a new
+    revision."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     app.config["SEED_ON_START"] = True
     counts = prepare_store(app)
     click.echo(", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "no seed files")
+
+
+for _command in (export_command, import_command, token_group):
+    main.add_command(_command)

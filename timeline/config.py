@@ -55,7 +55,6 @@ def load_config(app: Flask, test_config: dict[str, Any] | None = None) -> None:
         app.config.from_mapping(test_config)
     check_config(app.config)
     if not app.config["DATABASE_URL"]:
-        os.makedirs(app.instance_path, exist_ok=True)
         db_path = os.path.join(app.instance_path, "timeline.db")
         app.config["DATABASE_URL"] = f"sqlite:///{db_path}"
     app.config["BASE_URL"] = str(app.config["BASE_URL"]).rstrip("/")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import timeline.models
+import timeline.store.models
 
 
 revision = "0001"
@@ -24,8 +24,8 @@ def upgrade() -> None:
         "api_tokens",
         sa.Column("name", sa.String(length=100), nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
-        sa.Column("created", timeline.models.UtcDateTime(), nullable=False),
-        sa.Column("revoked", timeline.models.UtcDateTime(), nullable=True),
+        sa.Column("created", timeline.store.models.UtcDateTime(), nullable=False),
+        sa.Column("revoked", timeline.store.models.UtcDateTime(), nullable=True),
         sa.PrimaryKeyConstraint("name", name=op.f("pk_api_tokens")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_api_tokens_token_hash")),
     )
@@ -34,8 +34,8 @@ def upgrade() -> None:
         sa.Column("id", sa.String(length=100), nullable=False),
         sa.Column("title", sa.String(length=300), nullable=False),
         sa.Column("description", sa.Text(), nullable=False),
-        sa.Column("start", timeline.models.UtcDateTime(), nullable=False),
-        sa.Column("end", timeline.models.UtcDateTime(), nullable=True),
+        sa.Column("start", timeline.store.models.UtcDateTime(), nullable=False),
+        sa.Column("end", timeline.store.models.UtcDateTime(), nullable=True),
         sa.Column("all_day", sa.Boolean(), nullable=False),
         sa.Column("timezone", sa.String(length=64), nullable=True),
         sa.Column("precision", sa.String(length=8), nullable=False),
@@ -45,8 +45,8 @@ def upgrade() -> None:
         sa.Column("source_name", sa.String(length=300), nullable=True),
         sa.Column("source_published", sa.String(length=10), nullable=True),
         sa.Column("source_locator", sa.String(length=300), nullable=True),
-        sa.Column("created", timeline.models.UtcDateTime(), nullable=False),
-        sa.Column("updated", timeline.models.UtcDateTime(), nullable=False),
+        sa.Column("created", timeline.store.models.UtcDateTime(), nullable=False),
+        sa.Column("updated", timeline.store.models.UtcDateTime(), nullable=False),
         sa.Column("sequence", sa.Integer(), nullable=False),
         sa.Column("deleted", sa.Boolean(), nullable=False),
         sa.Column("content_hash", sa.String(length=64), nullable=False),
@@ -134,7 +134,7 @@ def upgrade() -> None:
         sa.Column("key", sa.String(length=200), nullable=False),
         sa.Column("request_hash", sa.String(length=64), nullable=False),
         sa.Column("event_id", sa.String(length=100), nullable=False),
-        sa.Column("created", timeline.models.UtcDateTime(), nullable=False),
+        sa.Column("created", timeline.store.models.UtcDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["event_id"], ["events.id"], name=op.f("fk_idempotency_keys_event_id_events")
         ),
@@ -165,7 +165,7 @@ def upgrade() -> None:
         sa.Column("sequence", sa.Integer(), nullable=False),
         sa.Column("action", sa.String(length=10), nullable=False),
         sa.Column("author", sa.String(length=100), nullable=False),
-        sa.Column("at", timeline.models.UtcDateTime(), nullable=False),
+        sa.Column("at", timeline.store.models.UtcDateTime(), nullable=False),
         sa.Column("data", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(
             ["event_id"], ["events.id"], name=op.f("fk_revisions_event_id_events")

@@ -11,7 +11,7 @@ import datetime as dt
 import sqlalchemy as sa
 from alembic import op
 
-import timeline.models
+import timeline.store.models
 
 revision = "0003"
 down_revision = "0002"
@@ -24,7 +24,7 @@ def upgrade() -> None:
         "store_state",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("version", sa.BigInteger(), nullable=False),
-        sa.Column("updated", timeline.models.UtcDateTime(), nullable=False),
+        sa.Column("updated", timeline.store.models.UtcDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_store_state")),
     )
     with op.batch_alter_table("events", schema=None) as batch_op:

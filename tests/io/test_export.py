@@ -1,0 +1,73 @@
+"""``timeline export``: the same bytes as the service, to a file or standard output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import feedparser
+import icalendar
+import pytest
+from flask import Flask
+
+from tests.io.test_seeds import EXPECTED
+
+
+@pytest.mark.parametrize(
+    ("fmt", "path"),
+    [
+        ("ics", "/calendar.ics"),
+        ("rss", "/feed.rss"),
+        ("atom", "/feed.atom"),
+        ("json", "/feed.json"),
+    ],
+)
+def test_export_equals_what_is_served(
+    seeded_app: Flask, tmp_path: Path, fmt: str, path: str
+) -> None:
+    out = tmp_path / f"export.{fmt}"
+    result = seeded_app.test_cli_runner().invoke(args=["export", "--format", fmt, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() == seeded_app.test_client().get(path).data
+    assert not (tmp_path / f"export.{fmt}.partial").exists()
+
+
+def test_export_with_filters_to_stdout(seeded_app: Flask) -> None:
+    result = seeded_app.test_cli_runner().invoke(
+        args=["export", "--tag", "summit", "--from", "2025-02-10"]
+    )
+    assert result.exit_code == 0
+    body = result.stdout_bytes
+    assert body == seeded_app.test_client().get("/calendar.ics?tag=summit&from=2025-02-10").data
+    uids = {str(e["UID"]).split("@")[0] for e in icalendar.Calendar.from_ical(body).walk("VEVENT")}
+    assert uids == {
+        "2025-02-09-ai-action-summit",
+        "2025-02-09-eu-cut-ai-red-tape",
+        "2025-02-10-summit-declaration",
+    }
+
+
+def test_export_atom_parses(seeded_app: Flask) -> None:
+    result = seeded_app.test_cli_runner().invoke(args=["export", "--format", "atom"])
+    feed = feedparser.parse(result.stdout_bytes)
+    assert feed.bozo == 0 and len(feed.entries) == len(EXPECTED)
+
+
+def test_export_refuses_a_bad_filter(seeded_app: Flask) -> None:
+    result = seeded_app.test_cli_runner().invoke(args=["export", "--from", "2025-02-30"])
+    assert result.exit_code == 2
+    assert "from='2025-02-30' is not a date of the form YYYY-MM-DD" in result.output
+
+
+def test_export_to_a_folder_that_does_not_exist(seeded_app: Flask, tmp_path: Path) -> None:
+    target = tmp_path / "missing" / "x.ics"
+    result = seeded_app.test_cli_runner().invoke(args=["export", "-o", str(target)])
+    assert result.exit_code == 1
+    assert result.output == f"Error: cannot write {target}: No such file or directory\n"
+
+
+def test_export_to_dev_null_leaves_it_alone(seeded_app: Flask) -> None:
+    """A device is written as it is, never replaced by a renamed file."""
+    result = seeded_app.test_cli_runner().invoke(args=["export", "-o", "/dev/null"])
+    assert result.exit_code == 0, result.output
+    assert Path("/dev/null").is_char_device()
+    assert not Path("/dev/null.partial").exists()

@@ -1,0 +1,161 @@
+"""The seed events of the source article: dates, precision, idempotent loading."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from timeline.http import db
+from timeline.io.seeds import default_seed_files, load_seeds, read_seed_file
+from timeline.store.models import Event, Revision
+from timeline.store.queries import EventFilter, list_events
+
+D = dt.date
+
+# id -> (first day, exclusive end, precision, approximate), from the article (issue 2).
+EXPECTED = {
+    "2025-02-17-xai-grok-3": (D(2025, 2, 17), D(2025, 2, 18), "day", False),
+    "2025-02-05-google-gemini-2": (D(2025, 2, 5), D(2025, 2, 6), "day", False),
+    "2025-01-31-openai-o3-mini": (D(2025, 1, 31), D(2025, 2, 1), "day", False),
+    "2025-01-20-us-revokes-ai-order": (D(2025, 1, 20), D(2025, 1, 21), "day", False),
+    "2025-01-21-stargate-announced": (D(2025, 1, 21), D(2025, 1, 22), "day", False),
+    "2025-01-22-musk-doubts-stargate": (D(2025, 1, 22), D(2025, 1, 23), "day", True),
+    "2025-01-microsoft-80-billion": (D(2025, 1, 1), D(2025, 2, 1), "month", False),
+    "2025-01-meta-capex-65-billion": (D(2025, 1, 1), D(2025, 2, 1), "month", True),
+    "2025-02-06-amazon-capex-100-billion": (D(2025, 2, 6), D(2025, 2, 7), "day", False),
+    "2025-02-06-mistral-le-chat": (D(2025, 2, 6), D(2025, 2, 7), "day", False),
+    "2025-02-09-france-109-billion": (D(2025, 2, 9), D(2025, 2, 10), "day", True),
+    "2025-02-09-ai-action-summit": (D(2025, 2, 9), D(2025, 2, 11), "day", False),
+    "2025-02-09-eu-cut-ai-red-tape": (D(2025, 2, 9), D(2025, 2, 11), "day", True),
+    "2025-02-10-summit-declaration": (D(2025, 2, 10), D(2025, 2, 11), "day", False),
+    "2025-02-10-eu-investai": (D(2025, 2, 10), D(2025, 2, 11), "day", False),
+    "2024-08-01-eu-ai-act-in-force": (D(2024, 8, 1), D(2024, 8, 2), "day", False),
+    "2025-02-04-eu-prohibited-practices-guidelines": (D(2025, 2, 4), D(2025, 2, 5), "day", False),
+    "2024-12-eu-ai-factories": (D(2024, 12, 1), D(2025, 1, 1), "month", False),
+    "2025-eu-apply-ai": (D(2025, 1, 1), D(2026, 1, 1), "year", False),
+    "2025-01-20-deepseek-r1": (D(2025, 1, 20), D(2025, 1, 21), "day", False),
+    "2025-01-27-ft-deepseek-r1": (D(2025, 1, 27), D(2025, 1, 28), "day", False),
+}
+
+
+def test_every_article_event_has_its_date_and_precision(seeded_app: Flask) -> None:
+    with seeded_app.app_context():
+        events = {e.id: e for e in list_events(db.get_session(), EventFilter())}
+    got = {i: (e.start_value, e.end_value, e.precision, e.approximate) for i, e in events.items()}
+    assert got == EXPECTED
+    assert all(e.all_day and e.sequence == 0 for e in events.values())
+
+
+def test_seed_content(seeded_app: Flask) -> None:
+    with seeded_app.app_context():
+        grok = db.get_session().get(Event, "2025-02-17-xai-grok-3")
+        summit = db.get_session().get(Event, "2025-02-09-ai-action-summit")
+        assert grok is not None and summit is not None
+        assert grok.title == "xAI releases Grok 3 and Grok 3 mini"
+        assert grok.organization_names == ["xAI"]
+        assert "200,000" in grok.description
+        assert summit.location == "Paris, Grand Palais"
+        assert summit.organization_names == ["French Government", "Government of India"]
+        assert summit.source_published == "2025-02"
+        assert summit.source_locator == "paragraph 18"
+
+
+def test_seeding_twice_changes_nothing(seeded_app: Flask) -> None:
+    with seeded_app.app_context():
+        session = db.get_session()
+        before = session.execute(sa.select(Event.id, Event.sequence, Event.updated)).all()
+        counts = load_seeds(session, default_seed_files())
+        session.commit()
+        after = session.execute(sa.select(Event.id, Event.sequence, Event.updated)).all()
+        revisions = session.scalar(sa.select(sa.func.count()).select_from(Revision))
+    assert counts == {"unchanged": len(EXPECTED)}
+    assert sorted(after) == sorted(before)
+    assert revisions == len(EXPECTED)
+
+
+def test_editing_an_entry_updates_that_event_only(seeded_app: Flask, tmp_path: Path) -> None:
+    [original] = default_seed_files()
+    edited = tmp_path / original.name
+    shutil.copy(original, edited)
+    text = edited.read_text(encoding="utf-8")
+    old = 'title = "xAI releases Grok 3 and Grok 3 mini"'
+    assert old in text
+    edited.write_text(text.replace(old, 'title = "xAI launches Grok 3"'), encoding="utf-8")
+    with seeded_app.app_context():
+        session = db.get_session()
+        counts = load_seeds(session, [edited])
+        session.commit()
+        grok = session.get(Event, "2025-02-17-xai-grok-3")
+        assert grok is not None
+        assert (grok.title, grok.sequence) == ("xAI launches Grok 3", 1)
+        assert grok.updated > grok.created
+        assert [
+            r.action for r in session.scalars(sa.select(Revision).filter_by(event_id=grok.id))
+        ] == [
+            "create",
+            "update",
+        ]
+    assert counts == {"updated": 1, "unchanged": len(EXPECTED) - 1}
+
+
+def test_seed_cli_reports_counts(app: Flask) -> None:
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["seed"])
+    second = runner.invoke(args=["seed"])
+    assert first.exit_code == 0 and first.output.strip() == f"added {len(EXPECTED)}"
+    assert second.output.strip() == f"unchanged {len(EXPECTED)}"
+
+
+def test_seed_file_when_agrees_with_date() -> None:
+    """Each entry's date expression, read by the normalizer, gives the curated date."""
+    from timeline.dates.normalize import WhenError, parse_when
+
+    [path] = default_seed_files()
+    _orgs, events = read_seed_file(path)
+    import tomllib
+
+    raw = {e["id"]: e for e in tomllib.loads(path.read_text(encoding="utf-8"))["event"]}
+    by_reference = set()
+    for event in events:
+        when = raw[event.id].get("when")
+        if when is None:
+            by_reference.add(event.id)
+            continue
+        try:
+            parsed = parse_when(when, reference=D(2025, 2, 18))
+        except WhenError:
+            by_reference.add(event.id)  # 就职当天, 几天后...: the entry's date_note says how
+            continue
+        got = (parsed.start, parsed.end, parsed.precision)
+        assert got == (event.start, event.end, event.precision), event.id
+    assert by_reference == {
+        "2025-01-20-us-revokes-ai-order",
+        "2025-01-21-stargate-announced",
+        "2025-01-22-musk-doubts-stargate",
+        "2025-01-meta-capex-65-billion",
+        "2025-02-09-france-109-billion",
+        "2025-02-09-eu-cut-ai-red-tape",
+        "2025-02-10-summit-declaration",
+        "2025-02-10-eu-investai",
+    }
+    assert all("date_note" in raw[i] for i in by_reference)
+
+
+@pytest.mark.parametrize("broken", ['date = "2025-02-30"', 'precision = "week"'])
+def test_a_broken_seed_entry_is_named(tmp_path: Path, broken: str) -> None:
+    from timeline.io.seeds import SeedError
+
+    path = tmp_path / "bad.toml"
+    path.write_text(
+        f'[[event]]\nid = "x"\ntitle = "X"\ndate = "2025-02-01"\n{broken}\n'.replace(
+            'date = "2025-02-01"\ndate', "date"
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(SeedError, match="bad.toml: event x"):
+        read_seed_file(path)

@@ -1,0 +1,192 @@
+"""Stored VEVENT parts: rendered once per revision, joined into the calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+from dataclasses import replace
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import icalendar
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.datastructures import Headers
+
+import feeds
+from tests.conftest import AppFactory, delete_event
+from timeline.http import db
+from timeline.publish.convert import to_channel, to_entry
+from timeline.store import writes
+from timeline.store.models import Event, EventPart
+from timeline.store.queries import EventFilter, list_events
+from timeline.store.values import EventData
+from timeline.store.version import read_version
+
+
+def _parts(app: Flask) -> dict[str, tuple[int, bytes]]:
+    with app.app_context():
+        rows = db.get_session().execute(
+            sa.select(EventPart.event_id, EventPart.sequence, EventPart.body)
+        )
+        return {r.event_id: (r.sequence, r.body) for r in rows}
+
+
+def _add_timed(app: Flask, event_id: str, zone: str) -> None:
+    start = dt.datetime(2025, 3, 30, 12, 0, tzinfo=ZoneInfo(zone))
+    data = EventData(
+        id=event_id,
+        title=f"Call {zone}",
+        start=start,
+        end=start + dt.timedelta(hours=1),
+        all_day=False,
+        precision="datetime",
+        timezone=zone,
+    )
+    with app.app_context():
+        session = db.get_session()
+        writes.create_event(session, data, author="t")
+        session.commit()
+
+
+def test_calendar_is_the_join_of_stored_parts(seeded_app: Flask) -> None:
+    _add_timed(seeded_app, "call-ny", "America/New_York")
+    _add_timed(seeded_app, "call-berlin", "Europe/Berlin")
+    client = seeded_app.test_client()
+    assert _parts(seeded_app) == {}
+    body = client.get("/calendar.ics").data
+    stored = _parts(seeded_app)
+    assert len(stored) == 23 and all(seq == 0 for seq, _ in stored.values())
+    for _seq, part in stored.values():
+        assert part.startswith(b"BEGIN:VEVENT\r\n") and part.endswith(b"END:VEVENT\r\n")
+        assert part in body
+    # The same bytes as rendering every event afresh with the renderers.
+    with seeded_app.test_request_context("/calendar.ics"):
+        session = db.get_session()
+        events = list_events(session, EventFilter())
+        channel = to_channel(seeded_app.config, read_version(session), self_path="/calendar.ics")
+        fresh = feeds.render_ical(channel, [to_entry(e, seeded_app.config) for e in events])
+    assert body[body.index(b"BEGIN:VEVENT") :] == fresh[fresh.index(b"BEGIN:VEVENT") :]
+    zones = [str(tz["TZID"]) for tz in icalendar.Calendar.from_ical(body).walk("VTIMEZONE")]
+    assert zones == ["America/New_York", "Europe/Berlin"]
+
+
+def test_a_change_rerenders_only_that_event(seeded_app: Flask) -> None:
+    client = seeded_app.test_client()
+    client.get("/calendar.ics")
+    before = _parts(seeded_app)
+    with seeded_app.app_context():
+        session = db.get_session()
+        event = session.get(Event, "2025-02-17-xai-grok-3")
+        assert event is not None
+        data = writes.event_data(event)
+        writes.update_event(
+            session,
+            event,
+            replace(data, title="Grok 3 is out"),
+            author="t",
+        )
+        session.commit()
+    body = client.get("/calendar.ics").data
+    after = _parts(seeded_app)
+    changed = {i for i in after if after[i] != before[i]}
+    assert changed == {"2025-02-17-xai-grok-3"}
+    assert after["2025-02-17-xai-grok-3"][0] == 1
+    assert b"SUMMARY:Grok 3 is out\r\n" in body and b"SEQUENCE:1\r\n" in body
+
+
+def test_a_restart_renders_nothing(make_app: AppFactory, tmp_path: Path) -> None:
+    first = make_app(SEED_ON_START=True)
+    first.test_client().get("/calendar.ics")
+    stored = _parts(first)
+    second = make_app()  # a new process on the same store
+    body = second.test_client().get("/calendar.ics").data
+    assert _parts(second) == stored
+    assert all(part in body for _seq, part in stored.values())
+    assert not (tmp_path / "spool").exists()  # small documents never touch the disk
+
+
+def test_a_large_calendar_is_streamed_with_the_same_bytes(make_app: AppFactory) -> None:
+    small = make_app(SEED_ON_START=True, RENDER_CACHE_BYTES=4096)
+    large = make_app(SEED_ON_START=True)
+    streamed = small.test_client().get("/calendar.ics")
+    assert "Content-Length" not in streamed.headers
+    whole = large.test_client().get("/calendar.ics")
+    assert whole.headers["Content-Length"] == str(len(whole.data))
+    assert streamed.data == whole.data
+    assert streamed.headers["ETag"] == whole.headers["ETag"]
+    zipped = small.test_client().get("/calendar.ics", headers={"Accept-Encoding": "gzip"})
+    assert gzip.decompress(zipped.data) == whole.data
+
+
+def _fetch(client: FlaskClient, path: str, gzipped: bool = False) -> tuple[Headers, bytes]:
+    """GET ``path`` and read it whole, as a server sends it; return headers and body."""
+    headers = {"Accept-Encoding": "gzip"} if gzipped else {}
+    with client.get(path, headers=headers) as response:
+        return response.headers, response.get_data()
+
+
+def test_a_large_calendar_is_sent_from_the_spool_until_it_changes(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    small = make_app(SEED_ON_START=True, RENDER_CACHE_BYTES=4096)
+    client = small.test_client()
+    # A client that goes away half-way leaves nothing in the spool.
+    with client.get("/calendar.ics", buffered=False) as partial:
+        next(iter(partial.response))
+    assert not list((tmp_path / "spool").glob("*.part"))
+    headers, body = _fetch(client, "/calendar.ics")
+    assert "Content-Length" not in headers  # rendered while sent
+    assert body.count(b"BEGIN:VEVENT") == 21
+    again_headers, again = _fetch(client, "/calendar.ics")
+    assert again_headers["Content-Length"] == str(len(body))  # from the spool
+    assert again == body and again_headers["ETag"] == headers["ETag"]
+    zipped_headers, zipped = _fetch(client, "/calendar.ics", gzipped=True)
+    assert "Content-Length" not in zipped_headers
+    zipped_again_headers, zipped_again = _fetch(client, "/calendar.ics", gzipped=True)
+    assert zipped_again_headers["Content-Encoding"] == "gzip"
+    assert zipped_again_headers["Content-Length"] == str(len(zipped))
+    assert gzip.decompress(zipped_again) == body
+    other_process = make_app(RENDER_CACHE_BYTES=4096).test_client()
+    assert _fetch(other_process, "/calendar.ics")[0]["Content-Length"] == str(len(body))
+    delete_event(small, "2025-02-17-xai-grok-3")
+    changed_headers, changed = _fetch(client, "/calendar.ics")
+    assert "Content-Length" not in changed_headers
+    assert changed_headers["ETag"] != headers["ETag"]
+    assert b"2025-02-17-xai-grok-3@" in body
+    assert b"2025-02-17-xai-grok-3@" not in changed
+
+
+def test_patched_calendar_equals_a_fresh_one(make_app: AppFactory) -> None:
+    """The calendar kept in memory and patched with each change is, byte for byte, the
+    calendar a new process assembles from the store: for an edit, a tag removed (leaving a
+    filter), a delete and an addition."""
+    app = make_app(SEED_ON_START=True)
+    client = app.test_client()
+    paths = ("/calendar.ics", "/calendar.ics?tag=summit")
+    for path in paths:
+        client.get(path)
+    with app.app_context():
+        session = db.get_session()
+        summit = session.get(Event, "2025-02-09-ai-action-summit")
+        grok = session.get(Event, "2025-02-17-xai-grok-3")
+        assert summit is not None and grok is not None
+        writes.update_event(
+            session, summit, replace(writes.event_data(summit), tags=("policy",)), author="t"
+        )
+        writes.update_event(
+            session, grok, replace(writes.event_data(grok), title="Grok 3"), author="t"
+        )
+        writes.delete_event(session, session.get(Event, "2025-01-20-deepseek-r1"), author="t")  # type: ignore[arg-type]
+        session.commit()
+    _add_timed(app, "call-tokyo", "Asia/Tokyo")
+    fresh = make_app().test_client()
+    for path in paths:
+        patched = client.get(path)
+        assert patched.data == fresh.get(path).data, path
+        assert patched.headers["ETag"] == fresh.get(path).headers["ETag"]
+    whole = client.get("/calendar.ics").data
+    assert b"UID:2025-01-20-deepseek-r1@" not in whole and b"SUMMARY:Grok 3\r\n" in whole
+    assert b"TZID:Asia/Tokyo" in whole
+    assert b"2025-02-09-ai-action-summit@" not in client.get("/calendar.ics?tag=summit").data

@@ -1,0 +1,1 @@
+"""The JSON API: its blueprint, write tokens, and the OpenAPI document."""

@@ -1,0 +1,232 @@
+"""Blueprint of the JSON API under /api: events (create, list, read, patch, delete),
+their revisions, and the OpenAPI document."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, current_app, request
+from pydantic import BaseModel
+from sqlalchemy import orm
+from werkzeug.http import http_date
+
+from timeline.api import openapi
+from timeline.api.auth import require_token
+from timeline.events import schemas
+from timeline.events.output import event_output, revision_output
+from timeline.events.parse import assign_id, parse_event, patched_body, request_hash, validate
+from timeline.events.problems import ProblemError
+from timeline.http import db
+from timeline.http.filters import FEED_PARAMETERS, parse_filter
+from timeline.http.jsonbody import idempotency_key, read_json
+from timeline.http.lookup import any_event, live_event
+from timeline.store import writes
+from timeline.store.engine import begin_write
+from timeline.store.models import Event, IdempotencyKey
+from timeline.store.queries import CursorError, cursor_after, list_events
+from timeline.store.values import EventData
+
+log = logging.getLogger("timeline")
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+POST_TYPES = ("application/json",)
+PATCH_TYPES = ("application/merge-patch+json", "application/json")
+LIST_PARAMETERS = FEED_PARAMETERS | {"q", "limit", "cursor"}
+
+
+@contextmanager
+def write_unit() -> Iterator[orm.Session]:
+    """Run one request's writes in one transaction, begun as a write: committed when the
+    block ends, rolled back on any error. A conflicting concurrent write (an integrity
+    error) becomes a 409 ProblemError."""
+    session = db.get_session()
+    begin_write(session)
+    try:
+        yield session
+        session.commit()
+    except sa.exc.IntegrityError:
+        session.rollback()
+        log.warning("a write conflicted with another one and was rolled back")
+        raise ProblemError(409, "A concurrent request changed the same data; retry.") from None
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def _today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
+
+
+def event_etag(event: Event) -> str:
+    """Return the strong ETag (RFC 9110 §8.8.3) of an event: a digest of id and sequence."""
+    return '"' + hashlib.sha256(f"{event.id}\n{event.sequence}".encode()).hexdigest()[:32] + '"'
+
+
+def _json(model: BaseModel, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    body = model.model_dump_json(by_alias=True)
+    return Response(body, status=status, mimetype="application/json", headers=headers)
+
+
+def _empty(status: int, headers: dict[str, str] | None = None) -> Response:
+    response = Response(status=status, headers=headers)
+    del response.headers["Content-Type"]
+    return response
+
+
+def _event_response(event: Event, status: int = 200, *, location: bool = False) -> Response:
+    headers = {"ETag": event_etag(event), "Last-Modified": http_date(event.updated)}
+    if location:
+        headers["Location"] = f"/api/events/{quote(event.id, safe='')}"
+    return _json(event_output(event, current_app.config), status, headers)
+
+
+def _check_if_match(event: Event) -> None:
+    if "If-Match" not in request.headers:
+        return
+    etag = event_etag(event)
+    if not request.if_match.contains(etag.strip('"')):
+        raise ProblemError(
+            412,
+            "The event has changed since that ETag (If-Match); GET it again.",
+            headers={"ETag": etag},
+        )
+
+
+def _same_content(event: Event, data: EventData) -> bool:
+    return event.content_hash == data.content_hash() or writes.event_data(event) == data
+
+
+@bp.post("/events")
+def create_event() -> Response:
+    """Create an event: 201 with Location; 200 with the same event for a repeat."""
+    author = require_token()
+    body = read_json(POST_TYPES, "Accept-Post")
+    key = idempotency_key()
+    data = parse_event(body, today=_today())
+    with write_unit() as session:
+        if key is not None and (used := session.get(IdempotencyKey, key)) is not None:
+            if used.request_hash != request_hash(body):
+                detail = "This Idempotency-Key was used with another body."
+                errors = [{"header": "Idempotency-Key", "detail": detail}]
+                raise ProblemError(422, detail, title="Idempotency-Key reused", errors=errors)
+            return _event_response(live_event(session, used.event_id), location=True)
+        existing = session.get(Event, data.id) if data.id else None
+        if existing is not None:
+            if existing.deleted or not _same_content(existing, data):
+                state = "was deleted (ids are never reused)" if existing.deleted else "exists"
+                detail = f"An event with id {data.id!r} {state} with other content."
+                errors = [{"pointer": "/id", "detail": detail}]
+                raise ProblemError(409, detail, title="Id taken", errors=errors)
+            return _event_response(existing, location=True)
+        event = writes.create_event(session, assign_id(session, data), author=author)
+        if key is not None:
+            session.add(IdempotencyKey(key=key, request_hash=request_hash(body), event_id=event.id))
+        response = _event_response(event, 201, location=True)
+    return response
+
+
+def _page_size(errors: list[dict[str, Any]]) -> int:
+    default, most = current_app.config["API_PAGE_SIZE"], current_app.config["API_MAX_PAGE_SIZE"]
+    text = request.args.get("limit")
+    if text is None:
+        return int(default)
+    # Length first: int() of thousands of digits raises (sys.get_int_max_str_digits).
+    if text.isascii() and text.isdigit() and len(text) <= 9 and 1 <= int(text) <= int(most):
+        return int(text)
+    errors.append({"parameter": "limit", "detail": f"limit must be an integer from 1 to {most}"})
+    return int(default)
+
+
+@bp.get("/events")
+def list_events_view() -> Response:
+    """List events matching the filters, newest start first, a page at a time."""
+    errors: list[dict[str, Any]] = []
+    try:
+        flt = parse_filter(request.args, LIST_PARAMETERS)
+    except ProblemError as error:
+        errors += error.errors or []
+    limit = _page_size(errors)
+    if errors:
+        detail = "; ".join(e["detail"] for e in errors)
+        raise ProblemError(400, detail, title="Bad query parameter", errors=errors)
+    cursor = request.args.get("cursor")
+    try:
+        events = list_events(db.get_session(), flt, limit=limit + 1, cursor=cursor)
+    except CursorError:
+        detail = "cursor is not one this API handed out; start again without it"
+        raise ProblemError(
+            400, detail, errors=[{"parameter": "cursor", "detail": detail}]
+        ) from None
+    page = events[:limit]
+    next_url = None
+    headers = {"Cache-Control": "no-cache"}
+    if len(events) > limit:
+        args = [(k, v) for k, v in request.args.items(multi=True) if k != "cursor"]
+        next_url = f"{request.path}?{urlencode([*args, ('cursor', cursor_after(page[-1]))])}"
+        headers["Link"] = f'<{next_url}>; rel="next"'
+    config = current_app.config
+    listing = schemas.EventList(events=[event_output(e, config) for e in page], next=next_url)
+    return _json(listing, headers=headers)
+
+
+@bp.get("/events/<event_id>")
+def get_event(event_id: str) -> Response:
+    """Return one event with its ETag; 304 for a matching If-None-Match."""
+    event = live_event(db.get_session(), event_id)
+    etag = event_etag(event)
+    if request.if_none_match.contains_weak(etag.strip('"')):
+        return _empty(304, {"ETag": etag, "Cache-Control": "no-cache"})
+    response = _event_response(event)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.patch("/events/<event_id>")
+def patch_event(event_id: str) -> Response:
+    """Merge-patch an event (RFC 7396) and validate the result; If-Match honoured."""
+    author = require_token()
+    patch = read_json(PATCH_TYPES, "Accept-Patch")
+    validate(schemas.EventPatch, patch)
+    with write_unit() as session:
+        event = live_event(session, event_id)
+        _check_if_match(event)
+        data = parse_event(patched_body(event, patch), today=_today())
+        if not _same_content(event, data):
+            writes.update_event(session, event, data, author=author)
+        response = _event_response(event)
+    return response
+
+
+@bp.delete("/events/<event_id>")
+def delete_event(event_id: str) -> Response:
+    """Delete an event (a tombstone: it leaves every feed, its history stays); 204."""
+    author = require_token()
+    with write_unit() as session:
+        event = live_event(session, event_id)
+        _check_if_match(event)
+        writes.delete_event(session, event, author=author)
+    return _empty(204)
+
+
+@bp.get("/events/<event_id>/revisions")
+def list_revisions(event_id: str) -> Response:
+    """Return the history of an event (deleted ones too), oldest first."""
+    session = db.get_session()
+    any_event(session, event_id)
+    revisions = [revision_output(r) for r in writes.revisions(session, event_id)]
+    return _json(schemas.RevisionList(revisions=revisions), headers={"Cache-Control": "no-cache"})
+
+
+@bp.get("/openapi.json")
+def openapi_document() -> Response:
+    """Return the OpenAPI 3.1 document of this API."""
+    document = openapi.document(current_app.config)
+    return Response(json.dumps(document, ensure_ascii=False), mimetype="application/json")

@@ -1,0 +1,118 @@
+"""The API's field types: strings annotated with their limits, their checks (see
+:mod:`timeline.events.texts`) and the JSON Schema patterns that describe them."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, Field
+
+from timeline.dates.spans import DATE_FORMS, DAY_FORM, PUBLISHED_FORMS
+from timeline.events.texts import (
+    check_date_form,
+    check_day,
+    check_label,
+    check_multi_line,
+    check_not_blank,
+    check_one_line,
+    check_organization,
+    check_published,
+    check_timezone,
+    check_url,
+    multi_line_pattern,
+    one_line_pattern,
+)
+
+EVENT_ID = r"^[a-z0-9][a-z0-9-]{0,99}$"
+MAX_TAGS = 50
+
+
+def _line(max_length: int, description: str, *, min_length: int = 0) -> Any:
+    return Field(
+        min_length=min_length,
+        max_length=max_length,
+        description=description,
+        json_schema_extra={"pattern": one_line_pattern()},
+    )
+
+
+Title = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=300,
+        description="One line of plain text, kept exactly; not blank.",
+        json_schema_extra={"pattern": one_line_pattern(not_blank=True)},
+    ),
+    AfterValidator(check_one_line),
+    AfterValidator(check_not_blank),
+]
+Description = Annotated[
+    str,
+    Field(
+        max_length=20_000,
+        description="Plain text (never HTML), kept exactly; line breaks allowed.",
+        json_schema_extra={"pattern": multi_line_pattern()},
+    ),
+    AfterValidator(check_multi_line),
+]
+Line300 = Annotated[str, _line(300, "One line of plain text."), AfterValidator(check_one_line)]
+Tag = Annotated[
+    str,
+    _line(100, "A tag as written; it must contain a letter or digit.", min_length=1),
+    AfterValidator(check_one_line),
+    AfterValidator(check_label),
+]
+OrganizationName = Annotated[
+    str,
+    _line(100, "An organization's name or alias.", min_length=1),
+    AfterValidator(check_one_line),
+    AfterValidator(check_organization),
+]
+DateText = Annotated[
+    str,
+    Field(
+        max_length=40,
+        description=(
+            "YYYY (a year), YYYY-MM (a month), YYYY-MM-DD (an all-day date), or an RFC 3339 "
+            "date-time; without an offset the wall time is read in `timezone`."
+        ),
+        json_schema_extra={"pattern": DATE_FORMS},
+    ),
+    AfterValidator(check_date_form),
+]
+DayText = Annotated[
+    str,
+    Field(max_length=10, json_schema_extra={"pattern": DAY_FORM, "format": "date"}),
+    AfterValidator(check_day),
+]
+TimeZoneName = Annotated[
+    str,
+    Field(max_length=64, description="An IANA time zone name, e.g. Europe/Berlin."),
+    AfterValidator(check_timezone),
+]
+Url = Annotated[
+    str,
+    Field(
+        max_length=2000,
+        description="An absolute http or https URL with a host.",
+        json_schema_extra={"pattern": r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#]+([/?#]\S*)?$"},
+    ),
+    AfterValidator(check_one_line),
+    AfterValidator(check_url),
+]
+WhenText = Annotated[
+    str,
+    _line(200, "Free text such as 'Feb 9-10, 2025' or '2月17日'.", min_length=1),
+    AfterValidator(check_one_line),
+]
+TagList = Annotated[list[Tag], Field(max_length=MAX_TAGS)]
+OrganizationList = Annotated[list[OrganizationName], Field(max_length=MAX_TAGS)]
+EventId = Annotated[
+    str, Field(pattern=EVENT_ID, description="A slug: lowercase ASCII letters, digits, '-'.")
+]
+Published = Annotated[
+    str,
+    Field(max_length=10, json_schema_extra={"pattern": PUBLISHED_FORMS}),
+    AfterValidator(check_published),
+]

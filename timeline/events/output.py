@@ -1,0 +1,98 @@
+"""Stored events and revisions as the API shows them (the output models of
+:mod:`timeline.events.schemas`)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import quote
+
+from timeline.dates.spans import span_text
+from timeline.events import schemas
+from timeline.store.models import Event, Revision
+from timeline.store.values import EventData
+from timeline.store.writes import event_data
+
+
+def rfc3339(value: dt.datetime) -> str:
+    """Return an aware datetime as RFC 3339 in UTC with ``Z``, to the microsecond."""
+    return value.astimezone(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def content_fields(data: EventData) -> dict[str, Any]:
+    """Return the fields of :class:`timeline.events.schemas.EventContent` for ``data``."""
+    start, end = span_text(data)
+    source = {
+        "name": data.source_name,
+        "published": data.source_published,
+        "locator": data.source_locator,
+    }
+    return {
+        "id": data.id,
+        "title": data.title,
+        "start": start,
+        "end": end,
+        "all_day": data.all_day,
+        "timezone": data.timezone,
+        "precision": data.precision,
+        "approximate": data.approximate,
+        "description": data.description,
+        "url": data.url,
+        "location": data.location,
+        "tags": list(data.tags),
+        "organizations": list(data.organizations),
+        "source": source if any(v is not None for v in source.values()) else None,
+    }
+
+
+def links(event_id: str, config: Mapping[str, Any]) -> schemas.Links:
+    """Return where an event is published (``self`` root-relative, others absolute)."""
+    base = config["BASE_URL"]
+    quoted = quote(event_id, safe="")
+    return schemas.Links.model_validate(
+        {
+            "self": f"/api/events/{quoted}",
+            "ics": f"{base}/events/{quoted}.ics",
+            "page": f"{base}/events/{quoted}",
+            "calendar": f"{base}/calendar.ics",
+            "rss": f"{base}/feed.rss",
+            "atom": f"{base}/feed.atom",
+            "json": f"{base}/feed.json",
+        }
+    )
+
+
+def event_output(event: Event, config: Mapping[str, Any]) -> schemas.Event:
+    """Return a stored event as the API shows it."""
+    return schemas.Event(
+        **content_fields(event_data(event)),
+        created=rfc3339(event.created),
+        updated=rfc3339(event.updated),
+        sequence=event.sequence,
+        links=links(event.id, config),
+    )
+
+
+def _data_from_json(raw: Mapping[str, Any]) -> EventData:
+    names = {f.name for f in dataclasses.fields(EventData)}
+    values = {k: v for k, v in raw.items() if k in names}
+    read = dt.date.fromisoformat if raw.get("all_day") else dt.datetime.fromisoformat
+    values["start"] = read(raw["start"])
+    values["end"] = None if raw.get("end") is None else read(raw["end"])
+    values["tags"] = tuple(raw.get("tags", ()))
+    values["organizations"] = tuple(raw.get("organizations", ()))
+    return EventData(**values)
+
+
+def revision_output(revision: Revision) -> schemas.Revision:
+    """Return one stored revision as the API shows it (the content in output form)."""
+    content = content_fields(_data_from_json(revision.data))
+    return schemas.Revision(
+        sequence=revision.sequence,
+        action=revision.action,  # type: ignore[arg-type]
+        author=revision.author,
+        at=rfc3339(revision.at),
+        data=schemas.RevisionData(**content, deleted=bool(revision.data.get("deleted"))),
+    )

@@ -1,0 +1,235 @@
+"""The API's event input: a JSON body validated into EventData (every error with its
+JSON pointer), merge patches over stored events, and generated ids."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import re
+import unicodedata
+from collections.abc import Mapping
+from typing import Any
+
+import sqlalchemy as sa
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import orm
+
+from timeline.dates.spans import id_date, resolve_span
+from timeline.events import schemas
+from timeline.events.output import content_fields
+from timeline.events.problems import ProblemError
+from timeline.store.models import Event
+from timeline.store.values import EventData, slugify
+from timeline.store.writes import event_data
+
+MAX_ERRORS = 100
+#: Output fields a client cannot set: sent back, they are refused as unknown (400).
+READ_ONLY = frozenset({"precision", "created", "updated", "sequence", "links", "deleted"})
+_DATE_FIELDS = ("start", "end", "when", "reference", "all_day", "timezone")
+_MESSAGES = {
+    "missing": "required",
+    "string_type": "must be a string",
+    "bool_type": "must be true or false",
+    "list_type": "must be a list",
+    "model_type": "must be an object",
+    "dict_type": "must be an object",
+    "model_attributes_type": "must be an object",
+    "string_unicode": "must be valid Unicode (a lone surrogate such as \\ud800 is not)",
+    # The only pattern is the event id's (timeline.events.fields.EVENT_ID).
+    "string_pattern_mismatch": "must be 1 to 100 lowercase ASCII letters, digits or '-', "
+    "starting with a letter or digit",
+}
+
+
+def pointer(*parts: str | int) -> str:
+    """Return the RFC 6901 JSON pointer of a path (``~`` and ``/`` escaped); characters
+    that cannot be encoded (lone surrogates) are shown as ``\\udXXX`` escapes."""
+    text = "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _field_errors(error: ValidationError) -> tuple[list[dict[str, str]], bool]:
+    items: list[dict[str, str]] = []
+    unknown = False
+    for item in error.errors(include_url=False, include_input=False):
+        detail = _MESSAGES.get(item["type"], item["msg"])
+        if item["type"] == "extra_forbidden":
+            unknown = True
+            name = item["loc"][-1]
+            detail = "read-only field: leave it out" if name in READ_ONLY else "unknown field"
+        items.append({"pointer": pointer(*item["loc"]), "detail": detail})
+    return items, unknown
+
+
+def invalid(errors: list[dict[str, str]], *, unknown: bool = False) -> ProblemError:
+    """Return the problem of a body with ``errors`` (each ``{"pointer", "detail"}``):
+    400 when it has unknown fields, else 422. At most MAX_ERRORS are listed."""
+    shown = "; ".join(f"{e['pointer'] or '(body)'}: {e['detail']}" for e in errors[:5])
+    more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
+    title = "Unknown fields" if unknown else "Invalid event"
+    return ProblemError(
+        400 if unknown else 422, shown + more, title=title, errors=errors[:MAX_ERRORS]
+    )
+
+
+def _unknown_fields(
+    model: type[BaseModel], body: dict[str, Any]
+) -> tuple[dict[str, Any], list[dict[str, str]]]:
+    """Split ``body`` into the members ``model`` knows and errors naming the others
+    (pydantic cannot name a member whose name is a lone surrogate)."""
+    known = {k: v for k, v in body.items() if k in model.model_fields}
+    errors = [
+        {
+            "pointer": pointer(name),
+            "detail": "read-only field: leave it out" if name in READ_ONLY else "unknown field",
+        }
+        for name in body
+        if name not in model.model_fields
+    ]
+    return known, errors
+
+
+def validate(model: type[BaseModel], body: Any) -> BaseModel:
+    """Validate a JSON body against ``model``; raise ProblemError (422 with pointer ""
+    when it is not an object, 400 with unknown fields, else 422) listing every error."""
+    if not isinstance(body, dict):
+        raise invalid([{"pointer": "", "detail": "the body must be a JSON object"}])
+    known, errors = _unknown_fields(model, body)
+    try:
+        result = model.model_validate(known)
+    except ValidationError as error:
+        more, unknown = _field_errors(error)
+        raise invalid(errors + more, unknown=unknown or bool(errors)) from None
+    if errors:
+        raise invalid(errors, unknown=True)
+    return result
+
+
+def _duplicates(name: str, values: list[str]) -> list[dict[str, str]]:
+    seen: dict[str, int] = {}
+    errors = []
+    for index, value in enumerate(values):
+        first = seen.setdefault(slugify(value), index)
+        if first != index:
+            detail = f"the same as {pointer(name, first)} once normalized"
+            errors.append({"pointer": pointer(name, index), "detail": detail})
+    return errors
+
+
+def parse_event(body: Any, *, today: dt.date) -> EventData:
+    """Validate an event body (see :class:`timeline.events.schemas.EventInput`) into EventData.
+
+    Dates resolve as :func:`timeline.dates.spans.resolve_span` says (``today``, a UTC
+    date, is the default ``reference``). ``id`` is ``""`` when the body has none (see
+    :func:`assign_id`). Raises ProblemError (400 for unknown fields, 422 otherwise)
+    listing every error found, each with a JSON pointer; nothing is stored.
+    """
+    if not isinstance(body, dict):
+        raise invalid([{"pointer": "", "detail": "the body must be a JSON object"}])
+    model: schemas.EventInput | None = None
+    body, errors = _unknown_fields(schemas.EventInput, body)
+    unknown = bool(errors)
+    try:
+        model = schemas.EventInput.model_validate(body)
+    except ValidationError as error:
+        more, nested_unknown = _field_errors(error)
+        errors += more
+        unknown = unknown or nested_unknown
+    bad = {e["pointer"].split("/")[1] for e in errors if e["pointer"]}
+    span, date_errors = resolve_span(
+        {name: body.get(name) for name in _DATE_FIELDS if name not in bad}, bad, today
+    )
+    errors += [{"pointer": pointer(name), "detail": detail} for name, detail in date_errors]
+    for name in ("tags", "organizations"):
+        if model is not None:
+            errors += _duplicates(name, getattr(model, name))
+    if errors or model is None or span is None:
+        raise invalid(errors, unknown=unknown)
+    source = model.source or schemas.SourceInput()
+    return EventData(
+        id=model.id or "",
+        title=model.title,
+        start=span.start,
+        end=span.end,
+        all_day=span.all_day,
+        precision=span.precision,
+        approximate=model.approximate,
+        description=model.description,
+        timezone=model.timezone,
+        location=model.location,
+        url=model.url,
+        tags=tuple(model.tags),
+        organizations=tuple(model.organizations),
+        source_name=source.name,
+        source_published=source.published,
+        source_locator=source.locator,
+    )
+
+
+def merge_patch(target: Any, patch: Any) -> Any:
+    """Apply a JSON Merge Patch (RFC 7396): objects merge member by member, ``null``
+    removes a member, anything else replaces the target."""
+    if not isinstance(patch, dict):
+        return patch
+    result = dict(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            result.pop(key, None)
+        else:
+            result[key] = merge_patch(result.get(key), value)
+    return result
+
+
+def patched_body(event: Event, patch: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the event body that ``patch`` (already a valid EventPatch) makes of the
+    stored ``event``: its content in input form, without ``all_day`` (the form of
+    ``start`` says it), merged with the patch; ``when`` replaces ``start`` and ``end``.
+    Raises ProblemError (422) when the patch changes the id."""
+    if patch.get("id") not in (None, event.id):
+        raise invalid([{"pointer": "/id", "detail": "the id of an event cannot change"}])
+    content = content_fields(event_data(event))
+    base = {k: v for k, v in content.items() if v is not None and k not in READ_ONLY}
+    del base["all_day"]
+    if isinstance(base.get("source"), dict):
+        base["source"] = {k: v for k, v in base["source"].items() if v is not None}
+    if patch.get("when") is not None:
+        base.pop("start", None)
+        base.pop("end", None)
+    merged: dict[str, Any] = merge_patch(base, patch)
+    merged["id"] = event.id
+    return merged
+
+
+_ASCII_WORDS = re.compile(r"[^a-z0-9]+")
+
+
+def assign_id(session: orm.Session, data: EventData) -> EventData:
+    """Return ``data`` with its id set, if empty, to ``<start date>-<ASCII slug of the
+    title>`` (``event`` when the title has no ASCII letters or digits), at most 90
+    characters, with ``-2``, ``-3``... when the id is taken (by deleted events too)."""
+    if data.id:
+        return data
+    ascii_title = unicodedata.normalize("NFKD", data.title).encode("ascii", "ignore").decode()
+    slug = _ASCII_WORDS.sub("-", ascii_title.lower()).strip("-") or "event"
+    base = f"{id_date(data)}-{slug}"[:90].rstrip("-")
+    # Point lookups on the primary key, a batch at a time: a prefix match (LIKE) would
+    # scan the index on SQLite and on PostgreSQL outside the C collation.
+    first = 1
+    while True:
+        batch = [base if n == 1 else f"{base}-{n}" for n in range(first, first + _ID_BATCH)]
+        taken = set(session.scalars(sa.select(Event.id).where(Event.id.in_(batch))))
+        for candidate in batch:
+            if candidate not in taken:
+                return dataclasses.replace(data, id=candidate)
+        first += _ID_BATCH
+
+
+_ID_BATCH = 16
+
+
+def request_hash(body: Any) -> str:
+    """Return a SHA-256 hex digest of a JSON body, independent of spacing and key order."""
+    canonical = json.dumps(body, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()

@@ -1,0 +1,229 @@
+"""Pydantic models of the JSON API: the event as clients write and patch it, as the API
+returns it, its revisions, listings, and problem documents (RFC 9457)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from timeline.events.fields import (
+    DateText,
+    DayText,
+    Description,
+    EventId,
+    Line300,
+    OrganizationList,
+    Published,
+    TagList,
+    TimeZoneName,
+    Title,
+    Url,
+    WhenText,
+)
+
+_STRICT = ConfigDict(extra="forbid", strict=True)
+
+
+def _given(*names: str) -> dict[str, Any]:
+    """JSON Schema: each of ``names`` is present and not null."""
+    return {"required": list(names), "properties": {n: {"type": "string"} for n in names}}
+
+
+# What JSON Schema can say of the date rules (the rest is checked in code): start or
+# when, not both; end only with start; reference only with when.
+_DATE_RULES: list[Any] = [
+    {"anyOf": [_given("start"), _given("when")]},
+    {"not": _given("start", "when")},
+    {"if": _given("when"), "then": {"properties": {"end": {"type": "null"}}}},
+    {"if": _given("reference"), "then": _given("when")},
+]
+
+
+class SourceInput(BaseModel):
+    """Where the event was reported; every key is optional."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, title="Source")
+
+    name: Line300 | None = None
+    published: Published | None = Field(
+        default=None, description="The source's publication date: YYYY, YYYY-MM or YYYY-MM-DD."
+    )
+    locator: Line300 | None = Field(default=None, description="Page, paragraph or anchor.")
+
+
+class EventInput(BaseModel):
+    """An event as a client sends it (POST), and as a PATCH must leave it.
+
+    Read-only fields of the output (``precision``, ``created``, ``updated``,
+    ``sequence``, ``links``) are refused as unknown fields (400): remove them before
+    sending a GET body back.
+    """
+
+    model_config = ConfigDict(
+        **_STRICT, title="EventInput", json_schema_extra={"allOf": _DATE_RULES}
+    )
+
+    id: EventId | None = Field(
+        default=None,
+        description=(
+            "Client-chosen id; when left out, `<start date>-<ASCII slug of the title>` "
+            "with -2, -3... if taken. Ids of deleted events are never reused."
+        ),
+    )
+    title: Title
+    start: DateText | None = Field(default=None, description="Required unless `when` is given.")
+    end: DateText | None = Field(
+        default=None,
+        description=(
+            "All-day events: the last day (month, year) inclusive, in the form of `start`, "
+            "as schema.org endDate. Timed events: the instant the event ends."
+        ),
+    )
+    when: WhenText | None = Field(
+        default=None, description="Free-text date instead of `start`/`end`."
+    )
+    reference: DayText | None = Field(
+        default=None,
+        description="With `when`: the date relative text counts from (default: today, UTC).",
+    )
+    all_day: bool | None = Field(
+        default=None, description="If given, must agree with the form of `start`."
+    )
+    timezone: TimeZoneName | None = None
+    approximate: bool = False
+    description: Description = ""
+    url: Url | None = None
+    location: Line300 | None = None
+    tags: TagList = Field(default_factory=list)
+    organizations: OrganizationList = Field(default_factory=list)
+    source: SourceInput | None = None
+
+
+class EventPatch(BaseModel):
+    """A JSON Merge Patch (RFC 7396) of an event: given members replace the stored ones,
+    ``null`` removes one (back to its default), ``source`` merges key by key. ``when``
+    replaces ``start`` and ``end``. The result must be a valid EventInput."""
+
+    model_config = ConfigDict(**_STRICT, title="EventPatch")
+
+    id: EventId | None = Field(default=None, description="If given, the event's own id.")
+    title: Title | None = None
+    start: DateText | None = None
+    end: DateText | None = None
+    when: WhenText | None = None
+    reference: DayText | None = None
+    all_day: bool | None = None
+    timezone: TimeZoneName | None = None
+    approximate: bool | None = None
+    description: Description | None = None
+    url: Url | None = None
+    location: Line300 | None = None
+    tags: TagList | None = None
+    organizations: OrganizationList | None = None
+    source: SourceInput | None = None
+
+
+def _read_only(description: str) -> Any:
+    return Field(description=description, json_schema_extra={"readOnly": True})
+
+
+class SourceOutput(BaseModel):
+    """Where the event was reported."""
+
+    model_config = ConfigDict(title="Source")
+
+    name: str | None
+    published: str | None
+    locator: str | None
+
+
+class Links(BaseModel):
+    """Where the event is published: ``self`` is root-relative, the others absolute."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    self_: str = Field(alias="self", description="This event in the API.")
+    ics: str = Field(description="The event alone as iCalendar.")
+    page: str = Field(description="The event's HTML page.")
+    calendar: str
+    rss: str
+    atom: str
+    json_feed: str = Field(alias="json", description="The JSON Feed.")
+
+
+class EventContent(BaseModel):
+    """The content of an event, in the forms of EventInput."""
+
+    id: str
+    title: str
+    start: str = Field(description="As in EventInput; timed: RFC 3339 in the event's zone.")
+    end: str | None = Field(description="All-day: the last day inclusive; timed: or null.")
+    all_day: bool
+    timezone: str | None
+    precision: Literal["year", "month", "day", "datetime"] = _read_only("What is known.")
+    approximate: bool
+    description: str
+    url: str | None
+    location: str | None
+    tags: list[str]
+    organizations: list[str] = Field(description="Canonical names (aliases resolved).")
+    source: SourceOutput | None
+
+
+class Event(EventContent):
+    """An event as the API returns it."""
+
+    created: str = _read_only("RFC 3339, UTC.")
+    updated: str = _read_only("RFC 3339, UTC.")
+    sequence: int = _read_only("Revision number: 0, then +1 per change (RFC 5545 SEQUENCE).")
+    links: Links = _read_only("Where the event is published.")
+
+
+class EventList(BaseModel):
+    """A page of events, newest start first."""
+
+    events: list[Event]
+    next: str | None = Field(description="Root-relative URL of the next page, or null.")
+
+
+class RevisionData(EventContent):
+    """The event's content after a change."""
+
+    deleted: bool
+
+
+class Revision(BaseModel):
+    """One change of an event."""
+
+    sequence: int
+    action: Literal["create", "update", "delete"]
+    author: str = Field(description="The name of the token that made the change.")
+    at: str = Field(description="RFC 3339, UTC.")
+    data: RevisionData
+
+
+class RevisionList(BaseModel):
+    """The history of an event, oldest first."""
+
+    revisions: list[Revision]
+
+
+class ProblemItem(BaseModel):
+    """One error: where (a JSON pointer into the body, a query parameter, or a header)
+    and what."""
+
+    pointer: str | None = Field(default=None, description="RFC 6901 pointer into the body.")
+    parameter: str | None = None
+    header: str | None = None
+    detail: str
+
+
+class Problem(BaseModel):
+    """An error (RFC 9457 problem details)."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[ProblemItem] | None = None

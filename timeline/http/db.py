@@ -1,0 +1,94 @@
+"""The app's engine and the session of each request or command (one per Flask app
+context), over the store's engine (:mod:`timeline.store.engine`)."""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+import sqlalchemy as sa
+from flask import Flask, current_app, g
+from flask.cli import with_appcontext
+from sqlalchemy import orm
+
+from timeline.store import migrations
+from timeline.store.engine import make_engine
+from timeline.store.version import StoreVersion, VersionReader
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def init_app(app: Flask) -> None:
+    """Create the app's engine and session factory (and the instance folder, if the
+    database is the default SQLite file there), and close each request's session."""
+    url = sa.make_url(app.config["DATABASE_URL"])
+    if url.get_backend_name() == "sqlite" and url.database:
+        folder = os.path.dirname(os.path.abspath(url.database))
+        if folder == os.path.abspath(app.instance_path):
+            os.makedirs(folder, exist_ok=True)
+    engine = make_engine(
+        app.config["DATABASE_URL"],
+        busy_timeout=int(app.config["SQLITE_BUSY_TIMEOUT"]),
+        pool_size=int(app.config["DB_POOL_SIZE"]),
+    )
+    app.extensions["timeline.engine"] = engine
+    app.extensions["timeline.sessionmaker"] = orm.sessionmaker(engine, expire_on_commit=False)
+    app.extensions["timeline.version_reader"] = VersionReader(engine)
+    app.teardown_appcontext(_close_session)
+
+
+def current_version() -> StoreVersion:
+    """Return the store version, read for this request from the database (one primary-key
+    lookup, no transaction). Raises sqlalchemy.exc.OperationalError when unreachable."""
+    reader: VersionReader = current_app.extensions["timeline.version_reader"]
+    return reader.read()
+
+
+def close_app(app: Flask) -> None:
+    """Close every database connection of ``app`` (for tests and shutdown), and its
+    spool's index."""
+    app.extensions["timeline.version_reader"].close()
+    app.extensions["timeline.spool"].close()
+    get_engine(app).dispose()
+
+
+def get_engine(app: Flask) -> sa.Engine:
+    """Return the app's engine."""
+    engine: sa.Engine = app.extensions["timeline.engine"]
+    return engine
+
+
+def get_session() -> orm.Session:
+    """Return the session of the current request or command (one per app context)."""
+    if "db_session" not in g:
+        g.db_session = current_app.extensions["timeline.sessionmaker"]()
+    session: orm.Session = g.db_session
+    return session
+
+
+def _close_session(_exc: BaseException | None) -> None:
+    session: orm.Session | None = g.pop("db_session", None)
+    if session is not None:
+        session.close()
+
+
+def rollback_session() -> None:
+    """Roll back the current session, if any (after an error)."""
+    session: orm.Session | None = g.get("db_session")
+    if session is not None:
+        session.rollback()
+
+
+def with_store(command: Callable[P, R]) -> Callable[P, R]:
+    """Decorate a click command to run in the app context on a store migrated to the
+    newest schema (a fresh database gets its tables first)."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        migrations.upgrade(get_engine(current_app))
+        return command(*args, **kwargs)
+
+    return with_appcontext(wrapper)

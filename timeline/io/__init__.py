@@ -1,0 +1,1 @@
+"""Events in and out: import (iCalendar, JSON), export, and the curated seeds."""

@@ -1,0 +1,92 @@
+"""``timeline export``: write what the service would serve, to a file or standard output."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+import click
+from flask import Flask, current_app
+from werkzeug.datastructures import MultiDict
+
+from timeline.http import db
+from timeline.http.db import with_store
+from timeline.http.filters import parse_filter
+from timeline.publish.documents import PATHS, calendar_chunks, feed_bytes
+from timeline.store.queries import EventFilter
+from timeline.store.version import read_version
+
+
+def export_chunks(app: Flask, fmt: str, flt: EventFilter, query: str = "") -> Iterator[bytes]:
+    """Yield the document ``fmt`` (``ics``, ``rss``, ``atom`` or ``json``) for ``flt``, the
+    same bytes as the service's ``/calendar.ics`` or ``/feed.*`` with that filter; the
+    calendar is streamed from the store. Raises KeyError for an unknown format."""
+    path = PATHS[fmt] + (f"?{query}" if query else "")
+    session = db.get_session()
+    version = read_version(session)
+    if fmt == "ics":
+        yield from calendar_chunks(app, flt, version, path, assemble=False)
+    else:
+        yield feed_bytes(session, app, fmt, flt, version, path)
+
+
+@click.command("export")
+@click.option("--format", "fmt", type=click.Choice(sorted(PATHS)), default="ics", show_default=True)
+@click.option("--tag", "tags", multiple=True, help="Only events with this tag (repeatable).")
+@click.option("--org", help="Only events of this organization (name or alias).")
+@click.option("--from", "start", help="Only events on or after this day (YYYY-MM-DD).")
+@click.option("--to", "until", help="Only events on or before this day (YYYY-MM-DD).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (default: stdout).",
+)
+@with_store
+def export_command(
+    fmt: str,
+    tags: tuple[str, ...],
+    org: str | None,
+    start: str | None,
+    until: str | None,
+    output: Path | None,
+) -> None:
+    """Write the calendar or a feed to a file or stdout.
+
+    The bytes are those the service would serve at the same URL with the same filter."""
+    from timeline.events.problems import ProblemError
+
+    args = MultiDict([("tag", t) for t in tags])
+    for name, value in (("org", org), ("from", start), ("to", until)):
+        if value is not None:
+            args.add(name, value)
+    try:
+        flt = parse_filter(args)
+    except ProblemError as error:
+        raise click.BadParameter(error.detail) from error
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    query = "&".join(f"{k}={v}" for k, v in args.items(multi=True))
+    if output is None:
+        _write(sys.stdout.buffer, export_chunks(app, fmt, flt, query))
+        return
+    # A regular file is written beside and renamed, so that no half file ever stands
+    # under its name; anything else (/dev/null, a pipe) is written as it is.
+    direct = output.exists() and not output.is_file()
+    partial = output if direct else output.with_name(output.name + ".partial")
+    try:
+        with partial.open("wb") as handle:
+            _write(handle, export_chunks(app, fmt, flt, query))
+        if not direct:
+            partial.replace(output)
+    except OSError as error:
+        if not direct:
+            partial.unlink(missing_ok=True)
+        raise click.ClickException(f"cannot write {output}: {error.strerror}") from None
+
+
+def _write(handle: BinaryIO, chunks: Iterator[bytes]) -> None:
+    for chunk in chunks:
+        handle.write(chunk)
+    handle.flush()

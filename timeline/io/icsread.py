@@ -1,0 +1,298 @@
+"""VEVENTs of any iCalendar file (ours, Google's, Apple's, Outlook's) as bodies of the JSON
+API, undoing what :func:`feeds.render_vevent` adds to our own events."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+import zoneinfo
+from collections.abc import Sequence
+from typing import Any
+
+import icalendar
+
+from feeds import Entry
+from feeds.text import body_text, precision_marker
+
+#: Properties of recurring events, which an event of the store cannot hold.
+RECURRENCE = ("RRULE", "RDATE", "RECURRENCE-ID")
+PRECISIONS = ("year", "month", "day", "datetime")
+_ONE_DAY = dt.timedelta(days=1)
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_ESCAPED = re.compile(r"\\(.)|(,)", re.DOTALL)
+# Stands for the description while the renderer composes the body around it.
+_HOLE = "\ue000"
+
+
+class VeventError(ValueError):
+    """A VEVENT that cannot become an event body, for a reason the API's validation
+    cannot name; the message starts with the property it is about."""
+
+
+def read_calendar(text: str) -> list[icalendar.Event]:
+    """Return the VEVENTs of an iCalendar document (RFC 5545), in order.
+
+    Raises ValueError (from icalendar) when ``text`` is not one VCALENDAR.
+    """
+    calendar = icalendar.Calendar.from_ical(text)
+    return [c for c in calendar.walk("VEVENT") if isinstance(c, icalendar.Event)]
+
+
+def _one(vevent: icalendar.Event, name: str) -> Any:
+    value = vevent.get(name)
+    if isinstance(value, list):
+        raise VeventError(f"{name}: given more than once")
+    return value
+
+
+def _raw(vevent: icalendar.Event, name: str) -> str | None:
+    """The escaped text of a property as written (icalendar keeps X- properties raw)."""
+    value = _one(vevent, name)
+    return None if value is None else bytes(value.to_ical()).decode("utf-8")
+
+
+def split_text(raw: str) -> list[str]:
+    """Split a comma list of TEXT values and undo their escapes (RFC 5545 §3.3.11:
+    ``\\\\``, ``\\;``, ``\\,``, ``\\n``/``\\N``); ``""`` is one empty value."""
+    values: list[str] = []
+    current: list[str] = []
+    end = 0
+    for match in _ESCAPED.finditer(raw):
+        current.append(raw[end : match.start()])
+        end = match.end()
+        if match.group(2):
+            values.append("".join(current))
+            current = []
+        else:
+            current.append("\n" if match.group(1) in "nN" else match.group(1))
+    current.append(raw[end:])
+    return [*values, "".join(current)]
+
+
+def _x_text(vevent: icalendar.Event, name: str) -> str | None:
+    raw = _raw(vevent, name)
+    return None if raw is None else ",".join(split_text(raw))
+
+
+def _dt(vevent: icalendar.Event, name: str) -> Any:
+    value = _one(vevent, name)
+    try:
+        return None if value is None else value.dt
+    except ValueError as error:  # icalendar 7 keeps a broken value and raises on use
+        raise VeventError(f"{name}: {error}") from None
+
+
+def _iana(vevent: icalendar.Event, value: dt.datetime) -> str | None:
+    """The IANA zone of a DTSTART: its TZID if it is one (or a Windows name icalendar
+    maps to one); None for UTC ``Z``, floating times and zones defined only by a
+    VTIMEZONE."""
+    tzid = vevent["DTSTART"].params.get("TZID")
+    if tzid is None or not isinstance(value.tzinfo, zoneinfo.ZoneInfo):
+        return None
+    return value.tzinfo.key
+
+
+def _zone_name(name: str | None) -> str | None:
+    """``name`` if it is an IANA zone this machine knows, else None."""
+    if not name:
+        return None
+    try:
+        return zoneinfo.ZoneInfo(name).key
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def _timed(vevent: icalendar.Event, start: dt.datetime, end: Any) -> dict[str, Any]:
+    """Start, end and timezone in the API's forms. A TZID time is the first of a repeated
+    wall time and one skipped by a DST change counts from the offset before it (RFC 5545
+    §3.3.5); a floating time goes as it is, so that the API refuses it."""
+    if start.tzinfo is None:
+        tzid = vevent["DTSTART"].params.get("TZID")
+        fields = {"start": start.isoformat(), "timezone": tzid}
+        return fields | ({"end": end.isoformat()} if end is not None else {})
+    # A UTC time with X-TIMELINE-TIMEZONE is ours: the second of a repeated wall time.
+    name = _iana(vevent, start) or _zone_name(_x_text(vevent, "X-TIMELINE-TIMEZONE"))
+    target = zoneinfo.ZoneInfo(name) if name else start.tzinfo
+
+    def text(value: Any) -> str:
+        if not isinstance(value, dt.datetime) or value.tzinfo is None:
+            return str(value.isoformat())
+        local = value.astimezone(dt.UTC).astimezone(target)
+        return local.isoformat().replace("+00:00", "Z") if name is None else local.isoformat()
+
+    fields = {"start": text(start), "timezone": name}
+    return fields | ({"end": text(end)} if end is not None else {})
+
+
+def _all_day(start: dt.date, end: Any, precision: str) -> dict[str, Any]:
+    """Start and end (the last day, month or year, inclusive) of DATE values with an
+    exclusive DTEND (RFC 5545 §3.6.1), in the API's forms of ``precision``."""
+    if isinstance(end, dt.datetime):
+        return {"start": start.isoformat(), "end": end.isoformat()}
+    last = start if end is None else end - _ONE_DAY
+    size = {"year": 4, "month": 7}.get(precision, 10)
+    if precision != "day":
+        aligned = end is not None and start.day == end.day == 1
+        if precision == "year":
+            aligned = aligned and start.month == end.month == 1
+        if not aligned:
+            raise VeventError(
+                f"X-TIMELINE-PRECISION: {precision}, but DTSTART and DTEND do not span "
+                f"whole {precision}s"
+            )
+    first, final = start.isoformat()[:size], last.isoformat()[:size]
+    return {"start": first} | ({"end": final} if final != first else {})
+
+
+def _plus(start: Any, duration: dt.timedelta) -> Any:
+    """DTSTART plus DURATION: days are nominal (wall-clock), hours to seconds exact
+    (RFC 5545 §3.3.6)."""
+    if not isinstance(start, dt.datetime) or start.tzinfo is None:
+        return start + duration
+    nominal = start + dt.timedelta(days=duration.days)
+    exact = dt.timedelta(seconds=duration.seconds, microseconds=duration.microseconds)
+    return (nominal.astimezone(dt.UTC) + exact).astimezone(start.tzinfo)
+
+
+def _dates(vevent: icalendar.Event, precision: str | None) -> tuple[dict[str, Any], Any, Any]:
+    """The date fields of the body, and DTSTART and the exclusive DTEND as values."""
+    start, end = _dt(vevent, "DTSTART"), _dt(vevent, "DTEND")
+    if start is None:
+        return {}, None, None
+    duration = _dt(vevent, "DURATION")
+    if end is None and isinstance(duration, dt.timedelta):
+        end = _plus(start, duration)
+    timed = isinstance(start, dt.datetime)
+    if precision is not None and timed != (precision == "datetime"):
+        form = "a DATE-TIME" if timed else "a DATE"
+        raise VeventError(f"X-TIMELINE-PRECISION: {precision}, but DTSTART is {form}")
+    if timed:
+        return _timed(vevent, start, end), start, end
+    return _all_day(start, end, precision or "day"), start, end or start + _ONE_DAY
+
+
+def _categories(vevent: icalendar.Event) -> list[str]:
+    found = vevent.get("CATEGORIES", [])
+    groups = found if isinstance(found, list) else [found]
+    return [str(value) for group in groups for value in group.cats if str(value)]
+
+
+def _undo_render(
+    summary: str, body: str, urls: Sequence[str | None], entry: Entry
+) -> tuple[str, str, str | None]:
+    """Undo :func:`feeds.text.display_title` and :func:`feeds.text.body_text` for
+    ``entry`` (the event as read so far), with the renderer's own functions: return the
+    title, the description and the external url, the first of ``urls`` whose composed
+    body matches ``body``. Text that does not match (edited elsewhere) is kept whole."""
+    try:
+        marker = precision_marker(entry)
+        forms = [
+            (
+                url,
+                body_text(dataclasses.replace(entry, url=url, description="")),
+                body_text(dataclasses.replace(entry, url=url, description=_HOLE)),
+            )
+            for url in urls
+        ]
+    except ValueError:  # dates the renderer cannot have written: the API will say why
+        return summary, body, urls[0]
+    title = summary[: -len(marker)] if marker and summary.endswith(marker) else summary
+    for url, empty, composed in forms:
+        if body == empty:
+            return title, "", url
+        before, _, after = composed.partition(_HOLE)
+        fits = len(body) >= len(before) + len(after)
+        if fits and body.startswith(before) and body.endswith(after):
+            return title, body[len(before) : len(body) - len(after)], url
+    return title, body, urls[0]
+
+
+def _checked_uid(vevent: icalendar.Event) -> str:
+    uid = _one(vevent, "UID")
+    if uid is None:
+        raise VeventError("UID: missing; RFC 5545 requires one, and re-imports need it")
+    for name in RECURRENCE:
+        if name in vevent:
+            raise VeventError(f"{name}: recurring events are not supported")
+    if str(vevent.get("STATUS", "")).upper() == "CANCELLED":
+        raise VeventError("STATUS: the event is cancelled (RFC 5545 §3.8.1.11)")
+    return str(uid)
+
+
+def _text(vevent: icalendar.Event, name: str) -> str | None:
+    value = _one(vevent, name)
+    return None if value is None else str(value)
+
+
+def vevent_body(
+    vevent: icalendar.Event, *, id_domain: str, base_url: str
+) -> tuple[dict[str, Any], str | None]:
+    """Return the JSON API body of ``vevent`` (see :class:`timeline.events.schemas.EventInput`)
+    and, when the body has no id, the UID that the event's id is to be derived from.
+
+    Our own UID ``<id>@<id_domain>`` gives the id. DATE values are all-day with DTEND
+    exclusive (a missing DTEND: one day); DATE-TIME with TZID keeps the zone, ``Z`` is
+    UTC, a floating time is left for the API to refuse (the zone is never guessed, and
+    X-WR-TIMEZONE is not used). CATEGORIES are the tags. A VEVENT with
+    ``X-TIMELINE-PRECISION`` was rendered by :func:`feeds.render_vevent`: its precision,
+    approximation, time zone, organizations and source come from the X- properties,
+    and the precision marker, note, source line and url that the renderer added to
+    SUMMARY and DESCRIPTION are taken off. The URL is dropped when it is the event's
+    own page ``<base_url>/events/<id>``. Raises VeventError for a recurring event,
+    a missing UID, or X- properties that contradict the dates.
+    """
+    uid = _checked_uid(vevent)
+    precision = _x_text(vevent, "X-TIMELINE-PRECISION")
+    if precision is not None and precision not in PRECISIONS:
+        raise VeventError(f"X-TIMELINE-PRECISION: {precision!r} is not one of {PRECISIONS}")
+    body, start, end = _dates(vevent, precision)
+    suffix = f"@{id_domain}"
+    ours = uid.endswith(suffix) and len(uid) > len(suffix)
+    if ours:
+        body["id"] = uid.removesuffix(suffix)
+    url = _text(vevent, "URL")
+    if ours and url == f"{base_url}/events/{body['id']}":
+        url = None
+    zone = _x_text(vevent, "X-TIMELINE-TIMEZONE")
+    if zone is not None:
+        body["timezone"] = zone
+    source = {
+        name: value
+        for name in ("name", "published", "locator")
+        if (value := _x_text(vevent, f"X-TIMELINE-SOURCE-{name.upper()}")) is not None
+    }
+    approximate = (_x_text(vevent, "X-TIMELINE-APPROXIMATE") or "").upper() == "TRUE"
+    title, text = _text(vevent, "SUMMARY"), _text(vevent, "DESCRIPTION") or ""
+    if precision is not None and title is not None and start is not None:
+        entry = Entry(
+            id="",
+            uid=uid,
+            guid="",
+            title=title,
+            start=start,
+            end=end,
+            all_day=precision != "datetime",
+            link="",
+            created=_EPOCH,
+            updated=_EPOCH,
+            timezone=body.get("timezone"),
+            precision=precision,  # type: ignore[arg-type]
+            approximate=approximate,
+            source_name=source.get("name"),
+            source_published=source.get("published"),
+            source_locator=source.get("locator"),
+        )
+        title, text, url = _undo_render(title, text, [url, None] if url else [None], entry)
+    organizations = _raw(vevent, "X-TIMELINE-ORGANIZATIONS")
+    body |= {
+        "title": title,
+        "approximate": approximate,
+        "description": text,
+        "url": url,
+        "location": _text(vevent, "LOCATION"),
+        "tags": _categories(vevent),
+        "organizations": [] if organizations is None else split_text(organizations),
+        "source": source or None,
+    }
+    return {k: v for k, v in body.items() if v is not None}, None if ours else uid

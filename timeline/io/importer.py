@@ -1,0 +1,227 @@
+"""``timeline import``: events from an iCalendar file or the API's JSON, through the API's
+validation, each stored or rejected on its own."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import re
+import sys
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import click
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy import orm
+
+from timeline.dates.spans import id_date
+from timeline.events.parse import READ_ONLY, parse_event, request_hash
+from timeline.events.problems import ProblemError
+from timeline.http import db
+from timeline.http.db import with_store
+from timeline.http.jsonbody import loads_strict
+from timeline.io.icsread import VeventError, read_calendar, vevent_body
+from timeline.store import writes
+from timeline.store.engine import begin_write
+from timeline.store.values import EventData
+
+AUTHOR = "import"
+#: Events stored per transaction: a long import commits as it goes.
+BATCH = 500
+#: More events than this get a progress bar even when stderr is not a terminal.
+PROGRESS_OVER = 200
+OUTCOMES = ("added", "updated", "unchanged", "rejected")
+_ASCII_WORDS = re.compile(r"[^a-z0-9]+")
+
+
+@dataclasses.dataclass(frozen=True)
+class Item:
+    """One event of the file: ``label`` names it in the report (its UID, or ``#n``
+    counting from 1); ``body`` is the API's event body; ``key`` what its id is derived
+    from when the body has none (a foreign UID; None: the body's canonical JSON);
+    ``error`` why it could not become a body."""
+
+    label: str
+    body: Any = None
+    key: str | None = None
+    error: str | None = None
+
+
+def derived_id(data: EventData, key: str, *, uid: bool) -> str:
+    """Return the id of an event that brings none, the same whenever the same event is
+    imported again, and matching the API's id pattern.
+
+    For an iCalendar event (``uid``: ``key`` is its UID), a function of the UID alone,
+    so that moving or renaming the event updates it: ``<ASCII slug of the UID's part
+    before @, at most 60 characters>-<first 8 hex digits of SHA-256(UID)>``. For a JSON
+    item without id (``key``: its canonical JSON), ``<start date>-<ASCII slug of the
+    title, at most 60>-<8 hex digits>``, the date as in
+    :func:`timeline.dates.spans.id_date`."""
+    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    if uid:
+        local = unicodedata.normalize("NFKD", key.split("@")[0]).encode("ascii", "ignore")
+        slug = _ASCII_WORDS.sub("-", local.decode().lower())[:60].strip("-") or "event"
+        return f"{slug}-{digest}"
+    ascii_title = unicodedata.normalize("NFKD", data.title).encode("ascii", "ignore").decode()
+    slug = _ASCII_WORDS.sub("-", ascii_title.lower())[:60].strip("-") or "event"
+    return f"{id_date(data)}-{slug}-{digest}"
+
+
+def _bad_file(message: str) -> click.BadParameter:
+    return click.BadParameter(message, param_hint="FILE")
+
+
+def read_items(path: Path, config: Mapping[str, Any]) -> list[Item]:
+    """Read the events of ``path``: an iCalendar file (it begins with ``BEGIN:VCALENDAR``,
+    RFC 5545; see :func:`timeline.io.icsread.vevent_body`) or JSON (RFC 8259, UTF-8, no
+    duplicate members): one event body or a list of them, as the API takes them.
+
+    Raises click.BadParameter (exit status 2) when the file cannot be read, is not
+    UTF-8, or is neither a calendar nor such JSON.
+    """
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise _bad_file(f"cannot read {path}: {error.strerror or error}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise _bad_file(f"{path} is not UTF-8 text (byte {error.start})") from None
+    head = text.lstrip()
+    if head[:15].upper() == "BEGIN:VCALENDAR":
+        return _calendar_items(path, text, config)
+    try:
+        document = loads_strict(text)
+    except RecursionError:
+        raise _bad_file(f"{path} is not valid JSON: nested too deeply") from None
+    except ValueError as error:
+        where = (
+            f" at line {error.lineno} column {error.colno}"
+            if isinstance(error, json.JSONDecodeError)
+            else ""
+        )
+        reason = error.msg if isinstance(error, json.JSONDecodeError) else str(error)
+        if not head.startswith(("{", "[")):
+            raise _bad_file(
+                f"{path} is neither iCalendar (it does not begin with BEGIN:VCALENDAR) "
+                f"nor JSON ({reason}{where})"
+            ) from None
+        raise _bad_file(f"{path} is not valid JSON: {reason}{where}") from None
+    if isinstance(document, dict) and isinstance(document.get("events"), list):
+        document = document["events"]  # a page of GET /api/events
+    if isinstance(document, dict):
+        document = [document]
+    if not isinstance(document, list):
+        raise _bad_file(f"{path} holds JSON, but not an event object or a list of them")
+    return [Item(f"#{n}", _writable(body)) for n, body in enumerate(document, start=1)]
+
+
+def _writable(body: Any) -> Any:
+    """The API's output of an event as input: without its read-only fields (``links``,
+    ``created``, ``sequence``...), which the API's own reads add."""
+    if not isinstance(body, dict):
+        return body
+    return {k: v for k, v in body.items() if k not in READ_ONLY}
+
+
+def _calendar_items(path: Path, text: str, config: Mapping[str, Any]) -> list[Item]:
+    try:
+        vevents = read_calendar(text)
+    except ValueError as error:
+        reason = str(error).splitlines()[0]
+        raise _bad_file(f"{path} is not a valid iCalendar file: {reason}") from None
+    items = []
+    for n, vevent in enumerate(vevents, start=1):
+        uid = vevent.get("UID")
+        label = str(uid) if isinstance(uid, str) and uid else f"#{n}"
+        try:
+            body, key = vevent_body(
+                vevent, id_domain=config["ID_DOMAIN"], base_url=config["BASE_URL"]
+            )
+        except VeventError as error:
+            items.append(Item(label, error=str(error)))
+            continue
+        items.append(Item(label, body, key))
+    return items
+
+
+def import_item(session: orm.Session, item: Item, today: dt.date) -> tuple[str, str]:
+    """Validate ``item`` as the API's POST does and store it in a savepoint of its own;
+    return ``(outcome, text)``: ``("added"|"updated"|"unchanged", id)`` or
+    ``("rejected", reason)``, the reason as the API's problem detail (JSON pointers).
+
+    Unlike a POST, an id that exists is no conflict: that event is brought to the
+    item's content (a new revision), as a re-import should. A deleted id is refused (ids
+    are never reused). A body without id gets :func:`derived_id`. A rejected item
+    leaves nothing in the store. ``today`` (UTC) is the default ``reference`` of
+    ``when``."""
+    if item.error is not None:
+        return "rejected", item.error
+    try:
+        data = parse_event(item.body, today=today)
+    except ProblemError as error:
+        return "rejected", error.detail
+    if not data.id:
+        key = item.key if item.key is not None else request_hash(item.body)
+        data = dataclasses.replace(data, id=derived_id(data, key, uid=item.key is not None))
+    try:
+        with session.begin_nested():
+            outcome = writes.upsert_event(session, data, author=AUTHOR)
+    except writes.EventGoneError:
+        return "rejected", f"/id: the event {data.id!r} was deleted (ids are never reused)"
+    except (writes.StoreError, sa.exc.IntegrityError) as error:
+        return "rejected", str(error).splitlines()[0]
+    return outcome, data.id
+
+
+def import_items(
+    session: orm.Session, items: Iterable[Item], today: dt.date
+) -> Iterator[tuple[Item, str, str]]:
+    """Import ``items`` in order (see :func:`import_item`), committing every BATCH and at
+    the end; yield each item with its outcome and text as it is done."""
+    begin_write(session)
+    for done, item in enumerate(items, start=1):
+        outcome, text = import_item(session, item, today)
+        yield item, outcome, text
+        if done % BATCH == 0:
+            session.commit()
+            begin_write(session)
+    session.commit()
+
+
+def _progress(items: list[Item]) -> contextlib.AbstractContextManager[Iterable[Item]]:
+    if len(items) <= PROGRESS_OVER and not sys.stderr.isatty():
+        return contextlib.nullcontext(items)
+    return click.progressbar(items, label="importing", file=sys.stderr)
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@with_store
+def import_command(file: Path) -> None:
+    """Import the events of an iCalendar or JSON file.
+
+    FILE is an iCalendar file or the API's JSON (one event or a list), read through the
+    API's validation. Prints one line per event and a summary; exits 1 if any event was
+    rejected (the others are stored)."""
+    items = read_items(file, current_app.config)
+    today = dt.datetime.now(dt.UTC).date()
+    counts: Counter[str] = Counter()
+    lines = []
+    with _progress(items) as bar:
+        for item, outcome, text in import_items(db.get_session(), bar, today):
+            counts[outcome] += 1
+            rejected = outcome == "rejected"
+            lines.append(f"rejected {item.label}: {text}" if rejected else f"{outcome} {text}")
+    for line in lines:
+        click.echo(line)
+    click.echo(", ".join(f"{outcome} {counts[outcome]}" for outcome in OUTCOMES))
+    if counts["rejected"]:
+        raise click.exceptions.Exit(1)

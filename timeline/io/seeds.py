@@ -1,0 +1,110 @@
+"""Curated seed events (TOML files under ``seeds/``) and their idempotent loading."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import orm
+
+from timeline.store.values import EventData
+from timeline.store.writes import EventGoneError, define_organization, upsert_event
+
+#: The seed files shipped with the project.
+SEEDS_DIR = Path(__file__).resolve().parents[2] / "seeds"
+
+
+class SeedError(ValueError):
+    """A seed file that does not follow the format (see ``seeds/*.toml``); the message
+    names the file and the entry."""
+
+
+def default_seed_files() -> list[Path]:
+    """Return the project's seed files, sorted by name."""
+    return sorted(SEEDS_DIR.glob("*.toml"))
+
+
+def _span(text: str, precision: str) -> tuple[dt.date, dt.date]:
+    """Return (first day, exclusive end) of a ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` text."""
+    parts = [int(p) for p in text.split("-")]
+    if precision == "year" and len(parts) == 1:
+        return dt.date(parts[0], 1, 1), dt.date(parts[0] + 1, 1, 1)
+    if precision == "month" and len(parts) == 2:
+        first = dt.date(parts[0], parts[1], 1)
+        return first, (first + dt.timedelta(days=32)).replace(day=1)
+    if precision == "day" and len(parts) == 3:
+        day = dt.date(*parts)
+        return day, day + dt.timedelta(days=1)
+    raise ValueError(f"date {text!r} does not have precision {precision!r}")
+
+
+def _entry(raw: dict[str, Any], source: dict[str, Any]) -> EventData:
+    precision = raw.get("precision", "day")
+    start, end = _span(str(raw["date"]), precision)
+    if "end" in raw:
+        end = dt.date.fromisoformat(str(raw["end"])) + dt.timedelta(days=1)
+    return EventData(
+        id=raw["id"],
+        title=raw["title"],
+        description=raw.get("description", ""),
+        start=start,
+        end=end,
+        all_day=True,
+        precision=precision,
+        approximate=bool(raw.get("approximate", False)),
+        location=raw.get("location"),
+        url=raw.get("url"),
+        tags=tuple(raw.get("tags", ())),
+        organizations=tuple(raw.get("organizations", ())),
+        source_name=source.get("name"),
+        source_published=source.get("published"),
+        source_locator=raw.get("locator"),
+    )
+
+
+def read_seed_file(path: Path) -> tuple[list[tuple[str, list[str]]], list[EventData]]:
+    """Read one seed file: its organizations as (name, aliases) and its events.
+
+    Dates in the file are ``YYYY[-MM[-DD]]`` starts with an inclusive ``end`` day; the
+    events returned are all-day with an exclusive end (RFC 5545 DTEND). Raises SeedError
+    naming the entry for a missing key, a bad date or a duplicate id, and OSError /
+    tomllib.TOMLDecodeError for an unreadable file.
+    """
+    with path.open("rb") as handle:
+        doc = tomllib.load(handle)
+    source = doc.get("source", {})
+    orgs = [(o["name"], list(o.get("aliases", []))) for o in doc.get("organization", [])]
+    events: list[EventData] = []
+    for index, raw in enumerate(doc.get("event", [])):
+        try:
+            events.append(_entry(raw, source))
+        except (KeyError, ValueError, TypeError) as exc:
+            name = raw.get("id", f"#{index + 1}")
+            raise SeedError(f"{path.name}: event {name}: {exc!r}") from exc
+    duplicates = [i for i, n in Counter(e.id for e in events).items() if n > 1]
+    if duplicates:
+        raise SeedError(f"{path.name}: duplicate event ids {duplicates}")
+    return orgs, events
+
+
+def load_seeds(session: orm.Session, paths: list[Path]) -> Counter[str]:
+    """Bring the store in line with the seed files: define their organizations and add or
+    update their events (author ``seed``). Idempotent: a second run changes nothing.
+    An event deleted since is left deleted. Returns the count of events per outcome
+    (``added``, ``updated``, ``unchanged``, ``deleted``).
+    Does not commit. Raises SeedError as :func:`read_seed_file`.
+    """
+    outcome: Counter[str] = Counter()
+    for path in paths:
+        orgs, events = read_seed_file(path)
+        for name, aliases in orgs:
+            define_organization(session, name, aliases)
+        for data in events:
+            try:
+                outcome[upsert_event(session, data, author="seed")] += 1
+            except EventGoneError:
+                outcome["deleted"] += 1
+    return outcome

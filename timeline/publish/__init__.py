@@ -1,0 +1,1 @@
+"""Publishing: renderer inputs, stored VEVENT parts, assembled calendars, documents, caching."""

@@ -1,0 +1,181 @@
+"""Calendars kept assembled in memory, per filter, and brought up to date by reading only
+the events changed since: a one-event change costs one query and one VEVENT."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from feeds.times import UTC_NAMES
+from timeline.publish.parts import current_part, render_missing, zone_span
+from timeline.store.models import Event, EventPart
+from timeline.store.queries import EventFilter, conditions
+from timeline.store.version import StoreVersion
+
+#: A VEVENT's typical size in bytes, to tell before reading whether a calendar will fit.
+_PART_BYTES = 700
+#: Past this share of changed events, assembling afresh is cheaper than patching.
+_REBUILD_SHARE = 0.2
+
+
+@dataclass(frozen=True)
+class _Piece:
+    order: tuple[Any, str]  # (start as the database returns it, id): sorts like NEWEST_FIRST
+    tzid: str | None  # the VTIMEZONE it needs, None for all-day and UTC events
+    first_year: int  # of its start and end: the span the VTIMEZONEs must cover
+    last_year: int
+    body: bytes
+
+
+@dataclass
+class _Calendar:
+    version: int
+    pieces: dict[str, _Piece] = field(default_factory=dict)
+    size: int = 0
+    ordered: list[bytes] | None = None
+
+
+@dataclass(frozen=True)
+class Assembled:
+    """A calendar's VEVENT parts in newest-first order, the TZIDs they use (sorted), and the
+    span of days (first, exclusive last) that the VTIMEZONEs must cover."""
+
+    parts: list[bytes]
+    tzids: list[str]
+    span: tuple[Any, Any]
+
+
+def _rows(
+    session: orm.Session, conditions: Iterable[sa.ColumnElement[bool]], key: str
+) -> list[Any]:
+    # Selecting the start uncoerced (text on SQLite) skips per-row datetime parsing.
+    stmt = (
+        sa.select(
+            Event.id,
+            sa.type_coerce(Event.start, sa.String).label("order"),
+            sa.type_coerce(Event.end, sa.String).label("until"),
+            Event.all_day,
+            Event.timezone,
+            EventPart.body,
+        )
+        .outerjoin(EventPart, current_part(key))
+        .where(*conditions)
+    )
+    return list(session.execute(stmt))
+
+
+class Assembler:
+    """Per-process calendars by filter, least recently used dropped past ``max_bytes``.
+
+    :meth:`assemble` returns the calendar of a filter at the store version it is given,
+    or None when it is larger than a quarter of ``max_bytes`` (the caller then streams it
+    from the database). Thread-safe.
+    """
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._calendars: OrderedDict[EventFilter, _Calendar] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def assemble(
+        self,
+        sessions: orm.sessionmaker[orm.Session],
+        flt: EventFilter,
+        version: StoreVersion,
+        config: dict[str, Any],
+        key: str,
+    ) -> Assembled | None:
+        """Return the calendar of ``flt`` at ``version``: patched from the one kept if
+        any (reading only events with a newer ``change_version``), else read whole.
+        Missing or stale stored parts are rendered and stored."""
+        with self._lock:
+            kept = self._calendars.pop(flt, None)
+        with sessions() as session:
+            if kept is None or kept.version > version.version:
+                kept = self._read(session, flt, version, config, key)
+            elif kept.version < version.version and not self._patch(
+                session, kept, flt, version, config, key
+            ):
+                kept = self._read(session, flt, version, config, key)
+        if kept is None:
+            return None
+        if kept.ordered is None:
+            pieces = sorted(kept.pieces.values(), key=lambda p: p.order, reverse=True)
+            kept.ordered = [p.body for p in pieces]
+        result = _assembled(kept)
+        with self._lock:
+            self._calendars[flt] = kept
+            while sum(c.size for c in self._calendars.values()) > self.max_bytes:
+                self._calendars.popitem(last=False)
+        return result
+
+    def _fill(self, calendar: _Calendar, rows: list[Any], sessions_render: Any) -> None:
+        missing = [row.id for row in rows if row.body is None]
+        fresh = sessions_render(missing) if missing else {}
+        for row in rows:
+            body = row.body if row.body is not None else fresh[row.id]
+            tzid = None if row.all_day or row.timezone in (None, *UTC_NAMES) else row.timezone
+            first = int(str(row.order)[:4])
+            last = int(str(row.until)[:4]) if row.until is not None else first
+            calendar.pieces[row.id] = _Piece((row.order, row.id), tzid, first, last, body)
+            calendar.size += len(body)
+        calendar.ordered = None
+
+    def _read(
+        self,
+        session: orm.Session,
+        flt: EventFilter,
+        version: StoreVersion,
+        config: dict[str, Any],
+        key: str,
+    ) -> _Calendar | None:
+        where = conditions(session, flt)
+        count = session.scalar(sa.select(sa.func.count()).select_from(Event).where(*where))
+        if (count or 0) * _PART_BYTES > self.max_bytes // 4:
+            session.rollback()
+            return None
+        calendar = _Calendar(version=version.version)
+        rows = _rows(session, where, key)
+        session.rollback()
+        self._fill(calendar, rows, lambda ids: render_missing(session, ids, config, key))
+        return calendar if calendar.size <= self.max_bytes // 4 else None
+
+    def _patch(
+        self,
+        session: orm.Session,
+        calendar: _Calendar,
+        flt: EventFilter,
+        version: StoreVersion,
+        config: dict[str, Any],
+        key: str,
+    ) -> bool:
+        newer = Event.change_version > calendar.version
+        changed = list(session.scalars(sa.select(Event.id).where(newer)))
+        if len(changed) > _REBUILD_SHARE * max(len(calendar.pieces), 100):
+            return False
+        rows = _rows(session, [newer, *conditions(session, flt)], key)
+        session.rollback()
+        for event_id in changed:
+            piece = calendar.pieces.pop(event_id, None)
+            if piece is not None:
+                calendar.size -= len(piece.body)
+        self._fill(calendar, rows, lambda ids: render_missing(session, ids, config, key))
+        calendar.version = version.version
+        return True
+
+
+def _assembled(calendar: _Calendar) -> Assembled:
+    assert calendar.ordered is not None
+    timed = [p for p in calendar.pieces.values() if p.tzid is not None]
+    tzids = sorted({p.tzid for p in timed if p.tzid is not None})
+    if not timed:
+        return Assembled(calendar.ordered, tzids, zone_span(None, None))
+    first = min(p.first_year for p in timed)
+    last = max(p.last_year for p in timed)
+    return Assembled(calendar.ordered, tzids, zone_span(first, last))

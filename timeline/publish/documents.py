@@ -1,0 +1,75 @@
+"""The published documents, built the same way for the service and for ``timeline export``:
+the calendar (assembled in memory or streamed from stored parts) and the feeds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+
+from flask import Flask
+from sqlalchemy import orm
+
+import feeds
+from timeline.publish import parts
+from timeline.publish.caching import render_key
+from timeline.publish.convert import to_channel, to_entry
+from timeline.store.queries import EventFilter, list_events
+from timeline.store.version import StoreVersion
+
+#: Path and Content-Type of each format (RFC 5545 §8.1, RSS, RFC 4287 §7, JSON Feed 1.1).
+PATHS = {"ics": "/calendar.ics", "rss": "/feed.rss", "atom": "/feed.atom", "json": "/feed.json"}
+CONTENT_TYPES = {
+    "ics": "text/calendar; charset=utf-8",
+    "rss": "application/rss+xml; charset=utf-8",
+    "atom": "application/atom+xml; charset=utf-8",
+    "json": "application/feed+json; charset=utf-8",
+}
+FeedRenderer = Callable[[feeds.Channel, Sequence[feeds.Entry]], bytes]
+_FEEDS: dict[str, FeedRenderer] = {
+    "rss": feeds.render_rss,
+    "atom": feeds.render_atom,
+    "json": feeds.render_json_feed,
+}
+
+
+def channel(app: Flask, version: StoreVersion, self_path: str) -> feeds.Channel:
+    """The metadata of the document served at ``self_path`` (path and query)."""
+    return to_channel(app.config, version, self_path=self_path)
+
+
+def calendar_chunks(
+    app: Flask, flt: EventFilter, version: StoreVersion, self_path: str, *, assemble: bool
+) -> Iterator[bytes]:
+    """Yield the calendar of ``flt``: header and VTIMEZONEs, then the VEVENT parts, then
+    the end. With ``assemble``, from the calendar kept in memory (patched with what
+    changed since), unless it is too large; otherwise streamed from the stored parts in
+    batches, so memory stays flat whatever the number of events."""
+    sessions = app.extensions["timeline.sessionmaker"]
+    config, key = dict(app.config), render_key(app)
+    head = channel(app, version, self_path)
+    if assemble:
+        assembler = app.extensions["timeline.assembler"]
+        assembled = assembler.assemble(sessions, flt, version, config, key)
+        if assembled is not None:
+            yield from feeds.iter_ical(head, assembled.parts, assembled.tzids, span=assembled.span)
+            return
+    with sessions() as session:
+        zones, span = parts.calendar_zones(session, flt)
+    yield from feeds.iter_ical(
+        head, parts.iter_vevents(sessions, flt, config, key), zones, span=span
+    )
+
+
+def feed_bytes(
+    session: orm.Session,
+    app: Flask,
+    fmt: str,
+    flt: EventFilter,
+    version: StoreVersion,
+    self_path: str,
+) -> bytes:
+    """Return the feed ``fmt`` (``rss``, ``atom`` or ``json``) of the ``FEED_MAX_ITEMS``
+    events with the newest start matching ``flt``, newest first. Raises KeyError for an
+    unknown format."""
+    events = list_events(session, flt, limit=int(app.config["FEED_MAX_ITEMS"]))
+    entries = [to_entry(e, app.config) for e in events]
+    return _FEEDS[fmt](channel(app, version, self_path), entries)

@@ -1,0 +1,156 @@
+"""Each event's VEVENT rendered once per revision and kept in the store, so that a
+calendar is a header, its VTIMEZONEs, and a join of stored parts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+from sqlalchemy.dialects import postgresql, sqlite
+
+import feeds
+from feeds.times import UTC_NAMES
+from timeline.publish.convert import to_entry
+from timeline.store.models import Event, EventPart
+from timeline.store.queries import NEWEST_FIRST, EventFilter, conditions
+
+KIND_ICS = "ics"
+
+
+def _upsert(session: orm.Session, rows: list[dict[str, Any]]) -> None:
+    """Insert parts, replacing existing ones (two processes may render the same part)."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(EventPart).values(rows)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["event_id", "kind"],
+        set_={
+            "sequence": stmt.excluded.sequence,
+            "key": stmt.excluded.key,
+            "body": stmt.excluded.body,
+        },
+    )
+    session.execute(stmt)
+
+
+def current_part(key: str) -> sa.ColumnElement[bool]:
+    """The condition joining an event to its stored VEVENT if that is current: rendered
+    at the event's sequence with render key ``key``."""
+    return sa.and_(
+        EventPart.event_id == Event.id,
+        EventPart.kind == KIND_ICS,
+        EventPart.sequence == Event.sequence,
+        EventPart.key == key,
+    )
+
+
+def refresh_parts(
+    session: orm.Session, events: list[Event], config: dict[str, Any], key: str
+) -> dict[str, bytes]:
+    """Render the VEVENT of each of ``events`` and store it under (id, ``ics``) with the
+    event's sequence and ``key``; return the bytes by event id. Does not commit."""
+    rendered = {e.id: feeds.render_vevent(to_entry(e, config)) for e in events}
+    if rendered:
+        sequences = {e.id: e.sequence for e in events}
+        _upsert(
+            session,
+            [
+                {"event_id": i, "kind": KIND_ICS, "sequence": sequences[i], "key": key, "body": b}
+                for i, b in rendered.items()
+            ],
+        )
+    return rendered
+
+
+def zone_span(first_year: int | None, last_year: int | None) -> tuple[dt.date, dt.date]:
+    """The days (first, exclusive last) that VTIMEZONEs cover for timed events from
+    ``first_year`` to ``last_year``: a year of margin before, two after, within the years
+    a date can have; a token day when there are none."""
+    if first_year is None or last_year is None:
+        return dt.date(1970, 1, 1), dt.date(1970, 1, 2)
+    first = dt.date(max(dt.MINYEAR, first_year - 1), 1, 1)
+    last = dt.date.max if last_year + 2 > dt.MAXYEAR else dt.date(last_year + 2, 1, 1)
+    return first, last
+
+
+def calendar_zones(
+    session: orm.Session, flt: EventFilter
+) -> tuple[list[str], tuple[dt.date, dt.date]]:
+    """Return the time zones the timed events of ``flt`` use, sorted, and the span of
+    days their VTIMEZONEs must cover (:func:`zone_span`). Two aggregate queries."""
+    timed = [
+        *conditions(session, flt),
+        Event.all_day.is_(False),
+        Event.timezone.is_not(None),
+        Event.timezone.not_in(UTC_NAMES),
+    ]
+    stmt = sa.select(Event.timezone).where(*timed).distinct()
+    zones = sorted(z for z in session.scalars(stmt) if z is not None)
+    first, last_start, last_end = session.execute(
+        sa.select(sa.func.min(Event.start), sa.func.max(Event.start), sa.func.max(Event.end)).where(
+            *timed
+        )
+    ).one()
+    if not zones or first is None:
+        return zones, zone_span(None, None)
+    last = max(last_start, last_end or last_start)
+    return zones, zone_span(first.year, last.year)
+
+
+def iter_vevents(
+    session_factory: orm.sessionmaker[orm.Session],
+    flt: EventFilter,
+    config: dict[str, Any],
+    key: str,
+    *,
+    batch: int = 2000,
+) -> Iterator[bytes]:
+    """Yield the VEVENT bytes of every event matching ``flt``, newest first, reading
+    ``batch`` rows at a time (memory does not grow with the number of events). Stored
+    parts are used as they are; a missing or stale one (another sequence or ``key``) is
+    rendered and stored, in a short write transaction of its own.
+    """
+    last: tuple[dt.datetime, str] | None = None
+    with session_factory() as session:
+        where = conditions(session, flt)
+        while True:
+            stmt = (
+                sa.select(Event.id, Event.start, Event.sequence, EventPart.body)
+                .outerjoin(EventPart, current_part(key))
+                .where(*where)
+                .order_by(*NEWEST_FIRST)
+                .limit(batch)
+            )
+            if last is not None:
+                stmt = stmt.where(
+                    sa.or_(
+                        Event.start < last[0], sa.and_(Event.start == last[0], Event.id < last[1])
+                    )
+                )
+            rows = session.execute(stmt).all()
+            session.rollback()  # end the read transaction: a writer may need the lock
+            missing = [row.id for row in rows if row.body is None]
+            fresh = render_missing(session, missing, config, key) if missing else {}
+            for row in rows:
+                yield row.body if row.body is not None else fresh[row.id]
+            if len(rows) < batch:
+                return
+            last = (rows[-1].start, rows[-1].id)
+
+
+def render_missing(
+    session: orm.Session, ids: list[str], config: dict[str, Any], key: str
+) -> dict[str, bytes]:
+    """Render and store the VEVENT parts of the events ``ids``, in a write transaction of
+    ``session``'s own that this commits (the session must have no transaction open).
+    Returns the bytes by event id."""
+    from timeline.store.engine import begin_write
+
+    begin_write(session)
+    events = list(session.scalars(sa.select(Event).where(Event.id.in_(ids))))
+    rendered = refresh_parts(session, events, config, key)
+    session.commit()
+    return rendered

@@ -1,0 +1,1 @@
+"""The event store: models, engine, migrations, writes with revisions, reads, store version."""

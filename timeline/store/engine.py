@@ -1,0 +1,54 @@
+"""The database engine: SQLite and PostgreSQL tuned for this store, and write transactions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+
+def make_engine(url: str, *, busy_timeout: int = 30, pool_size: int = 5) -> sa.Engine:
+    """Create the engine for a SQLAlchemy URL.
+
+    SQLite files are opened with WAL journaling, ``synchronous=NORMAL``, a busy timeout of
+    ``busy_timeout`` seconds and foreign keys on, and transactions start with
+    ``BEGIN IMMEDIATE`` when :func:`begin_write` asks for it, so that concurrent writers
+    queue on the busy timeout instead of failing with "database is locked" on lock
+    upgrade. PostgreSQL URLs without a driver use psycopg 3.
+    Raises sqlalchemy.exc.ArgumentError for a malformed URL.
+    """
+    parsed = sa.engine.make_url(url)
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() != "sqlite":
+        return sa.create_engine(parsed, pool_size=pool_size, pool_pre_ping=True)
+    engine = sa.create_engine(parsed, connect_args={"timeout": busy_timeout})
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy issue BEGIN itself (pysqlite's own BEGIN is deferred).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(connection: sa.Connection) -> None:
+        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
+
+
+def begin_write(session: orm.Session) -> None:
+    """Start ``session``'s transaction as a write (SQLite: ``BEGIN IMMEDIATE``).
+
+    Call it first in a unit of work that will write; a no-op on other backends and when
+    the session's transaction has already begun.
+    """
+    if not session.in_transaction():
+        session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})

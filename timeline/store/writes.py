@@ -1,0 +1,230 @@
+"""Writes to the event store: create, update, delete, with a revision row for each change.
+
+These functions take a session and never commit: the view or the CLI command is the unit
+of work. They never import Flask.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+from sqlalchemy.dialects import postgresql, sqlite
+
+from timeline.store.models import (
+    Event,
+    EventOrganization,
+    EventTag,
+    Organization,
+    OrganizationAlias,
+    Revision,
+    Tag,
+    utcnow,
+)
+from timeline.store.values import EventData, slugify
+from timeline.store.version import record_change
+
+
+class StoreError(ValueError):
+    """A write the store refuses."""
+
+
+class EventExistsError(StoreError):
+    """An event with this id exists already with other content (HTTP 409)."""
+
+
+class EventGoneError(StoreError):
+    """The event was deleted (a tombstone): it cannot be changed (HTTP 410)."""
+
+
+def _as_utc(value: dt.date | dt.datetime) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC)
+    return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
+
+
+def event_data(event: Event) -> EventData:
+    """Return the stored content of ``event`` as an :class:`EventData`."""
+    return EventData(
+        id=event.id,
+        title=event.title,
+        start=event.start_value,
+        end=event.end_value,
+        all_day=event.all_day,
+        precision=event.precision,
+        approximate=event.approximate,
+        description=event.description,
+        timezone=event.timezone,
+        location=event.location,
+        url=event.url,
+        tags=tuple(event.tag_names),
+        organizations=tuple(event.organization_names),
+        source_name=event.source_name,
+        source_published=event.source_published,
+        source_locator=event.source_locator,
+    )
+
+
+def organization_for(session: orm.Session, name: str) -> Organization:
+    """Return the organization that ``name`` is the canonical name or an alias of, creating
+    it (under ``name``) if there is none. Raises StoreError if ``name`` has no slug."""
+    slug = slugify(name)
+    if not slug:
+        raise StoreError(f"organization name {name!r} has no letters or digits")
+    alias = session.get(OrganizationAlias, slug)
+    if alias is not None:
+        return alias.organization
+    org = Organization(name=name, slug=slug)
+    org.aliases.append(OrganizationAlias(slug=slug, name=name))
+    try:
+        with session.begin_nested():  # a savepoint: a conflict undoes only this insert
+            session.add(org)
+    except sa.exc.IntegrityError:
+        # Another writer created it since our read and has committed (PostgreSQL; SQLite
+        # has one writer at a time): use theirs.
+        alias = session.get(OrganizationAlias, slug, populate_existing=True)
+        if alias is None:
+            raise
+        return alias.organization
+    return org
+
+
+def define_organization(session: orm.Session, name: str, aliases: Iterable[str]) -> Organization:
+    """Create or update the organization ``name`` with ``aliases`` (other names). An alias
+    already held by another organization is moved to this one."""
+    org = organization_for(session, name)
+    if org.name != name:  # ``name`` was an alias: promote it to the canonical name
+        org.name = name
+    for alias_name in (name, *aliases):
+        slug = slugify(alias_name)
+        alias = session.get(OrganizationAlias, slug)
+        if alias is None:
+            org.aliases.append(OrganizationAlias(slug=slug, name=alias_name))
+        elif alias.organization_id != org.id:
+            alias.organization = org
+    session.flush()
+    return org
+
+
+def _tag(session: orm.Session, slug: str) -> None:
+    # INSERT ... ON CONFLICT DO NOTHING: two writers using a new tag at once both succeed.
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    session.execute(insert(Tag).values(slug=slug).on_conflict_do_nothing(index_elements=["slug"]))
+
+
+def _apply(session: orm.Session, event: Event, data: EventData) -> None:
+    event.title = data.title
+    event.description = data.description
+    event.start = _as_utc(data.start)
+    event.end = None if data.end is None else _as_utc(data.end)
+    event.all_day = data.all_day
+    event.timezone = data.timezone
+    event.precision = data.precision
+    event.approximate = data.approximate
+    event.location = data.location
+    event.url = data.url
+    event.source_name = data.source_name
+    event.source_published = data.source_published
+    event.source_locator = data.source_locator
+    seen: dict[str, str] = {}
+    for label in data.tags:
+        slug = slugify(label)
+        if not slug:
+            raise StoreError(f"tag {label!r} has no letters or digits")
+        seen.setdefault(slug, label)
+    for slug in seen:
+        _tag(session, slug)
+    event.tags = [
+        EventTag(tag_slug=slug, label=label, position=i)
+        for i, (slug, label) in enumerate(seen.items())
+    ]
+    orgs: dict[int, Organization] = {}
+    for name in data.organizations:
+        org = organization_for(session, name)
+        orgs.setdefault(org.id, org)
+    event.organizations = [
+        EventOrganization(organization=org, position=i) for i, org in enumerate(orgs.values())
+    ]
+    event.content_hash = data.content_hash()
+
+
+def _revise(session: orm.Session, event: Event, action: str, author: str) -> None:
+    session.add(
+        Revision(
+            event_id=event.id,
+            sequence=event.sequence,
+            action=action,
+            author=author,
+            at=event.updated,
+            data=event_data(event).to_json() | {"deleted": event.deleted},
+        )
+    )
+
+
+def create_event(session: orm.Session, data: EventData, *, author: str) -> Event:
+    """Add a new event with ``data`` (sequence 0) and its first revision.
+
+    Raises EventExistsError if the id is taken (even by a deleted event: ids are never
+    reused) and StoreError for a tag or organization with no slug.
+    """
+    if session.get(Event, data.id) is not None:
+        raise EventExistsError(f"an event with id {data.id!r} exists already")
+    now = utcnow()
+    event = Event(id=data.id, created=now, updated=now, sequence=0, deleted=False)
+    session.add(event)
+    _apply(session, event, data)
+    session.flush()
+    record_change(session, event)
+    _revise(session, event, "create", author)
+    return event
+
+
+def update_event(session: orm.Session, event: Event, data: EventData, *, author: str) -> bool:
+    """Replace the content of ``event`` with ``data``; return False (and change nothing) if
+    it is the same. A change bumps ``sequence`` and ``updated`` and adds a revision.
+
+    Raises EventGoneError for a deleted event and StoreError as :func:`create_event`.
+    """
+    if event.deleted:
+        raise EventGoneError(f"event {event.id!r} was deleted")
+    if data.content_hash() == event.content_hash:
+        return False
+    _apply(session, event, data)
+    event.sequence += 1
+    event.updated = max(utcnow(), event.updated + dt.timedelta(microseconds=1))
+    session.flush()
+    record_change(session, event)
+    _revise(session, event, "update", author)
+    return True
+
+
+def delete_event(session: orm.Session, event: Event, *, author: str) -> None:
+    """Mark ``event`` deleted (a tombstone: the row and its revisions stay), bumping
+    ``sequence`` and ``updated``. Raises EventGoneError if it is deleted already."""
+    if event.deleted:
+        raise EventGoneError(f"event {event.id!r} was deleted")
+    event.deleted = True
+    event.sequence += 1
+    event.updated = max(utcnow(), event.updated + dt.timedelta(microseconds=1))
+    session.flush()
+    record_change(session, event)
+    _revise(session, event, "delete", author)
+
+
+def upsert_event(session: orm.Session, data: EventData, *, author: str) -> str:
+    """Create the event or bring it to ``data``; return ``"added"``, ``"updated"`` or
+    ``"unchanged"``. Raises EventGoneError for a deleted event."""
+    event = session.get(Event, data.id)
+    if event is None:
+        create_event(session, data, author=author)
+        return "added"
+    return "updated" if update_event(session, event, data, author=author) else "unchanged"
+
+
+def revisions(session: orm.Session, event_id: str) -> list[Revision]:
+    """Return the revisions of an event, oldest first (empty for an unknown id)."""
+    stmt = sa.select(Revision).where(Revision.event_id == event_id).order_by(Revision.sequence)
+    return list(session.scalars(stmt))

@@ -1,0 +1,1 @@
+"""The web: the calendar and feed views, the HTML pages, their templates and static files."""

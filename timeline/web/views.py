@@ -1,0 +1,83 @@
+"""Blueprint of the published documents: the calendar, the feeds, one event's ICS."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, request
+
+import feeds
+from timeline.http import db
+from timeline.http.filters import parse_filter
+from timeline.http.lookup import live_event
+from timeline.publish.caching import cached_document
+from timeline.publish.convert import to_entry
+from timeline.publish.documents import CONTENT_TYPES, calendar_chunks, channel, feed_bytes
+from timeline.store.version import StoreVersion
+
+bp = Blueprint("feeds", __name__)
+
+
+def _path() -> str:
+    return request.full_path.rstrip("?")
+
+
+@bp.get("/calendar.ics")
+def calendar() -> Response:
+    """The calendar of every event matching the filters (RFC 5545)."""
+    flt = parse_filter(request.args)
+    version = db.current_version()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    path = _path()
+    return cached_document(
+        "ics",
+        CONTENT_TYPES["ics"],
+        version,
+        lambda: calendar_chunks(app, flt, version, path, assemble=True),
+    )
+
+
+@bp.get("/events/<event_id>.ics")
+def event_calendar(event_id: str) -> Response:
+    """A calendar holding one event; 404 if unknown, 410 if deleted."""
+    parse_filter(request.args, allowed=())
+    event = live_event(db.get_session(), event_id)
+    version = StoreVersion(version=event.sequence, updated=event.updated)
+    entry = to_entry(event, current_app.config)
+    head = channel(current_app, version, _path())
+    return cached_document(
+        "ics",
+        CONTENT_TYPES["ics"],
+        version,
+        lambda: [feeds.render_ical(head, [entry])],
+        shared=False,
+    )
+
+
+def _feed(fmt: str) -> Response:
+    flt = parse_filter(request.args)
+    version = db.current_version()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    path = _path()
+    return cached_document(
+        fmt,
+        CONTENT_TYPES[fmt],
+        version,
+        lambda: [feed_bytes(db.get_session(), app, fmt, flt, version, path)],
+    )
+
+
+@bp.get("/feed.rss")
+def rss() -> Response:
+    """RSS 2.0 of the newest events (by start) matching the filters."""
+    return _feed("rss")
+
+
+@bp.get("/feed.atom")
+def atom() -> Response:
+    """Atom 1.0 (RFC 4287) of the newest events matching the filters."""
+    return _feed("atom")
+
+
+@bp.get("/feed.json")
+def json_feed() -> Response:
+    """JSON Feed 1.1 of the newest events matching the filters."""
+    return _feed("json")
