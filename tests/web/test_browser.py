@@ -56,7 +56,7 @@ def test_timeline_page(
         response = page.goto(server.url + "/")
         assert response is not None and response.status == 200
         months = page.locator("section.month h2").all_inner_texts()
-        assert months[:3] == ["February 2025", "January 2025", "December 2024"]
+        assert months[:4] == ["February 2025", "January 2025", "2025", "December 2024"]
         assert page.locator("article.event").count() == 21
         grok = page.locator("#event-2025-02-17-xai-grok-3")
         assert grok.locator("h3").inner_text() == "xAI releases Grok 3 and Grok 3 mini"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 from zoneinfo import ZoneInfo
@@ -11,14 +10,14 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import Blueprint, Response, current_app, render_template, request
 
-from feeds.text import MONTHS, display_title
+from feeds.text import MONTHS, UNTITLED
 from feeds.times import local_date
 from timeline.http import db
 from timeline.http.filters import parse_filter
 from timeline.http.lookup import live_event
 from timeline.publish.convert import to_entry
 from timeline.store.models import Event
-from timeline.store.queries import list_events
+from timeline.store.queries import EventFilter, list_events
 
 bp = Blueprint("pages", __name__)
 
@@ -43,9 +42,32 @@ def subscribe_links(query: str = "") -> dict[str, str]:
     }
 
 
-def _month_key(event: Event) -> tuple[int, int]:
-    day = local_date(to_entry(event, current_app.config))
-    return day.year, day.month
+def group_by_period(events: list[Event]) -> list[tuple[str, list[Event]]]:
+    """Return ``events`` (newest first) under headings, newest first: their month
+    (``February 2025``), or their year (``2025``) when only the year is known, listed after
+    that year's months since it may be any of them. Days are the events' local days."""
+    groups: dict[tuple[int, int], tuple[str, list[Event]]] = {}
+    for event in events:
+        day = local_date(to_entry(event, current_app.config))
+        if event.precision == "year":
+            key, heading = (day.year, 0), str(day.year)
+        else:
+            key, heading = (day.year, day.month), f"{MONTHS[day.month - 1]} {day.year}"
+        groups.setdefault(key, (heading, []))[1].append(event)
+    return [groups[key] for key in sorted(groups, reverse=True)]
+
+
+def filter_text(flt: EventFilter) -> str:
+    """Return the active filter in words, ``""`` for none: ``tagged #policy, of “OpenAI”,
+    from 2025-01-01, until 2025-02-28`` (tags as their slugs, the organization as given)."""
+    words = [f"tagged #{tag}" for tag in flt.tags]
+    if flt.org is not None:
+        words.append(f"of “{flt.org}”")
+    if flt.start is not None:
+        words.append(f"from {flt.start.isoformat()}")
+    if flt.until is not None:
+        words.append(f"until {flt.until.isoformat()}")
+    return ", ".join(words)
 
 
 def date_text(event: Event) -> str:
@@ -73,10 +95,12 @@ def date_text(event: Event) -> str:
 
 
 def _view(event: Event) -> dict[str, Any]:
+    # The page says the precision once, in the date beside the title; calendars and feeds,
+    # which have no date column, carry it in the title too (feeds.text.display_title).
     entry = to_entry(event, current_app.config)
     return {
         "event": event,
-        "title": display_title(entry),
+        "title": entry.title if entry.title.strip() else UNTITLED,
         "date": date_text(event),
         "datetime": local_date(entry).isoformat(),
     }
@@ -84,16 +108,18 @@ def _view(event: Event) -> dict[str, Any]:
 
 @bp.get("/")
 def index() -> str:
-    """The timeline: events grouped by month, newest first, with subscribe links."""
+    """The timeline: events grouped by month (by year when only the year is known),
+    newest first, with subscribe links and the active filter named."""
     flt = parse_filter(request.args)
     events = list_events(db.get_session(), flt)
-    months = [
-        (f"{MONTHS[month - 1]} {year}", [_view(e) for e in group])
-        for (year, month), group in itertools.groupby(events, key=_month_key)
-    ]
+    groups = [(heading, [_view(e) for e in group]) for heading, group in group_by_period(events)]
     query = urlencode(list(request.args.items(multi=True)))
     return render_template(
-        "index.html", months=months, links=subscribe_links(query), count=len(events)
+        "index.html",
+        groups=groups,
+        links=subscribe_links(query),
+        count=len(events),
+        filter=filter_text(flt),
     )
 
 
