@@ -26,7 +26,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     config.load_config(app, test_config)
     logging.getLogger("timeline").setLevel(logging.INFO)
     db.init_app(app)
-    errors.init_app(app)
+    errors.init_app(app, page=pages.error_page)
     caching.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(views.bp)

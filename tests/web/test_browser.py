@@ -85,5 +85,13 @@ def test_timeline_page(
 
         page.goto(server.url + "/?tag=summit")
         assert page.locator("article.event").count() == 3
+        assert page.locator("p.filter").inner_text() == "3 events tagged #summit. Show all"
+
+        missing = page.goto(server.url + "/events/nope")
+        assert missing is not None and missing.status == 404
+        assert page.locator("section.error h2").inner_text() == "Not Found (404)"
+        assert page.locator("p.detail").inner_text() == "There is no event with id 'nope'."
+        page.locator("section.error a").click()
+        page.wait_for_url(server.url + "/")
     finally:
         page.close()

@@ -130,6 +130,18 @@ def event_page(event_id: str) -> str:
     return render_template("event.html", item=_view(event), links=subscribe_links())
 
 
+def error_page(status: int, title: str, detail: str) -> Response:
+    """The error page that a browser gets instead of a problem document (see
+    :func:`timeline.http.errors.init_app`): ``title`` and ``detail`` in the site's layout,
+    with a way back to the timeline; served with ``status``, never cached."""
+    body = render_template(
+        "error.html", status=status, title=title, detail=detail, links=subscribe_links()
+    )
+    return Response(
+        body, status=status, mimetype="text/html", headers={"Cache-Control": "no-store"}
+    )
+
+
 @bp.get("/healthz")
 def healthz() -> Response:
     """200 when the store answers a query, 503 (with Retry-After) when it does not."""
