@@ -4,23 +4,28 @@ import datetime
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil import parser as dateutil_parser
 
-Precision = Literal["year", "month", "day", "datetime"]
+from timeline import dates_en, dates_zh
+from timeline.dates_calendar import Precision, When, check_weekday, day_month
+
+__all__ = ["FORMS", "MAX_LENGTH", "Precision", "When", "WhenError", "parse_when"]
 
 MAX_LENGTH = 200
+#: What an error about an unreadable form says this module reads.
+FORMS = (
+    "it reads dates (2025-02-17, Feb 17 2025, 17 February, 2月17日, 二〇二五年三月三日), "
+    "ranges (Feb 9-10, 2月9日至10日), months and years (March 2025, 去年12月, Q1 2025, "
+    "2025年上半年), relative days and weeks (yesterday, 昨天, last Tuesday, 上周二, next week), "
+    "parts (early March, 2月中旬, 年底) and offsets (3 days ago, 三个月前)"
+)
 
 _DAY = datetime.timedelta(days=1)
 _RELATIVE_YEARS = {"前": -2, "去": -1, "今": 0, "明": 1, "后": 2}
-_ZH_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2}
-_ZH_NUMBER = re.compile(r"[〇零一二两三四五六七八九十]+")
 # 2月9日，为期两天: a first day and a length in days (NFKC has made the comma ASCII).
-_ZH_DURATION = re.compile(
-    r"(?P<date>.+?)[,、]?\s*为期\s*(?P<days>[0-9〇零一二两三四五六七八九十]+)\s*天"
-)
+_ZH_DURATION = re.compile(r"(?P<date>.+?)[,、]?为期(?P<days>\d+)天", re.ASCII)
 _HAN = re.compile(r"[\u3007\u4e00-\u9fff]")
 _ZH_DATE = re.compile(
     r"""
@@ -53,6 +58,10 @@ _EN_RANGE = re.compile(
 _EN_TIME_RANGE = re.compile(
     r"(?:\d:\d{2}|\d\s*[ap]\.?m\.?)\s*(?:[-–—]|\bto\b|\buntil\b)\s*\d", re.IGNORECASE
 )
+# 3/4/2025 and 31.10.1974: day and month in either order.
+_DAY_MONTH = re.compile(
+    r"(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d+)", re.ASCII
+)
 _BARE_DAY = re.compile(r"(?P<day>\d{1,2})(?:,?\s*(?P<year>\d{4}))?", re.ASCII)
 # News writes UTC+8 for +08:00, but dateutil follows POSIX and would read it as -08:00.
 _UTC_PREFIX = re.compile(r"\b(?:UTC|GMT)\s*(?=[+-]\d)", re.IGNORECASE)
@@ -65,20 +74,8 @@ class WhenError(ValueError):
     """Raised for impossible or unparseable date text; the message quotes the input."""
 
 
-@dataclass(frozen=True)
-class When:
-    """A span of time read from text.
-
-    For precisions ``year``, ``month`` and ``day``, ``start`` and ``end`` are
-    ``datetime.date`` values and ``end`` is exclusive, as DTEND of an all-day event
-    (RFC 5545 §3.8.2.2): the day after the last day, the first of the next month, or
-    1 January of the next year. For precision ``datetime``, ``start`` is a timezone-aware
-    ``datetime.datetime`` and ``end`` is None.
-    """
-
-    start: datetime.date | datetime.datetime
-    end: datetime.date | datetime.datetime | None
-    precision: Precision
+class _UnknownFormError(ValueError):
+    """Text that is none of the forms read; the message then lists them (FORMS)."""
 
 
 @dataclass(frozen=True)
@@ -124,14 +121,42 @@ def parse_when(text: str, *, reference: datetime.date, tz: str | None = None) ->
         clean = unicodedata.normalize("NFKC", text).strip()
         if not clean:
             raise ValueError("no text")
-        duration = _ZH_DURATION.fullmatch(clean)
-        if duration is None:
-            return _resolve(_fields(clean, reference), reference, zone)
-        first = _resolve(_fields(duration["date"], reference), reference, zone)
-        return _lasting(first, int(_ZH_NUMBER.sub(_arabic, duration["days"])))
+        return _read(clean, reference, zone)
     except (ValueError, OverflowError) as error:
         shown = text if len(text) <= MAX_LENGTH else text[:40] + "…"
-        raise WhenError(f"cannot read a date in {shown!r}: {error}") from error
+        unknown = isinstance(error, _UnknownFormError | dateutil_parser.ParserError)
+        hint = f"; {FORMS}" if unknown else ""
+        raise WhenError(f"cannot read a date in {shown!r}: {error}{hint}") from error
+
+
+def _read(clean: str, reference: datetime.date, zone: ZoneInfo | None) -> When:
+    """Read NFKC-normalized, stripped text: relative and vague forms, then dates."""
+    weekday, when = None, None
+    if _HAN.search(clean):
+        clean = re.sub(r"\s+", "", dates_zh.simplify(clean))
+        clean, weekday = dates_zh.split_weekday(dates_zh.arabic(clean).replace("月份", "月"))
+        if (timed := dates_zh.anchor(clean, reference)) is not None:
+            clean = timed
+        else:
+            when = dates_zh.read_relative(clean, reference)
+    elif re.search(r"[A-Za-z]", clean):
+        clean = dates_en.words(clean)
+        if (timed := dates_en.anchor(clean, reference)) is not None:
+            clean = timed
+        else:
+            clean, weekday = dates_en.split_weekday(clean)
+            when = dates_en.read_relative(clean, reference)
+        clean = dates_en.absolute(clean)
+    if when is None:
+        duration = _ZH_DURATION.fullmatch(clean)
+        if duration is None:
+            when = _resolve(_fields(clean, reference), reference, zone)
+        else:
+            first = _resolve(_fields(duration["date"], reference), reference, zone)
+            when = _lasting(first, int(duration["days"]))
+    if weekday is not None:
+        check_weekday(when, weekday)
+    return when
 
 
 def _lasting(first: When, days: int) -> When:
@@ -165,14 +190,15 @@ def _fields(text: str, reference: datetime.date) -> _Fields:
         return _chinese(text, reference)
     if re.search(r"[A-Za-z]", text):
         return _english(text)
-    # Numeric forms such as 02/03/2025 are left out: day-first or month-first is a guess.
-    raise ValueError("not a date form this module can read")
+    if (match := _DAY_MONTH.fullmatch(text)) is not None:
+        return _Fields(*day_month(int(match["a"]), int(match["b"]), match["year"]))
+    raise _UnknownFormError("not a date form this module can read")
 
 
 def _chinese(text: str, reference: datetime.date) -> _Fields:
-    match = _ZH_DATE.fullmatch(_ZH_NUMBER.sub(_arabic, re.sub(r"\s+", "", text)))
+    match = _ZH_DATE.fullmatch(text)
     if match is None:
-        raise ValueError("not a date form this module can read")
+        raise _UnknownFormError("not a date form this module can read")
     number = {k: int(v) for k, v in match.groupdict().items() if v is not None and v.isdigit()}
     year = number.get("year")
     if match["relative"] is not None:
@@ -187,17 +213,6 @@ def _chinese(text: str, reference: datetime.date) -> _Fields:
     last = (number.get("year2"), number.get("month2"), number["day2"]) if "day2" in number else None
     tzinfo = ZoneInfo("Asia/Shanghai") if match["beijing"] else None
     return _Fields(year, number.get("month"), number.get("day"), last, time, tzinfo)
-
-
-def _arabic(match: re.Match[str]) -> str:
-    """Write a Chinese numeral (二〇二五, 十二, 三十一) in ASCII digits."""
-    run = match.group()
-    if "十" not in run:
-        return "".join(str(_ZH_DIGITS[c]) for c in run)
-    tens, _, units = run.partition("十")
-    if len(tens) > 1 or len(units) > 1 or units == "十":
-        raise ValueError(f"cannot read the Chinese number {run!r}")
-    return str(_ZH_DIGITS.get(tens, 1) * 10 + _ZH_DIGITS.get(units, 0))
 
 
 def _hour(period: str | None, hour: int) -> int:
