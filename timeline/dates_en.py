@@ -54,7 +54,7 @@ _DATED_WEEKDAY = re.compile(rf"{_WEEKDAY},?\s+(?P<rest>.*\d.*)", re.IGNORECASE)
 _TIMED = re.compile(
     rf"(?P<day>the day before yesterday|the day after tomorrow|today|yesterday|tomorrow"
     rf"|(?:(?:last|this|next)\s+)?{_WEEKDAY.replace('wd', 'wd3')})"
-    r",?\s+(?:at\s+)?(?P<time>\d.*)",
+    r",?\s+(?:at\s+)?(?P<time>\d{1,2}(?::\d{2}|\s*[ap]\.?m\b).*)",
     re.IGNORECASE,
 )
 _MONTH_NAMES = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
