@@ -1,4 +1,25 @@
-"""Read the dates of Chinese and English news text as calendar spans."""
+"""Read the dates of Chinese and English news text as calendar spans.
+
+Relative text counts from ``reference``, the article's publication date, by these rules
+(the same in both languages):
+
+- A bare weekday (周二, 星期二, Tuesday) is the day of that name in the ISO week of the
+  reference (Monday first), even when that day is still to come; 上周二 and last Tuesday
+  are in the previous ISO week, 下周三 and next Wednesday in the next one.
+- A week (上周, this week) is Monday to Sunday: seven days, precision ``day``, approximate.
+- Parts of a month are days 1-10 (上旬, 月初, early, the beginning of), 11-20 (中旬, 月中,
+  mid) and 21 to the last day (下旬, 月底, 月末, late, the end of): precision ``day``,
+  approximate. Parts of a year are January-March (年初, early), May-August (年中, mid) and
+  October-December (年底, 年末, late, the end of); halves and quarters are their months:
+  precision ``month``, approximate.
+- Offsets: 三天前, 3 days ago give that day; a count of weeks gives the day counted,
+  approximate; 三个月前 gives the month reached (precision ``month``: the day is not said);
+  两年前 the year.
+- ``approximate`` marks a span that holds the event somewhere inside it, never a range
+  the event fills; a vague count (几天后, 两三天前, a few weeks ago) is refused.
+- Numeric dates whose day and month could be swapped (3/4/2025) are refused; 31/10/1974
+  and 3/3/2025 are read. A weekday written beside a date (Monday, Feb 17) must agree with it.
+"""
 
 import datetime
 import re
@@ -98,8 +119,15 @@ def parse_when(text: str, *, reference: datetime.date, tz: str | None = None) ->
     ``Feb 9-10, 2025``, ``Jan 31 - Feb 2, 2025``, ``Feb 17, 2025 9:30 AM``) or Chinese
     (``2025年2月9日``, ``去年12月``, ``二月十七日``, ``2月9日至10日``, ``2月17日下午3点``,
     ``2月9日，为期两天``: a first day and a length in days),
-    with full-width characters and stray spaces allowed. ``今年``, ``去年``, ``明年``,
-    ``前年`` and ``后年`` count from ``reference.year``. A date without a year takes the
+    with full-width characters, traditional characters (號, 週, 禮拜, 個, 後), Chinese
+    numerals and stray spaces allowed; also the relative and vague forms of
+    :func:`timeline.dates_zh.read_relative` and :func:`timeline.dates_en.read_relative`
+    (昨天, 上周二, 2月中旬, 年底, 三个月前, last Tuesday, early March, Q1 2025, 3 days ago),
+    a relative day with a time (昨天下午3点, yesterday at 3 pm), English ordinals and ranges
+    (the 15th of February, 4th of July, from 13 to 15 July, July 13 thru 15) and numeric
+    dates whose day and month cannot be swapped (31/10/1974), by the rules of the module's
+    docstring. ``今年``, ``去年``, ``明年``, ``前年`` and ``后年`` count from
+    ``reference.year``. A date without a year takes the
     year that puts it nearest to ``reference`` (ties go to the earlier); a range without
     any year whose end month comes before its start month crosses New Year.
 
@@ -108,9 +136,10 @@ def parse_when(text: str, *, reference: datetime.date, tz: str | None = None) ->
     repeated by a DST change means its first occurrence (fold=0).
 
     Raises WhenError, whose message quotes ``text``, for text longer than MAX_LENGTH, text
-    that is not one of these forms, impossible dates, ranges that end before they start,
-    a time of day with neither an offset nor ``tz``, a wall time skipped by a DST change,
-    and an unknown ``tz``.
+    that is not one of these forms (the message then lists them: FORMS), day and month in
+    an order that cannot be told, a weekday that contradicts the date, impossible dates,
+    ranges that end before they start, a time of day with neither an offset nor ``tz``, a
+    wall time skipped by a DST change, and an unknown ``tz``.
     """
     try:
         if len(text) > MAX_LENGTH:
