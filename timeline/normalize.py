@@ -153,8 +153,7 @@ def parse_when(text: str, *, reference: datetime.date, tz: str | None = None) ->
         return _read(clean, reference, zone)
     except (ValueError, OverflowError) as error:
         shown = text if len(text) <= MAX_LENGTH else text[:40] + "…"
-        unknown = isinstance(error, _UnknownFormError | dateutil_parser.ParserError)
-        hint = f"; {FORMS}" if unknown else ""
+        hint = f"; {FORMS}" if isinstance(error, _UnknownFormError) else ""
         raise WhenError(f"cannot read a date in {shown!r}: {error}{hint}") from error
 
 
@@ -293,10 +292,16 @@ def _english_range(first: _Fields, last: _Fields) -> _Fields:
 
 def _dateutil_fields(text: str) -> _Fields:
     """Read English text with dateutil, keeping only the fields that the text gives."""
-    a, b = (
-        dateutil_parser.parse(text, default=default, tzinfos=_fixed_zone)
-        for default in _DATEUTIL_DEFAULTS
-    )
+    try:
+        a, b = (
+            dateutil_parser.parse(text, default=default, tzinfos=_fixed_zone)
+            for default in _DATEUTIL_DEFAULTS
+        )
+    except dateutil_parser.ParserError as error:
+        # Its message would echo the text as rewritten here (two days: 2 days), not as given.
+        if str(error.args[0]).startswith(("Unknown string format", "String does not contain")):
+            raise _UnknownFormError("Unknown string format") from None
+        raise
 
     def given(field: str) -> int | None:
         value: int = getattr(a, field)
