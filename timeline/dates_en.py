@@ -3,7 +3,7 @@
 import datetime
 import re
 
-from timeline import dates_calendar as cal
+import timeline.dates_calendar as cal
 from timeline.dates_calendar import When
 
 _NUMBERS = (

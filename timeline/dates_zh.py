@@ -3,7 +3,7 @@
 import datetime
 import re
 
-from timeline import dates_calendar as cal
+import timeline.dates_calendar as cal
 from timeline.dates_calendar import When
 
 _TRADITIONAL = str.maketrans("號週禮個後兩這點時間來", "号周礼个后两这点时间来")

@@ -29,7 +29,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil import parser as dateutil_parser
 
-from timeline import dates_en, dates_zh
+import timeline.dates_en as dates_en
+import timeline.dates_zh as dates_zh
 from timeline.dates_calendar import Precision, When, check_weekday, day_month
 
 __all__ = ["FORMS", "MAX_LENGTH", "Precision", "When", "WhenError", "parse_when"]
