@@ -131,6 +131,25 @@ def test_date_forms_come_back_as_given(
     assert event["all_day"] is (precision != "datetime")
 
 
+@pytest.mark.parametrize(
+    ("when", "start", "end", "precision", "approximate"),
+    [
+        ("上周", "2025-02-10", "2025-02-16", "day", True),
+        ("early March", "2025-03-01", "2025-03-10", "day", True),
+        ("2025年第一季度", "2025-01", "2025-03", "month", True),
+        ("上周二", "2025-02-11", "2025-02-11", "day", False),
+        ("三个月前", "2024-11", "2024-11", "month", False),
+    ],
+)
+def test_a_vague_when_makes_the_event_approximate(
+    api: ApiClient, when: str, start: str, end: str, precision: str, approximate: bool
+) -> None:
+    body = {"title": "Vague", "when": when, "reference": "2025-02-18"}
+    event = api.created(body)
+    assert (event["start"], event["end"], event["precision"]) == (start, end, precision)
+    assert event["approximate"] is approximate
+
+
 def test_month_precision_spans_whole_months_in_the_calendar(api: ApiClient) -> None:
     api.created({"title": "Winter", "start": "2025-11", "end": "2026-01"})
     ics = api.feeds().ics

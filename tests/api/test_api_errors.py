@@ -249,6 +249,29 @@ def test_unknown_fields_are_named_along_with_other_errors(api: ApiClient) -> Non
     assert sorted(pointers) == ["/colour", "/size", "/title"]
 
 
+def test_unreadable_when_says_what_is_read_and_suggests_start(api: ApiClient) -> None:
+    response = api.post({"title": "x", "when": "someday"})
+    assert response.status_code == 422
+    detail = (
+        "cannot read a date in 'someday': Unknown string format; it reads dates "
+        "(2025-02-17, Feb 17 2025, 17 February, 2月17日, 二〇二五年三月三日), ranges (Feb 9-10, "
+        "2月9日至10日), months and years (March 2025, 去年12月, Q1 2025, 2025年上半年), relative "
+        "days and weeks (yesterday, 昨天, last Tuesday, 上周二, next week), parts (early March, "
+        "2月中旬, 年底) and offsets (3 days ago, 三个月前); or give the date as start (YYYY-MM-DD)"
+    )
+    assert response.get_json()["errors"] == [{"pointer": "/when", "detail": detail}]
+
+
+def test_ambiguous_when_is_refused_with_both_readings(api: ApiClient) -> None:
+    response = api.post({"title": "x", "when": "3/4/2025"})
+    assert response.status_code == 422
+    detail = (
+        "cannot read a date in '3/4/2025': 3/4/2025 is ambiguous: 2025-04-03 (day first) or "
+        "2025-03-04 (month first); write it as YYYY-MM-DD; or give the date as start (YYYY-MM-DD)"
+    )
+    assert response.get_json()["errors"] == [{"pointer": "/when", "detail": detail}]
+
+
 def test_body_over_the_limit_read_without_content_length_is_413(app: Flask, token: str) -> None:
     app.config["MAX_CONTENT_LENGTH"] = 1024
     client: FlaskClient = app.test_client()

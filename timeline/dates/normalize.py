@@ -1,26 +1,52 @@
-"""Read the dates of Chinese and English news text as calendar spans."""
+"""Read the dates of Chinese and English news text as calendar spans.
+
+Relative text counts from ``reference``, the article's publication date, by these rules
+(the same in both languages):
+
+- A bare weekday (周二, 星期二, Tuesday) is the day of that name in the ISO week of the
+  reference (Monday first), even when that day is still to come; 上周二 and last Tuesday
+  are in the previous ISO week, 下周三 and next Wednesday in the next one.
+- A week (上周, this week) is Monday to Sunday: seven days, precision ``day``, approximate.
+- Parts of a month are days 1-10 (上旬, 月初, early, the beginning of), 11-20 (中旬, 月中,
+  mid) and 21 to the last day (下旬, 月底, 月末, late, the end of): precision ``day``,
+  approximate. Parts of a year are January-March (年初, early), May-August (年中, mid) and
+  October-December (年底, 年末, late, the end of); halves and quarters are their months:
+  precision ``month``, approximate.
+- Offsets: 三天前, 3 days ago give that day; a count of weeks gives the day counted,
+  approximate; 三个月前 gives the month reached (precision ``month``: the day is not said);
+  两年前 the year.
+- ``approximate`` marks a span that holds the event somewhere inside it, never a range
+  the event fills; a vague count (几天后, 两三天前, a few weeks ago) is refused.
+- Numeric dates whose day and month could be swapped (3/4/2025) are refused; 31/10/1974
+  and 3/3/2025 are read. A weekday written beside a date (Monday, Feb 17) must agree with it.
+"""
 
 import datetime
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil import parser as dateutil_parser
 
-Precision = Literal["year", "month", "day", "datetime"]
+from timeline.dates import chinese, english
+from timeline.dates.periods import Precision, When, check_weekday, day_month
+
+__all__ = ["FORMS", "MAX_LENGTH", "Precision", "When", "WhenError", "parse_when"]
 
 MAX_LENGTH = 200
+#: What an error about an unreadable form says this module reads.
+FORMS = (
+    "it reads dates (2025-02-17, Feb 17 2025, 17 February, 2月17日, 二〇二五年三月三日), "
+    "ranges (Feb 9-10, 2月9日至10日), months and years (March 2025, 去年12月, Q1 2025, "
+    "2025年上半年), relative days and weeks (yesterday, 昨天, last Tuesday, 上周二, next week), "
+    "parts (early March, 2月中旬, 年底) and offsets (3 days ago, 三个月前)"
+)
 
 _DAY = datetime.timedelta(days=1)
 _RELATIVE_YEARS = {"前": -2, "去": -1, "今": 0, "明": 1, "后": 2}
-_ZH_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2}
-_ZH_NUMBER = re.compile(r"[〇零一二两三四五六七八九十]+")
 # 2月9日，为期两天: a first day and a length in days (NFKC has made the comma ASCII).
-_ZH_DURATION = re.compile(
-    r"(?P<date>.+?)[,、]?\s*为期\s*(?P<days>[0-9〇零一二两三四五六七八九十]+)\s*天"
-)
+_ZH_DURATION = re.compile(r"(?P<date>.+?)[,、]?为期(?P<days>\d+)天", re.ASCII)
 _HAN = re.compile(r"[\u3007\u4e00-\u9fff]")
 _ZH_DATE = re.compile(
     r"""
@@ -53,6 +79,10 @@ _EN_RANGE = re.compile(
 _EN_TIME_RANGE = re.compile(
     r"(?:\d:\d{2}|\d\s*[ap]\.?m\.?)\s*(?:[-–—]|\bto\b|\buntil\b)\s*\d", re.IGNORECASE
 )
+# 3/4/2025 and 31.10.1974: day and month in either order.
+_DAY_MONTH = re.compile(
+    r"(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d+)", re.ASCII
+)
 _BARE_DAY = re.compile(r"(?P<day>\d{1,2})(?:,?\s*(?P<year>\d{4}))?", re.ASCII)
 # News writes UTC+8 for +08:00, but dateutil follows POSIX and would read it as -08:00.
 _UTC_PREFIX = re.compile(r"\b(?:UTC|GMT)\s*(?=[+-]\d)", re.IGNORECASE)
@@ -65,20 +95,8 @@ class WhenError(ValueError):
     """Raised for impossible or unparseable date text; the message quotes the input."""
 
 
-@dataclass(frozen=True)
-class When:
-    """A span of time read from text.
-
-    For precisions ``year``, ``month`` and ``day``, ``start`` and ``end`` are
-    ``datetime.date`` values and ``end`` is exclusive, as DTEND of an all-day event
-    (RFC 5545 §3.8.2.2): the day after the last day, the first of the next month, or
-    1 January of the next year. For precision ``datetime``, ``start`` is a timezone-aware
-    ``datetime.datetime`` and ``end`` is None.
-    """
-
-    start: datetime.date | datetime.datetime
-    end: datetime.date | datetime.datetime | None
-    precision: Precision
+class _UnknownFormError(ValueError):
+    """Text that is none of the forms read; the message then lists them (FORMS)."""
 
 
 @dataclass(frozen=True)
@@ -101,8 +119,15 @@ def parse_when(text: str, *, reference: datetime.date, tz: str | None = None) ->
     ``Feb 9-10, 2025``, ``Jan 31 - Feb 2, 2025``, ``Feb 17, 2025 9:30 AM``) or Chinese
     (``2025年2月9日``, ``去年12月``, ``二月十七日``, ``2月9日至10日``, ``2月17日下午3点``,
     ``2月9日，为期两天``: a first day and a length in days),
-    with full-width characters and stray spaces allowed. ``今年``, ``去年``, ``明年``,
-    ``前年`` and ``后年`` count from ``reference.year``. A date without a year takes the
+    with full-width characters, traditional characters (號, 週, 禮拜, 個, 後), Chinese
+    numerals and stray spaces allowed; also the relative and vague forms of
+    :func:`timeline.chinese.read_relative` and :func:`timeline.english.read_relative`
+    (昨天, 上周二, 2月中旬, 年底, 三个月前, last Tuesday, early March, Q1 2025, 3 days ago),
+    a relative day with a time (昨天下午3点, yesterday at 3 pm), English ordinals and ranges
+    (the 15th of February, 4th of July, from 13 to 15 July, July 13 thru 15) and numeric
+    dates whose day and month cannot be swapped (31/10/1974), by the rules of the module's
+    docstring. ``今年``, ``去年``, ``明年``, ``前年`` and ``后年`` count from
+    ``reference.year``. A date without a year takes the
     year that puts it nearest to ``reference`` (ties go to the earlier); a range without
     any year whose end month comes before its start month crosses New Year.
 
@@ -111,9 +136,10 @@ def parse_when(text: str, *, reference: datetime.date, tz: str | None = None) ->
     repeated by a DST change means its first occurrence (fold=0).
 
     Raises WhenError, whose message quotes ``text``, for text longer than MAX_LENGTH, text
-    that is not one of these forms, impossible dates, ranges that end before they start,
-    a time of day with neither an offset nor ``tz``, a wall time skipped by a DST change,
-    and an unknown ``tz``.
+    that is not one of these forms (the message then lists them: FORMS), day and month in
+    an order that cannot be told, a weekday that contradicts the date, impossible dates,
+    ranges that end before they start, a time of day with neither an offset nor ``tz``, a
+    wall time skipped by a DST change, and an unknown ``tz``.
     """
     try:
         if len(text) > MAX_LENGTH:
@@ -124,14 +150,41 @@ def parse_when(text: str, *, reference: datetime.date, tz: str | None = None) ->
         clean = unicodedata.normalize("NFKC", text).strip()
         if not clean:
             raise ValueError("no text")
-        duration = _ZH_DURATION.fullmatch(clean)
-        if duration is None:
-            return _resolve(_fields(clean, reference), reference, zone)
-        first = _resolve(_fields(duration["date"], reference), reference, zone)
-        return _lasting(first, int(_ZH_NUMBER.sub(_arabic, duration["days"])))
+        return _read(clean, reference, zone)
     except (ValueError, OverflowError) as error:
         shown = text if len(text) <= MAX_LENGTH else text[:40] + "…"
-        raise WhenError(f"cannot read a date in {shown!r}: {error}") from error
+        hint = f"; {FORMS}" if isinstance(error, _UnknownFormError) else ""
+        raise WhenError(f"cannot read a date in {shown!r}: {error}{hint}") from error
+
+
+def _read(clean: str, reference: datetime.date, zone: ZoneInfo | None) -> When:
+    """Read NFKC-normalized, stripped text: relative and vague forms, then dates."""
+    weekday, when = None, None
+    if _HAN.search(clean):
+        clean = re.sub(r"\s+", "", chinese.simplify(clean))
+        clean, weekday = chinese.split_weekday(chinese.arabic(clean).replace("月份", "月"))
+        if (timed := chinese.anchor(clean, reference)) is not None:
+            clean = timed
+        else:
+            when = chinese.read_relative(clean, reference)
+    elif re.search(r"[A-Za-z]", clean):
+        clean = english.words(clean)
+        if (timed := english.anchor(clean, reference)) is not None:
+            clean = timed
+        else:
+            clean, weekday = english.split_weekday(clean)
+            when = english.read_relative(clean, reference)
+        clean = english.absolute(clean)
+    if when is None:
+        duration = _ZH_DURATION.fullmatch(clean)
+        if duration is None:
+            when = _resolve(_fields(clean, reference), reference, zone)
+        else:
+            first = _resolve(_fields(duration["date"], reference), reference, zone)
+            when = _lasting(first, int(duration["days"]))
+    if weekday is not None:
+        check_weekday(when, weekday)
+    return when
 
 
 def _lasting(first: When, days: int) -> When:
@@ -165,14 +218,15 @@ def _fields(text: str, reference: datetime.date) -> _Fields:
         return _chinese(text, reference)
     if re.search(r"[A-Za-z]", text):
         return _english(text)
-    # Numeric forms such as 02/03/2025 are left out: day-first or month-first is a guess.
-    raise ValueError("not a date form this module can read")
+    if (match := _DAY_MONTH.fullmatch(text)) is not None:
+        return _Fields(*day_month(int(match["a"]), int(match["b"]), match["year"]))
+    raise _UnknownFormError("not a date form this module can read")
 
 
 def _chinese(text: str, reference: datetime.date) -> _Fields:
-    match = _ZH_DATE.fullmatch(_ZH_NUMBER.sub(_arabic, re.sub(r"\s+", "", text)))
+    match = _ZH_DATE.fullmatch(text)
     if match is None:
-        raise ValueError("not a date form this module can read")
+        raise _UnknownFormError("not a date form this module can read")
     number = {k: int(v) for k, v in match.groupdict().items() if v is not None and v.isdigit()}
     year = number.get("year")
     if match["relative"] is not None:
@@ -187,17 +241,6 @@ def _chinese(text: str, reference: datetime.date) -> _Fields:
     last = (number.get("year2"), number.get("month2"), number["day2"]) if "day2" in number else None
     tzinfo = ZoneInfo("Asia/Shanghai") if match["beijing"] else None
     return _Fields(year, number.get("month"), number.get("day"), last, time, tzinfo)
-
-
-def _arabic(match: re.Match[str]) -> str:
-    """Write a Chinese numeral (二〇二五, 十二, 三十一) in ASCII digits."""
-    run = match.group()
-    if "十" not in run:
-        return "".join(str(_ZH_DIGITS[c]) for c in run)
-    tens, _, units = run.partition("十")
-    if len(tens) > 1 or len(units) > 1 or units == "十":
-        raise ValueError(f"cannot read the Chinese number {run!r}")
-    return str(_ZH_DIGITS.get(tens, 1) * 10 + _ZH_DIGITS.get(units, 0))
 
 
 def _hour(period: str | None, hour: int) -> int:
@@ -249,10 +292,16 @@ def _english_range(first: _Fields, last: _Fields) -> _Fields:
 
 def _dateutil_fields(text: str) -> _Fields:
     """Read English text with dateutil, keeping only the fields that the text gives."""
-    a, b = (
-        dateutil_parser.parse(text, default=default, tzinfos=_fixed_zone)
-        for default in _DATEUTIL_DEFAULTS
-    )
+    try:
+        a, b = (
+            dateutil_parser.parse(text, default=default, tzinfos=_fixed_zone)
+            for default in _DATEUTIL_DEFAULTS
+        )
+    except dateutil_parser.ParserError as error:
+        # Its message would echo the text as rewritten here (two days: 2 days), not as given.
+        if str(error.args[0]).startswith(("Unknown string format", "String does not contain")):
+            raise _UnknownFormError("Unknown string format") from None
+        raise
 
     def given(field: str) -> int | None:
         value: int = getattr(a, field)

@@ -38,12 +38,14 @@ class DateFormError(ValueError):
 @dataclass(frozen=True)
 class Span:
     """Validated dates of an event: dates with an exclusive ``end`` (RFC 5545 DTEND) for
-    all-day events, aware datetimes (``end`` None for an instant) for timed ones."""
+    all-day events, aware datetimes (``end`` None for an instant) for timed ones.
+    ``approximate`` when ``when`` places the event somewhere in the span (上周, early March)."""
 
     start: dt.date | dt.datetime
     end: dt.date | dt.datetime | None
     all_day: bool
     precision: Precision
+    approximate: bool = False
 
 
 @functools.cache
@@ -183,7 +185,7 @@ def _from_when(fields: Mapping[str, Any], today: dt.date) -> Span:
         start = localize(when.start, tz) if tz else when.start
         return Span(check_instant(start), None, False, "datetime")
     assert isinstance(when.end, dt.date)
-    return Span(when.start, when.end, True, when.precision)
+    return Span(when.start, when.end, True, when.precision, when.approximate)
 
 
 def resolve_span(
@@ -211,7 +213,9 @@ def resolve_span(
             errors.append(("end", "end cannot be combined with when; write the range in when"))
         try:
             span = _from_when(fields, today)
-        except (WhenError, DateFormError) as error:
+        except WhenError as error:
+            errors.append(("when", f"{error}; or give the date as start (YYYY-MM-DD)"))
+        except DateFormError as error:
             errors.append(("when", str(error)))
     elif fields.get("start") is None:
         errors.append(("start", "start is required (or when)"))

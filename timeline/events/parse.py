@@ -155,7 +155,8 @@ def parse_event(body: Any, *, today: dt.date) -> EventData:
         end=span.end,
         all_day=span.all_day,
         precision=span.precision,
-        approximate=model.approximate,
+        # A vague when (上周, early March) makes the date approximate whatever the body says.
+        approximate=model.approximate or span.approximate,
         description=model.description,
         timezone=model.timezone,
         location=model.location,
