@@ -6,7 +6,7 @@ import dataclasses
 import re
 
 from feeds.model import Channel, Entry
-from feeds.times import local_date
+from feeds.times import ONE_DAY, all_day_span, local_date
 
 # C0 controls except TAB and LF, DEL, lone surrogates, and the two XML 1.0 non-characters:
 # none may reach an ICS (RFC 5545 §3.1) or XML 1.0 (§2.2 Char) document.
@@ -97,16 +97,26 @@ def channel_description(channel: Channel) -> str:
 
 
 def precision_label(entry: Entry) -> str:
-    """Return what is known of the date: ``"January 2025"``, ``"2025"`` or ``"2025-01-15"``.
+    """Return what is known of the date, over the whole span of an all-day entry:
+    ``"January 2025"``, ``"January–March 2025"``, ``"November 2024–February 2025"``,
+    ``"2025"``, ``"2024–2025"``, ``"2025-01-15"`` or ``"2025-02-11 to 2025-02-20"``.
 
-    The date is the event's start, in its own time zone for timed events.
+    The date is the event's start, in its own time zone for timed events (whose end is
+    not part of the label).
     """
-    day = local_date(entry)
+    first = local_date(entry)
+    last = all_day_span(entry)[1] - ONE_DAY if entry.all_day else first
     if entry.precision == "year":
-        return f"{day.year}"
+        return f"{first.year}" if last.year == first.year else f"{first.year}–{last.year}"
     if entry.precision == "month":
-        return f"{MONTHS[day.month - 1]} {day.year}"
-    return day.isoformat()
+        if (last.year, last.month) == (first.year, first.month):
+            return f"{MONTHS[first.month - 1]} {first.year}"
+        if last.year == first.year:
+            return f"{MONTHS[first.month - 1]}–{MONTHS[last.month - 1]} {first.year}"
+        return f"{MONTHS[first.month - 1]} {first.year}–{MONTHS[last.month - 1]} {last.year}"
+    if last != first:
+        return f"{first.isoformat()} to {last.isoformat()}"
+    return first.isoformat()
 
 
 def precision_marker(entry: Entry) -> str:

@@ -78,6 +78,28 @@ def test_clean_line_flattens_breaks() -> None:
             "Microsoft plans USD 80 billion for AI data centres (approximate date)",
             "Approximate date: 2025-01-01.",
         ),
+        (  # a quarter: 第一季度, Q1 2025
+            {"precision": "month", "approximate": True, "end": dt.date(2025, 4, 1)},
+            "Microsoft plans USD 80 billion for AI data centres"
+            " (around January–March 2025; day not reported)",
+            "Approximate date, known to the month only: January–March 2025.",
+        ),
+        (
+            {"precision": "month", "start": dt.date(2024, 11, 1), "end": dt.date(2025, 3, 1)},
+            "Microsoft plans USD 80 billion for AI data centres"
+            " (November 2024–February 2025; day not reported)",
+            "Date known to the month only: November 2024–February 2025.",
+        ),
+        (
+            {"precision": "year", "start": dt.date(2024, 1, 1), "end": dt.date(2026, 1, 1)},
+            "Microsoft plans USD 80 billion for AI data centres (2024–2025; date not reported)",
+            "Date known to the year only: 2024–2025.",
+        ),
+        (  # 中旬: days 11 to 20
+            {"approximate": True, "start": dt.date(2025, 2, 11), "end": dt.date(2025, 2, 21)},
+            "Microsoft plans USD 80 billion for AI data centres (approximate date)",
+            "Approximate date: 2025-02-11 to 2025-02-20.",
+        ),
         (
             {
                 "approximate": True,
