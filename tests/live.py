@@ -26,10 +26,12 @@ def free_port() -> int:
 
 @dataclass
 class LiveServer:
-    """A running server: its base URL and process."""
+    """A running server: its base URL and process; once stopped, what it printed (stdout
+    and stderr together)."""
 
     url: str
     process: subprocess.Popen[bytes]
+    output: str = ""
 
 
 def timeline_command() -> list[str]:
@@ -41,7 +43,8 @@ def timeline_command() -> list[str]:
 def cli_environment(database_url: str) -> dict[str, str]:
     """The environment of a ``timeline`` command on ``database_url``."""
     environ = os.environ | {"TIMELINE_DATABASE_URL": database_url}
-    environ.pop("TIMELINE_CONFIG", None)
+    for name in ("TIMELINE_CONFIG", "TIMELINE_BASE_URL", "TIMELINE_ID_DOMAIN"):
+        environ.pop(name, None)
     return environ
 
 
@@ -58,12 +61,16 @@ def create_token(database_url: str, name: str) -> str:
 
 
 @contextmanager
-def live_server(database_url: str, *, env: dict[str, str] | None = None) -> Iterator[LiveServer]:
-    """Run ``timeline serve`` on ``database_url`` until the block ends; wait (at most 30 s)
+def live_server(
+    database_url: str, *, env: dict[str, str] | None = None, base_url: bool = True
+) -> Iterator[LiveServer]:
+    """Run ``timeline serve`` on ``database_url`` until the block ends (with
+    TIMELINE_BASE_URL set to its address unless not ``base_url``); wait (at most 30 s)
     until ``/healthz`` answers 200. Raises RuntimeError if it never does."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    environ = cli_environment(database_url) | {"TIMELINE_BASE_URL": url} | (env or {})
+    environ = cli_environment(database_url) | ({"TIMELINE_BASE_URL": url} if base_url else {})
+    environ |= env or {}
     process = subprocess.Popen(
         [*timeline_command(), "serve", "--port", str(port)],
         env=environ,
@@ -85,7 +92,8 @@ def live_server(database_url: str, *, env: dict[str, str] | None = None) -> Iter
             if time.monotonic() > deadline:
                 raise RuntimeError("timeline serve did not answer /healthz within 30 s")
             time.sleep(0.1)
-        yield LiveServer(url=url, process=process)
+        server = LiveServer(url=url, process=process)
+        yield server
     finally:
         process.terminate()
         try:
@@ -94,4 +102,6 @@ def live_server(database_url: str, *, env: dict[str, str] | None = None) -> Iter
             process.kill()
             process.wait()
         if process.stdout:
+            if "server" in locals():
+                server.output = process.stdout.read().decode()
             process.stdout.close()

@@ -126,6 +126,11 @@ def test_an_unreachable_database_is_one_line_not_a_traceback(
             "not 'abc'",
         ),
         (
+            {"TIMELINE_BASE_URL": "127.0.0.1:8001"},
+            "Error: configuration: setting BASE_URL must be an absolute http or https URL such "
+            "as https://events.example.org, not '127.0.0.1:8001'",
+        ),
+        (
             {"TIMELINE_CONFIG": "/nonexistent/timeline.toml"},
             "Error: [Errno 2] Unable to load configuration file (No such file or directory): "
             "'/nonexistent/timeline.toml'",

@@ -93,6 +93,16 @@ def main(ctx: click.Context) -> None:
         ctx.obj = ScriptInfo(create_app=create_app)
 
 
+def served_base_url(host: str, port: int) -> str:
+    """The base URL of a server listening on ``host`` and ``port`` when BASE_URL is not
+    set: ``http://127.0.0.1:8001``, ``http://[::1]:8000``; a wildcard address (``0.0.0.0``,
+    ``::``) gives the loopback address of its family."""
+    shown = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
+    if ":" in shown:
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}"
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
@@ -104,24 +114,34 @@ def main(ctx: click.Context) -> None:
 )
 @click.option("--threads", default=8, show_default=True, type=int, help="Worker threads.")
 @click.option("--dev", is_flag=True, help="Run Werkzeug's reloading development server.")
-@with_appcontext
 def serve(host: str, port: int, threads: int, dev: bool) -> None:
     """Migrate, seed, and serve the timeline over HTTP.
 
     Migrates the database to the newest schema, loads the seed files unless
     TIMELINE_SEED_ON_START is false, then serves with waitress (or, with --dev,
-    Werkzeug's reloading server)."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    Werkzeug's reloading server). Without TIMELINE_BASE_URL, links use the address
+    served (http://HOST:PORT)."""
+    overrides = {}
+    if not config.read_layers()["BASE_URL"]:
+        overrides["BASE_URL"] = served_base_url(host, port)
+    app = create_app(overrides)
     counts = prepare_store(app)
     if counts:
         click.echo("seeds: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
-    click.echo(f"listening on http://{host}:{port}/ (links use BASE_URL {app.config['BASE_URL']})")
-    if dev:
+    if dev:  # Werkzeug says where it listens once it does
         app.run(host=host, port=port, debug=True)
         return
     import waitress
 
-    waitress.serve(app, host=host, port=port, threads=threads, ident="timeline")
+    server = waitress.create_server(app, host=host, port=port, threads=threads, ident="timeline")
+    if app.config["ID_DOMAIN"] == config.DEFAULTS["ID_DOMAIN"]:
+        click.echo(
+            f"warning: ID_DOMAIN is the example {config.DEFAULTS['ID_DOMAIN']}: every UID and "
+            "guid is built on it, so set TIMELINE_ID_DOMAIN once, for good, before publishing",
+            err=True,
+        )
+    click.echo(f"listening on http://{host}:{port}/ (links use BASE_URL {app.config['BASE_URL']})")
+    server.run()
 
 
 @main.group("db")

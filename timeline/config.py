@@ -7,14 +7,15 @@ import os
 import tomllib
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import Flask
+from flask import Config, Flask
 
 #: Every setting with its default. ``config/example.toml`` documents each key (a test
 #: keeps the two in sync).
 DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": "",
-    "BASE_URL": "http://127.0.0.1:8000",
+    "BASE_URL": "",
     "ID_DOMAIN": "timeline.example.org",
     "ID_DATE": "2025",
     "CALENDAR_NAME": "AI timeline",
@@ -36,28 +37,42 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
-def load_config(app: Flask, test_config: dict[str, Any] | None = None) -> None:
-    """Fill ``app.config`` from the layers, in order: defaults, ``TIMELINE_CONFIG`` (a TOML
-    file of UPPER_CASE keys), ``TIMELINE_*`` environment variables (values parsed as JSON
-    where they can be, e.g. ``TIMELINE_FEED_MAX_ITEMS=20``), then ``test_config``.
+#: The base URL of commands other than ``timeline serve`` when BASE_URL is not set.
+LOCAL_BASE_URL = "http://127.0.0.1:8000"
 
-    An empty ``DATABASE_URL`` means the SQLite file ``timeline.db`` in the instance folder.
-    Raises OSError if ``TIMELINE_CONFIG`` names a file that cannot be read,
-    tomllib.TOMLDecodeError if it is not valid TOML, and ConfigError for a value of the
-    wrong kind.
-    """
-    app.config.from_mapping(DEFAULTS)
+
+def read_layers(test_config: dict[str, Any] | None = None) -> Config:
+    """Return the settings of the layers, in order: defaults, ``TIMELINE_CONFIG`` (a TOML
+    file of UPPER_CASE keys), ``TIMELINE_*`` environment variables (values parsed as JSON
+    where they can be, e.g. ``TIMELINE_FEED_MAX_ITEMS=20``), then ``test_config``;
+    nothing filled in yet (an unset BASE_URL or DATABASE_URL is ``""``). Raises OSError
+    if ``TIMELINE_CONFIG`` names a file that cannot be read, tomllib.TOMLDecodeError if it
+    is not valid TOML."""
+    config = Config(os.getcwd())
+    config.from_mapping(DEFAULTS)
     path = os.environ.get("TIMELINE_CONFIG")
     if path:
-        app.config.from_file(os.path.abspath(path), load=tomllib.load, text=False)
-    app.config.from_prefixed_env("TIMELINE")
+        config.from_file(os.path.abspath(path), load=tomllib.load, text=False)
+    config.from_prefixed_env("TIMELINE")
     if test_config:
-        app.config.from_mapping(test_config)
+        config.from_mapping(test_config)
+    return config
+
+
+def load_config(app: Flask, test_config: dict[str, Any] | None = None) -> None:
+    """Fill ``app.config`` from :func:`read_layers` and check it.
+
+    An empty ``DATABASE_URL`` means the SQLite file ``timeline.db`` in the instance folder;
+    an empty ``BASE_URL`` means :data:`LOCAL_BASE_URL` (``timeline serve`` sets the address
+    it listens on instead). Raises what :func:`read_layers` raises, and ConfigError for a
+    value of the wrong kind.
+    """
+    app.config.update(read_layers(test_config))
     check_config(app.config)
     if not app.config["DATABASE_URL"]:
         db_path = os.path.join(app.instance_path, "timeline.db")
         app.config["DATABASE_URL"] = f"sqlite:///{db_path}"
-    app.config["BASE_URL"] = str(app.config["BASE_URL"]).rstrip("/")
+    app.config["BASE_URL"] = str(app.config["BASE_URL"] or LOCAL_BASE_URL).rstrip("/")
 
 
 class ConfigError(ValueError):
@@ -84,3 +99,9 @@ def check_config(config: Mapping[str, Any]) -> None:
             kind = "text"
         if not ok:
             raise ConfigError(f"setting {key} must be {kind}, not {value!r}")
+    base = urlsplit(config["BASE_URL"])
+    if config["BASE_URL"] and (base.scheme not in ("http", "https") or not base.hostname):
+        raise ConfigError(
+            f"setting BASE_URL must be an absolute http or https URL such as "
+            f"https://events.example.org, not {config['BASE_URL']!r}"
+        )
