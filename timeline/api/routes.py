@@ -42,11 +42,15 @@ PATCH_TYPES = ("application/merge-patch+json", "application/json")
 LIST_PARAMETERS = FEED_PARAMETERS | {"q", "limit", "cursor"}
 
 
+class ConflictError(ProblemError):
+    """A write that a concurrent one made impossible (a unique key taken meanwhile)."""
+
+
 @contextmanager
 def write_unit() -> Iterator[orm.Session]:
     """Run one request's writes in one transaction, begun as a write: committed when the
     block ends, rolled back on any error. A conflicting concurrent write (an integrity
-    error) becomes a 409 ProblemError."""
+    error) becomes a 409 ConflictError."""
     session = db.get_session()
     begin_write(session)
     try:
@@ -55,7 +59,7 @@ def write_unit() -> Iterator[orm.Session]:
     except sa.exc.IntegrityError:
         session.rollback()
         log.warning("a write conflicted with another one and was rolled back")
-        raise ProblemError(409, "A concurrent request changed the same data; retry.") from None
+        raise ConflictError(409, "A concurrent request changed the same data; retry.") from None
     except BaseException:
         session.rollback()
         raise
@@ -111,6 +115,17 @@ def create_event() -> Response:
     body = read_json(POST_TYPES, "Accept-Post")
     key = idempotency_key()
     data = parse_event(body, today=_today())
+    try:
+        return _create(body, key, data, author)
+    except ConflictError:
+        # A concurrent request took the id or the Idempotency-Key first and has committed
+        # (PostgreSQL made this one wait for it): seen now, this request is its repeat.
+        return _create(body, key, data, author)
+
+
+def _create(body: Any, key: str | None, data: EventData, author: str) -> Response:
+    """Store ``data`` as a new event, or answer a repeat with the event it repeats (see
+    :func:`create_event`). Raises ProblemError (409, 422) and ConflictError."""
     with write_unit() as session:
         if key is not None and (used := session.get(IdempotencyKey, key)) is not None:
             if used.request_hash != request_hash(body):

@@ -1,0 +1,56 @@
+"""Identical POSTs sent at once, to a real server with 8 threads: the first creates the
+event (201), every repeat gets it (200), never a 409, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.error
+import urllib.request
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+
+from tests.live import create_token, live_server
+
+BODY = {"id": "race", "title": "Raced", "start": "2025-02-17", "tags": ["race"]}
+GENERATED = {"title": "Raced without id", "start": "2025-02-18"}
+
+
+def _post(url: str, headers: dict[str, str], body: dict[str, Any]) -> tuple[int, str]:
+    request = urllib.request.Request(
+        url + "/api/events", data=json.dumps(body).encode(), method="POST", headers=headers
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return int(response.status), json.loads(response.read())["id"]
+    except urllib.error.HTTPError as error:
+        return int(error.code), error.read().decode()
+
+
+@pytest.mark.parametrize(
+    ("body", "key"), [(BODY, None), (GENERATED, "race-key-1")], ids=["same id", "same key"]
+)
+def test_concurrent_repeats_get_the_first_event(
+    database_url: str, body: dict[str, Any], key: str | None
+) -> None:
+    token = create_token(database_url, "racer")
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    if key is not None:
+        headers["Idempotency-Key"] = key
+    with live_server(database_url, env={"TIMELINE_SEED_ON_START": "false"}) as server:
+        start = threading.Barrier(8)
+
+        def send(_: int) -> tuple[int, str]:
+            start.wait()
+            return _post(server.url, headers, body)
+
+        with ThreadPoolExecutor(8) as pool:
+            answers = list(pool.map(send, range(8)))
+        with urllib.request.urlopen(server.url + "/api/events", timeout=10) as response:
+            stored = [event["id"] for event in json.loads(response.read())["events"]]
+    assert Counter(status for status, _ in answers) == {201: 1, 200: 7}, server.output
+    assert {event_id for _, event_id in answers} == set(stored)
+    assert len(stored) == 1
