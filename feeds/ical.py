@@ -159,7 +159,9 @@ def _header(channel: Channel) -> bytes:
     calendar.add("prodid", channel.prodid)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("uid", channel.id)
+    # No calendar-level UID (RFC 7986 §5.3 allows one): vdirsyncer, and so khal, key each
+    # split-out event by the first UID line of its text, which would be the calendar's,
+    # so every event of the calendar would collapse into one.
     # icalendar escapes TEXT only for properties it knows; NAME and X-WR-* need vText.
     calendar.add("name", _Text(channel.title))
     calendar.add("x-wr-calname", _Text(channel.title))
@@ -184,12 +186,13 @@ def iter_ical(
 ) -> Iterator[bytes]:
     """Yield a VCALENDAR (RFC 5545 §3.4, RFC 7986 §5) in pieces, without holding ``parts``.
 
-    First the header: PRODID, VERSION:2.0, CALSCALE:GREGORIAN, UID (``channel.id``),
-    NAME/X-WR-CALNAME, DESCRIPTION/X-WR-CALDESC (the title when blank), URL, SOURCE,
-    REFRESH-INTERVAL and X-PUBLISHED-TTL from ``channel.refresh_interval`` seconds, no
-    METHOD, then one VTIMEZONE per distinct non-UTC TZID, sorted, valid over ``span``
-    (first day, last day). Then each of ``parts`` (from :func:`render_vevent`) as given,
-    then ``END:VCALENDAR\\r\\n``. Raises ValueError for an unknown TZID.
+    First the header: PRODID, VERSION:2.0, CALSCALE:GREGORIAN, no UID (vdirsyncer would
+    give every event the calendar's), NAME/X-WR-CALNAME, DESCRIPTION/X-WR-CALDESC (the
+    title when blank), URL, SOURCE, REFRESH-INTERVAL and X-PUBLISHED-TTL from
+    ``channel.refresh_interval`` seconds, no METHOD, then one VTIMEZONE per distinct
+    non-UTC TZID, sorted, valid over ``span`` (first day, last day). Then each of
+    ``parts`` (from :func:`render_vevent`) as given, then ``END:VCALENDAR\\r\\n``.
+    Raises ValueError for an unknown TZID.
     """
     wanted = sorted({tzid for tzid in tzids if zone(tzid) is not None})
     header = _header(clean_channel(channel))
