@@ -118,7 +118,7 @@ def test_month_item() -> None:
     assert "tags" not in item
     assert item["_timeline"] == {
         "start": "2025-01-01",
-        "end": "2025-02-01",
+        "end": "2025-01-31",
         "all_day": True,
         "timezone": None,
         "precision": "month",
