@@ -16,7 +16,7 @@ from feeds.text import (
     clean_entry,
     display_title,
 )
-from feeds.times import ONE_DAY, all_day_span, iso_utc, start_instant, timed_span
+from feeds.times import ONE_DAY, all_day_span, iso_utc, item_instant, timed_span
 
 VERSION = "https://jsonfeed.org/version/1.1"
 
@@ -61,7 +61,9 @@ def render_json_item(entry: Entry) -> dict[str, Any]:
 
     ``id`` = guid, ``url`` = the event's page, ``external_url`` = ``entry.url`` when set,
     ``title`` with the precision marker, ``content_text`` = the plain body,
-    ``date_published`` = start in UTC RFC 3339 (all-day: midnight UTC),
+    ``date_published`` = start in UTC RFC 3339 (all-day: the first day at 10:00 UTC,
+    shown on that day by readers from UTC-10:00 to UTC+13:59, see
+    :data:`feeds.times.ALL_DAY_HOUR`),
     ``date_modified`` = ``entry.updated`` in UTC, ``tags`` when any, and the extension
     ``_timeline``: ``start``/``end`` (all-day: ISO dates, ``end`` the last day inclusive,
     as the API's ``end``, so a one-day event on 2025-02-17 has ``end`` 2025-02-17 and a
@@ -77,7 +79,7 @@ def render_json_item(entry: Entry) -> dict[str, Any]:
         item["external_url"] = entry.url
     item["title"] = display_title(entry)
     item["content_text"] = body_text(entry)
-    item["date_published"] = iso_utc(start_instant(entry))
+    item["date_published"] = iso_utc(item_instant(entry))
     item["date_modified"] = iso_utc(entry.updated)
     if entry.tags:
         item["tags"] = list(entry.tags)

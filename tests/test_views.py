@@ -169,7 +169,7 @@ def test_json_feed(seeded: FlaskClient) -> None:
     assert doc["feed_url"] == f"{BASE}/feed.json"
     assert len(doc["items"]) == len(EXPECTED)
     assert doc["items"][0]["url"] == f"{BASE}/events/2025-02-17-xai-grok-3"
-    assert doc["items"][0]["date_published"] == "2025-02-17T00:00:00Z"
+    assert doc["items"][0]["date_published"] == "2025-02-17T10:00:00Z"
 
 
 def test_feed_cap_from_configuration(make_app: object) -> None:
