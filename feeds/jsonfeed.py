@@ -16,7 +16,7 @@ from feeds.text import (
     clean_entry,
     display_title,
 )
-from feeds.times import all_day_span, iso_utc, start_instant, timed_span
+from feeds.times import ONE_DAY, all_day_span, iso_utc, item_instant, timed_span
 
 VERSION = "https://jsonfeed.org/version/1.1"
 
@@ -29,7 +29,10 @@ def _timeline(entry: Entry) -> dict[str, Any]:
     start: dt.date
     end: dt.date | None
     if entry.all_day:
-        start, end = all_day_span(entry)
+        # The last day, inclusive, as the API's ``end`` (and schema.org's endDate): one
+        # meaning wherever a person reads JSON. Only the ICS DTEND is exclusive.
+        start, after = all_day_span(entry)
+        end = after - ONE_DAY
         timezone = entry.timezone
     else:
         start, end = timed_span(entry)
@@ -58,10 +61,14 @@ def render_json_item(entry: Entry) -> dict[str, Any]:
 
     ``id`` = guid, ``url`` = the event's page, ``external_url`` = ``entry.url`` when set,
     ``title`` with the precision marker, ``content_text`` = the plain body,
-    ``date_published`` = start in UTC RFC 3339 (all-day: midnight UTC),
+    ``date_published`` = start in UTC RFC 3339 (all-day: the first day at 10:00 UTC,
+    shown on that day by readers from UTC-10:00 to UTC+13:59, see
+    :data:`feeds.times.ALL_DAY_HOUR`),
     ``date_modified`` = ``entry.updated`` in UTC, ``tags`` when any, and the extension
-    ``_timeline``: ``start``/``end`` (ISO date when all-day, else RFC 3339 datetime in the
-    event's zone; ``end`` exclusive, null for an instant), ``all_day``, ``timezone``
+    ``_timeline``: ``start``/``end`` (all-day: ISO dates, ``end`` the last day inclusive,
+    as the API's ``end``, so a one-day event on 2025-02-17 has ``end`` 2025-02-17 and a
+    month event of January 2025 has 2025-01-31; timed: RFC 3339 datetimes in the event's
+    zone, ``end`` null for an instant), ``all_day``, ``timezone``
     (IANA name; "UTC" for a timed event without one), ``precision``, ``approximate``,
     ``sequence``, ``organizations``, ``location`` and ``source`` (name, published date,
     locator; null when unknown). Raises ValueError as :func:`feeds.render_vevent`.
@@ -72,7 +79,7 @@ def render_json_item(entry: Entry) -> dict[str, Any]:
         item["external_url"] = entry.url
     item["title"] = display_title(entry)
     item["content_text"] = body_text(entry)
-    item["date_published"] = iso_utc(start_instant(entry))
+    item["date_published"] = iso_utc(item_instant(entry))
     item["date_modified"] = iso_utc(entry.updated)
     if entry.tags:
         item["tags"] = list(entry.tags)

@@ -78,6 +78,27 @@ def start_instant(entry: Entry) -> dt.datetime:
     return to_utc(timed_span(entry)[0])
 
 
+#: The UTC time of day at which feeds date an all-day event: the instant that falls on
+#: the event's day for the widest range of readers' offsets, UTC-10:00 (Hawaii) to
+#: UTC+13:59 (New Zealand's summer, Tonga, Samoa). Feed readers convert an item's date to
+#: the reader's own zone and do not keep the feed's offset, so midnight UTC would show
+#: the day before everywhere west of Greenwich, and noon UTC the day after from UTC+12
+#: (New Zealand, Fiji). Outside the range: UTC-11 (Niue, American Samoa) sees the day
+#: before, UTC+14 (Kiritimati) the day after; 24 hours of offsets is all one instant spans.
+ALL_DAY_HOUR = 10
+
+
+def item_instant(entry: Entry) -> dt.datetime:
+    """Return the UTC datetime that feeds (RSS pubDate, Atom published, JSON Feed
+    date_published) give the entry: a timed entry's start; for an all-day entry, its
+    first day at :data:`ALL_DAY_HOUR`:00 UTC, which readers from UTC-10:00 to UTC+13:59
+    show on that day. Raises ValueError as :func:`start_instant`."""
+    if entry.all_day:
+        day = all_day_span(entry)[0]
+        return dt.datetime(day.year, day.month, day.day, ALL_DAY_HOUR, tzinfo=dt.UTC)
+    return start_instant(entry)
+
+
 def local_date(entry: Entry) -> dt.date:
     """Return the first day of the entry, in its display zone for timed events."""
     if entry.all_day:

@@ -17,7 +17,7 @@ from feeds.text import (
     clean_entry,
     display_title,
 )
-from feeds.times import start_instant, to_utc
+from feeds.times import item_instant, to_utc
 
 GENERATOR = "timeline"
 _SELF_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
@@ -81,7 +81,7 @@ def _feed(channel: Channel, entries: Sequence[Entry], fmt: Literal["rss", "atom"
         item.guid(entry.guid, permalink=is_permalink(entry))
         item.title(display_title(entry))
         item.link(href=entry.url or entry.link, rel="alternate")
-        item.published(start_instant(entry))
+        item.published(item_instant(entry))
         item.updated(to_utc(entry.updated))
         if entry.tags:
             item.category([{"term": tag} for tag in entry.tags])
@@ -106,7 +106,8 @@ def render_rss(channel: Channel, entries: Sequence[Entry]) -> bytes:
     minutes from ``channel.refresh_interval``. Item: title with the precision marker,
     link (``url``, else ``link``), description (plain body HTML-escaped, line breaks as
     ``<br />``, then XML-escaped), guid (``isPermaLink="true"`` only when it is the
-    event's page URL), one category per tag, pubDate = start (all-day: midnight UTC).
+    event's page URL), one category per tag, pubDate = start (all-day: the first day at
+    10:00 UTC, see :data:`feeds.times.ALL_DAY_HOUR`).
     Control characters are removed. Raises ValueError as :func:`feeds.render_vevent`.
     """
     return _feed(channel, entries, "rss")
@@ -119,8 +120,8 @@ def render_atom(channel: Channel, entries: Sequence[Entry]) -> bytes:
     (the title), alternate and self links, subtitle, xml:lang, generator, updated =
     ``channel.updated``. Entry: id = guid, title with the precision marker, one
     ``rel="alternate"`` link (``url``, else ``link``), ``content type="text"`` with the
-    plain body when non-empty, one category per tag, published = start (all-day:
-    midnight UTC), updated = ``entry.updated``. Raises ValueError as
-    :func:`feeds.render_vevent`.
+    plain body when non-empty, one category per tag, published = start (all-day: the
+    first day at 10:00 UTC, see :data:`feeds.times.ALL_DAY_HOUR`), updated =
+    ``entry.updated``. Raises ValueError as :func:`feeds.render_vevent`.
     """
     return _feed(channel, entries, "atom")

@@ -199,7 +199,6 @@ def test_calendar_header() -> None:
         "PRODID:-//timeline//timeline 0.1//EN",
         "VERSION:2.0",
         "CALSCALE:GREGORIAN",
-        "UID:tag:example.org\\,2025:timeline",
         "NAME:Example timeline",
         "X-WR-CALNAME:Example timeline",
         "DESCRIPTION:Ciudad\\, eventos",

@@ -114,11 +114,11 @@ def test_month_item() -> None:
         "Approximate date, known to the month only: January 2025.\n\n"
         "Source: Example News, published 2025-01-03\nhttps://news.example.com/ai"
     )
-    assert item["date_published"] == "2025-01-01T00:00:00Z"
+    assert item["date_published"] == "2025-01-01T10:00:00Z"
     assert "tags" not in item
     assert item["_timeline"] == {
         "start": "2025-01-01",
-        "end": "2025-02-01",
+        "end": "2025-01-31",
         "all_day": True,
         "timezone": None,
         "precision": "month",

@@ -119,8 +119,8 @@ def test_rss_items() -> None:
     assert [entry.guidislink for entry in parsed.entries] == [False, False, False]
     assert [entry.published for entry in parsed.entries] == [
         "Thu, 25 Sep 2025 16:00:00 +0000",
-        "Wed, 01 Jan 2025 00:00:00 +0000",
-        "Tue, 10 Dec 2024 00:00:00 +0000",
+        "Wed, 01 Jan 2025 10:00:00 +0000",
+        "Tue, 10 Dec 2024 10:00:00 +0000",
     ]
     assert [tag.term for tag in parsed.entries[0].tags] == ["tech", "community"]
     assert html.unescape(parsed.entries[1].summary.replace("<br />", "")) == (
@@ -159,8 +159,8 @@ def test_atom_feed_and_entries() -> None:
     assert [entry.id for entry in entries] == [entry.guid for entry in sample()]
     assert [entry.published for entry in entries] == [
         "2025-09-25T16:00:00+00:00",
-        "2025-01-01T00:00:00+00:00",
-        "2024-12-10T00:00:00+00:00",
+        "2025-01-01T10:00:00+00:00",
+        "2024-12-10T10:00:00+00:00",
     ]
     assert {entry.updated for entry in entries} == {"2025-08-02T09:30:00+00:00"}
     assert [[(link.rel, link.href) for link in entry.links] for entry in entries] == [

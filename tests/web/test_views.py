@@ -169,7 +169,7 @@ def test_json_feed(seeded: FlaskClient) -> None:
     assert doc["feed_url"] == f"{BASE}/feed.json"
     assert len(doc["items"]) == len(EXPECTED)
     assert doc["items"][0]["url"] == f"{BASE}/events/2025-02-17-xai-grok-3"
-    assert doc["items"][0]["date_published"] == "2025-02-17T00:00:00Z"
+    assert doc["items"][0]["date_published"] == "2025-02-17T10:00:00Z"
 
 
 def test_feed_cap_from_configuration(make_app: object) -> None:
@@ -218,7 +218,7 @@ def test_page_lists_events_by_month_with_subscribe_links(seeded: FlaskClient) ->
     assert html.index("<h2>January 2025</h2>") < html.index("<h2>August 2024</h2>")
     assert 'href="webcal://example.org/calendar.ics"' in html
     assert (
-        'href="https://calendar.google.com/calendar/r?cid=webcal%3A%2F%2Fexample.org%2Fcalendar.ics"'
+        'href="https://calendar.google.com/calendar/r?cid=webcal%3A%2F%2Fexample.org%2Fcalendar-google.ics"'
         in html
     )
     assert 'rel="alternate" type="application/rss+xml"' in html
@@ -260,7 +260,7 @@ def test_b26_subscribe_links_webcal_google_and_https(seeded: FlaskClient) -> Non
     assert 'id="subscribe-webcal" href="webcal://example.org/calendar.ics"' in html
     assert (
         'id="subscribe-google" href="https://calendar.google.com/calendar/r?cid='
-        'webcal%3A%2F%2Fexample.org%2Fcalendar.ics"' in html
+        'webcal%3A%2F%2Fexample.org%2Fcalendar-google.ics"' in html
     )
     assert 'id="download-ics" href="https://example.org/calendar.ics"' in html
     assert "webcals://" not in html

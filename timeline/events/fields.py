@@ -25,6 +25,9 @@ from timeline.events.texts import (
 
 EVENT_ID = r"^[a-z0-9][a-z0-9-]{0,99}$"
 MAX_TAGS = 50
+#: The longest description, in characters (Unicode code points): a length that every
+#: calendar and feed client we publish to keeps whole (issue 12, "Field-ready").
+MAX_DESCRIPTION = 8_000
 
 
 def _line(max_length: int, description: str, *, min_length: int = 0) -> Any:
@@ -50,8 +53,11 @@ Title = Annotated[
 Description = Annotated[
     str,
     Field(
-        max_length=20_000,
-        description="Plain text (never HTML), kept exactly; line breaks allowed.",
+        max_length=MAX_DESCRIPTION,
+        description=(
+            f"Plain text (never HTML), kept exactly; line breaks allowed; at most "
+            f"{MAX_DESCRIPTION} characters, which every client keeps whole."
+        ),
         json_schema_extra={"pattern": multi_line_pattern()},
     ),
     AfterValidator(check_multi_line),

@@ -82,6 +82,7 @@ def init_app(app: Flask) -> None:
         "LANGUAGE",
         "REFRESH_INTERVAL",
         "FEED_MAX_ITEMS",
+        "CALENDAR_MAX_BYTES",
     ]
     digest = hashlib.sha256()
     digest.update("\n".join(f"{k}={app.config[k]!r}" for k in keys).encode())

@@ -9,6 +9,7 @@ from flask import Flask
 from sqlalchemy import orm
 
 import feeds
+from feeds.times import item_instant
 from timeline.publish import parts
 from timeline.publish.caching import render_key
 from timeline.publish.convert import to_channel, to_entry
@@ -68,8 +69,11 @@ def feed_bytes(
     self_path: str,
 ) -> bytes:
     """Return the feed ``fmt`` (``rss``, ``atom`` or ``json``) of the ``FEED_MAX_ITEMS``
-    events with the newest start matching ``flt``, newest first. Raises KeyError for an
-    unknown format."""
+    events with the newest start matching ``flt``, in descending order of the item date
+    (:func:`feeds.times.item_instant`). Raises KeyError for an unknown format."""
     events = list_events(session, flt, limit=int(app.config["FEED_MAX_ITEMS"]))
     entries = [to_entry(e, app.config) for e in events]
+    # Items in descending order of the date they show: an all-day event's is 10:00 UTC
+    # (feeds.times.ALL_DAY_HOUR), after that day's early timed events. Stable for ties.
+    entries.sort(key=item_instant, reverse=True)
     return _FEEDS[fmt](channel(app, version, self_path), entries)

@@ -22,20 +22,25 @@ from timeline.store.queries import EventFilter, list_events
 bp = Blueprint("pages", __name__)
 
 
+def _webcal(url: str) -> str:
+    parts = urlsplit(url)
+    return "webcal://" + parts.netloc + parts.path + (f"?{parts.query}" if parts.query else "")
+
+
 def subscribe_links(query: str = "") -> dict[str, str]:
     """Return the subscribe URLs of the calendar (with ``query``, a urlencoded filter):
     ``https`` (plain), ``webcal`` (the ``webcal://`` form that Apple and Outlook open,
-    never ``webcals://``), ``google`` (Google Calendar's add-by-URL with the webcal URL,
+    never ``webcals://``), ``google`` (Google Calendar's add-by-URL with the webcal URL
+    of ``/calendar-google.ics``, the most recent events within ``CALENDAR_MAX_BYTES``,
     URL-encoded, as ``cid``), and the feeds' URLs ``rss``, ``atom`` and ``json``."""
     base = current_app.config["BASE_URL"]
     suffix = f"?{query}" if query else ""
     https = f"{base}/calendar.ics{suffix}"
-    parts = urlsplit(https)
-    webcal = "webcal://" + parts.netloc + parts.path + (f"?{parts.query}" if parts.query else "")
+    google = _webcal(f"{base}/calendar-google.ics{suffix}")
     return {
         "https": https,
-        "webcal": webcal,
-        "google": "https://calendar.google.com/calendar/r?cid=" + quote(webcal, safe=""),
+        "webcal": _webcal(https),
+        "google": "https://calendar.google.com/calendar/r?cid=" + quote(google, safe=""),
         "rss": f"{base}/feed.rss{suffix}",
         "atom": f"{base}/feed.atom{suffix}",
         "json": f"{base}/feed.json{suffix}",

@@ -11,6 +11,7 @@ from timeline.http.lookup import live_event
 from timeline.publish.caching import cached_document
 from timeline.publish.convert import to_entry
 from timeline.publish.documents import CONTENT_TYPES, calendar_chunks, channel, feed_bytes
+from timeline.publish.googlecal import PATH, google_calendar
 from timeline.store.version import StoreVersion
 
 bp = Blueprint("feeds", __name__)
@@ -32,6 +33,23 @@ def calendar() -> Response:
         CONTENT_TYPES["ics"],
         version,
         lambda: calendar_chunks(app, flt, version, path, assemble=True),
+    )
+
+
+@bp.get(PATH)
+def google_calendar_view() -> Response:
+    """The calendar for Google Calendar: the most recent events matching the filters that
+    fit in ``CALENDAR_MAX_BYTES`` (RFC 5545)."""
+    flt = parse_filter(request.args)
+    version = db.current_version()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    path = _path()
+    query = request.query_string.decode()
+    return cached_document(
+        "ics-google",
+        CONTENT_TYPES["ics"],
+        version,
+        lambda: [google_calendar(db.get_session(), app, flt, version, path, query)],
     )
 
 

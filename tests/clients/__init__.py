@@ -1,0 +1,1 @@
+"""Tests with the real clients' libraries: vdirsyncer, VTIMEZONE readers, feed readers."""
