@@ -117,9 +117,10 @@ def create_event() -> Response:
     data = parse_event(body, today=_today())
     try:
         return _create(body, key, data, author)
-    except ConflictError:
+    except (ConflictError, writes.EventExistsError):
         # A concurrent request took the id or the Idempotency-Key first and has committed
-        # (PostgreSQL made this one wait for it): seen now, this request is its repeat.
+        # (PostgreSQL made this one wait for it, or it committed between the look-up of a
+        # free id and the insert): seen now, this request is its repeat.
         return _create(body, key, data, author)
 
 
