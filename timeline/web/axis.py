@@ -259,7 +259,8 @@ def layout(items: Sequence[Item]) -> Axis | None:
             shapes.append(("point", x, 0.0))
         else:
             x = position(item.start, start, end)
-            shapes.append(("span", x, round(position(item.end, start, end) - x, 3)))
+            width = round((item.end - item.start) / (end - start) * 100, 3)
+            shapes.append(("span", x, width))
     narrow = assign_lanes(_extents(shapes, NARROW_PX), GAP_PX * 100 / NARROW_PX)
     wide = assign_lanes(_extents(shapes, WIDE_PX), GAP_PX * 100 / WIDE_PX)
 
