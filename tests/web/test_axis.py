@@ -172,28 +172,33 @@ def test_nothing_to_draw() -> None:
 
 
 def test_items_take_the_events_own_days_and_zone() -> None:
-    base = {"uid": "u", "guid": "g", "title": "t", "link": "l"}
     all_day = Entry(
         id="summit",
+        uid="u",
+        guid="g",
+        title="t",
+        link="l",
         start=dt.date(2025, 2, 9),
         end=dt.date(2025, 2, 11),
         all_day=True,
         created=UPDATED,
         updated=UPDATED,
-        **base,
     )
     assert item_of(all_day, "label") == Item(
         "summit", "label", D(2025, 2, 9), D(2025, 2, 11), "day", False
     )
     timed = Entry(
         id="talk",
+        uid="u",
+        guid="g",
+        title="t",
+        link="l",
         start=D(2025, 8, 20, 14, 0, tzinfo=dt.UTC),
         end=None,
         all_day=False,
         timezone="Europe/Madrid",
         created=UPDATED,
         updated=UPDATED,
-        **base,
     )
     item = item_of(timed, "label")
     assert (item.start, item.end) == (D(2025, 8, 20, 16, 0), D(2025, 8, 20, 16, 0))
