@@ -15,7 +15,7 @@ from timeline.io import seeds
 from timeline.publish import caching
 from timeline.store import migrations
 from timeline.store.engine import begin_write
-from timeline.web import pages, views
+from timeline.web import pages, timelinejs, views
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -30,6 +30,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     caching.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(views.bp)
+    app.register_blueprint(timelinejs.bp)
     app.register_blueprint(routes.bp)
     return app
 

@@ -95,3 +95,51 @@ def test_timeline_page(
         page.wait_for_url(server.url + "/")
     finally:
         page.close()
+
+
+@pytest.mark.parametrize(("size", "width", "height"), [("phone", 390, 844), ("desktop", 1280, 900)])
+def test_the_picture_of_the_timeline(
+    browser: Browser, server: LiveServer, tmp_path: Path, size: str, width: int, height: int
+) -> None:
+    page = browser.new_page(viewport={"width": width, "height": height})
+    try:
+        page.goto(server.url + "/")
+        marks = page.locator("svg.axis a.mark")
+        assert marks.count() == page.locator("article.event").count() == 21
+        for event_id, href in page.eval_on_selector_all(
+            "svg.axis a.mark", "marks => marks.map(m => [m.dataset.event, m.getAttribute('href')])"
+        ):
+            assert href == f"/events/{event_id}"
+        grok = page.locator("#mark-2025-02-17-xai-grok-3")
+        assert grok.locator("circle").count() == 1
+        point = grok.locator("circle").bounding_box()
+        month = page.locator("#mark-2025-01-microsoft-80-billion rect").bounding_box()
+        assert point is not None and month is not None
+        assert month["width"] > point["width"] >= 10
+        svg = page.locator("svg.axis").bounding_box()
+        assert svg is not None
+        assert 0 <= svg["x"] and svg["x"] + svg["width"] <= width
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        # No mark hides another: their boxes do not meet.
+        boxes = page.eval_on_selector_all(
+            "svg.axis a.mark > circle, svg.axis a.mark > rect",
+            "shapes => shapes.map(s => { const b = s.getBoundingClientRect();"
+            " return [s.parentNode.dataset.event, b.left, b.right, b.top, b.bottom]; })",
+        )
+        assert len(boxes) == 21
+        for i, (one, left, right, top, bottom) in enumerate(boxes):
+            for other, left2, right2, top2, bottom2 in boxes[i + 1 :]:
+                apart = right <= left2 or right2 <= left or bottom <= top2 or bottom2 <= top
+                assert apart, (one, other)
+        shot = tmp_path / f"picture-{size}.png"
+        page.locator("figure.picture").screenshot(path=str(shot))
+        assert shot.stat().st_size > 5_000
+
+        page.goto(server.url + "/?tag=summit")
+        shown = page.eval_on_selector_all("svg.axis a.mark", "ms => ms.map(m => m.dataset.event)")
+        listed = page.eval_on_selector_all(
+            "article.event", "as => as.map(a => a.id.replace('event-', ''))"
+        )
+        assert sorted(shown) == sorted(listed) and len(shown) == 3
+    finally:
+        page.close()

@@ -52,9 +52,12 @@ def test_headings_are_months_and_a_year_for_year_only_events(seeded: FlaskClient
 def test_the_precision_is_said_once_on_the_page_and_kept_in_the_calendar(
     seeded: FlaskClient,
 ) -> None:
-    text = seeded.get("/").get_data(as_text=True)
-    # The three month-precision events say it once each, in their dates.
+    page = _page(seeded, "/")
+    # The three month-precision events say it once each in the list, in their dates (and
+    # once more each in the picture's marks, for hover and screen readers).
+    text = "".join(article.text_content() for article in page.xpath("//article"))
     assert text.count("day not reported") == 3
+    assert "".join(page.xpath("//svg//a/title/text()")).count("day not reported") == 3
     assert text.count("2024 (day not reported)") == 1
     assert text.count("January 2025 (day not reported)") == 2
     calendar = seeded.get(f"/events/{MONTH_EVENT}.ics").get_data(as_text=True)

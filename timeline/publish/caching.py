@@ -9,7 +9,7 @@ import itertools
 import threading
 import zlib
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from flask import Flask, Response, current_app, request, stream_with_context
@@ -120,6 +120,7 @@ def cached_document(
     render: Callable[[], Iterable[bytes]],
     *,
     shared: bool = True,
+    headers: Mapping[str, str] | None = None,
 ) -> Response:
     """Answer a GET or HEAD of a document that depends only on the request's path and
     query, the configuration, and ``version``.
@@ -133,16 +134,18 @@ def cached_document(
     answer carries Cache-Control (``CACHE_MAX_AGE``) and ``Vary: Accept-Encoding``. When
     ``shared`` (the document depends on the store version, not on one event), later
     polls of the same URL are answered by :class:`timeline.publish.fastpath.FastPath` without Flask.
+    ``headers`` are added to every answer (the fast path's too).
     """
     fingerprint = current_app.extensions["timeline.config_fingerprint"]
     query = "&".join(sorted(f"{k}={v}" for k, v in request.args.items(multi=True)))
     key = f"{kind}\n{request.path}?{query}\n{version.token}\n{fingerprint}"
     etag = hashlib.sha256(key.encode()).hexdigest()[:32]
+    extra = dict(headers or {})
     headers = {
         "Last-Modified": http_date(version.updated),
         "Cache-Control": f"public, max-age={int(current_app.config['CACHE_MAX_AGE'])}",
         "Vary": "Accept-Encoding",
-    }
+    } | extra
     if shared:
         fastpath: FastPath = current_app.extensions["timeline.fastpath"]
         known = Known(version.version, etag, version.updated, tuple(headers.items()), content_type)

@@ -18,6 +18,7 @@ from timeline.http.lookup import live_event
 from timeline.publish.convert import to_entry
 from timeline.store.models import Event
 from timeline.store.queries import EventFilter, list_events
+from timeline.web import axis
 
 bp = Blueprint("pages", __name__)
 
@@ -111,17 +112,29 @@ def _view(event: Event) -> dict[str, Any]:
     }
 
 
+def _axis_item(view: dict[str, Any]) -> axis.Item:
+    # The mark's <title>: the event's date as the list shows it, and its title.
+    entry = to_entry(view["event"], current_app.config)
+    return axis.item_of(entry, f"{view['date']}: {view['title']}")
+
+
 @bp.get("/")
 def index() -> str:
-    """The timeline: events grouped by month (by year when only the year is known),
-    newest first, with subscribe links and the active filter named."""
+    """The timeline: the listed events' picture on a time axis, then the events grouped
+    by month (by year when only the year is known), newest first, with subscribe links
+    and the active filter named."""
     flt = parse_filter(request.args)
     events = list_events(db.get_session(), flt)
     groups = [(heading, [_view(e) for e in group]) for heading, group in group_by_period(events)]
     query = urlencode(list(request.args.items(multi=True)))
+    items = [_axis_item(item) for _heading, views in groups for item in views]
     return render_template(
         "index.html",
         groups=groups,
+        axis=axis.layout(items),
+        baseline=axis.BASELINE_PX,
+        radius=axis.POINT_RADIUS,
+        bar=axis.SPAN_HEIGHT,
         links=subscribe_links(query),
         count=len(events),
         filter=filter_text(flt),
