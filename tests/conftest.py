@@ -6,16 +6,18 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+import click
 import feedparser
 import icalendar
 import pytest
 import sqlalchemy as sa
+from click.testing import Result
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import orm
@@ -69,8 +71,14 @@ def other_database_url(tmp_path: Path) -> Iterator[str]:
 class CliRunner(FlaskCliRunner):
     """``app.test_cli_runner()``: runs the ``timeline`` command (not Flask's) on the app."""
 
-    def invoke(self, cli: Any = None, args: Any = None, **kwargs: Any) -> Any:
-        return super().invoke(cli or main, args, **kwargs)
+    def invoke(
+        self,
+        cli: click.Command | None = None,
+        args: str | Sequence[str] | None = None,
+        *more: Any,
+        **kwargs: Any,
+    ) -> Result:
+        return super().invoke(cli or main, args, *more, **kwargs)
 
 
 class AppFactory(Protocol):
