@@ -26,7 +26,7 @@ _REPORTING = re.compile(r"(?:表示|称|说|认为|宣布|指出|said|says)[，,
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _CLAUSE = re.compile(r"[，,；;：:]")
 _LEADING = re.compile(
-    r"^(?:在此之前|此前|此外|另外|同时|不过|但是|然而|值得注意的是|与此同时|其中|随后|并且?|还|又|也|"
+    r"^(?:本报讯|新华社[^，]{0,12}电|在此之前|此前|此外|另外|同时|不过|但是|然而|值得注意的是|与此同时|其中|随后|并且?|还|又|也|"
     r"据[^，]{1,24}(?:报道|介绍|消息)|Meanwhile|However|Also|And|Then)[，,\s]*",
     re.IGNORECASE,
 )
@@ -34,6 +34,7 @@ _TRAILING = re.compile(r"(?:[，,；;：:、。.\s的了着过称说地]|表示|
 _VERB = re.compile(
     r"发布|宣布|推出|表示|称|说|生效|出台|签署|开幕|闭幕|举行|召开|通过|启动|开通|通车|开建|开工|"
     r"完工|竣工|上线|夺得|获得|举办|发表|公布|废止|会见|成立|创建|收购|批准|实施|决定|报道|交付|"
+    r"实现|完成|进入|开展|组织|批复|建成|开通|"
     r"announc|launch|releas|said|says|sign|open|held|hold|took effect|unveil|approv|won|complet",
     re.IGNORECASE,
 )
@@ -190,6 +191,7 @@ class _Reader:
                     self._skip(mention, "a year beside a more precise date in the sentence")
                 group = [m for m in group if m.kind != "year"]
             self._sentence(bounds[index], group)
+        self.skipped.sort(key=lambda s: s.when_start)
 
     def _skip(self, mention: found.Mention, reason: str) -> None:
         start, end = self.article.span(mention.start, mention.end)
@@ -301,7 +303,7 @@ def make_title(evidence: str, date_start: int, date_end: int) -> str:
     connectives (此外, 据...报道) and trailing particles (了, 的, 称) dropped; cut near
     TITLE_MAX characters."""
     before = re.sub(r"(?:这次|本次|此次|并于|于|在|\bon|\bin)?\s*$", "", evidence[:date_start])
-    after = re.sub(r"^(?:就|的|,|，|\s)+", "", evidence[date_end:])
+    after = re.sub(r"^(?:就|的|起|,|，|\s)+", "", evidence[date_end:])
     before, after = before.rstrip(), after.lstrip()
     joiner = "" if _HAN.search(before[-1:] + after[:1]) or not before or not after else " "
     text = before + joiner + after

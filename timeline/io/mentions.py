@@ -142,10 +142,25 @@ def find_mentions(clean: str, *, chinese: bool) -> list[Mention]:
         if kind == "anchored" and not chinese and rel is None:
             rel = "on"
         count = _count(match["n"]) if kind == "after" else None
+        start = match.start()
+        if kind == "anchored" and chinese:
+            start = _qualified(clean, start)
         found.append(
-            Mention(match.start(), match.end(), kind, match.group(), noun, phase, rel, count)
+            Mention(start, match.end(), kind, clean[start : match.end()], noun, phase, rel, count)
         )
     return found
+
+
+def _qualified(clean: str, start: int) -> int:
+    """Take in the words that open a clause before an event noun (体验活动结束次日,
+    开通仪式当天): up to four Han characters after a clause boundary, none of them a
+    demonstrative or a function word (这次, 并于)."""
+    head = re.search(
+        r"(?:^|[。，；！？\n])([\u4e00-\u9fff]{1,4})$", clean[max(0, start - 5) : start]
+    )
+    if head is None or any(c in head[1] for c in "这本此该并于在而又还就也但与和及"):
+        return start
+    return start - len(head[1])
 
 
 def not_an_event(clean: str, mention: Mention, sentence: str) -> str | None:

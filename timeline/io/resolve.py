@@ -91,10 +91,12 @@ def resolve(
         return Resolution(span, None, None, 0.9, "a date given in the text")
     if mention.kind == "anchored":
         return _anchored(mention, sentence, earlier, published)
-    if previous is None or previous.span is None:
-        what = "the event before it"
-        return Resolution(None, None, f"counts from {what}, and no dated event comes before", 0.1,
+    if previous is None:
+        return Resolution(None, None, "counts from the event before, and none is dated", 0.1,
                           "a relative date with nothing to count from")  # fmt: skip
+    if previous.span is None:
+        unresolved = f"follows '{_compact(previous.when)}', which is not dated"
+        return Resolution(None, None, unresolved, 0.1, "a relative date with nothing to count from")
     first, last = _days(previous.span)
     if mention.kind == "few_after":
         note = (
@@ -122,13 +124,14 @@ def resolve(
 
 def _followed(sentence: str, earlier: Sequence[Earlier]) -> Earlier | None:
     """Return the event that a sentence counting from "the event before" follows: the
-    latest earlier dated one sharing a quoted name with it (“星际之门”, 《...》), else the
-    latest earlier one dated to the day."""
-    dated = [c for c in earlier if c.span is not None and c.precision == "day"]
+    latest earlier one sharing a quoted name with it (“星际之门”, 《...》), dated or not,
+    else the latest earlier one dated to the day."""
     names = [n for n in _QUOTED.findall(sentence) if len(n) > 1]
-    for candidate in reversed(dated):
+    for candidate in reversed(earlier):
         if any(name in candidate.sentence for name in names):
-            return candidate
+            if candidate.span is None or candidate.precision == "day":
+                return candidate
+    dated = [c for c in earlier if c.span is not None and c.precision == "day"]
     return dated[-1] if dated else None
 
 
