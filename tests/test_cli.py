@@ -35,6 +35,7 @@ def test_the_commands_are_the_ones_documented() -> None:
         ("db",),
         ("db", "upgrade"),
         ("export",),
+        ("extract",),
         ("import",),
         ("seed",),
         ("serve",),

@@ -16,8 +16,10 @@ from timeline import config
 from timeline.api.auth import token_group
 from timeline.app import create_app, prepare_store
 from timeline.http import db
+from timeline.io.drafts import extract_command
 from timeline.io.export import export_command
 from timeline.io.importer import import_command
+from timeline.io.seeds import SeedError
 from timeline.store import migrations
 
 #: Shown under every command's help: what decides where it acts.
@@ -159,17 +161,28 @@ def db_upgrade(revision: str) -> None:
 
 
 @main.command()
+@click.argument(
+    "files", nargs=-1, metavar="[FILE ...]", type=click.Path(exists=True, dir_okay=False)
+)
 @with_appcontext
-def seed() -> None:
+def seed(files: tuple[str, ...]) -> None:
     """Migrate, then load the seed files and list what changed.
 
-    Loading is idempotent: an unchanged seed is left alone, a changed one gets a new
-    revision."""
+    FILES are seed files to load instead of the configured ones (SEED_FILES, by default
+    seeds/*.toml), such as a draft of `timeline extract` once reviewed. Loading is
+    idempotent: an unchanged seed is left alone, a changed one gets a new revision."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     app.config["SEED_ON_START"] = True
-    counts = prepare_store(app)
+    if files:
+        app.config["SEED_FILES"] = list(files)
+    try:
+        counts = prepare_store(app)
+    except SeedError as error:
+        raise click.ClickException(f"seeds: {error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise click.ClickException(f"seeds: a file is not valid TOML: {error}") from None
     click.echo(", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "no seed files")
 
 
-for _command in (export_command, import_command, token_group):
+for _command in (export_command, extract_command, import_command, token_group):
     main.add_command(_command)

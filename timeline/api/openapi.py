@@ -24,7 +24,8 @@ _PROBLEMS = {
     412: "If-Match does not match the event's current ETag.",
     413: "The body is over the configured limit (MAX_CONTENT_LENGTH).",
     415: "The body is not JSON in UTF-8.",
-    422: "The body is JSON but not a valid event: every error, each with a JSON pointer.",
+    422: "The body is JSON but not valid (an event, an article): every error, each with a "
+    "JSON pointer.",
 }
 _INFO = """\
 Dated events published as iCalendar, RSS, Atom and JSON Feed.
@@ -131,6 +132,16 @@ OPERATIONS = (
         problems=(404,),
     ),
     Operation(
+        "post",
+        "/api/extract",
+        "extractEvents",
+        "Propose the dated events of an article, for review (nothing is stored)",
+        body="ExtractInput",
+        responses={200: ("Candidate events, in the article's order.", "ExtractResult", ())},
+        problems=(400, 401, 413, 415, 422),
+        auth=True,
+    ),
+    Operation(
         "get",
         "/api/openapi.json",
         "getOpenApi",
@@ -146,6 +157,8 @@ MODELS: tuple[tuple[type[BaseModel], JsonSchemaMode], ...] = (
     (schemas.Event, "serialization"),
     (schemas.EventList, "serialization"),
     (schemas.RevisionList, "serialization"),
+    (schemas.ExtractInput, "validation"),
+    (schemas.ExtractResult, "serialization"),
     (schemas.Problem, "serialization"),
 )
 

@@ -1,5 +1,5 @@
 """Blueprint of the JSON API under /api: events (create, list, read, patch, delete),
-their revisions, and the OpenAPI document."""
+their revisions, candidate events read from an article, and the OpenAPI document."""
 
 from __future__ import annotations
 
@@ -22,12 +22,22 @@ from timeline.api import openapi
 from timeline.api.auth import require_token
 from timeline.events import schemas
 from timeline.events.output import event_output, revision_output
-from timeline.events.parse import assign_id, parse_event, patched_body, request_hash, validate
+from timeline.events.parse import (
+    assign_id,
+    invalid,
+    parse_event,
+    patched_body,
+    request_hash,
+    validate,
+)
 from timeline.events.problems import ProblemError
 from timeline.http import db
 from timeline.http.filters import FEED_PARAMETERS, parse_filter
 from timeline.http.jsonbody import idempotency_key, read_json
 from timeline.http.lookup import any_event, live_event
+from timeline.io.drafts import extraction_json
+from timeline.io.extract import ExtractError, NoPublicationDateError, extract
+from timeline.io.gazetteer import store_gazetteer
 from timeline.store import writes
 from timeline.store.engine import begin_write
 from timeline.store.models import Event, IdempotencyKey
@@ -239,6 +249,28 @@ def list_revisions(event_id: str) -> Response:
     any_event(session, event_id)
     revisions = [revision_output(r) for r in writes.revisions(session, event_id)]
     return _json(schemas.RevisionList(revisions=revisions), headers={"Cache-Control": "no-cache"})
+
+
+@bp.post("/extract")
+def extract_events() -> Response:
+    """Propose the dated events of an article (nothing stored); 200 with candidates."""
+    require_token()
+    body = read_json(POST_TYPES, "Accept-Post")
+    given = validate(schemas.ExtractInput, body)
+    assert isinstance(given, schemas.ExtractInput)
+    if not given.text.strip():
+        raise invalid([{"pointer": "/text", "detail": "the text is blank"}])
+    published = dt.date.fromisoformat(given.published) if given.published else None
+    gazetteer = store_gazetteer(db.get_session())
+    try:
+        result = extract(given.text, published=published, lang=given.lang, gazetteer=gazetteer)
+    except NoPublicationDateError:
+        detail = "required: the text has no dateline with a year (YYYY-MM-DD)"
+        raise invalid([{"pointer": "/published", "detail": detail}]) from None
+    except ExtractError as error:
+        raise invalid([{"pointer": "/text", "detail": str(error)}]) from None
+    output = schemas.ExtractResult.model_validate(extraction_json(result))
+    return _json(output, headers={"Cache-Control": "no-store"})
 
 
 @bp.get("/openapi.json")

@@ -227,3 +227,59 @@ class Problem(BaseModel):
     status: int
     detail: str
     errors: list[ProblemItem] | None = None
+
+
+class ExtractInput(BaseModel):
+    """An article to propose events from (POST /api/extract); nothing is stored."""
+
+    model_config = ConfigDict(**_STRICT, title="ExtractInput")
+
+    text: str = Field(min_length=1, description="The article as plain text, any layout.")
+    published: DayText | None = Field(
+        default=None,
+        description="Publication date (YYYY-MM-DD) that relative dates count from; "
+        "required unless the text opens with a dateline holding a year.",
+    )
+    lang: Literal["zh", "en", "auto"] = Field(default="auto", description="Default: guessed.")
+
+
+class ExtractCandidate(BaseModel):
+    """A proposed event. Offsets are [start, end) character (code point) indices into
+    `text`; `start`/`end`/`precision` are null when the date is unresolved (see
+    `unresolved`)."""
+
+    id: str = Field(description="A proposed id: <date>-<slug>.")
+    when: str = Field(description="The date expression exactly as written.")
+    when_offsets: list[int]
+    start: str | None = Field(description="YYYY-MM-DD, YYYY-MM or YYYY, by precision.")
+    end: str | None = Field(description="The last day (inclusive) of a span of days.")
+    precision: Literal["year", "month", "day"] | None
+    approximate: bool
+    date_note: str | None = Field(description="How a date not given outright was derived.")
+    unresolved: str | None = Field(description="Why no date could be given.")
+    title: str = Field(description="Proposed title in the article's language.")
+    evidence: str = Field(description="The clause reporting the event, layout undone.")
+    evidence_offsets: list[int]
+    organizations: list[str] = Field(description="Canonical names of the store's organizations.")
+    places: list[str]
+    locator: str = Field(description="paragraph N (blocks separated by blank lines, from 1).")
+    confidence: float = Field(ge=0, le=1)
+    reason: str
+
+
+class ExtractSkipped(BaseModel):
+    """A date expression not proposed as an event, and why."""
+
+    when: str
+    when_offsets: list[int]
+    reason: str
+
+
+class ExtractResult(BaseModel):
+    """Candidate events of an article, in its order, for an editor to review."""
+
+    published: str = Field(description="The publication date used (YYYY-MM-DD).")
+    published_from: Literal["given", "dateline"]
+    lang: Literal["zh", "en"]
+    candidates: list[ExtractCandidate]
+    skipped: list[ExtractSkipped]

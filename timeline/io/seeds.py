@@ -69,9 +69,10 @@ def read_seed_file(path: Path) -> tuple[list[tuple[str, list[str]]], list[EventD
     """Read one seed file: its organizations as (name, aliases) and its events.
 
     Dates in the file are ``YYYY[-MM[-DD]]`` starts with an inclusive ``end`` day; the
-    events returned are all-day with an exclusive end (RFC 5545 DTEND). Raises SeedError
-    naming the entry for a missing key, a bad date or a duplicate id, and OSError /
-    tomllib.TOMLDecodeError for an unreadable file.
+    events returned are all-day with an exclusive end (RFC 5545 DTEND). An entry's
+    ``review`` (drafts of ``timeline extract``) must be ``"accepted"`` or absent. Raises
+    SeedError naming the entry for one still ``review = "pending"``, a missing key, a bad
+    date or a duplicate id, and OSError / tomllib.TOMLDecodeError for an unreadable file.
     """
     with path.open("rb") as handle:
         doc = tomllib.load(handle)
@@ -79,6 +80,7 @@ def read_seed_file(path: Path) -> tuple[list[tuple[str, list[str]]], list[EventD
     orgs = [(o["name"], list(o.get("aliases", []))) for o in doc.get("organization", [])]
     events: list[EventData] = []
     for index, raw in enumerate(doc.get("event", [])):
+        _check_review(path, index, raw)
         try:
             events.append(_entry(raw, source))
         except (KeyError, ValueError, TypeError) as exc:
@@ -88,6 +90,16 @@ def read_seed_file(path: Path) -> tuple[list[tuple[str, list[str]]], list[EventD
     if duplicates:
         raise SeedError(f"{path.name}: duplicate event ids {duplicates}")
     return orgs, events
+
+
+def _check_review(path: Path, index: int, raw: dict[str, Any]) -> None:
+    review = raw.get("review", "accepted")
+    if review == "accepted":
+        return
+    entry = f"{path.name}: entry {index + 1} ({raw.get('id', 'no id')})"
+    if review == "pending":
+        raise SeedError(f'{entry} is still review = "pending"; set it to "accepted" or remove it')
+    raise SeedError(f'{entry} has review = {review!r}; it must be "accepted" or "pending"')
 
 
 def load_seeds(session: orm.Session, paths: list[Path]) -> Counter[str]:

@@ -1,0 +1,140 @@
+"""The extractor's parts: layout undone with offsets kept, names found, what is not an
+event date, English articles, datelines and refusals."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from timeline.io.extract import ExtractError, NoPublicationDateError, extract
+from timeline.io.gazetteer import Gazetteer
+from timeline.io.mentions import dateline
+from timeline.io.sentences import sentences, undo_layout
+
+PUBLISHED = dt.date(2025, 2, 18)
+
+
+def test_layout_is_undone_and_offsets_point_back() -> None:
+    original = (
+        "美 国 开 放 人 工智 能 研 究\n中 心（OpenAI）1月 31日推出了最新\n"
+        "模型 o3 mini。\n\nLe\nChat 上线。"
+    )
+    text = undo_layout(original, chinese=True)
+    assert (
+        text.clean
+        == "美国开放人工智能研究中心（OpenAI）1月31日推出了最新模型o3 mini。\n\nLe Chat上线。"
+    )
+    start = text.clean.index("1月31日")
+    first, last = text.span(start, start + len("1月31日"))
+    assert original[first:last] == "1月 31日"
+    assert [text.clean[a:b] for a, b in sentences(text, chinese=True)] == [
+        "美国开放人工智能研究中心（OpenAI）1月31日推出了最新模型o3 mini。",
+        "Le Chat上线。",
+    ]
+    assert text.locator(*text.span(start, start + 5)) == "paragraph 1"
+
+
+def test_a_page_break_inside_a_sentence_is_joined_but_not_after_a_heading() -> None:
+    original = (
+        "欧洲要与世界重新同步\n\n据谷歌官方博客介绍，此次发布的更新进一步增强了\n\n"
+        "“双子座”模型的能力。"
+    )
+    text = undo_layout(original, chinese=True)
+    assert (
+        text.clean == "欧洲要与世界重新同步\n\n据谷歌官方博客介绍，此次发布的更新进一步增强了"
+        "“双子座”模型的能力。"
+    )
+    assert len(sentences(text, chinese=True)) == 2
+
+
+def test_english_sentences_keep_abbreviations() -> None:
+    text = undo_layout(
+        "Talks began on Feb. 9 in Paris.\nThe U.S. did not sign. It left.", chinese=False
+    )
+    assert [text.clean[a:b] for a, b in sentences(text, chinese=False)] == [
+        "Talks began on Feb. 9 in Paris.",
+        "The U.S. did not sign.",
+        "It left.",
+    ]
+
+
+def test_the_gazetteer_takes_the_longest_name_and_skips_risky_ones() -> None:
+    gazetteer = Gazetteer(
+        [
+            ("Meta", ["元", "“元”公司"]),
+            ("French Government", ["法国"]),
+            ("Mistral AI", ["法国米斯特拉尔人工智能公司"]),
+            ("European Union", ["EU"]),
+            ("Government of China", ["中国"]),
+        ]
+    )
+    orgs, places = gazetteer.find(
+        "法国米斯特拉尔人工智能公司与“元”公司投资5000亿美元，法国总统在巴黎说，EUR不是EU；中国人工智能企业深度求索"
+    )
+    assert [m.name for m in orgs] == ["Mistral AI", "Meta", "French Government", "European Union"]
+    assert [m.name for m in places] == ["巴黎"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "今后4年投资5000亿美元。",
+        "峰会为期两天，共有1000个代表团参加。",
+        "68岁的张先生说，他等了3个月。",
+        "截至7月27日，累计客流达到120万人次。",
+        "今年以来，人工智能技术继续保持迅猛发展态势。",
+        "这是2月10日在法国巴黎拍摄的人工智能行动峰会现场。",
+        "他出版了《2024年的回忆》一书。",
+    ],
+)
+def test_what_is_not_an_event_date_is_not_proposed(sentence: str) -> None:
+    assert extract(sentence, published=PUBLISHED).candidates == []
+
+
+def test_an_unresolved_reference_says_why_instead_of_guessing() -> None:
+    result = extract("会议闭幕当天，双方签署了协议。", published=PUBLISHED)
+    (candidate,) = result.candidates
+    assert (candidate.start, candidate.unresolved) == (
+        None,
+        "refers to '会议', not dated in the article",
+    )
+    assert candidate.id == "undated-event"
+
+
+def test_an_english_article() -> None:
+    text = (
+        "The AI Action Summit opened in Paris on Feb. 10 and ran for two days. At the close "
+        "of the summit, 60 countries signed a statement. Figures are as of Feb 1. A few days "
+        "later, Google released Gemini 2.0 Flash."
+    )
+    result = extract(text, published=PUBLISHED, lang="auto")
+    assert result.lang == "en"
+    got = [(c.when, c.start, c.approximate, c.title) for c in result.candidates]
+    assert got == [
+        ("Feb. 10", "2025-02-10", False, "The AI Action Summit opened in Paris and ran for…"),
+        ("At the close of the summit", "2025-02-10", False, "60 countries signed a statement"),
+        ("A few days later", "2025-02-13", True, "Google released Gemini 2.0 Flash"),
+    ]
+    assert [s.reason for s in result.skipped] == [
+        "a cut-off of figures (截至, as of), not an event"
+    ]
+
+
+def test_the_dateline_gives_the_publication_date() -> None:
+    text = "PARIS, Feb. 18, 2025 (Reuters) - Macron spoke on Feb. 10 at the summit."
+    assert dateline(text) == (dt.date(2025, 2, 18), 7, 20)
+    result = extract(text)
+    assert (result.published, result.published_from) == (PUBLISHED, "dateline")
+    assert [(c.when, c.evidence) for c in result.candidates] == [
+        ("Feb. 10", "Macron spoke on Feb. 10 at the summit.")
+    ]
+    assert dateline("新华社北京2025年2月18日电 国务院常务会议昨天召开。")[0] == PUBLISHED  # type: ignore[index]
+    assert dateline("新华社北京2月18日电") is None  # no year: not a dateline
+
+
+def test_refusals() -> None:
+    with pytest.raises(NoPublicationDateError):
+        extract("2月17日，xAI发布Grok 3。")
+    with pytest.raises(ExtractError, match="empty"):
+        extract(" \n ", published=PUBLISHED)
