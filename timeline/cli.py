@@ -53,9 +53,9 @@ def _describe(command: click.Command, epilog: str) -> None:
 class _Group(click.Group):
     """The ``timeline`` group. Every command's help ends with the environment variables that
     matter and the database it would act on now. A database that cannot be reached or
-    opened, a database URL that is not one, a bad setting or configuration file, or a port
-    that cannot be bound end any command with a one-line error and exit status 1, not a
-    traceback."""
+    opened, a database URL that is not one, a bad setting, configuration or seed file, or a
+    port that cannot be bound end any command with a one-line error and exit status 1, not
+    a traceback."""
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         _describe(self, f"{ENVIRONMENT}\n\n{_settings()}")
@@ -75,6 +75,8 @@ class _Group(click.Group):
             ) from None
         except (config.ConfigError, tomllib.TOMLDecodeError) as error:
             raise click.ClickException(f"configuration: {_first_line(error)}") from None
+        except SeedError as error:  # timeline serve and seed alike
+            raise click.ClickException(f"seeds: {_first_line(error)}") from None
         except OSError as error:  # a configuration file that cannot be read, a port in use
             raise click.ClickException(_first_line(error)) from None
 
@@ -175,12 +177,7 @@ def seed(files: tuple[str, ...]) -> None:
     app.config["SEED_ON_START"] = True
     if files:
         app.config["SEED_FILES"] = list(files)
-    try:
-        counts = prepare_store(app)
-    except SeedError as error:
-        raise click.ClickException(f"seeds: {error}") from None
-    except tomllib.TOMLDecodeError as error:
-        raise click.ClickException(f"seeds: a file is not valid TOML: {error}") from None
+    counts = prepare_store(app)
     click.echo(", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "no seed files")
 
 

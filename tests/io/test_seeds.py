@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 
+from tests.live import cli_environment, free_port, timeline_command
 from timeline.http import db
 from timeline.io.seeds import default_seed_files, load_seeds, read_seed_file
 from timeline.store.models import Event, Revision
@@ -159,3 +162,41 @@ def test_a_broken_seed_entry_is_named(tmp_path: Path, broken: str) -> None:
     )
     with pytest.raises(SeedError, match="bad.toml: event x"):
         read_seed_file(path)
+
+
+BAD_SEEDS = [
+    (
+        '[[event]]\nid = "no-date"\ntitle = "No date"\nprecision = "day"\n',
+        "Error: seeds: bad.toml: event no-date: missing key 'date'",
+    ),
+    (
+        "[[event]\nid = 1\n",
+        "Error: seeds: bad.toml is not valid TOML: Expected ']]' at the end of an array "
+        "declaration (at line 1, column 8)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "line"), BAD_SEEDS)
+def test_a_bad_seed_file_is_one_line(app: Flask, tmp_path: Path, text: str, line: str) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text, encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["seed", str(bad)])
+    assert (result.exit_code, result.output.strip()) == (1, line)
+
+
+@pytest.mark.parametrize(("text", "line"), BAD_SEEDS)
+def test_serve_with_a_bad_seed_file_is_one_line(
+    database_url: str, tmp_path: Path, text: str, line: str
+) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text, encoding="utf-8")
+    env = cli_environment(database_url) | {"TIMELINE_SEED_FILES": json.dumps([str(bad)])}
+    done = subprocess.run(
+        [*timeline_command(), "serve", "--port", str(free_port())],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (done.returncode, done.stdout, done.stderr.strip()) == (1, "", line)

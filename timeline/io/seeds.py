@@ -72,10 +72,13 @@ def read_seed_file(path: Path) -> tuple[list[tuple[str, list[str]]], list[EventD
     events returned are all-day with an exclusive end (RFC 5545 DTEND). An entry's
     ``review`` (drafts of ``timeline extract``) must be ``"accepted"`` or absent. Raises
     SeedError naming the entry for one still ``review = "pending"``, a missing key, a bad
-    date or a duplicate id, and OSError / tomllib.TOMLDecodeError for an unreadable file.
+    date, a duplicate id or a file that is not TOML, and OSError for an unreadable file.
     """
     with path.open("rb") as handle:
-        doc = tomllib.load(handle)
+        try:
+            doc = tomllib.load(handle)
+        except tomllib.TOMLDecodeError as error:
+            raise SeedError(f"{path.name} is not valid TOML: {error}") from None
     source = doc.get("source", {})
     orgs = [(o["name"], list(o.get("aliases", []))) for o in doc.get("organization", [])]
     events: list[EventData] = []
@@ -83,9 +86,12 @@ def read_seed_file(path: Path) -> tuple[list[tuple[str, list[str]]], list[EventD
         _check_review(path, index, raw)
         try:
             events.append(_entry(raw, source))
-        except (KeyError, ValueError, TypeError) as exc:
+        except KeyError as exc:
             name = raw.get("id", f"#{index + 1}")
-            raise SeedError(f"{path.name}: event {name}: {exc!r}") from exc
+            raise SeedError(f"{path.name}: event {name}: missing key {exc.args[0]!r}") from exc
+        except (ValueError, TypeError) as exc:
+            name = raw.get("id", f"#{index + 1}")
+            raise SeedError(f"{path.name}: event {name}: {exc}") from exc
     duplicates = [i for i, n in Counter(e.id for e in events).items() if n > 1]
     if duplicates:
         raise SeedError(f"{path.name}: duplicate event ids {duplicates}")
