@@ -208,16 +208,30 @@ def _undo_render(
     return title, body, urls[0]
 
 
-def _checked_uid(vevent: icalendar.Event) -> str:
+#: The properties whose content lines identify an event without UID.
+CONTENT_KEY = ("DTSTART", "DTEND", "DURATION", "SUMMARY")
+
+
+def content_key(vevent: icalendar.Event) -> str:
+    """Return what identifies a VEVENT without UID: its content lines (RFC 5545 §3.1,
+    unfolded, as icalendar writes them) of DTSTART, DTEND, DURATION and SUMMARY, those
+    present, in that order, joined by CR LF. The same event exported again gives the
+    same key; moving or renaming it gives another."""
+    return "\r\n".join(
+        vevent.content_line(name, vevent[name])
+        for name in CONTENT_KEY
+        if name in vevent and not isinstance(vevent[name], list)
+    )
+
+
+def _checked_uid(vevent: icalendar.Event) -> str | None:
     uid = _one(vevent, "UID")
-    if uid is None:
-        raise VeventError("UID: missing; RFC 5545 requires one, and re-imports need it")
     for name in RECURRENCE:
         if name in vevent:
             raise VeventError(f"{name}: recurring events are not supported")
     if str(vevent.get("STATUS", "")).upper() == "CANCELLED":
         raise VeventError("STATUS: the event is cancelled (RFC 5545 §3.8.1.11)")
-    return str(uid)
+    return None if uid is None or not str(uid) else str(uid)
 
 
 def _text(vevent: icalendar.Event, name: str) -> str | None:
@@ -227,9 +241,10 @@ def _text(vevent: icalendar.Event, name: str) -> str | None:
 
 def vevent_body(
     vevent: icalendar.Event, *, id_domain: str, base_url: str
-) -> tuple[dict[str, Any], str | None]:
+) -> tuple[dict[str, Any], str | None, bool]:
     """Return the JSON API body of ``vevent`` (see :class:`timeline.events.schemas.EventInput`)
-    and, when the body has no id, the UID that the event's id is to be derived from.
+    and, when the body has no id, what the event's id is to be derived from: its UID
+    (third value True), or for a VEVENT without UID its :func:`content_key` (False).
 
     Our own UID ``<id>@<id_domain>`` gives the id. DATE values are all-day with DTEND
     exclusive (a missing DTEND: one day); DATE-TIME with TZID keeps the zone, ``Z`` is
@@ -239,8 +254,8 @@ def vevent_body(
     approximation, time zone, organizations and source come from the X- properties,
     and the precision marker, note, source line and url that the renderer added to
     SUMMARY and DESCRIPTION are taken off. The URL is dropped when it is the event's
-    own page ``<base_url>/events/<id>``. Raises VeventError for a recurring event,
-    a missing UID, or X- properties that contradict the dates.
+    own page ``<base_url>/events/<id>``. Raises VeventError for a recurring event, a
+    cancelled one, or X- properties that contradict the dates.
     """
     uid = _checked_uid(vevent)
     precision = _x_text(vevent, "X-TIMELINE-PRECISION")
@@ -248,9 +263,9 @@ def vevent_body(
         raise VeventError(f"X-TIMELINE-PRECISION: {precision!r} is not one of {PRECISIONS}")
     body, start, end = _dates(vevent, precision)
     suffix = f"@{id_domain}"
-    ours = uid.endswith(suffix) and len(uid) > len(suffix)
+    ours = uid is not None and uid.endswith(suffix) and len(uid) > len(suffix)
     if ours:
-        body["id"] = uid.removesuffix(suffix)
+        body["id"] = str(uid).removesuffix(suffix)
     url = _text(vevent, "URL")
     if ours and url == f"{base_url}/events/{body['id']}":
         url = None
@@ -267,7 +282,7 @@ def vevent_body(
     if precision is not None and title is not None and start is not None:
         entry = Entry(
             id="",
-            uid=uid,
+            uid=uid or "",
             guid="",
             title=title,
             start=start,
@@ -295,4 +310,7 @@ def vevent_body(
         "organizations": [] if organizations is None else split_text(organizations),
         "source": source or None,
     }
-    return {k: v for k, v in body.items() if v is not None}, None if ours else uid
+    body = {k: v for k, v in body.items() if v is not None}
+    if ours:
+        return body, None, True
+    return body, content_key(vevent) if uid is None else uid, uid is not None

@@ -45,13 +45,15 @@ _ASCII_WORDS = re.compile(r"[^a-z0-9]+")
 class Item:
     """One event of the file: ``label`` names it in the report (its UID, or ``#n``
     counting from 1); ``body`` is the API's event body; ``key`` what its id is derived
-    from when the body has none (a foreign UID; None: the body's canonical JSON);
-    ``error`` why it could not become a body."""
+    from when the body has none (a foreign UID when ``key_is_uid``, else the content
+    key of a VEVENT without UID; None: the body's canonical JSON); ``error`` why it
+    could not become a body."""
 
     label: str
     body: Any = None
     key: str | None = None
     error: str | None = None
+    key_is_uid: bool = True
 
 
 def derived_id(data: EventData, key: str, *, uid: bool) -> str:
@@ -61,9 +63,12 @@ def derived_id(data: EventData, key: str, *, uid: bool) -> str:
     For an iCalendar event (``uid``: ``key`` is its UID), a function of the UID alone,
     so that moving or renaming the event updates it: ``<ASCII slug of the UID's part
     before @, at most 60 characters>-<first 8 hex digits of SHA-256(UID)>``. For a JSON
-    item without id (``key``: its canonical JSON), ``<start date>-<ASCII slug of the
-    title, at most 60>-<8 hex digits>``, the date as in
-    :func:`timeline.dates.spans.id_date`."""
+    item without id (``key``: its canonical JSON) and a VEVENT without UID (``key``:
+    its DTSTART, DTEND, DURATION and SUMMARY lines, see
+    :func:`timeline.io.icsread.content_key`), ``<start date>-<ASCII slug of the title,
+    at most 60>-<first 8 hex digits of SHA-256(key)>``, the date as in
+    :func:`timeline.dates.spans.id_date`: the same file imported again gives the same
+    ids, but a UID-less event that moved or was renamed becomes another event."""
     digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:8]
     if uid:
         local = unicodedata.normalize("NFKD", key.split("@")[0]).encode("ascii", "ignore")
@@ -142,13 +147,13 @@ def _calendar_items(path: Path, text: str, config: Mapping[str, Any]) -> list[It
         uid = vevent.get("UID")
         label = str(uid) if isinstance(uid, str) and uid else f"#{n}"
         try:
-            body, key = vevent_body(
+            body, key, is_uid = vevent_body(
                 vevent, id_domain=config["ID_DOMAIN"], base_url=config["BASE_URL"]
             )
         except VeventError as error:
             items.append(Item(label, error=str(error)))
             continue
-        items.append(Item(label, body, key))
+        items.append(Item(label, body, key, key_is_uid=is_uid))
     return items
 
 
@@ -170,7 +175,8 @@ def import_item(session: orm.Session, item: Item, today: dt.date) -> tuple[str, 
         return "rejected", error.detail
     if not data.id:
         key = item.key if item.key is not None else request_hash(item.body)
-        data = dataclasses.replace(data, id=derived_id(data, key, uid=item.key is not None))
+        uid = item.key is not None and item.key_is_uid
+        data = dataclasses.replace(data, id=derived_id(data, key, uid=uid))
     try:
         with session.begin_nested():
             outcome = writes.upsert_event(session, data, author=AUTHOR)
