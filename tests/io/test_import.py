@@ -257,8 +257,7 @@ GOOGLE_REPORT = [
     "added 7f3e2d1c0b9a-34016a5d",
     "added deadline-q1-d19f9e37",
     "added 9a8b7c6d5e4f-a1ab62ef",
-    "rejected floating-1@example.com: /start: a date-time needs a UTC offset (such as +02:00 "
-    "or Z) or a timezone; the server's zone is never guessed",
+    "added floating-1-5932bc87",  # a floating time is in the calendar's X-WR-TIMEZONE
     "rejected backwards-1@example.com: /end: end must be after start",
     "rejected bell-1@example.com: /title: U+0007 at index 4 is not allowed: no control "
     "characters or line breaks in this field",
@@ -315,10 +314,24 @@ GOOGLE_EVENTS: list[dict[str, Any]] = [
     | {
         "id": "9a8b7c6d5e4f-a1ab62ef",
         "title": 'Release call with "NYC" & co',
-        "start": "2025-03-20T15:00:00Z",
-        "end": "2025-03-20T15:30:00Z",
+        "start": "2025-03-20T16:00:00+01:00",  # 15:00Z in the calendar's X-WR-TIMEZONE
+        "end": "2025-03-20T16:30:00+01:00",
         "all_day": False,
-        "timezone": None,
+        "timezone": "Europe/Berlin",
+        "precision": "datetime",
+        "description": "",
+        "url": None,
+        "location": None,
+        "tags": [],
+    },
+    NONE
+    | {
+        "id": "floating-1-5932bc87",
+        "title": "Floating stand-up",
+        "start": "2025-03-21T10:00:00+01:00",
+        "end": "2025-03-21T11:00:00+01:00",
+        "all_day": False,
+        "timezone": "Europe/Berlin",
         "precision": "datetime",
         "description": "",
         "url": None,
@@ -329,16 +342,16 @@ GOOGLE_EVENTS: list[dict[str, Any]] = [
 
 
 def test_a_google_export(api: ApiClient) -> None:
-    summary = "added 5, updated 0, unchanged 0, rejected 4"
+    summary = "added 6, updated 0, unchanged 0, rejected 3"
     result = run(api.app, "import", str(STATIC / "google-export.ics"))
     assert (result.exit_code, result.output.splitlines()) == (1, [*GOOGLE_REPORT, summary])
     assert [content(api.client, e["id"]) for e in GOOGLE_EVENTS] == GOOGLE_EVENTS
-    assert api.counts() == (5, 5)
+    assert api.counts() == (6, 6)
     again = run(api.app, "import", str(STATIC / "google-export.ics"))
     unchanged = [line.replace("added", "unchanged", 1) for line in GOOGLE_REPORT]
-    summary = "added 0, updated 0, unchanged 5, rejected 4"
+    summary = "added 0, updated 0, unchanged 6, rejected 3"
     assert (again.exit_code, again.output.splitlines()) == (1, [*unchanged, summary])
-    assert api.counts() == (5, 5)
+    assert api.counts() == (6, 6)
 
 
 def calendar(vevent: str, zones: str = "") -> str:

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from typing import Any
 
 import icalendar
+import x_wr_timezone
+from x_wr_timezone import X_WR_TIMEZONE
 
 from feeds import Entry
 from feeds.text import body_text, precision_marker
@@ -33,9 +35,16 @@ class VeventError(ValueError):
 def read_calendar(text: str) -> list[icalendar.Event]:
     """Return the VEVENTs of an iCalendar document (RFC 5545), in order.
 
-    Raises ValueError (from icalendar) when ``text`` is not one VCALENDAR.
+    A calendar with ``X-WR-TIMEZONE`` naming an IANA zone (Google Calendar's exports)
+    is first brought into RFC 5545 form by the ``x-wr-timezone`` library: its floating
+    and UTC times become times in that zone (the same instant for UTC times). An
+    unknown X-WR-TIMEZONE is ignored. Raises ValueError (from icalendar) when ``text``
+    is not one VCALENDAR.
     """
     calendar = icalendar.Calendar.from_ical(text)
+    zone = _zone_name(str(calendar.get(X_WR_TIMEZONE, "")))
+    if zone is not None:
+        calendar = x_wr_timezone.to_standard(calendar, timezone=zoneinfo.ZoneInfo(zone))
     return [c for c in calendar.walk("VEVENT") if isinstance(c, icalendar.Event)]
 
 
@@ -249,7 +258,7 @@ def vevent_body(
     Our own UID ``<id>@<id_domain>`` gives the id. DATE values are all-day with DTEND
     exclusive (a missing DTEND: one day); DATE-TIME with TZID keeps the zone, ``Z`` is
     UTC, a floating time is left for the API to refuse (the zone is never guessed, and
-    X-WR-TIMEZONE is not used). CATEGORIES are the tags. A VEVENT with
+    X-WR-TIMEZONE is applied by :func:`read_calendar`). CATEGORIES are the tags. A VEVENT with
     ``X-TIMELINE-PRECISION`` was rendered by :func:`feeds.render_vevent`: its precision,
     approximation, time zone, organizations and source come from the X- properties,
     and the precision marker, note, source line and url that the renderer added to
