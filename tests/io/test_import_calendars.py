@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from tests.io.test_import import content, run
+from tests.io.test_import import calendar, content, run
 
 NO_UID = "\r\n".join(
     [
@@ -134,3 +134,117 @@ def test_x_wr_timezone_gives_floating_and_utc_times_its_zone(
             continue
         event = content(app.test_client(), line.removeprefix("added "))
         assert (event["start"], event["end"], event["timezone"]) == want
+
+
+def zone(tzid: str, rules: str, extra: str = "") -> str:
+    """A VTIMEZONE (lines joined by ``|``) with ``rules``: ``berlin``, ``new_york``,
+    ``los_angeles`` or a fixed offset such as ``+0530``."""
+    if rules.startswith(("+", "-")):
+        parts = [
+            f"BEGIN:STANDARD|DTSTART:19700101T000000|TZOFFSETFROM:{rules}|"
+            f"TZOFFSETTO:{rules}|END:STANDARD"
+        ]
+    else:
+        winter, summer, months = {
+            "berlin": ("+0100", "+0200", ("3;BYDAY=-1SU", "10;BYDAY=-1SU")),
+            "new_york": ("-0500", "-0400", ("3;BYDAY=2SU", "11;BYDAY=1SU")),
+            "los_angeles": ("-0800", "-0700", ("3;BYDAY=2SU", "11;BYDAY=1SU")),
+        }[rules]
+        parts = [
+            f"BEGIN:DAYLIGHT|DTSTART:19700308T020000|RRULE:FREQ=YEARLY;BYMONTH={months[0]}|"
+            f"TZOFFSETFROM:{winter}|TZOFFSETTO:{summer}|END:DAYLIGHT",
+            f"BEGIN:STANDARD|DTSTART:19701101T020000|RRULE:FREQ=YEARLY;BYMONTH={months[1]}|"
+            f"TZOFFSETFROM:{summer}|TZOFFSETTO:{winter}|END:STANDARD",
+        ]
+    return "|".join(
+        [f"BEGIN:VTIMEZONE|TZID:{tzid}", *filter(None, [extra]), *parts, "END:VTIMEZONE"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("tzid", "zones", "day", "expected"),
+    [
+        (  # a quoted TZID, defined by the file only: the instant, in UTC
+            '"Western/Central Europe"',
+            zone('"Western/Central Europe"', "berlin"),
+            "20250217T093000",
+            ("2025-02-17T08:30:00Z", None),
+        ),
+        (
+            '"Western/Central Europe"',
+            zone('"Western/Central Europe"', "berlin"),
+            "20250717T093000",
+            ("2025-07-17T07:30:00Z", None),
+        ),
+        (  # an IANA name within the TZID, with the same offsets: that zone
+            "custom_America/New_York",
+            zone("custom_America/New_York", "new_york"),
+            "20250217T093000",
+            ("2025-02-17T09:30:00-05:00", "America/New_York"),
+        ),
+        (
+            "custom_America/New_York",
+            zone("custom_America/New_York", "new_york"),
+            "20250717T093000",
+            ("2025-07-17T09:30:00-04:00", "America/New_York"),
+        ),
+        (  # the name says New York, the definition says otherwise: the definition wins
+            "custom_America/New_York",
+            zone("custom_America/New_York", "+0100"),
+            "20250717T093000",
+            ("2025-07-17T08:30:00Z", None),
+        ),
+        (  # Evolution and Google name the zone in X-LIC-LOCATION
+            "Pacific Time (US & Canada)",
+            zone("Pacific Time (US & Canada)", "los_angeles", "X-LIC-LOCATION:America/Los_Angeles"),
+            "20250217T093000",
+            ("2025-02-17T09:30:00-08:00", "America/Los_Angeles"),
+        ),
+        (  # a globally unique TZID (RFC 5545 §3.2.19) without VTIMEZONE
+            "/example.org/tzone/Europe/Paris",
+            "",
+            "20250217T093000",
+            ("2025-02-17T09:30:00+01:00", "Europe/Paris"),
+        ),
+        ("Tokyo Standard Time", "", "20250217T093000", ("2025-02-17T09:30:00+09:00", "Asia/Tokyo")),
+        (
+            "China Standard Time",
+            "",
+            "20250217T093000",
+            ("2025-02-17T09:30:00+08:00", "Asia/Shanghai"),
+        ),
+        (  # a Windows name wins over a VTIMEZONE of that name (Outlook writes both)
+            "W. Europe Standard Time",
+            zone("W. Europe Standard Time", "berlin"),
+            "20250717T093000",
+            ("2025-07-17T09:30:00+02:00", "Europe/Berlin"),
+        ),
+    ],
+)
+def test_zones_defined_by_the_file_or_named_the_windows_way(
+    app: Flask, tmp_path: Path, tzid: str, zones: str, day: str, expected: tuple[str, str | None]
+) -> None:
+    path = tmp_path / "zones.ics"
+    path.write_text(calendar(f"UID:z|SUMMARY:Z|DTSTART;TZID={tzid}:{day}", zones))
+    result = run(app, "import", str(path))
+    assert (result.exit_code, result.output.splitlines()[0]) == (0, "added z-594e519a")
+    event = content(app.test_client(), "z-594e519a")
+    assert (event["start"], event["timezone"]) == expected
+
+
+def test_a_zone_is_defined_by_its_own_file_only(app: Flask, tmp_path: Path) -> None:
+    """icalendar remembers a VTIMEZONE process-wide; a file that uses a TZID it does not
+    define is refused even after another file defined that TZID."""
+    defines = tmp_path / "defines.ics"
+    defines.write_text(
+        calendar(
+            "UID:a|SUMMARY:A|DTSTART;TZID=Office time:20250217T093000", zone("Office time", "+0530")
+        )
+    )
+    assert run(app, "import", str(defines)).output.splitlines()[0] == "added a-ca978112"
+    assert content(app.test_client(), "a-ca978112")["start"] == "2025-02-17T04:00:00Z"
+    uses = tmp_path / "uses.ics"
+    uses.write_text(calendar("UID:b|SUMMARY:B|DTSTART;TZID=Office time:20250217T093000"))
+    assert run(app, "import", str(uses)).output.splitlines()[0] == (
+        "rejected b: /timezone: not a known IANA time zone name (such as Europe/Berlin)"
+    )

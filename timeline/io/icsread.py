@@ -6,16 +6,19 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+import warnings
 import zoneinfo
 from collections.abc import Sequence
 from typing import Any
 
 import icalendar
 import x_wr_timezone
+from icalendar.error import GloballyUniqueTZIDGuessed
 from x_wr_timezone import X_WR_TIMEZONE
 
 from feeds import Entry
 from feeds.text import body_text, precision_marker
+from timeline.io.icszones import FileZones
 
 #: Properties of recurring events, which an event of the store cannot hold.
 RECURRENCE = ("RRULE", "RDATE", "RECURRENCE-ID")
@@ -32,8 +35,9 @@ class VeventError(ValueError):
     cannot name; the message starts with the property it is about."""
 
 
-def read_calendar(text: str) -> list[icalendar.Event]:
-    """Return the VEVENTs of an iCalendar document (RFC 5545), in order.
+def read_calendar(text: str) -> tuple[list[icalendar.Event], FileZones]:
+    """Return the VEVENTs of an iCalendar document (RFC 5545), in order, and the time
+    zones its TZIDs name (see :class:`timeline.io.icszones.FileZones`).
 
     A calendar with ``X-WR-TIMEZONE`` naming an IANA zone (Google Calendar's exports)
     is first brought into RFC 5545 form by the ``x-wr-timezone`` library: its floating
@@ -41,11 +45,15 @@ def read_calendar(text: str) -> list[icalendar.Event]:
     unknown X-WR-TIMEZONE is ignored. Raises ValueError (from icalendar) when ``text``
     is not one VCALENDAR.
     """
-    calendar = icalendar.Calendar.from_ical(text)
+    with warnings.catch_warnings():
+        # icalendar guesses vendor TZIDs with a warning; FileZones resolves them anew.
+        warnings.simplefilter("ignore", GloballyUniqueTZIDGuessed)
+        calendar = icalendar.Calendar.from_ical(text)
     zone = _zone_name(str(calendar.get(X_WR_TIMEZONE, "")))
     if zone is not None:
         calendar = x_wr_timezone.to_standard(calendar, timezone=zoneinfo.ZoneInfo(zone))
-    return [c for c in calendar.walk("VEVENT") if isinstance(c, icalendar.Event)]
+    vevents = [c for c in calendar.walk("VEVENT") if isinstance(c, icalendar.Event)]
+    return vevents, FileZones(calendar)
 
 
 def _one(vevent: icalendar.Event, name: str) -> Any:
@@ -84,12 +92,19 @@ def _x_text(vevent: icalendar.Event, name: str) -> str | None:
     return None if raw is None else ",".join(split_text(raw))
 
 
-def _dt(vevent: icalendar.Event, name: str) -> Any:
+def _dt(vevent: icalendar.Event, name: str, zones: FileZones | None) -> Any:
+    """The value of DTSTART, DTEND or DURATION; a DATE-TIME with TZID in the zone that
+    ``zones`` finds for it (naive, for the API to refuse, when it finds none)."""
     value = _one(vevent, name)
     try:
-        return None if value is None else value.dt
+        result = None if value is None else value.dt
     except ValueError as error:  # icalendar 7 keeps a broken value and raises on use
         raise VeventError(f"{name}: {error}") from None
+    tzid = getattr(value, "params", {}).get("TZID")
+    if zones is None or not tzid or not isinstance(result, dt.datetime):
+        return result
+    naive = result.replace(tzinfo=None)
+    return zones.localize(naive, str(tzid)) or naive
 
 
 def _iana(vevent: icalendar.Event, value: dt.datetime) -> str | None:
@@ -108,8 +123,8 @@ def _zone_name(name: str | None) -> str | None:
         return None
     try:
         return zoneinfo.ZoneInfo(name).key
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return None
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        return None  # OSError: a folder of the database, such as "Europe"
 
 
 def _timed(vevent: icalendar.Event, start: dt.datetime, end: Any) -> dict[str, Any]:
@@ -164,12 +179,14 @@ def _plus(start: Any, duration: dt.timedelta) -> Any:
     return (nominal.astimezone(dt.UTC) + exact).astimezone(start.tzinfo)
 
 
-def _dates(vevent: icalendar.Event, precision: str | None) -> tuple[dict[str, Any], Any, Any]:
+def _dates(
+    vevent: icalendar.Event, precision: str | None, zones: FileZones | None
+) -> tuple[dict[str, Any], Any, Any]:
     """The date fields of the body, and DTSTART and the exclusive DTEND as values."""
-    start, end = _dt(vevent, "DTSTART"), _dt(vevent, "DTEND")
+    start, end = _dt(vevent, "DTSTART", zones), _dt(vevent, "DTEND", zones)
     if start is None:
         return {}, None, None
-    duration = _dt(vevent, "DURATION")
+    duration = _dt(vevent, "DURATION", None)
     if end is None and isinstance(duration, dt.timedelta):
         end = _plus(start, duration)
     timed = isinstance(start, dt.datetime)
@@ -249,15 +266,17 @@ def _text(vevent: icalendar.Event, name: str) -> str | None:
 
 
 def vevent_body(
-    vevent: icalendar.Event, *, id_domain: str, base_url: str
+    vevent: icalendar.Event, *, id_domain: str, base_url: str, zones: FileZones | None = None
 ) -> tuple[dict[str, Any], str | None, bool]:
     """Return the JSON API body of ``vevent`` (see :class:`timeline.events.schemas.EventInput`)
     and, when the body has no id, what the event's id is to be derived from: its UID
     (third value True), or for a VEVENT without UID its :func:`content_key` (False).
 
     Our own UID ``<id>@<id_domain>`` gives the id. DATE values are all-day with DTEND
-    exclusive (a missing DTEND: one day); DATE-TIME with TZID keeps the zone, ``Z`` is
-    UTC, a floating time is left for the API to refuse (the zone is never guessed, and
+    exclusive (a missing DTEND: one day); DATE-TIME with TZID keeps the zone (an IANA or
+    Windows name, or the file's VTIMEZONE of that TZID: see
+    :meth:`timeline.io.icszones.FileZones.localize`, given as ``zones``), ``Z`` is UTC, a
+    floating time is left for the API to refuse (the zone is never guessed;
     X-WR-TIMEZONE is applied by :func:`read_calendar`). CATEGORIES are the tags. A VEVENT with
     ``X-TIMELINE-PRECISION`` was rendered by :func:`feeds.render_vevent`: its precision,
     approximation, time zone, organizations and source come from the X- properties,
@@ -270,7 +289,7 @@ def vevent_body(
     precision = _x_text(vevent, "X-TIMELINE-PRECISION")
     if precision is not None and precision not in PRECISIONS:
         raise VeventError(f"X-TIMELINE-PRECISION: {precision!r} is not one of {PRECISIONS}")
-    body, start, end = _dates(vevent, precision)
+    body, start, end = _dates(vevent, precision, zones)
     suffix = f"@{id_domain}"
     ours = uid is not None and uid.endswith(suffix) and len(uid) > len(suffix)
     if ours:

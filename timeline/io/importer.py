@@ -138,7 +138,7 @@ def _writable(body: Any) -> Any:
 
 def _calendar_items(path: Path, text: str, config: Mapping[str, Any]) -> list[Item]:
     try:
-        vevents = read_calendar(text)
+        vevents, zones = read_calendar(text)
     except ValueError as error:
         reason = str(error).splitlines()[0]
         raise _bad_file(f"{path} is not a valid iCalendar file: {reason}") from None
@@ -148,7 +148,7 @@ def _calendar_items(path: Path, text: str, config: Mapping[str, Any]) -> list[It
         label = str(uid) if isinstance(uid, str) and uid else f"#{n}"
         try:
             body, key, is_uid = vevent_body(
-                vevent, id_domain=config["ID_DOMAIN"], base_url=config["BASE_URL"]
+                vevent, id_domain=config["ID_DOMAIN"], base_url=config["BASE_URL"], zones=zones
             )
         except VeventError as error:
             items.append(Item(label, error=str(error)))
