@@ -24,7 +24,7 @@ from timeline.io.icszones import FileZones
 RECURRENCE = ("RRULE", "RDATE", "RECURRENCE-ID")
 PRECISIONS = ("year", "month", "day", "datetime")
 _ONE_DAY = dt.timedelta(days=1)
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _ESCAPED = re.compile(r"\\(.)|(,)", re.DOTALL)
 # Stands for the description while the renderer composes the body around it.
 _HOLE = "\ue000"
@@ -204,7 +204,7 @@ def _categories(vevent: icalendar.Event) -> list[str]:
     return [str(value) for group in groups for value in group.cats if str(value)]
 
 
-def _undo_render(
+def undo_render(
     summary: str, body: str, urls: Sequence[str | None], entry: Entry
 ) -> tuple[str, str, str | None]:
     """Undo :func:`feeds.text.display_title` and :func:`feeds.text.body_text` for
@@ -317,8 +317,8 @@ def vevent_body(
             end=end,
             all_day=precision != "datetime",
             link="",
-            created=_EPOCH,
-            updated=_EPOCH,
+            created=EPOCH,
+            updated=EPOCH,
             timezone=body.get("timezone"),
             precision=precision,  # type: ignore[arg-type]
             approximate=approximate,
@@ -326,7 +326,7 @@ def vevent_body(
             source_published=source.get("published"),
             source_locator=source.get("locator"),
         )
-        title, text, url = _undo_render(title, text, [url, None] if url else [None], entry)
+        title, text, url = undo_render(title, text, [url, None] if url else [None], entry)
     organizations = _raw(vevent, "X-TIMELINE-ORGANIZATIONS")
     body |= {
         "title": title,

@@ -28,6 +28,7 @@ from timeline.http import db
 from timeline.http.db import with_store
 from timeline.http.jsonbody import loads_strict
 from timeline.io.icsread import VeventError, read_calendar, vevent_body
+from timeline.io.jsonfeedread import FeedItemError, is_json_feed, item_body
 from timeline.store import writes
 from timeline.store.engine import begin_write
 from timeline.store.values import EventData
@@ -86,7 +87,8 @@ def _bad_file(message: str) -> click.BadParameter:
 def read_items(path: Path, config: Mapping[str, Any]) -> list[Item]:
     """Read the events of ``path``: an iCalendar file (it begins with ``BEGIN:VCALENDAR``,
     RFC 5545; see :func:`timeline.io.icsread.vevent_body`) or JSON (RFC 8259, UTF-8, no
-    duplicate members): one event body or a list of them, as the API takes them.
+    duplicate members): one event body or a list of them, as the API takes them, or our
+    own JSON Feed 1.1 (see :func:`timeline.io.jsonfeedread.item_body`).
 
     Raises click.BadParameter (exit status 2) when the file cannot be read, is not
     UTF-8, or is neither a calendar nor such JSON.
@@ -119,6 +121,8 @@ def read_items(path: Path, config: Mapping[str, Any]) -> list[Item]:
                 f"nor JSON ({reason}{where})"
             ) from None
         raise _bad_file(f"{path} is not valid JSON: {reason}{where}") from None
+    if is_json_feed(document):
+        return _feed_items(path, document)
     if isinstance(document, dict) and isinstance(document.get("events"), list):
         document = document["events"]  # a page of GET /api/events
     if isinstance(document, dict):
@@ -126,6 +130,19 @@ def read_items(path: Path, config: Mapping[str, Any]) -> list[Item]:
     if not isinstance(document, list):
         raise _bad_file(f"{path} holds JSON, but not an event object or a list of them")
     return [Item(f"#{n}", _writable(body)) for n, body in enumerate(document, start=1)]
+
+
+def _feed_items(path: Path, document: dict[str, Any]) -> list[Item]:
+    entries = document.get("items")
+    if not isinstance(entries, list):
+        raise _bad_file(f"{path} is a JSON Feed without a list of items")
+    items = []
+    for n, entry in enumerate(entries, start=1):
+        try:
+            items.append(Item(f"#{n}", item_body(entry)))
+        except FeedItemError as error:
+            items.append(Item(f"#{n}", error=str(error)))
+    return items
 
 
 def _writable(body: Any) -> Any:
