@@ -26,6 +26,7 @@ PRECISIONS = ("year", "month", "day", "datetime")
 _ONE_DAY = dt.timedelta(days=1)
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _ESCAPED = re.compile(r"\\(.)|(,)", re.DOTALL)
+_FORMS = {"DURATION": "a DURATION (RFC 5545 §3.3.6)"}
 # Stands for the description while the renderer composes the body around it.
 _HOLE = "\ue000"
 
@@ -98,8 +99,10 @@ def _dt(vevent: icalendar.Event, name: str, zones: FileZones | None) -> Any:
     value = _one(vevent, name)
     try:
         result = None if value is None else value.dt
-    except ValueError as error:  # icalendar 7 keeps a broken value and raises on use
-        raise VeventError(f"{name}: {error}") from None
+    except ValueError:  # icalendar 7 keeps a broken value and raises on use
+        written = bytes(value.to_ical()).decode("utf-8", "replace")
+        form = _FORMS.get(name, "a DATE or DATE-TIME (RFC 5545 §3.3.4, §3.3.5)")
+        raise VeventError(f"{name}: {written!r} is not {form}") from None
     tzid = getattr(value, "params", {}).get("TZID")
     if zones is None or not tzid or not isinstance(result, dt.datetime):
         return result
@@ -265,6 +268,16 @@ def _text(vevent: icalendar.Event, name: str) -> str | None:
     return None if value is None else str(value)
 
 
+def _location(vevent: icalendar.Event) -> str | None:
+    """LOCATION on one line: Apple Calendar writes an address as lines, which the API's
+    one-line field refuses; they are joined with ", "."""
+    text = _text(vevent, "LOCATION")
+    if text is None:
+        return None
+    lines = (line.strip() for line in text.replace("\r\n", "\n").split("\n"))
+    return ", ".join(line for line in lines if line)
+
+
 def vevent_body(
     vevent: icalendar.Event, *, id_domain: str, base_url: str, zones: FileZones | None = None
 ) -> tuple[dict[str, Any], str | None, bool]:
@@ -277,9 +290,10 @@ def vevent_body(
     Windows name, or the file's VTIMEZONE of that TZID: see
     :meth:`timeline.io.icszones.FileZones.localize`, given as ``zones``), ``Z`` is UTC, a
     floating time is left for the API to refuse (the zone is never guessed;
-    X-WR-TIMEZONE is applied by :func:`read_calendar`). CATEGORIES are the tags. A VEVENT with
-    ``X-TIMELINE-PRECISION`` was rendered by :func:`feeds.render_vevent`: its precision,
-    approximation, time zone, organizations and source come from the X- properties,
+    X-WR-TIMEZONE is applied by :func:`read_calendar`). CATEGORIES are the tags;
+    LOCATION's lines are joined with ", ". A VEVENT with ``X-TIMELINE-PRECISION`` was
+    rendered by :func:`feeds.render_vevent`: its precision, approximation, time zone,
+    organizations and source come from the X- properties,
     and the precision marker, note, source line and url that the renderer added to
     SUMMARY and DESCRIPTION are taken off. The URL is dropped when it is the event's
     own page ``<base_url>/events/<id>``. Raises VeventError for a recurring event, a
@@ -333,7 +347,7 @@ def vevent_body(
         "approximate": approximate,
         "description": text,
         "url": url,
-        "location": _text(vevent, "LOCATION"),
+        "location": _location(vevent),
         "tags": _categories(vevent),
         "organizations": [] if organizations is None else split_text(organizations),
         "source": source or None,
