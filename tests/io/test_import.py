@@ -483,6 +483,14 @@ def test_a_store_refusal_leaves_nothing_of_that_event(
         return outcome
 
     monkeypatch.setattr(writes, "upsert_event", failing)
+    add_events = writes.add_events
+
+    def failing_together(session: Any, datas: Any, *, author: str) -> None:
+        add_events(session, datas, author=author)  # written, then refused: all undone
+        if any(data.id == "boom" for data in datas):
+            raise writes.StoreError("boom: refused after writing")
+
+    monkeypatch.setattr(writes, "add_events", failing_together)
     items = [{"id": i, "title": i, "start": "2025-02-17"} for i in ("a", "boom", "gone", "b")]
     result = run(api.app, "import", write_json(tmp_path, items))
     assert result.exit_code == 1

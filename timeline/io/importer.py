@@ -12,7 +12,7 @@ import re
 import sys
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ from timeline.io.icsread import VeventError, read_calendar, vevent_body
 from timeline.io.jsonfeedread import FeedItemError, is_json_feed, item_body
 from timeline.store import writes
 from timeline.store.engine import begin_write
+from timeline.store.models import Event
 from timeline.store.values import EventData
 
 AUTHOR = "import"
@@ -174,16 +175,8 @@ def _calendar_items(path: Path, text: str, config: Mapping[str, Any]) -> list[It
     return items
 
 
-def import_item(session: orm.Session, item: Item, today: dt.date) -> tuple[str, str]:
-    """Validate ``item`` as the API's POST does and store it in a savepoint of its own;
-    return ``(outcome, text)``: ``("added"|"updated"|"unchanged", id)`` or
-    ``("rejected", reason)``, the reason as the API's problem detail (JSON pointers).
-
-    Unlike a POST, an id that exists is no conflict: that event is brought to the
-    item's content (a new revision), as a re-import should. A deleted id is refused (ids
-    are never reused). A body without id gets :func:`derived_id`. A rejected item
-    leaves nothing in the store. ``today`` (UTC) is the default ``reference`` of
-    ``when``."""
+def _data(item: Item, today: dt.date) -> EventData | tuple[str, str]:
+    """The validated content of ``item`` with its id, or ``("rejected", reason)``."""
     if item.error is not None:
         return "rejected", item.error
     try:
@@ -194,6 +187,11 @@ def import_item(session: orm.Session, item: Item, today: dt.date) -> tuple[str, 
         key = item.key if item.key is not None else request_hash(item.body)
         uid = item.key is not None and item.key_is_uid
         data = dataclasses.replace(data, id=derived_id(data, key, uid=uid))
+    return data
+
+
+def _store(session: orm.Session, data: EventData) -> tuple[str, str]:
+    """Store one event in a savepoint of its own (see :func:`import_item`)."""
     try:
         with session.begin_nested():
             outcome = writes.upsert_event(session, data, author=AUTHOR)
@@ -204,19 +202,100 @@ def import_item(session: orm.Session, item: Item, today: dt.date) -> tuple[str, 
     return outcome, data.id
 
 
+def import_item(session: orm.Session, item: Item, today: dt.date) -> tuple[str, str]:
+    """Validate ``item`` as the API's POST does and store it in a savepoint of its own;
+    return ``(outcome, text)``: ``("added"|"updated"|"unchanged", id)`` or
+    ``("rejected", reason)``, the reason as the API's problem detail (JSON pointers).
+
+    Unlike a POST, an id that exists is no conflict: that event is brought to the
+    item's content (a new revision), as a re-import should. A deleted id is refused (ids
+    are never reused). A body without id gets :func:`derived_id`. A rejected item
+    leaves nothing in the store. ``today`` (UTC) is the default ``reference`` of
+    ``when``."""
+    data = _data(item, today)
+    return data if isinstance(data, tuple) else _store(session, data)
+
+
+def import_batch(
+    session: orm.Session, items: Sequence[Item], today: dt.date
+) -> list[tuple[str, str]]:
+    """Import ``items`` with the outcomes :func:`import_item` would give one by one, in
+    order, but with few statements: the stored ids and content hashes are read at once,
+    an unchanged event is known by its hash, and new events are added together by
+    :func:`timeline.store.writes.add_events` in a savepoint (if the database refuses
+    them, each is stored on its own instead, so a refusal still rejects only its
+    event). An event changed, deleted, or met twice in ``items`` takes the one-by-one
+    path, after the new events before it are stored. Does not commit."""
+    results: list[tuple[str, str]] = [("rejected", "")] * len(items)
+    datas = [_data(item, today) for item in items]
+    ids = sorted({d.id for d in datas if not isinstance(d, tuple)})
+    stored: dict[str, tuple[str, bool]] = {}
+    for at in range(0, len(ids), 500):
+        stmt = sa.select(Event.id, Event.content_hash, Event.deleted)
+        rows = session.execute(stmt.where(Event.id.in_(ids[at : at + 500])))
+        stored |= {row.id: (row.content_hash, row.deleted) for row in rows}
+    fresh: list[tuple[int, EventData]] = []
+    seen: set[str] = set()
+
+    def add_fresh() -> None:
+        try:
+            with session.begin_nested():
+                writes.add_events(session, [d for _, d in fresh], author=AUTHOR)
+            done = [(n, ("added", d.id)) for n, d in fresh]
+        except (writes.StoreError, sa.exc.IntegrityError):
+            done = [(n, _store(session, d)) for n, d in fresh]
+        for n, result in done:
+            results[n] = result
+        fresh.clear()
+
+    for n, data in enumerate(datas):
+        if isinstance(data, tuple):
+            results[n] = data
+            continue
+        try:
+            writes.check_slugs(data)
+        except writes.StoreError as error:
+            results[n] = ("rejected", str(error))
+            continue
+        if data.id in seen:
+            if fresh:
+                add_fresh()
+            results[n] = _store(session, data)
+        elif data.id not in stored:
+            fresh.append((n, data))
+        elif stored[data.id] == (data.content_hash(), False):
+            results[n] = ("unchanged", data.id)
+        else:
+            results[n] = _store(session, data)
+        seen.add(data.id)
+    if fresh:
+        add_fresh()
+    return results
+
+
 def import_items(
     session: orm.Session, items: Iterable[Item], today: dt.date
 ) -> Iterator[tuple[Item, str, str]]:
-    """Import ``items`` in order (see :func:`import_item`), committing every BATCH and at
-    the end; yield each item with its outcome and text as it is done."""
+    """Import ``items`` in batches of BATCH (see :func:`import_batch`), committing after
+    each; yield each item with its outcome and text as its batch is done."""
+    batch: list[Item] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == BATCH:
+            yield from _commit_batch(session, batch, today)
+            batch = []
+    if batch:
+        yield from _commit_batch(session, batch, today)
+
+
+def _commit_batch(
+    session: orm.Session, batch: list[Item], today: dt.date
+) -> Iterator[tuple[Item, str, str]]:
     begin_write(session)
-    for done, item in enumerate(items, start=1):
-        outcome, text = import_item(session, item, today)
-        yield item, outcome, text
-        if done % BATCH == 0:
-            session.commit()
-            begin_write(session)
+    results = import_batch(session, batch, today)
     session.commit()
+    for item, (outcome, text) in zip(batch, results, strict=True):
+        yield item, outcome, text
 
 
 def _progress(items: list[Item]) -> contextlib.AbstractContextManager[Iterable[Item]]:
