@@ -272,8 +272,8 @@ def _location(vevent: icalendar.Event) -> str | None:
     """LOCATION on one line: Apple Calendar writes an address as lines, which the API's
     one-line field refuses; they are joined with ", "."""
     text = _text(vevent, "LOCATION")
-    if text is None:
-        return None
+    if text is None or ("\n" not in text and "\r" not in text):
+        return text  # as it is: our own export's location round-trips exactly
     lines = (line.strip() for line in text.replace("\r\n", "\n").split("\n"))
     return ", ".join(line for line in lines if line)
 
