@@ -12,6 +12,9 @@ import pytest
 from flask import Flask
 
 from tests.conftest import ApiClient
+from timeline.app import create_app, prepare_store
+from timeline.cli import main
+from timeline.http import db
 
 
 @pytest.mark.parametrize(
@@ -72,18 +75,28 @@ def test_every_seeded_event_ends_on_the_same_day_in_both(seeded_app: Flask) -> N
         assert (last + dt.timedelta(days=1)).isoformat()[: len(event["end"])] != event["end"]
 
 
-def test_a_json_feed_is_not_taken_for_events_by_the_importer(
-    api: ApiClient, tmp_path: Path
+def test_our_json_feed_imports_with_the_same_inclusive_end(
+    api: ApiClient, other_database_url: str, tmp_path: Path
 ) -> None:
-    """``timeline import`` reads the API's JSON, never JSON Feed's ``_timeline``: a feed
-    file is refused as a whole rather than read with another meaning of ``end``."""
-    api.created({"title": "Trade fair", "start": "2025-02-17", "end": "2025-02-19"})
+    """``timeline import`` of our JSON Feed reads ``_timeline.end`` with the API's meaning:
+    a three-day fair stays three days (not four), in another store."""
+    api.created({"id": "fair", "title": "Trade fair", "start": "2025-02-17", "end": "2025-02-19"})
     path = tmp_path / "feed.json"
     path.write_bytes(api.client.get("/feed.json").data)
-    result = api.app.test_cli_runner().invoke(args=["import", str(path)])
-    assert result.exit_code == 1
-    assert result.output.startswith("rejected #1: /version: unknown field;")
-    assert "/items: unknown field" in result.output
-    assert api.counts() == (1, 1)
-    calendar = icalendar.Calendar.from_ical(api.client.get("/calendar.ics").data)
-    assert len(calendar.walk("VEVENT")) == 1
+    target = create_app(
+        {"DATABASE_URL": other_database_url, "TESTING": True, "SEED_ON_START": False}
+    )
+    try:
+        prepare_store(target)
+        result = target.test_cli_runner().invoke(main, ["import", str(path)])
+        assert result.output.splitlines() == [
+            "added fair",
+            "added 1, updated 0, unchanged 0, rejected 0",
+        ]
+        event = target.test_client().get("/api/events/fair").json
+        assert event is not None and (event["start"], event["end"]) == ("2025-02-17", "2025-02-19")
+        calendar = icalendar.Calendar.from_ical(target.test_client().get("/calendar.ics").data)
+        (vevent,) = calendar.walk("VEVENT")
+        assert vevent.decoded("DTEND") == dt.date(2025, 2, 20)
+    finally:
+        db.close_app(target)

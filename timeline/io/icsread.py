@@ -6,21 +6,27 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+import warnings
 import zoneinfo
 from collections.abc import Sequence
 from typing import Any
 
 import icalendar
+import x_wr_timezone
+from icalendar.error import GloballyUniqueTZIDGuessed
+from x_wr_timezone import X_WR_TIMEZONE
 
 from feeds import Entry
 from feeds.text import body_text, precision_marker
+from timeline.io.icszones import FileZones
 
 #: Properties of recurring events, which an event of the store cannot hold.
 RECURRENCE = ("RRULE", "RDATE", "RECURRENCE-ID")
 PRECISIONS = ("year", "month", "day", "datetime")
 _ONE_DAY = dt.timedelta(days=1)
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _ESCAPED = re.compile(r"\\(.)|(,)", re.DOTALL)
+_FORMS = {"DURATION": "a DURATION (RFC 5545 §3.3.6)"}
 # Stands for the description while the renderer composes the body around it.
 _HOLE = "\ue000"
 
@@ -30,13 +36,25 @@ class VeventError(ValueError):
     cannot name; the message starts with the property it is about."""
 
 
-def read_calendar(text: str) -> list[icalendar.Event]:
-    """Return the VEVENTs of an iCalendar document (RFC 5545), in order.
+def read_calendar(text: str) -> tuple[list[icalendar.Event], FileZones]:
+    """Return the VEVENTs of an iCalendar document (RFC 5545), in order, and the time
+    zones its TZIDs name (see :class:`timeline.io.icszones.FileZones`).
 
-    Raises ValueError (from icalendar) when ``text`` is not one VCALENDAR.
+    A calendar with ``X-WR-TIMEZONE`` naming an IANA zone (Google Calendar's exports)
+    is first brought into RFC 5545 form by the ``x-wr-timezone`` library: its floating
+    and UTC times become times in that zone (the same instant for UTC times). An
+    unknown X-WR-TIMEZONE is ignored. Raises ValueError (from icalendar) when ``text``
+    is not one VCALENDAR.
     """
-    calendar = icalendar.Calendar.from_ical(text)
-    return [c for c in calendar.walk("VEVENT") if isinstance(c, icalendar.Event)]
+    with warnings.catch_warnings():
+        # icalendar guesses vendor TZIDs with a warning; FileZones resolves them anew.
+        warnings.simplefilter("ignore", GloballyUniqueTZIDGuessed)
+        calendar = icalendar.Calendar.from_ical(text)
+    zone = _zone_name(str(calendar.get(X_WR_TIMEZONE, "")))
+    if zone is not None:
+        calendar = x_wr_timezone.to_standard(calendar, timezone=zoneinfo.ZoneInfo(zone))
+    vevents = [c for c in calendar.walk("VEVENT") if isinstance(c, icalendar.Event)]
+    return vevents, FileZones(calendar)
 
 
 def _one(vevent: icalendar.Event, name: str) -> Any:
@@ -75,12 +93,21 @@ def _x_text(vevent: icalendar.Event, name: str) -> str | None:
     return None if raw is None else ",".join(split_text(raw))
 
 
-def _dt(vevent: icalendar.Event, name: str) -> Any:
+def _dt(vevent: icalendar.Event, name: str, zones: FileZones | None) -> Any:
+    """The value of DTSTART, DTEND or DURATION; a DATE-TIME with TZID in the zone that
+    ``zones`` finds for it (naive, for the API to refuse, when it finds none)."""
     value = _one(vevent, name)
     try:
-        return None if value is None else value.dt
-    except ValueError as error:  # icalendar 7 keeps a broken value and raises on use
-        raise VeventError(f"{name}: {error}") from None
+        result = None if value is None else value.dt
+    except ValueError:  # icalendar 7 keeps a broken value and raises on use
+        written = bytes(value.to_ical()).decode("utf-8", "replace")
+        form = _FORMS.get(name, "a DATE or DATE-TIME (RFC 5545 §3.3.4, §3.3.5)")
+        raise VeventError(f"{name}: {written!r} is not {form}") from None
+    tzid = getattr(value, "params", {}).get("TZID")
+    if zones is None or not tzid or not isinstance(result, dt.datetime):
+        return result
+    naive = result.replace(tzinfo=None)
+    return zones.localize(naive, str(tzid)) or naive
 
 
 def _iana(vevent: icalendar.Event, value: dt.datetime) -> str | None:
@@ -99,8 +126,8 @@ def _zone_name(name: str | None) -> str | None:
         return None
     try:
         return zoneinfo.ZoneInfo(name).key
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return None
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        return None  # OSError: a folder of the database, such as "Europe"
 
 
 def _timed(vevent: icalendar.Event, start: dt.datetime, end: Any) -> dict[str, Any]:
@@ -155,12 +182,14 @@ def _plus(start: Any, duration: dt.timedelta) -> Any:
     return (nominal.astimezone(dt.UTC) + exact).astimezone(start.tzinfo)
 
 
-def _dates(vevent: icalendar.Event, precision: str | None) -> tuple[dict[str, Any], Any, Any]:
+def _dates(
+    vevent: icalendar.Event, precision: str | None, zones: FileZones | None
+) -> tuple[dict[str, Any], Any, Any]:
     """The date fields of the body, and DTSTART and the exclusive DTEND as values."""
-    start, end = _dt(vevent, "DTSTART"), _dt(vevent, "DTEND")
+    start, end = _dt(vevent, "DTSTART", zones), _dt(vevent, "DTEND", zones)
     if start is None:
         return {}, None, None
-    duration = _dt(vevent, "DURATION")
+    duration = _dt(vevent, "DURATION", None)
     if end is None and isinstance(duration, dt.timedelta):
         end = _plus(start, duration)
     timed = isinstance(start, dt.datetime)
@@ -178,7 +207,7 @@ def _categories(vevent: icalendar.Event) -> list[str]:
     return [str(value) for group in groups for value in group.cats if str(value)]
 
 
-def _undo_render(
+def undo_render(
     summary: str, body: str, urls: Sequence[str | None], entry: Entry
 ) -> tuple[str, str, str | None]:
     """Undo :func:`feeds.text.display_title` and :func:`feeds.text.body_text` for
@@ -208,16 +237,30 @@ def _undo_render(
     return title, body, urls[0]
 
 
-def _checked_uid(vevent: icalendar.Event) -> str:
+#: The properties whose content lines identify an event without UID.
+CONTENT_KEY = ("DTSTART", "DTEND", "DURATION", "SUMMARY")
+
+
+def content_key(vevent: icalendar.Event) -> str:
+    """Return what identifies a VEVENT without UID: its content lines (RFC 5545 §3.1,
+    unfolded, as icalendar writes them) of DTSTART, DTEND, DURATION and SUMMARY, those
+    present, in that order, joined by CR LF. The same event exported again gives the
+    same key; moving or renaming it gives another."""
+    return "\r\n".join(
+        vevent.content_line(name, vevent[name])
+        for name in CONTENT_KEY
+        if name in vevent and not isinstance(vevent[name], list)
+    )
+
+
+def _checked_uid(vevent: icalendar.Event) -> str | None:
     uid = _one(vevent, "UID")
-    if uid is None:
-        raise VeventError("UID: missing; RFC 5545 requires one, and re-imports need it")
     for name in RECURRENCE:
         if name in vevent:
             raise VeventError(f"{name}: recurring events are not supported")
     if str(vevent.get("STATUS", "")).upper() == "CANCELLED":
         raise VeventError("STATUS: the event is cancelled (RFC 5545 §3.8.1.11)")
-    return str(uid)
+    return None if uid is None or not str(uid) else str(uid)
 
 
 def _text(vevent: icalendar.Event, name: str) -> str | None:
@@ -225,32 +268,46 @@ def _text(vevent: icalendar.Event, name: str) -> str | None:
     return None if value is None else str(value)
 
 
+def _location(vevent: icalendar.Event) -> str | None:
+    """LOCATION on one line: Apple Calendar writes an address as lines, which the API's
+    one-line field refuses; they are joined with ", "."""
+    text = _text(vevent, "LOCATION")
+    if text is None or ("\n" not in text and "\r" not in text):
+        return text  # as it is: our own export's location round-trips exactly
+    lines = (line.strip() for line in text.replace("\r\n", "\n").split("\n"))
+    return ", ".join(line for line in lines if line)
+
+
 def vevent_body(
-    vevent: icalendar.Event, *, id_domain: str, base_url: str
-) -> tuple[dict[str, Any], str | None]:
+    vevent: icalendar.Event, *, id_domain: str, base_url: str, zones: FileZones | None = None
+) -> tuple[dict[str, Any], str | None, bool]:
     """Return the JSON API body of ``vevent`` (see :class:`timeline.events.schemas.EventInput`)
-    and, when the body has no id, the UID that the event's id is to be derived from.
+    and, when the body has no id, what the event's id is to be derived from: its UID
+    (third value True), or for a VEVENT without UID its :func:`content_key` (False).
 
     Our own UID ``<id>@<id_domain>`` gives the id. DATE values are all-day with DTEND
-    exclusive (a missing DTEND: one day); DATE-TIME with TZID keeps the zone, ``Z`` is
-    UTC, a floating time is left for the API to refuse (the zone is never guessed, and
-    X-WR-TIMEZONE is not used). CATEGORIES are the tags. A VEVENT with
-    ``X-TIMELINE-PRECISION`` was rendered by :func:`feeds.render_vevent`: its precision,
-    approximation, time zone, organizations and source come from the X- properties,
+    exclusive (a missing DTEND: one day); DATE-TIME with TZID keeps the zone (an IANA or
+    Windows name, or the file's VTIMEZONE of that TZID: see
+    :meth:`timeline.io.icszones.FileZones.localize`, given as ``zones``), ``Z`` is UTC, a
+    floating time is left for the API to refuse (the zone is never guessed;
+    X-WR-TIMEZONE is applied by :func:`read_calendar`). CATEGORIES are the tags;
+    LOCATION's lines are joined with ", ". A VEVENT with ``X-TIMELINE-PRECISION`` was
+    rendered by :func:`feeds.render_vevent`: its precision, approximation, time zone,
+    organizations and source come from the X- properties,
     and the precision marker, note, source line and url that the renderer added to
     SUMMARY and DESCRIPTION are taken off. The URL is dropped when it is the event's
-    own page ``<base_url>/events/<id>``. Raises VeventError for a recurring event,
-    a missing UID, or X- properties that contradict the dates.
+    own page ``<base_url>/events/<id>``. Raises VeventError for a recurring event, a
+    cancelled one, or X- properties that contradict the dates.
     """
     uid = _checked_uid(vevent)
     precision = _x_text(vevent, "X-TIMELINE-PRECISION")
     if precision is not None and precision not in PRECISIONS:
         raise VeventError(f"X-TIMELINE-PRECISION: {precision!r} is not one of {PRECISIONS}")
-    body, start, end = _dates(vevent, precision)
+    body, start, end = _dates(vevent, precision, zones)
     suffix = f"@{id_domain}"
-    ours = uid.endswith(suffix) and len(uid) > len(suffix)
+    ours = uid is not None and uid.endswith(suffix) and len(uid) > len(suffix)
     if ours:
-        body["id"] = uid.removesuffix(suffix)
+        body["id"] = str(uid).removesuffix(suffix)
     url = _text(vevent, "URL")
     if ours and url == f"{base_url}/events/{body['id']}":
         url = None
@@ -267,15 +324,15 @@ def vevent_body(
     if precision is not None and title is not None and start is not None:
         entry = Entry(
             id="",
-            uid=uid,
+            uid=uid or "",
             guid="",
             title=title,
             start=start,
             end=end,
             all_day=precision != "datetime",
             link="",
-            created=_EPOCH,
-            updated=_EPOCH,
+            created=EPOCH,
+            updated=EPOCH,
             timezone=body.get("timezone"),
             precision=precision,  # type: ignore[arg-type]
             approximate=approximate,
@@ -283,16 +340,19 @@ def vevent_body(
             source_published=source.get("published"),
             source_locator=source.get("locator"),
         )
-        title, text, url = _undo_render(title, text, [url, None] if url else [None], entry)
+        title, text, url = undo_render(title, text, [url, None] if url else [None], entry)
     organizations = _raw(vevent, "X-TIMELINE-ORGANIZATIONS")
     body |= {
         "title": title,
         "approximate": approximate,
         "description": text,
         "url": url,
-        "location": _text(vevent, "LOCATION"),
+        "location": _location(vevent),
         "tags": _categories(vevent),
         "organizations": [] if organizations is None else split_text(organizations),
         "source": source or None,
     }
-    return {k: v for k, v in body.items() if v is not None}, None if ours else uid
+    body = {k: v for k, v in body.items() if v is not None}
+    if ours:
+        return body, None, True
+    return body, content_key(vevent) if uid is None else uid, uid is not None

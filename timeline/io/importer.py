@@ -12,7 +12,7 @@ import re
 import sys
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +28,10 @@ from timeline.http import db
 from timeline.http.db import with_store
 from timeline.http.jsonbody import loads_strict
 from timeline.io.icsread import VeventError, read_calendar, vevent_body
+from timeline.io.jsonfeedread import FeedItemError, is_json_feed, item_body
 from timeline.store import writes
 from timeline.store.engine import begin_write
+from timeline.store.models import Event
 from timeline.store.values import EventData
 
 AUTHOR = "import"
@@ -45,13 +47,15 @@ _ASCII_WORDS = re.compile(r"[^a-z0-9]+")
 class Item:
     """One event of the file: ``label`` names it in the report (its UID, or ``#n``
     counting from 1); ``body`` is the API's event body; ``key`` what its id is derived
-    from when the body has none (a foreign UID; None: the body's canonical JSON);
-    ``error`` why it could not become a body."""
+    from when the body has none (a foreign UID when ``key_is_uid``, else the content
+    key of a VEVENT without UID; None: the body's canonical JSON); ``error`` why it
+    could not become a body."""
 
     label: str
     body: Any = None
     key: str | None = None
     error: str | None = None
+    key_is_uid: bool = True
 
 
 def derived_id(data: EventData, key: str, *, uid: bool) -> str:
@@ -61,9 +65,12 @@ def derived_id(data: EventData, key: str, *, uid: bool) -> str:
     For an iCalendar event (``uid``: ``key`` is its UID), a function of the UID alone,
     so that moving or renaming the event updates it: ``<ASCII slug of the UID's part
     before @, at most 60 characters>-<first 8 hex digits of SHA-256(UID)>``. For a JSON
-    item without id (``key``: its canonical JSON), ``<start date>-<ASCII slug of the
-    title, at most 60>-<8 hex digits>``, the date as in
-    :func:`timeline.dates.spans.id_date`."""
+    item without id (``key``: its canonical JSON) and a VEVENT without UID (``key``:
+    its DTSTART, DTEND, DURATION and SUMMARY lines, see
+    :func:`timeline.io.icsread.content_key`), ``<start date>-<ASCII slug of the title,
+    at most 60>-<first 8 hex digits of SHA-256(key)>``, the date as in
+    :func:`timeline.dates.spans.id_date`: the same file imported again gives the same
+    ids, but a UID-less event that moved or was renamed becomes another event."""
     digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:8]
     if uid:
         local = unicodedata.normalize("NFKD", key.split("@")[0]).encode("ascii", "ignore")
@@ -81,7 +88,8 @@ def _bad_file(message: str) -> click.BadParameter:
 def read_items(path: Path, config: Mapping[str, Any]) -> list[Item]:
     """Read the events of ``path``: an iCalendar file (it begins with ``BEGIN:VCALENDAR``,
     RFC 5545; see :func:`timeline.io.icsread.vevent_body`) or JSON (RFC 8259, UTF-8, no
-    duplicate members): one event body or a list of them, as the API takes them.
+    duplicate members): one event body or a list of them, as the API takes them, or our
+    own JSON Feed 1.1 (see :func:`timeline.io.jsonfeedread.item_body`).
 
     Raises click.BadParameter (exit status 2) when the file cannot be read, is not
     UTF-8, or is neither a calendar nor such JSON.
@@ -114,6 +122,8 @@ def read_items(path: Path, config: Mapping[str, Any]) -> list[Item]:
                 f"nor JSON ({reason}{where})"
             ) from None
         raise _bad_file(f"{path} is not valid JSON: {reason}{where}") from None
+    if is_json_feed(document):
+        return _feed_items(path, document)
     if isinstance(document, dict) and isinstance(document.get("events"), list):
         document = document["events"]  # a page of GET /api/events
     if isinstance(document, dict):
@@ -121,6 +131,19 @@ def read_items(path: Path, config: Mapping[str, Any]) -> list[Item]:
     if not isinstance(document, list):
         raise _bad_file(f"{path} holds JSON, but not an event object or a list of them")
     return [Item(f"#{n}", _writable(body)) for n, body in enumerate(document, start=1)]
+
+
+def _feed_items(path: Path, document: dict[str, Any]) -> list[Item]:
+    entries = document.get("items")
+    if not isinstance(entries, list):
+        raise _bad_file(f"{path} is a JSON Feed without a list of items")
+    items = []
+    for n, entry in enumerate(entries, start=1):
+        try:
+            items.append(Item(f"#{n}", item_body(entry)))
+        except FeedItemError as error:
+            items.append(Item(f"#{n}", error=str(error)))
+    return items
 
 
 def _writable(body: Any) -> Any:
@@ -133,7 +156,7 @@ def _writable(body: Any) -> Any:
 
 def _calendar_items(path: Path, text: str, config: Mapping[str, Any]) -> list[Item]:
     try:
-        vevents = read_calendar(text)
+        vevents, zones = read_calendar(text)
     except ValueError as error:
         reason = str(error).splitlines()[0]
         raise _bad_file(f"{path} is not a valid iCalendar file: {reason}") from None
@@ -142,14 +165,41 @@ def _calendar_items(path: Path, text: str, config: Mapping[str, Any]) -> list[It
         uid = vevent.get("UID")
         label = str(uid) if isinstance(uid, str) and uid else f"#{n}"
         try:
-            body, key = vevent_body(
-                vevent, id_domain=config["ID_DOMAIN"], base_url=config["BASE_URL"]
+            body, key, is_uid = vevent_body(
+                vevent, id_domain=config["ID_DOMAIN"], base_url=config["BASE_URL"], zones=zones
             )
         except VeventError as error:
             items.append(Item(label, error=str(error)))
             continue
-        items.append(Item(label, body, key))
+        items.append(Item(label, body, key, key_is_uid=is_uid))
     return items
+
+
+def _data(item: Item, today: dt.date) -> EventData | tuple[str, str]:
+    """The validated content of ``item`` with its id, or ``("rejected", reason)``."""
+    if item.error is not None:
+        return "rejected", item.error
+    try:
+        data = parse_event(item.body, today=today)
+    except ProblemError as error:
+        return "rejected", error.detail
+    if not data.id:
+        key = item.key if item.key is not None else request_hash(item.body)
+        uid = item.key is not None and item.key_is_uid
+        data = dataclasses.replace(data, id=derived_id(data, key, uid=uid))
+    return data
+
+
+def _store(session: orm.Session, data: EventData) -> tuple[str, str]:
+    """Store one event in a savepoint of its own (see :func:`import_item`)."""
+    try:
+        with session.begin_nested():
+            outcome = writes.upsert_event(session, data, author=AUTHOR)
+    except writes.EventGoneError:
+        return "rejected", f"/id: the event {data.id!r} was deleted (ids are never reused)"
+    except (writes.StoreError, sa.exc.IntegrityError) as error:
+        return "rejected", str(error).splitlines()[0]
+    return outcome, data.id
 
 
 def import_item(session: orm.Session, item: Item, today: dt.date) -> tuple[str, str]:
@@ -162,38 +212,90 @@ def import_item(session: orm.Session, item: Item, today: dt.date) -> tuple[str, 
     are never reused). A body without id gets :func:`derived_id`. A rejected item
     leaves nothing in the store. ``today`` (UTC) is the default ``reference`` of
     ``when``."""
-    if item.error is not None:
-        return "rejected", item.error
-    try:
-        data = parse_event(item.body, today=today)
-    except ProblemError as error:
-        return "rejected", error.detail
-    if not data.id:
-        key = item.key if item.key is not None else request_hash(item.body)
-        data = dataclasses.replace(data, id=derived_id(data, key, uid=item.key is not None))
-    try:
-        with session.begin_nested():
-            outcome = writes.upsert_event(session, data, author=AUTHOR)
-    except writes.EventGoneError:
-        return "rejected", f"/id: the event {data.id!r} was deleted (ids are never reused)"
-    except (writes.StoreError, sa.exc.IntegrityError) as error:
-        return "rejected", str(error).splitlines()[0]
-    return outcome, data.id
+    data = _data(item, today)
+    return data if isinstance(data, tuple) else _store(session, data)
+
+
+def import_batch(
+    session: orm.Session, items: Sequence[Item], today: dt.date
+) -> list[tuple[str, str]]:
+    """Import ``items`` with the outcomes :func:`import_item` would give one by one, in
+    order, but with few statements: the stored ids and content hashes are read at once,
+    an unchanged event is known by its hash, and new events are added together by
+    :func:`timeline.store.writes.add_events` in a savepoint (if the database refuses
+    them, each is stored on its own instead, so a refusal still rejects only its
+    event). An event changed, deleted, or met twice in ``items`` takes the one-by-one
+    path, after the new events before it are stored. Does not commit."""
+    results: list[tuple[str, str]] = [("rejected", "")] * len(items)
+    datas = [_data(item, today) for item in items]
+    ids = sorted({d.id for d in datas if not isinstance(d, tuple)})
+    stored: dict[str, tuple[str, bool]] = {}
+    for at in range(0, len(ids), 500):
+        stmt = sa.select(Event.id, Event.content_hash, Event.deleted)
+        rows = session.execute(stmt.where(Event.id.in_(ids[at : at + 500])))
+        stored |= {row.id: (row.content_hash, row.deleted) for row in rows}
+    fresh: list[tuple[int, EventData]] = []
+    seen: set[str] = set()
+
+    def add_fresh() -> None:
+        try:
+            with session.begin_nested():
+                writes.add_events(session, [d for _, d in fresh], author=AUTHOR)
+            done = [(n, ("added", d.id)) for n, d in fresh]
+        except (writes.StoreError, sa.exc.IntegrityError):
+            done = [(n, _store(session, d)) for n, d in fresh]
+        for n, result in done:
+            results[n] = result
+        fresh.clear()
+
+    for n, data in enumerate(datas):
+        if isinstance(data, tuple):
+            results[n] = data
+            continue
+        try:
+            writes.check_slugs(data)
+        except writes.StoreError as error:
+            results[n] = ("rejected", str(error))
+            continue
+        if data.id in seen:
+            if fresh:
+                add_fresh()
+            results[n] = _store(session, data)
+        elif data.id not in stored:
+            fresh.append((n, data))
+        elif stored[data.id] == (data.content_hash(), False):
+            results[n] = ("unchanged", data.id)
+        else:
+            results[n] = _store(session, data)
+        seen.add(data.id)
+    if fresh:
+        add_fresh()
+    return results
 
 
 def import_items(
     session: orm.Session, items: Iterable[Item], today: dt.date
 ) -> Iterator[tuple[Item, str, str]]:
-    """Import ``items`` in order (see :func:`import_item`), committing every BATCH and at
-    the end; yield each item with its outcome and text as it is done."""
+    """Import ``items`` in batches of BATCH (see :func:`import_batch`), committing after
+    each; yield each item with its outcome and text as its batch is done."""
+    batch: list[Item] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == BATCH:
+            yield from _commit_batch(session, batch, today)
+            batch = []
+    if batch:
+        yield from _commit_batch(session, batch, today)
+
+
+def _commit_batch(
+    session: orm.Session, batch: list[Item], today: dt.date
+) -> Iterator[tuple[Item, str, str]]:
     begin_write(session)
-    for done, item in enumerate(items, start=1):
-        outcome, text = import_item(session, item, today)
-        yield item, outcome, text
-        if done % BATCH == 0:
-            session.commit()
-            begin_write(session)
+    results = import_batch(session, batch, today)
     session.commit()
+    for item, (outcome, text) in zip(batch, results, strict=True):
+        yield item, outcome, text
 
 
 def _progress(items: list[Item]) -> contextlib.AbstractContextManager[Iterable[Item]]:
