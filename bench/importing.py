@@ -1,5 +1,7 @@
 """``timeline import`` of a generated file of N events (JSON or ICS), on SQLite or
-PostgreSQL: events per second, first import (all added) and again (all unchanged).
+PostgreSQL: events per second, first import (all added) and again (all unchanged), for
+the whole command and for the import itself (the command's time less that of importing
+an empty list into a fresh store of the same kind: interpreter start, imports, migration).
 
     python -m bench.importing [--events 10000] [--format json|ics] [--postgres URL]
 """
@@ -93,18 +95,32 @@ def main() -> None:
         if args.postgres:
             url, admin, schema = postgres_database(args.postgres)
             targets.append(("PostgreSQL", url, (admin, schema)))
+        empty = folder / "empty.json"
+        empty.write_text("[]")
         for name, url, cleanup in targets:
             print(f"{name}, {args.events} events, {args.format}:")
+            if cleanup:
+                base_url, base_admin, base_schema = postgres_database(args.postgres)
+            else:
+                base_url = f"sqlite:///{folder / 'empty.db'}"
+            print("  an empty list, into a fresh store (the command's fixed cost):")
+            fixed = timed_import(empty, base_url)
             first = timed_import(path, url)
             again = timed_import(path, url)
             print(
-                f"  added: {args.events / first:,.0f} events/s; "
-                f"unchanged: {args.events / again:,.0f} events/s"
+                f"  whole command: added {args.events / first:,.0f} events/s, "
+                f"unchanged {args.events / again:,.0f} events/s"
+            )
+            print(
+                f"  the import itself: added {args.events / (first - fixed):,.0f} events/s, "
+                f"unchanged {args.events / (again - fixed):,.0f} events/s"
             )
             if cleanup:
                 admin, schema = cleanup
                 with admin.begin() as conn:
                     conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+                with base_admin.begin() as conn:
+                    conn.exec_driver_sql(f'DROP SCHEMA "{base_schema}" CASCADE')
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import re
@@ -13,12 +14,14 @@ from typing import Any
 _NON_WORD = re.compile(r"[^\w]+")
 
 
+@functools.lru_cache(maxsize=4096)
 def slugify(text: str) -> str:
     """Return the normalized slug of a tag or name: NFKC, case-folded, runs of anything but
     letters and digits (of any script) turned into single ``-``, trimmed.
 
     ``slugify("Community, Outdoor")`` is ``"community-outdoor"``; ``slugify("欧盟委员会")``
-    is ``"欧盟委员会"``. Returns ``""`` when nothing is left.
+    is ``"欧盟委员会"``. Returns ``""`` when nothing is left. Cached: the same few tags and
+    names come back with every event of an import.
     """
     text = unicodedata.normalize("NFKC", text).casefold()
     return _NON_WORD.sub("-", text).replace("_", "-").strip("-")
@@ -56,7 +59,7 @@ class EventData:
     def to_json(self) -> dict[str, Any]:
         """Return the content as JSON-able values: dates in ISO 8601, datetimes in UTC."""
         # Not dataclasses.asdict: its deep copy of every value was a third of an import.
-        data = {field.name: getattr(self, field.name) for field in fields(self)}
+        data = {name: getattr(self, name) for name in _FIELD_NAMES}
         for key, value in data.items():
             if isinstance(value, dt.datetime):
                 data[key] = value.astimezone(dt.UTC).isoformat()
@@ -68,5 +71,13 @@ class EventData:
 
     def content_hash(self) -> str:
         """Return a SHA-256 hex digest of the content: equal content, equal hash."""
-        encoded = json.dumps(self.to_json(), sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(encoded.encode()).hexdigest()
+        # Computed once per value (it is frozen), though an import asks several times.
+        cached: str | None = self.__dict__.get("_content_hash")
+        if cached is None:
+            encoded = json.dumps(self.to_json(), sort_keys=True, ensure_ascii=False)
+            cached = hashlib.sha256(encoded.encode()).hexdigest()
+            object.__setattr__(self, "_content_hash", cached)
+        return cached
+
+
+_FIELD_NAMES = tuple(field.name for field in fields(EventData))

@@ -364,7 +364,13 @@ def add_events(session: orm.Session, datas: Sequence[EventData], *, author: str)
                 "data": stored.to_json() | {"deleted": False},
             }
         )
-    session.execute(sa.insert(Event), events)
-    for model, rows in ((EventTag, tags), (EventOrganization, links), (Revision, revisions)):
+    # Core inserts of the tables (executemany), not ORM bulk inserts, which fetch each new
+    # row's defaults and send one statement per row.
+    for model, rows in (
+        (Event, events),
+        (EventTag, tags),
+        (EventOrganization, links),
+        (Revision, revisions),
+    ):
         if rows:
-            session.execute(sa.insert(model), rows)
+            session.execute(sa.insert(Event.metadata.tables[model.__tablename__]), rows)
