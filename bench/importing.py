@@ -17,6 +17,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -82,6 +83,65 @@ def postgres_database(server: str) -> tuple[str, sa.Engine, str]:
     return url.render_as_string(hide_password=False), admin, schema
 
 
+def measure(
+    events_n: int, fmt: str, folder: Path, store: str, postgres: str | None = None
+) -> dict[str, Any]:
+    """Time ``timeline import`` of ``events_n`` generated events (``fmt`` json or ics) into
+    a fresh store (``store`` sqlite or postgresql, then the server ``postgres``): seconds
+    of an empty list into another fresh store (the command's fixed cost), of the first
+    import (all added) and of the same file again (all unchanged), and events per second
+    of the whole command and of the import itself (less the fixed cost)."""
+    path = write_file(folder, events_n, fmt, f"sqlite:///{folder / f'src-{fmt}.db'}")
+    empty = folder / "empty.json"
+    empty.write_text("[]")
+    schemas: list[tuple[sa.Engine, str]] = []
+
+    def fresh(name: str) -> str:
+        if store == "sqlite":
+            return f"sqlite:///{folder / f'{name}-{uuid.uuid4().hex[:8]}.db'}"
+        assert postgres is not None
+        url, admin, schema = postgres_database(postgres)
+        schemas.append((admin, schema))
+        return url
+
+    try:
+        print(f"{store}, {events_n} events, {fmt}; an empty list first (the fixed cost):")
+        fixed = timed_import(empty, fresh("empty"))
+        target = fresh("bench")
+        added = timed_import(path, target)
+        unchanged = timed_import(path, target)
+    finally:
+        for admin, schema in schemas:
+            with admin.begin() as conn:
+                conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+    return {
+        "events": events_n,
+        "format": fmt,
+        "store": store,
+        "fixed_seconds": fixed,
+        "added_seconds": added,
+        "unchanged_seconds": unchanged,
+        "added_per_second": events_n / added,
+        "unchanged_per_second": events_n / unchanged,
+        "added_itself_per_second": events_n / (added - fixed),
+        "unchanged_itself_per_second": events_n / (unchanged - fixed),
+    }
+
+
+def run(events_n: int = 10_000, postgres: str | None = None) -> list[dict[str, Any]]:
+    """The import section of ``python -m bench``: JSON and ICS into SQLite, JSON into
+    PostgreSQL when ``postgres`` is given."""
+    with tempfile.TemporaryDirectory(prefix="timeline-import-") as tmp:
+        folder = Path(tmp)
+        found = [
+            measure(events_n, "json", folder, "sqlite"),
+            measure(events_n, "ics", folder, "sqlite"),
+        ]
+        if postgres:
+            found.append(measure(events_n, "json", folder, "postgresql", postgres))
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--events", type=int, default=10_000)
@@ -89,38 +149,15 @@ def main() -> None:
     parser.add_argument("--postgres", help="a PostgreSQL server URL (default: SQLite only)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="timeline-import-") as tmp:
-        folder = Path(tmp)
-        path = write_file(folder, args.events, args.format, f"sqlite:///{folder / 'src.db'}")
-        targets = [("SQLite", f"sqlite:///{folder / 'bench.db'}", None)]
-        if args.postgres:
-            url, admin, schema = postgres_database(args.postgres)
-            targets.append(("PostgreSQL", url, (admin, schema)))
-        empty = folder / "empty.json"
-        empty.write_text("[]")
-        for name, url, cleanup in targets:
-            print(f"{name}, {args.events} events, {args.format}:")
-            if cleanup:
-                base_url, base_admin, base_schema = postgres_database(args.postgres)
-            else:
-                base_url = f"sqlite:///{folder / 'empty.db'}"
-            print("  an empty list, into a fresh store (the command's fixed cost):")
-            fixed = timed_import(empty, base_url)
-            first = timed_import(path, url)
-            again = timed_import(path, url)
+        stores = [("sqlite", None)] + ([("postgresql", args.postgres)] if args.postgres else [])
+        for store, server in stores:
+            m = measure(args.events, args.format, Path(tmp), store, server)
             print(
-                f"  whole command: added {args.events / first:,.0f} events/s, "
-                f"unchanged {args.events / again:,.0f} events/s"
+                f"  whole command: added {m['added_per_second']:,.0f} events/s, "
+                f"unchanged {m['unchanged_per_second']:,.0f} events/s\n"
+                f"  the import itself: added {m['added_itself_per_second']:,.0f} events/s, "
+                f"unchanged {m['unchanged_itself_per_second']:,.0f} events/s"
             )
-            print(
-                f"  the import itself: added {args.events / (first - fixed):,.0f} events/s, "
-                f"unchanged {args.events / (again - fixed):,.0f} events/s"
-            )
-            if cleanup:
-                admin, schema = cleanup
-                with admin.begin() as conn:
-                    conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-                with base_admin.begin() as conn:
-                    conn.exec_driver_sql(f'DROP SCHEMA "{base_schema}" CASCADE')
 
 
 if __name__ == "__main__":

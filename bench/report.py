@@ -223,6 +223,49 @@ def _writes(results: dict[str, Any]) -> list[str]:
     return lines
 
 
+#: Import before batching (0f2cacf: one event per savepoint, several ORM flushes each),
+#: measured by hand with ``python -m bench.importing`` on this kind of machine, whole
+#: command (about 1 s of it the command's start).
+IMPORT_BEFORE = [
+    "| 0f2cacf (before batching), json, SQLite | 47.6 s | 210 | - | 15.2 s | 660 | - |",
+    "| 0f2cacf (before batching), json, PostgreSQL | 100.7 s | 99 | - | 25.2 s | 397 | - |",
+]
+
+
+def _import(results: dict[str, Any]) -> list[str]:
+    runs = results.get("import")
+    if not runs:
+        return ["Not run."]
+    lines = [
+        "`timeline import` of a generated file of 10,000 events (days, months, timed ones in"
+        " Europe/Berlin; two tags and one organization each), run as a process; the ICS is"
+        " our own export of them. *Itself* subtracts the time of importing an empty list"
+        " into a fresh store of the same kind (interpreter start, imports, migration:"
+        f" {runs[0]['fixed_seconds']:.2f} s on SQLite).",
+        "",
+        "| code, format, store | added | events/s | itself, events/s | again (unchanged) |"
+        " events/s | itself, events/s |",
+        "|---|---|---|---|---|---|---|",
+        *IMPORT_BEFORE,
+    ]
+    commit = next(
+        (
+            r["code"].get("commit", "?")
+            for r in reversed(results.get("runs", []))
+            if r["section"] == "import"
+        ),
+        "?",
+    )
+    for r in runs:
+        lines.append(
+            f"| {commit}, {r['format']}, {r['store']} | {r['added_seconds']:.2f} s |"
+            f" {r['added_per_second']:,.0f} | {r['added_itself_per_second']:,.0f} |"
+            f" {r['unchanged_seconds']:.2f} s | {r['unchanged_per_second']:,.0f} |"
+            f" {r['unchanged_itself_per_second']:,.0f} |"
+        )
+    return lines
+
+
 def write(results: dict[str, Any], results_path: Path) -> Path:
     """Write docs/benchmarks.md and docs/render-time.png from ``results``; return the
     Markdown file's path."""
@@ -249,7 +292,7 @@ def write(results: dict[str, Any], results_path: Path) -> Path:
         "",
         *_runs(results),
         "",
-        "## Targets (issue 5)",
+        "## Targets (issues 5 and 12)",
         "",
         *_targets(results),
         "",
@@ -270,6 +313,10 @@ def write(results: dict[str, Any], results_path: Path) -> Path:
         "## Concurrent writers",
         "",
         *_writes(results),
+        "",
+        "## Import",
+        "",
+        *_import(results),
         "",
         METHOD,
     ]

@@ -22,7 +22,7 @@ from bench.machine import code_version, describe
 from bench.targets import evaluate, verdict
 
 RESULTS = Path(__file__).resolve().parent / "results"
-SECTIONS = ("render", "http", "memory", "writes")
+SECTIONS = ("render", "http", "memory", "writes", "import")
 
 
 def _sizes(text: str) -> list[int]:
@@ -94,6 +94,12 @@ def _section(name: str, args: argparse.Namespace, results: dict[str, Any]) -> No
             preloaded = writes.run(("sqlite",), args.writes_seconds, args.writes_preload)
             found[f"sqlite, {args.writes_preload:,} events"] = preloaded["sqlite"]
         results["writes"] = found
+    elif name == "import":
+        from bench import importing
+        from bench.stores import POSTGRES
+
+        print("import: 10,000 events, JSON and ICS on SQLite, JSON on PostgreSQL", flush=True)
+        results["import"] = importing.run(postgres=POSTGRES)
 
 
 def main(argv: list[str] | None = None) -> None:
