@@ -7,8 +7,8 @@ import dataclasses
 import datetime as dt
 
 import sqlalchemy as sa
-from sqlalchemy import orm
 from flask import Flask
+from sqlalchemy import orm
 
 import feeds
 from feeds.times import timed_span
