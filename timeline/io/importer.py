@@ -152,7 +152,9 @@ def _calendar_items(path: Path, text: str, config: Mapping[str, Any]) -> list[It
     return items
 
 
-def import_item(session: orm.Session, item: Item, today: dt.date) -> tuple[str, str]:
+def import_item(
+    session: orm.Session, item: Item, today: dt.date, language: str = "en"
+) -> tuple[str, str]:
     """Validate ``item`` as the API's POST does and store it in a savepoint of its own;
     return ``(outcome, text)``: ``("added"|"updated"|"unchanged", id)`` or
     ``("rejected", reason)``, the reason as the API's problem detail (JSON pointers).
@@ -161,11 +163,11 @@ def import_item(session: orm.Session, item: Item, today: dt.date) -> tuple[str, 
     item's content (a new revision), as a re-import should. A deleted id is refused (ids
     are never reused). A body without id gets :func:`derived_id`. A rejected item
     leaves nothing in the store. ``today`` (UTC) is the default ``reference`` of
-    ``when``."""
+    ``when``; ``language`` (BCP 47) that of texts without one."""
     if item.error is not None:
         return "rejected", item.error
     try:
-        data = parse_event(item.body, today=today)
+        data = parse_event(item.body, today=today, language=language)
     except ProblemError as error:
         return "rejected", error.detail
     if not data.id:
@@ -182,13 +184,13 @@ def import_item(session: orm.Session, item: Item, today: dt.date) -> tuple[str, 
 
 
 def import_items(
-    session: orm.Session, items: Iterable[Item], today: dt.date
+    session: orm.Session, items: Iterable[Item], today: dt.date, language: str = "en"
 ) -> Iterator[tuple[Item, str, str]]:
     """Import ``items`` in order (see :func:`import_item`), committing every BATCH and at
     the end; yield each item with its outcome and text as it is done."""
     begin_write(session)
     for done, item in enumerate(items, start=1):
-        outcome, text = import_item(session, item, today)
+        outcome, text = import_item(session, item, today, language)
         yield item, outcome, text
         if done % BATCH == 0:
             session.commit()
@@ -216,7 +218,8 @@ def import_command(file: Path) -> None:
     counts: Counter[str] = Counter()
     lines = []
     with _progress(items) as bar:
-        for item, outcome, text in import_items(db.get_session(), bar, today):
+        language = current_app.config["LANGUAGE"]
+        for item, outcome, text in import_items(db.get_session(), bar, today, language):
             counts[outcome] += 1
             rejected = outcome == "rejected"
             lines.append(f"rejected {item.label}: {text}" if rejected else f"{outcome} {text}")

@@ -25,6 +25,16 @@ def slugify(text: str) -> str:
 
 
 @dataclass(frozen=True)
+class Translation:
+    """An event's title and description in a language other than its original one
+    (``language``, a canonical BCP 47 tag); ``description`` ``""`` when not translated."""
+
+    language: str
+    title: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class EventData:
     """An event's content, already valid.
 
@@ -34,6 +44,10 @@ class EventData:
     nothing). ``tags`` are labels as written; ``organizations`` names or aliases.
     ``source_published`` is what is known of the source's publication date: ``YYYY``,
     ``YYYY-MM`` or ``YYYY-MM-DD``.
+
+    ``title`` and ``description`` are in the original ``language`` (a canonical BCP 47
+    tag); ``translations`` the other languages, sorted by tag, none of them the
+    original. ``when`` is the date as the source writes it (``去年8月1日``), if known.
     """
 
     id: str
@@ -52,6 +66,19 @@ class EventData:
     source_name: str | None = None
     source_published: str | None = None
     source_locator: str | None = None
+    language: str = "en"
+    translations: tuple[Translation, ...] = ()
+    when: str | None = None
+
+    def titles(self) -> dict[str, str]:
+        """Return the title by language tag, the original first."""
+        return {self.language: self.title} | {t.language: t.title for t in self.translations}
+
+    def descriptions(self) -> dict[str, str]:
+        """Return the non-empty descriptions by language tag, the original first."""
+        texts = {self.language: self.description}
+        texts |= {t.language: t.description for t in self.translations}
+        return {language: text for language, text in texts.items() if text}
 
     def to_json(self) -> dict[str, Any]:
         """Return the content as JSON-able values: dates in ISO 8601, datetimes in UTC."""
@@ -67,5 +94,11 @@ class EventData:
 
     def content_hash(self) -> str:
         """Return a SHA-256 hex digest of the content: equal content, equal hash."""
-        encoded = json.dumps(self.to_json(), sort_keys=True, ensure_ascii=False)
+        content = self.to_json()
+        # Left out at their defaults, so that the hashes stored before events had
+        # languages still say "unchanged" for the same content.
+        for key, default in (("language", "en"), ("translations", []), ("when", None)):
+            if content[key] == default:
+                del content[key]
+        encoded = json.dumps(content, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(encoded.encode()).hexdigest()

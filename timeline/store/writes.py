@@ -17,13 +17,14 @@ from timeline.store.models import (
     Event,
     EventOrganization,
     EventTag,
+    EventTranslation,
     Organization,
     OrganizationAlias,
     Revision,
     Tag,
     utcnow,
 )
-from timeline.store.values import EventData, slugify
+from timeline.store.values import EventData, Translation, slugify
 from timeline.store.version import record_change
 
 
@@ -64,6 +65,11 @@ def event_data(event: Event) -> EventData:
         source_name=event.source_name,
         source_published=event.source_published,
         source_locator=event.source_locator,
+        language=event.language,
+        translations=tuple(
+            Translation(t.language, t.title, t.description) for t in event.translations
+        ),
+        when=event.when_text,
     )
 
 
@@ -129,6 +135,15 @@ def _apply(session: orm.Session, event: Event, data: EventData) -> None:
     event.source_name = data.source_name
     event.source_published = data.source_published
     event.source_locator = data.source_locator
+    event.language = data.language
+    event.when_text = data.when
+    kept = {t.language: t for t in event.translations}
+    translations = []
+    for text in data.translations:
+        row = kept.get(text.language) or EventTranslation(language=text.language)
+        row.title, row.description = text.title, text.description
+        translations.append(row)
+    event.translations = translations
     seen: dict[str, str] = {}
     for label in data.tags:
         slug = slugify(label)
