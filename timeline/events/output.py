@@ -11,7 +11,6 @@ from urllib.parse import quote
 
 from timeline.dates.spans import span_text
 from timeline.events import schemas
-from timeline.store.languages import lookup
 from timeline.store.models import Event, Revision
 from timeline.store.values import EventData, Translation
 from timeline.store.writes import event_data
@@ -22,27 +21,10 @@ def rfc3339(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
-def in_language(data: EventData, lang: str | None) -> tuple[str, str, str, str]:
-    """Return ``(title language, title, description language, description)`` of
-    ``data`` in the language ``lang`` asks for (BCP 47 Lookup, RFC 4647 §3.4: ``zh-CN``
-    finds ``zh``), each falling back to the original when it has no text in it; the
-    original's when ``lang`` is None."""
-    titles, descriptions = data.titles(), data.descriptions()
-    found = lookup(lang, titles) if lang is not None else None
-    title_language = found or data.language
-    description_language = title_language if title_language in descriptions else data.language
-    return (
-        title_language,
-        titles[title_language],
-        description_language,
-        descriptions.get(description_language, ""),
-    )
-
-
 def content_fields(data: EventData, lang: str | None = None) -> dict[str, Any]:
     """Return the fields of :class:`timeline.events.schemas.EventContent` for ``data``,
-    ``title`` and ``description`` in ``lang`` (see :func:`in_language`)."""
-    _, title, _, description = in_language(data, lang)
+    ``title`` and ``description`` in ``lang`` (see :meth:`EventData.in_language`)."""
+    _, title, _, description = data.in_language(lang)
     start, end = span_text(data)
     source = {
         "name": data.source_name,

@@ -10,6 +10,8 @@ import unicodedata
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from timeline.store.languages import lookup
+
 _NON_WORD = re.compile(r"[^\w]+")
 
 
@@ -79,6 +81,18 @@ class EventData:
         texts = {self.language: self.description}
         texts |= {t.language: t.description for t in self.translations}
         return {language: text for language, text in texts.items() if text}
+
+    def in_language(self, lang: str | None) -> tuple[str, str, str, str]:
+        """Return ``(title language, title, description language, description)`` in the
+        language ``lang`` asks for (BCP 47 Lookup, RFC 4647 §3.4: ``zh-CN`` finds
+        ``zh``), each falling back to the original when there is no text in it; the
+        original's when ``lang`` is None. A description is missing when empty."""
+        titles, descriptions = self.titles(), self.descriptions()
+        found = lookup(lang, titles) if lang is not None else None
+        title_language = found or self.language
+        if title_language not in descriptions:
+            return title_language, titles[title_language], self.language, self.description
+        return title_language, titles[title_language], title_language, descriptions[title_language]
 
     def to_json(self) -> dict[str, Any]:
         """Return the content as JSON-able values: dates in ISO 8601, datetimes in UTC."""
