@@ -99,6 +99,11 @@ def date_text(event: Event) -> str:
     return f"{around}{first:%-d %b %Y} – {last:%-d %b %Y}"
 
 
+#: What introduces the date as the source writes it, by page language (until the page's
+#: words come from message catalogs).
+AS_WRITTEN = {"en": "As written: ", "zh": "原文："}
+
+
 def _view(event: Event, lang: str | None = None) -> dict[str, Any]:
     # The page says the precision once, in the date beside the title; calendars and feeds,
     # which have no date column, carry it in the title too (feeds.text.display_title).
@@ -109,6 +114,8 @@ def _view(event: Event, lang: str | None = None) -> dict[str, Any]:
         "description": entry.description,
         "language": entry.language,
         "description_language": entry.description_language,
+        "when": event.when_text,
+        "as_written": AS_WRITTEN.get(lang or current_app.config["LANGUAGE"], AS_WRITTEN["en"]),
         "date": date_text(event),
         "datetime": local_date(entry).isoformat(),
     }
