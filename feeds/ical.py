@@ -54,6 +54,10 @@ def vevent_tzid(entry: Entry) -> str | None:
     return None if tz is None else tz.key
 
 
+def _language(tag: str | None) -> dict[str, str]:
+    return {} if tag is None else {"LANGUAGE": tag}
+
+
 def render_vevent(entry: Entry) -> bytes:
     """Render one event as a VEVENT component (RFC 5545 §3.6.1), CRLF lines folded at 75 octets.
 
@@ -67,8 +71,9 @@ def render_vevent(entry: Entry) -> bytes:
     - ``DTSTAMP`` and ``LAST-MODIFIED`` are ``entry.updated``, ``CREATED`` is
       ``entry.created``, all in UTC; ``SEQUENCE`` is ``entry.sequence``.
     - ``SUMMARY`` is the title with the precision marker; ``DESCRIPTION`` the body of
-      :func:`feeds.text.body_text`; ``URL`` the external url, else the event's page;
-      one ``CATEGORIES`` value per tag; ``LOCATION`` when known.
+      :func:`feeds.text.body_text`; each with ``LANGUAGE=<tag>`` (§3.2.10) when the
+      entry's ``language`` / ``description_language`` is set; ``URL`` the external url,
+      else the event's page; one ``CATEGORIES`` value per tag; ``LOCATION`` when known.
     - Year or month precision adds ``TRANSP:TRANSPARENT``.
     - So that an import can give back exactly what was exported, every event carries
       ``X-TIMELINE-PRECISION`` (``year``, ``month``, ``day`` or ``datetime``), an
@@ -94,10 +99,10 @@ def render_vevent(entry: Entry) -> bytes:
         event.add("dtstart", _unambiguous(start))
         if end is not None:
             event.add("dtend", _unambiguous(end))
-    event.add("summary", _Text(display_title(entry)))
+    event.add("summary", _Text(display_title(entry)), parameters=_language(entry.language))
     body = body_text(entry)
     if body:
-        event.add("description", _Text(body))
+        event.add("description", _Text(body), parameters=_language(entry.description_language))
     if entry.location:
         event.add("location", _Text(entry.location))
     event.add("url", entry.url or entry.link)

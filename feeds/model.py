@@ -30,6 +30,11 @@ class Entry:
     if any. ``created`` and ``updated`` are UTC-aware datetimes; ``sequence`` the revision
     number (RFC 5545 §3.8.7.4). Text is plain text, never HTML. ``source_published`` is
     what is known of the source's publication date: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``.
+
+    Languages: ``language`` is the BCP 47 tag of ``title`` and ``description_language``
+    that of ``description``, when the calendar should say it (the ``LANGUAGE`` parameter
+    of SUMMARY and DESCRIPTION, RFC 5545 §3.2.10); None says nothing. Feeds state one
+    language per document (``Channel.language``).
     """
 
     id: str
@@ -54,6 +59,8 @@ class Entry:
     source_name: str | None = None
     source_published: str | None = None
     source_locator: str | None = None
+    language: str | None = None
+    description_language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -65,7 +72,9 @@ class Channel:
     feed id). ``updated`` is the newest change among its entries (UTC-aware; the epoch
     when there is none): it is the RSS lastBuildDate and Atom updated, so that output is
     a pure function of the data. ``refresh_interval`` is the polling hint in seconds
-    (RFC 7986 REFRESH-INTERVAL, X-PUBLISHED-TTL, RSS ttl in minutes).
+    (RFC 7986 REFRESH-INTERVAL, X-PUBLISHED-TTL, RSS ttl in minutes). ``language`` is
+    the document's BCP 47 tag (RSS ``<language>``, Atom ``xml:lang``, RFC 4287 §2, JSON
+    Feed ``language``).
     """
 
     id: str

@@ -74,6 +74,8 @@ def clean_entry(entry: Entry) -> Entry:
         source_name=_clean_optional(entry.source_name),
         source_published=_clean_optional(entry.source_published),
         source_locator=_clean_optional(entry.source_locator),
+        language=_clean_optional(entry.language),
+        description_language=_clean_optional(entry.description_language),
     )
 
 

@@ -40,7 +40,7 @@ def prepare_store(app: Flask) -> dict[str, int]:
     files (``SEED_FILES``, default: the project's ``seeds/*.toml``); return the seeding
     counts by outcome. Raises what :func:`timeline.store.migrations.upgrade` and
     :func:`timeline.io.seeds.load_seeds` raise."""
-    migrations.upgrade(db.get_engine(app))
+    migrations.upgrade(db.get_engine(app), language=app.config["LANGUAGE"])
     if not app.config["SEED_ON_START"]:
         return {}
     with app.app_context():

@@ -158,7 +158,9 @@ def db_group() -> None:
 @with_appcontext
 def db_upgrade(revision: str) -> None:
     """Migrate the database to the newest schema (or --revision)."""
-    migrations.upgrade(db.get_engine(current_app), revision)
+    migrations.upgrade(
+        db.get_engine(current_app), revision, language=current_app.config["LANGUAGE"]
+    )
     click.echo(f"database at {revision}")
 
 

@@ -11,6 +11,8 @@ from urllib.parse import urlsplit
 
 from flask import Config, Flask
 
+from timeline.store.languages import LanguageTagError, canonical_tag
+
 #: Every setting with its default. ``config/example.toml`` documents each key (a test
 #: keeps the two in sync).
 DEFAULTS: dict[str, Any] = {
@@ -21,6 +23,7 @@ DEFAULTS: dict[str, Any] = {
     "CALENDAR_NAME": "AI timeline",
     "CALENDAR_DESCRIPTION": "Dated events of AI models, investment and regulation.",
     "LANGUAGE": "en",
+    "LANGUAGES": ["en", "zh"],
     "REFRESH_INTERVAL": 3600,
     "CACHE_MAX_AGE": 300,
     "FEED_MAX_ITEMS": 50,
@@ -101,6 +104,11 @@ def check_config(config: Mapping[str, Any]) -> None:
             kind = "text"
         if not ok:
             raise ConfigError(f"setting {key} must be {kind}, not {value!r}")
+    for tag in (config["LANGUAGE"], *config["LANGUAGES"]):
+        try:
+            canonical_tag(tag)
+        except LanguageTagError as error:
+            raise ConfigError(f"settings LANGUAGE and LANGUAGES: {error}") from None
     base = urlsplit(config["BASE_URL"])
     if config["BASE_URL"] and (base.scheme not in ("http", "https") or not base.hostname):
         raise ConfigError(

@@ -60,6 +60,8 @@ def test_create_answers_201_with_location_and_the_stored_event(api: ApiClient) -
     assert event == {
         "id": "2025-02-17-trade-fair",
         "title": "Trade fair",
+        "titles": {"en": "Trade fair"},
+        "language": "en",
         "start": "2025-02-17",
         "end": "2025-02-19",
         "all_day": True,
@@ -67,11 +69,12 @@ def test_create_answers_201_with_location_and_the_stored_event(api: ApiClient) -
         "precision": "day",
         "approximate": False,
         "description": "Three days.",
+        "descriptions": {"en": "Three days."},
         "url": "https://example.com/fair",
         "location": "Messe",
         "tags": ["Fairs", "Trade"],
         "organizations": ["Messe Berlin"],
-        "source": {"name": "Paper", "published": "2025-01", "locator": "p. 3"},
+        "source": {"name": "Paper", "published": "2025-01", "locator": "p. 3", "when": None},
         "sequence": 0,
         "links": {
             "self": "/api/events/2025-02-17-trade-fair",
@@ -319,7 +322,12 @@ def test_patch_merges_and_validates_the_whole(api: ApiClient) -> None:
     assert response.status_code == 200
     changed = response.get_json()
     assert changed["title"] == "Renamed"
-    assert changed["source"] == {"name": "Paper", "published": "2025", "locator": None}
+    assert changed["source"] == {
+        "name": "Paper",
+        "published": "2025",
+        "locator": None,
+        "when": None,
+    }
     assert changed["sequence"] == 1
     assert changed["start"] == event["start"] and changed["tags"] == ["a"]
     assert response.headers["ETag"] == api.client.get("/api/events/talk").headers["ETag"]

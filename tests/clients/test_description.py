@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import feedparser
 import icalendar
@@ -81,7 +82,16 @@ def test_the_openapi_document_states_the_limit(api: ApiClient) -> None:
         and name.startswith(("EventInput", "EventPatch"))
     }
     assert limits, sorted(schemas)
+
+    def lengths(schema: dict[str, Any]) -> list[int]:
+        """The maxLength of every string the schema allows, by language too."""
+        found = [schema["maxLength"]] if schema.get("type") == "string" else []
+        for option in (*schema.get("anyOf", ()), *schema.get("oneOf", ())):
+            found += lengths(option)
+        for value in schema.get("patternProperties", {}).values():
+            found += lengths(value)
+        return found
+
     for name, prop in limits.items():
-        options = prop.get("anyOf", [prop])
-        lengths = [option["maxLength"] for option in options if option.get("type") == "string"]
-        assert lengths == [8000], name
+        # A string, and a string in each language.
+        assert lengths(prop) == [8000, 8000], name

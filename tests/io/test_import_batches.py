@@ -48,9 +48,11 @@ REPORT = [
 ]
 
 
-def one_by_one(session: Any, items: Any, today: dt.date) -> list[tuple[str, str]]:
+def one_by_one(
+    session: Any, items: Any, today: dt.date, language: str = "en"
+) -> list[tuple[str, str]]:
     """The import as it was before batches: each item in a savepoint of its own."""
-    return [importer.import_item(session, item, today) for item in items]
+    return [importer.import_item(session, item, today, language) for item in items]
 
 
 def store(app: Flask) -> list[Any]:
@@ -125,3 +127,44 @@ def test_a_database_refusal_falls_back_to_one_event_at_a_time(
         "added y",
         "added 2, updated 0, unchanged 0, rejected 1",
     ]
+
+
+def test_a_batch_keeps_every_language_and_the_date_as_written(
+    api: ApiClient,
+    make_app: AppFactory,
+    other_database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """New events added together keep their translations, original language and ``when``
+    as written, exactly as events stored one at a time do."""
+    items = [
+        {
+            "id": f"zh-{n}",
+            "title": {"zh": f"发布会{n}", "en": f"Launch {n}"},
+            "description": {"zh": "两天的活动。", "en": "Two days."},
+            "language": "zh",
+            "start": "2025-02-17",
+            "source": {"name": "新闻", "when": "2月17日"},
+        }
+        for n in range(3)
+    ]
+    path = write_json(tmp_path, items)
+    assert run(api.app, "import", path).output.splitlines()[-1] == (
+        "added 3, updated 0, unchanged 0, rejected 0"
+    )
+    event = api.client.get("/api/events/zh-1").get_json()
+    assert (event["language"], event["title"], event["titles"], event["source"]["when"]) == (
+        "zh",
+        "发布会1",
+        {"zh": "发布会1", "en": "Launch 1"},
+        "2月17日",
+    )
+    assert api.client.get("/api/events/zh-1?lang=en").get_json()["description"] == "Two days."
+    assert run(api.app, "import", path).output.splitlines()[-1] == (
+        "added 0, updated 0, unchanged 3, rejected 0"
+    )
+    monkeypatch.setattr(importer, "import_batch", one_by_one)
+    target = make_app(DATABASE_URL=other_database_url)
+    run(target, "import", path)
+    assert store(target) == store(api.app)

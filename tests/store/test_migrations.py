@@ -58,3 +58,19 @@ def test_filters_read_indexes(seeded_app: Flask) -> None:
         seeded_app, EventFilter(org="openai")
     )
     assert "TEMP B-TREE" not in _plan(seeded_app, EventFilter())
+
+
+def test_texts_stored_before_languages_are_in_the_configured_language(
+    seeded_app: Flask,
+) -> None:
+    engine = db.get_engine(seeded_app)
+    migrations.downgrade(engine, "0004")
+    with engine.connect() as connection:
+        columns = {c["name"] for c in sa.inspect(connection).get_columns("events")}
+    assert "language" not in columns
+    migrations.upgrade(engine, language="zh")
+    with engine.connect() as connection:
+        languages = connection.execute(sa.text("SELECT DISTINCT language FROM events")).all()
+        translations = connection.execute(sa.text("SELECT count(*) FROM event_translations"))
+        assert translations.scalar() == 0
+    assert languages == [("zh",)]

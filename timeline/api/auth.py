@@ -123,7 +123,7 @@ token_group = AppGroup("token", help="Create, list and revoke the API's write to
 
 
 def _session(*, write: bool = True) -> orm.Session:
-    migrations.upgrade(db.get_engine(current_app))
+    migrations.upgrade(db.get_engine(current_app), language=current_app.config["LANGUAGE"])
     session = db.get_session()
     if write:
         begin_write(session)

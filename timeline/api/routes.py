@@ -32,7 +32,12 @@ from timeline.events.parse import (
 )
 from timeline.events.problems import ProblemError
 from timeline.http import db
-from timeline.http.filters import FEED_PARAMETERS, parse_filter
+from timeline.http.filters import (
+    FEED_PARAMETERS,
+    offered_languages,
+    parse_filter,
+    parse_language,
+)
 from timeline.http.jsonbody import idempotency_key, read_json
 from timeline.http.lookup import any_event, live_event
 from timeline.io.drafts import extraction_json
@@ -40,6 +45,7 @@ from timeline.io.extract import ExtractError, NoPublicationDateError, extract
 from timeline.io.gazetteer import store_gazetteer
 from timeline.store import writes
 from timeline.store.engine import begin_write
+from timeline.store.languages import lookup
 from timeline.store.models import Event, IdempotencyKey
 from timeline.store.queries import CursorError, cursor_after, list_events
 from timeline.store.values import EventData
@@ -79,9 +85,24 @@ def _today() -> dt.date:
     return dt.datetime.now(dt.UTC).date()
 
 
-def event_etag(event: Event) -> str:
-    """Return the strong ETag (RFC 9110 §8.8.3) of an event: a digest of id and sequence."""
-    return '"' + hashlib.sha256(f"{event.id}\n{event.sequence}".encode()).hexdigest()[:32] + '"'
+def event_etag(event: Event, lang: str | None = None) -> str:
+    """Return the strong ETag (RFC 9110 §8.8.3) of an event: a digest of id and sequence,
+    and of ``lang`` when the event has a title in it other than the original (the
+    representation differs then)."""
+    key = f"{event.id}\n{event.sequence}"
+    shown = lookup(lang, writes.event_data(event).titles()) if lang is not None else None
+    if shown is not None and shown != event.language:
+        key += f"\n{shown}"
+    return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
+
+
+def _language() -> str | None:
+    """The language that ``?lang=`` asks for (400 naming ``lang`` if it is not offered)."""
+    return parse_language(request.args, offered_languages(current_app.config))
+
+
+def _parse(body: Any) -> EventData:
+    return parse_event(body, today=_today(), language=current_app.config["LANGUAGE"])
 
 
 def _json(model: BaseModel, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -95,18 +116,22 @@ def _empty(status: int, headers: dict[str, str] | None = None) -> Response:
     return response
 
 
-def _event_response(event: Event, status: int = 200, *, location: bool = False) -> Response:
-    headers = {"ETag": event_etag(event), "Last-Modified": http_date(event.updated)}
+def _event_response(
+    event: Event, status: int = 200, *, location: bool = False, lang: str | None = None
+) -> Response:
+    headers = {"ETag": event_etag(event, lang), "Last-Modified": http_date(event.updated)}
     if location:
         headers["Location"] = f"/api/events/{quote(event.id, safe='')}"
-    return _json(event_output(event, current_app.config), status, headers)
+    return _json(event_output(event, current_app.config, lang), status, headers)
 
 
 def _check_if_match(event: Event) -> None:
     if "If-Match" not in request.headers:
         return
     etag = event_etag(event)
-    if not request.if_match.contains(etag.strip('"')):
+    # The ETag of the event in any of its languages is of its current revision.
+    current = {event_etag(event, tag).strip('"') for tag in writes.event_data(event).titles()}
+    if not any(request.if_match.contains(tag) for tag in current):
         raise ProblemError(
             412,
             "The event has changed since that ETag (If-Match); GET it again.",
@@ -124,7 +149,7 @@ def create_event() -> Response:
     author = require_token()
     body = read_json(POST_TYPES, "Accept-Post")
     key = idempotency_key()
-    data = parse_event(body, today=_today())
+    data = _parse(body)
     try:
         return _create(body, key, data, author)
     except (ConflictError, writes.EventExistsError):
@@ -179,6 +204,11 @@ def list_events_view() -> Response:
         flt = parse_filter(request.args, LIST_PARAMETERS)
     except ProblemError as error:
         errors += error.errors or []
+    lang = None
+    try:
+        lang = _language()
+    except ProblemError as error:
+        errors += [e for e in error.errors or [] if e not in errors]
     limit = _page_size(errors)
     if errors:
         detail = "; ".join(e["detail"] for e in errors)
@@ -199,18 +229,19 @@ def list_events_view() -> Response:
         next_url = f"{request.path}?{urlencode([*args, ('cursor', cursor_after(page[-1]))])}"
         headers["Link"] = f'<{next_url}>; rel="next"'
     config = current_app.config
-    listing = schemas.EventList(events=[event_output(e, config) for e in page], next=next_url)
+    listing = schemas.EventList(events=[event_output(e, config, lang) for e in page], next=next_url)
     return _json(listing, headers=headers)
 
 
 @bp.get("/events/<event_id>")
 def get_event(event_id: str) -> Response:
     """Return one event with its ETag; 304 for a matching If-None-Match."""
+    lang = _language()
     event = live_event(db.get_session(), event_id)
-    etag = event_etag(event)
+    etag = event_etag(event, lang)
     if request.if_none_match.contains_weak(etag.strip('"')):
         return _empty(304, {"ETag": etag, "Cache-Control": "no-cache"})
-    response = _event_response(event)
+    response = _event_response(event, lang=lang)
     response.headers["Cache-Control"] = "no-cache"
     return response
 
@@ -224,7 +255,7 @@ def patch_event(event_id: str) -> Response:
     with write_unit() as session:
         event = live_event(session, event_id)
         _check_if_match(event)
-        data = parse_event(patched_body(event, patch), today=_today())
+        data = _parse(patched_body(event, patch))
         if not _same_content(event, data):
             writes.update_event(session, event, data, author=author)
         response = _event_response(event)
@@ -247,7 +278,8 @@ def list_revisions(event_id: str) -> Response:
     """Return the history of an event (deleted ones too), oldest first."""
     session = db.get_session()
     any_event(session, event_id)
-    revisions = [revision_output(r) for r in writes.revisions(session, event_id)]
+    language = current_app.config["LANGUAGE"]
+    revisions = [revision_output(r, language) for r in writes.revisions(session, event_id)]
     return _json(schemas.RevisionList(revisions=revisions), headers={"Cache-Control": "no-cache"})
 
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Discriminator, Field
+from pydantic import Tag as Form
 
 from timeline.dates.spans import DATE_FORMS, DAY_FORM, PUBLISHED_FORMS
 from timeline.events.texts import (
     check_date_form,
     check_day,
     check_label,
+    check_language,
     check_multi_line,
     check_not_blank,
     check_one_line,
@@ -61,6 +63,61 @@ Description = Annotated[
         json_schema_extra={"pattern": multi_line_pattern()},
     ),
     AfterValidator(check_multi_line),
+]
+LanguageTag = Annotated[
+    str,
+    Field(
+        max_length=35,
+        description="A BCP 47 language tag (RFC 5646): `en`, `zh`, `zh-Hant`...",
+        json_schema_extra={"pattern": r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$"},
+    ),
+    AfterValidator(check_language),
+]
+
+
+def _form(value: Any) -> str:
+    return "languages" if isinstance(value, dict) else "text"
+
+
+#: The union tags of a text given by language, which error locations leave out.
+TEXT_FORMS = ("text", "languages")
+TitleTexts = Annotated[
+    Annotated[Title, Form("text")]
+    | Annotated[
+        dict[LanguageTag, Title],
+        Form("languages"),
+        Field(
+            min_length=1,
+            title="Titles",
+            description='The title by BCP 47 language tag: {"zh": "…", "en": "…"}.',
+        ),
+    ],
+    Discriminator(_form),
+]
+DescriptionTexts = Annotated[
+    Annotated[Description, Form("text")]
+    | Annotated[
+        dict[LanguageTag, Description],
+        Form("languages"),
+        Field(
+            title="Descriptions",
+            description="The description by BCP 47 language tag, each a language of a title.",
+        ),
+    ],
+    Discriminator(_form),
+]
+#: In a merge patch (RFC 7396), a language's text may be null: it is removed.
+TitlePatch = Annotated[
+    Annotated[Title, Form("text")]
+    | Annotated[dict[LanguageTag, Title | None], Form("languages"), Field(title="TitlesPatch")],
+    Discriminator(_form),
+]
+DescriptionPatch = Annotated[
+    Annotated[Description, Form("text")]
+    | Annotated[
+        dict[LanguageTag, Description | None], Form("languages"), Field(title="DescriptionsPatch")
+    ],
+    Discriminator(_form),
 ]
 Line300 = Annotated[str, _line(300, "One line of plain text."), AfterValidator(check_one_line)]
 Tag = Annotated[

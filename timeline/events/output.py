@@ -12,7 +12,7 @@ from urllib.parse import quote
 from timeline.dates.spans import span_text
 from timeline.events import schemas
 from timeline.store.models import Event, Revision
-from timeline.store.values import EventData
+from timeline.store.values import EventData, Translation
 from timeline.store.writes import event_data
 
 
@@ -21,24 +21,30 @@ def rfc3339(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
-def content_fields(data: EventData) -> dict[str, Any]:
-    """Return the fields of :class:`timeline.events.schemas.EventContent` for ``data``."""
+def content_fields(data: EventData, lang: str | None = None) -> dict[str, Any]:
+    """Return the fields of :class:`timeline.events.schemas.EventContent` for ``data``,
+    ``title`` and ``description`` in ``lang`` (see :meth:`EventData.in_language`)."""
+    _, title, _, description = data.in_language(lang)
     start, end = span_text(data)
     source = {
         "name": data.source_name,
         "published": data.source_published,
         "locator": data.source_locator,
+        "when": data.when,
     }
     return {
         "id": data.id,
-        "title": data.title,
+        "title": title,
+        "titles": data.titles(),
+        "language": data.language,
         "start": start,
         "end": end,
         "all_day": data.all_day,
         "timezone": data.timezone,
         "precision": data.precision,
         "approximate": data.approximate,
-        "description": data.description,
+        "description": description,
+        "descriptions": data.descriptions(),
         "url": data.url,
         "location": data.location,
         "tags": list(data.tags),
@@ -64,10 +70,11 @@ def links(event_id: str, config: Mapping[str, Any]) -> schemas.Links:
     )
 
 
-def event_output(event: Event, config: Mapping[str, Any]) -> schemas.Event:
-    """Return a stored event as the API shows it."""
+def event_output(event: Event, config: Mapping[str, Any], lang: str | None = None) -> schemas.Event:
+    """Return a stored event as the API shows it, its ``title`` and ``description`` in
+    ``lang`` (a BCP 47 tag) when it has them, else in the original language."""
     return schemas.Event(
-        **content_fields(event_data(event)),
+        **content_fields(event_data(event), lang),
         created=rfc3339(event.created),
         updated=rfc3339(event.updated),
         sequence=event.sequence,
@@ -75,9 +82,12 @@ def event_output(event: Event, config: Mapping[str, Any]) -> schemas.Event:
     )
 
 
-def _data_from_json(raw: Mapping[str, Any]) -> EventData:
+def _data_from_json(raw: Mapping[str, Any], language: str) -> EventData:
     names = {f.name for f in dataclasses.fields(EventData)}
     values = {k: v for k, v in raw.items() if k in names}
+    # Revisions written before events had languages are in the configured LANGUAGE.
+    values.setdefault("language", language)
+    values["translations"] = tuple(Translation(**t) for t in raw.get("translations", ()))
     read = dt.date.fromisoformat if raw.get("all_day") else dt.datetime.fromisoformat
     values["start"] = read(raw["start"])
     values["end"] = None if raw.get("end") is None else read(raw["end"])
@@ -86,9 +96,10 @@ def _data_from_json(raw: Mapping[str, Any]) -> EventData:
     return EventData(**values)
 
 
-def revision_output(revision: Revision) -> schemas.Revision:
-    """Return one stored revision as the API shows it (the content in output form)."""
-    content = content_fields(_data_from_json(revision.data))
+def revision_output(revision: Revision, language: str = "en") -> schemas.Revision:
+    """Return one stored revision as the API shows it (the content in output form, every
+    language); one written before events had languages is in ``language``."""
+    content = content_fields(_data_from_json(revision.data, language))
     return schemas.Revision(
         sequence=revision.sequence,
         action=revision.action,  # type: ignore[arg-type]

@@ -18,10 +18,12 @@ from sqlalchemy import orm
 
 from timeline.dates.spans import id_date, resolve_span
 from timeline.events import schemas
+from timeline.events.fields import TEXT_FORMS
 from timeline.events.output import content_fields
 from timeline.events.problems import ProblemError
+from timeline.store.languages import LanguageTagError, canonical_tag
 from timeline.store.models import Event
-from timeline.store.values import EventData, slugify
+from timeline.store.values import EventData, Translation, slugify
 from timeline.store.writes import event_data
 
 MAX_ERRORS = 100
@@ -50,6 +52,17 @@ def pointer(*parts: str | int) -> str:
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
+_TEXT_FIELDS = ("title", "description")
+
+
+def _location(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    """The path of an error in the body: without the union tag of a text given as a
+    string or by language, nor pydantic's ``[key]`` after a bad language tag."""
+    if len(loc) > 1 and loc[0] in _TEXT_FIELDS and loc[1] in TEXT_FORMS:
+        loc = (loc[0], *loc[2:])
+    return loc[:-1] if loc and loc[-1] == "[key]" else loc
+
+
 def _field_errors(error: ValidationError) -> tuple[list[dict[str, str]], bool]:
     items: list[dict[str, str]] = []
     unknown = False
@@ -59,7 +72,13 @@ def _field_errors(error: ValidationError) -> tuple[list[dict[str, str]], bool]:
             unknown = True
             name = item["loc"][-1]
             detail = "read-only field: leave it out" if name in READ_ONLY else "unknown field"
-        items.append({"pointer": pointer(*item["loc"]), "detail": detail})
+        loc = _location(item["loc"])
+        if len(loc) == 1 and loc[0] in _TEXT_FIELDS:
+            if item["type"] == "string_type":
+                detail = "must be a string, or an object of strings by language tag"
+            elif item["type"] == "too_short" and item["loc"][1] == "languages":
+                detail = "give the text in at least one language"
+        items.append({"pointer": pointer(*loc), "detail": detail})
     return items, unknown
 
 
@@ -119,13 +138,83 @@ def _duplicates(name: str, values: list[str]) -> list[dict[str, str]]:
     return errors
 
 
-def parse_event(body: Any, *, today: dt.date) -> EventData:
+def _same_tags(name: str, raw: Any) -> list[dict[str, str]]:
+    """Errors for keys of a text object that name the same language once in canonical
+    case (``zh`` and ``ZH``), which validation would silently merge."""
+    if not isinstance(raw, dict):
+        return []
+    seen: dict[str, str] = {}
+    errors = []
+    for key in raw:
+        try:
+            tag = canonical_tag(key)
+        except LanguageTagError:
+            continue
+        if tag in seen:
+            detail = f"the same language as {pointer(name, seen[tag])}"
+            errors.append({"pointer": pointer(name, key), "detail": detail})
+        seen.setdefault(tag, key)
+    return errors
+
+
+def _copy_of(
+    name: str, value: str | dict[str, str], texts: dict[str, str], *empty: str
+) -> list[dict[str, str]]:
+    """Errors unless ``value`` (a ``title`` beside ``titles``) is one of ``texts``, or
+    all of them, or one of ``empty``, as the API answers it."""
+    if value == texts or value in (*texts.values(), *empty):
+        return []
+    return [{"pointer": pointer(name), "detail": f"must be one of the texts of /{name}s"}]
+
+
+def _texts(
+    model: schemas.EventInput, default_language: str
+) -> tuple[tuple[str, str, str, tuple[Translation, ...]], list[dict[str, str]]]:
+    """The original language, title and description, and the translations of a valid
+    EventInput; errors for a ``language`` without a title and descriptions in
+    languages that have none."""
+    errors: list[dict[str, str]] = []
+    if model.titles is not None:
+        errors += _copy_of("title", model.title, model.titles)
+        model = model.model_copy(update={"title": model.titles})
+    if model.descriptions is not None:
+        errors += _copy_of("description", model.description, model.descriptions, "")
+        model = model.model_copy(update={"description": model.descriptions})
+    if isinstance(model.title, str):
+        language = model.language or canonical_tag(default_language)
+        titles = {language: model.title}
+    else:
+        titles = dict(model.title)
+        language = model.language or next(iter(titles))
+    if language not in titles:
+        errors.append({"pointer": "/language", "detail": f"the title has no text in {language}"})
+    if isinstance(model.description, str):
+        descriptions = {language: model.description}
+    else:
+        descriptions = dict(model.description)
+        for tag in descriptions:
+            if tag not in titles:
+                detail = f"no title in {tag}: give /title/{tag} too"
+                errors.append({"pointer": pointer("description", tag), "detail": detail})
+    translations = tuple(
+        Translation(tag, titles[tag], descriptions.get(tag, ""))
+        for tag in sorted(titles)
+        if tag != language
+    )
+    original = (language, titles.get(language, ""), descriptions.get(language, ""))
+    return (*original, translations), errors
+
+
+def parse_event(body: Any, *, today: dt.date, language: str = "en") -> EventData:
     """Validate an event body (see :class:`timeline.events.schemas.EventInput`) into EventData.
 
     Dates resolve as :func:`timeline.dates.spans.resolve_span` says (``today``, a UTC
     date, is the default ``reference``). ``id`` is ``""`` when the body has none (see
-    :func:`assign_id`). Raises ProblemError (400 for unknown fields, 422 otherwise)
-    listing every error found, each with a JSON pointer; nothing is stored.
+    :func:`assign_id`). ``title`` and ``description`` are strings in the body's
+    ``language`` or, without one, in ``language`` (the configured LANGUAGE, a BCP 47
+    tag), or objects by language tag (pointers such as ``/title/zh``). Raises
+    ProblemError (400 for unknown fields, 422 otherwise) listing every error found,
+    each with a JSON pointer; nothing is stored.
     """
     if not isinstance(body, dict):
         raise invalid([{"pointer": "", "detail": "the body must be a JSON object"}])
@@ -146,19 +235,26 @@ def parse_event(body: Any, *, today: dt.date) -> EventData:
     for name in ("tags", "organizations"):
         if model is not None:
             errors += _duplicates(name, getattr(model, name))
-    if errors or model is None or span is None:
+    for name in _TEXT_FIELDS:
+        errors += _same_tags(name, body.get(name))
+    texts = None
+    if model is not None:
+        texts, text_errors = _texts(model, language)
+        errors += text_errors
+    if errors or model is None or span is None or texts is None:
         raise invalid(errors, unknown=unknown)
+    original, title, description, translations = texts
     source = model.source or schemas.SourceInput()
     return EventData(
         id=model.id or "",
-        title=model.title,
+        title=title,
         start=span.start,
         end=span.end,
         all_day=span.all_day,
         precision=span.precision,
         # A vague when (上周, early March) makes the date approximate whatever the body says.
         approximate=model.approximate or span.approximate,
-        description=model.description,
+        description=description,
         timezone=model.timezone,
         location=model.location,
         url=model.url,
@@ -167,6 +263,9 @@ def parse_event(body: Any, *, today: dt.date) -> EventData:
         source_name=source.name,
         source_published=source.published,
         source_locator=source.locator,
+        language=original,
+        translations=translations,
+        when=source.when or model.when,
     )
 
 
@@ -194,6 +293,20 @@ def patched_body(event: Event, patch: Mapping[str, Any]) -> dict[str, Any]:
     content = content_fields(event_data(event))
     base = {k: v for k, v in content.items() if v is not None and k not in READ_ONLY}
     del base["all_day"]
+    # The texts by language when there are several, so that a patch of one language
+    # keeps the others.
+    titles, descriptions = base.pop("titles"), base.pop("descriptions")
+    if len(titles) > 1 or isinstance(patch.get("title"), dict):
+        base["title"] = titles
+    if len(titles) > 1 or isinstance(patch.get("description"), dict):
+        base["description"] = descriptions
+    for one in ("title", "description"):
+        if patch.get(one + "s") is not None and one not in patch:
+            base[one] = patch[one + "s"]  # the new texts by language replace the old
+    if patch.get("when") is not None or patch.get("start") is not None:
+        # A new date: the source's words for the old one no longer say it.
+        if isinstance(base.get("source"), dict) and "when" not in (patch.get("source") or {}):
+            base["source"].pop("when", None)
     if isinstance(base.get("source"), dict):
         base["source"] = {k: v for k, v in base["source"].items() if v is not None}
     if patch.get("when") is not None:

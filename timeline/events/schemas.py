@@ -11,13 +11,18 @@ from timeline.events.fields import (
     DateText,
     DayText,
     Description,
+    DescriptionPatch,
+    DescriptionTexts,
     EventId,
+    LanguageTag,
     Line300,
     OrganizationList,
     Published,
     TagList,
     TimeZoneName,
     Title,
+    TitlePatch,
+    TitleTexts,
     Url,
     WhenText,
 )
@@ -50,6 +55,10 @@ class SourceInput(BaseModel):
         default=None, description="The source's publication date: YYYY, YYYY-MM or YYYY-MM-DD."
     )
     locator: Line300 | None = Field(default=None, description="Page, paragraph or anchor.")
+    when: WhenText | None = Field(
+        default=None,
+        description="The date as the source writes it (kept as text, not read): 去年8月1日.",
+    )
 
 
 class EventInput(BaseModel):
@@ -71,7 +80,30 @@ class EventInput(BaseModel):
             "with -2, -3... if taken. Ids of deleted events are never reused."
         ),
     )
-    title: Title
+    title: TitleTexts = Field(
+        description=(
+            "A string (in `language`, by default the server's LANGUAGE) or an object of "
+            "strings by BCP 47 language tag, one of them the original."
+        )
+    )
+    language: LanguageTag | None = Field(
+        default=None,
+        description=(
+            "The original language of the texts: a plain `title` or `description` is in "
+            "it. Default: the only or first key of the `title` object, else LANGUAGE."
+        ),
+    )
+    titles: dict[LanguageTag, Title] | None = Field(
+        default=None,
+        description=(
+            "As the API answers: every title by language. When given, it is the titles, "
+            "and `title` must be one of them."
+        ),
+    )
+    descriptions: dict[LanguageTag, Description] | None = Field(
+        default=None,
+        description="As `titles`, for `description` (which must be one of them or empty).",
+    )
     start: DateText | None = Field(default=None, description="Required unless `when` is given.")
     end: DateText | None = Field(
         default=None,
@@ -92,7 +124,10 @@ class EventInput(BaseModel):
     )
     timezone: TimeZoneName | None = None
     approximate: bool = False
-    description: Description = ""
+    description: DescriptionTexts = Field(
+        default="",
+        description="A string (in `language`) or an object by language, as `title`.",
+    )
     url: Url | None = None
     location: Line300 | None = None
     tags: TagList = Field(default_factory=list)
@@ -108,7 +143,10 @@ class EventPatch(BaseModel):
     model_config = ConfigDict(**_STRICT, title="EventPatch")
 
     id: EventId | None = Field(default=None, description="If given, the event's own id.")
-    title: Title | None = None
+    title: TitlePatch | None = None
+    language: LanguageTag | None = None
+    titles: dict[LanguageTag, Title] | None = None
+    descriptions: dict[LanguageTag, Description] | None = None
     start: DateText | None = None
     end: DateText | None = None
     when: WhenText | None = None
@@ -116,7 +154,7 @@ class EventPatch(BaseModel):
     all_day: bool | None = None
     timezone: TimeZoneName | None = None
     approximate: bool | None = None
-    description: Description | None = None
+    description: DescriptionPatch | None = None
     url: Url | None = None
     location: Line300 | None = None
     tags: TagList | None = None
@@ -136,6 +174,7 @@ class SourceOutput(BaseModel):
     name: str | None
     published: str | None
     locator: str | None
+    when: str | None = Field(description="The date as the source writes it, if known.")
 
 
 class Links(BaseModel):
@@ -153,17 +192,21 @@ class Links(BaseModel):
 
 
 class EventContent(BaseModel):
-    """The content of an event, in the forms of EventInput."""
+    """The content of an event, in the forms of EventInput; ``title`` and
+    ``description`` in the language asked for (``?lang=``), else the original."""
 
     id: str
-    title: str
+    title: str = Field(description="In the language asked for (`?lang=`), else the original.")
+    titles: dict[str, str] = Field(description="Every title by language tag, original first.")
+    language: str = Field(description="The original language (BCP 47).")
     start: str = Field(description="As in EventInput; timed: RFC 3339 in the event's zone.")
     end: str | None = Field(description="All-day: the last day inclusive; timed: or null.")
     all_day: bool
     timezone: str | None
     precision: Literal["year", "month", "day", "datetime"] = _read_only("What is known.")
     approximate: bool
-    description: str
+    description: str = Field(description="As `title`; falls back to the original's.")
+    descriptions: dict[str, str] = Field(description="Every non-empty description by language.")
     url: str | None
     location: str | None
     tags: list[str]

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from pydantic_core import PydanticCustomError
 
 from timeline.dates.spans import DateFormError, known_timezones, parse_form, parse_published
+from timeline.store.languages import LanguageTagError, canonical_tag
 from timeline.store.values import slugify
 
 # Neither XML 1.0 (§2.2 Char) nor RFC 5545 (§3.1) can carry C0 controls (but TAB, LF,
@@ -160,3 +161,14 @@ def check_published(value: str) -> str:
         return parse_published(value)
     except DateFormError as error:
         raise _date_error(error) from None
+
+
+def check_language(value: str) -> str:
+    """Return the BCP 47 tag ``value`` in canonical case (``zh-hant`` → ``zh-Hant``);
+    refuse anything that is not a well-formed tag (RFC 5646 §2.1)."""
+    try:
+        return canonical_tag(value)
+    except LanguageTagError:
+        raise PydanticCustomError(
+            "language_tag", "not a BCP 47 language tag (such as en, zh, zh-Hant)"
+        ) from None

@@ -88,7 +88,7 @@ def with_store(command: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        migrations.upgrade(get_engine(current_app))
+        migrations.upgrade(get_engine(current_app), language=current_app.config["LANGUAGE"])
         return command(*args, **kwargs)
 
     return with_appcontext(wrapper)

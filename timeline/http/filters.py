@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
 from timeline.events.problems import ProblemError
+from timeline.store.languages import LanguageTagError, canonical_tag, lookup
 from timeline.store.queries import EventFilter
 from timeline.store.values import slugify
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
-#: The filter parameters every feed, calendar and listing accepts.
-FEED_PARAMETERS = frozenset({"tag", "org", "from", "to"})
+#: The parameter naming the language of an output (not a filter: it selects no events).
+LANG = "lang"
+#: The filter parameters every feed, calendar and listing accepts, and ``lang``.
+FEED_PARAMETERS = frozenset({"tag", "org", "from", "to", LANG})
 
 
 def _day(name: str, value: str, errors: list[dict[str, Any]]) -> dt.date | None:
@@ -81,3 +84,43 @@ def parse_filter(
             errors=errors,
         )
     return EventFilter(tags=tuple(sorted(set(tags))), org=org, start=start, until=until, q=q)
+
+
+def offered_languages(config: Mapping[str, Any]) -> list[str]:
+    """Return the languages the outputs offer: ``LANGUAGE``, then the other
+    ``LANGUAGES``, as canonical BCP 47 tags."""
+    tags = [canonical_tag(t) for t in (config["LANGUAGE"], *config["LANGUAGES"])]
+    return list(dict.fromkeys(tags))
+
+
+def parse_language(args: MultiDict[str, str], offered: Collection[str]) -> str | None:
+    """Return the language that ``?lang=`` asks for, as the tag of ``offered`` (see
+    :func:`offered_languages`) it matches by BCP 47 Lookup (RFC 4647 §3.4: ``zh-CN`` and
+    ``ZH`` ask for ``zh``), or None when it is not given.
+
+    Raises ProblemError (400, naming the parameter ``lang``) for a value that is not a
+    BCP 47 tag (RFC 5646), none of whose prefixes is offered, or given twice.
+    """
+    values = args.getlist(LANG)
+    if not values:
+        return None
+    detail = ""
+    found = None
+    if len(values) > 1:
+        detail = "'lang' may be given once"
+    else:
+        try:
+            found = lookup(canonical_tag(values[0]), offered)
+        except LanguageTagError as error:
+            detail = f"lang: {error}"
+        else:
+            if found is None:
+                detail = f"lang={values[0]!r} is not offered; known: {', '.join(offered)}"
+    if found is None:
+        raise ProblemError(
+            400,
+            detail,
+            title="Bad query parameter",
+            errors=[{"parameter": LANG, "detail": detail}],
+        )
+    return found

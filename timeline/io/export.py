@@ -13,23 +13,26 @@ from werkzeug.datastructures import MultiDict
 
 from timeline.http import db
 from timeline.http.db import with_store
-from timeline.http.filters import parse_filter
+from timeline.http.filters import offered_languages, parse_filter, parse_language
 from timeline.publish.documents import PATHS, calendar_chunks, feed_bytes
 from timeline.store.queries import EventFilter
 from timeline.store.version import read_version
 
 
-def export_chunks(app: Flask, fmt: str, flt: EventFilter, query: str = "") -> Iterator[bytes]:
-    """Yield the document ``fmt`` (``ics``, ``rss``, ``atom`` or ``json``) for ``flt``, the
-    same bytes as the service's ``/calendar.ics`` or ``/feed.*`` with that filter; the
-    calendar is streamed from the store. Raises KeyError for an unknown format."""
+def export_chunks(
+    app: Flask, fmt: str, flt: EventFilter, query: str = "", lang: str | None = None
+) -> Iterator[bytes]:
+    """Yield the document ``fmt`` (``ics``, ``rss``, ``atom`` or ``json``) for ``flt`` in
+    ``lang`` (BCP 47, or None), the same bytes as the service's ``/calendar.ics`` or
+    ``/feed.*`` with that filter; the calendar is streamed from the store. Raises
+    KeyError for an unknown format."""
     path = PATHS[fmt] + (f"?{query}" if query else "")
     session = db.get_session()
     version = read_version(session)
     if fmt == "ics":
-        yield from calendar_chunks(app, flt, version, path, assemble=False)
+        yield from calendar_chunks(app, flt, version, path, assemble=False, lang=lang)
     else:
-        yield feed_bytes(session, app, fmt, flt, version, path)
+        yield feed_bytes(session, app, fmt, flt, version, path, lang)
 
 
 @click.command("export")
@@ -38,6 +41,7 @@ def export_chunks(app: Flask, fmt: str, flt: EventFilter, query: str = "") -> It
 @click.option("--org", help="Only events of this organization (name or alias).")
 @click.option("--from", "start", help="Only events on or after this day (YYYY-MM-DD).")
 @click.option("--to", "until", help="Only events on or before this day (YYYY-MM-DD).")
+@click.option("--lang", help="Texts in this language (BCP 47: en, zh), as ?lang= does.")
 @click.option(
     "-o",
     "--output",
@@ -51,6 +55,7 @@ def export_command(
     org: str | None,
     start: str | None,
     until: str | None,
+    lang: str | None,
     output: Path | None,
 ) -> None:
     """Write the calendar or a feed to a file or stdout.
@@ -59,17 +64,18 @@ def export_command(
     from timeline.events.problems import ProblemError
 
     args = MultiDict([("tag", t) for t in tags])
-    for name, value in (("org", org), ("from", start), ("to", until)):
+    for name, value in (("org", org), ("from", start), ("to", until), ("lang", lang)):
         if value is not None:
             args.add(name, value)
     try:
         flt = parse_filter(args)
+        lang = parse_language(args, offered_languages(current_app.config))
     except ProblemError as error:
         raise click.BadParameter(error.detail) from error
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     query = "&".join(f"{k}={v}" for k, v in args.items(multi=True))
     if output is None:
-        _write(sys.stdout.buffer, export_chunks(app, fmt, flt, query))
+        _write(sys.stdout.buffer, export_chunks(app, fmt, flt, query, lang))
         return
     # A regular file is written beside and renamed, so that no half file ever stands
     # under its name; anything else (/dev/null, a pipe) is written as it is.
@@ -77,7 +83,7 @@ def export_command(
     partial = output if direct else output.with_name(output.name + ".partial")
     try:
         with partial.open("wb") as handle:
-            _write(handle, export_chunks(app, fmt, flt, query))
+            _write(handle, export_chunks(app, fmt, flt, query, lang))
         if not direct:
             partial.replace(output)
     except OSError as error:

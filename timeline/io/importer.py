@@ -175,12 +175,13 @@ def _calendar_items(path: Path, text: str, config: Mapping[str, Any]) -> list[It
     return items
 
 
-def _data(item: Item, today: dt.date) -> EventData | tuple[str, str]:
-    """The validated content of ``item`` with its id, or ``("rejected", reason)``."""
+def _data(item: Item, today: dt.date, language: str) -> EventData | tuple[str, str]:
+    """The validated content of ``item`` with its id, or ``("rejected", reason)``; texts
+    without a language are in ``language``."""
     if item.error is not None:
         return "rejected", item.error
     try:
-        data = parse_event(item.body, today=today)
+        data = parse_event(item.body, today=today, language=language)
     except ProblemError as error:
         return "rejected", error.detail
     if not data.id:
@@ -202,7 +203,9 @@ def _store(session: orm.Session, data: EventData) -> tuple[str, str]:
     return outcome, data.id
 
 
-def import_item(session: orm.Session, item: Item, today: dt.date) -> tuple[str, str]:
+def import_item(
+    session: orm.Session, item: Item, today: dt.date, language: str = "en"
+) -> tuple[str, str]:
     """Validate ``item`` as the API's POST does and store it in a savepoint of its own;
     return ``(outcome, text)``: ``("added"|"updated"|"unchanged", id)`` or
     ``("rejected", reason)``, the reason as the API's problem detail (JSON pointers).
@@ -211,13 +214,13 @@ def import_item(session: orm.Session, item: Item, today: dt.date) -> tuple[str, 
     item's content (a new revision), as a re-import should. A deleted id is refused (ids
     are never reused). A body without id gets :func:`derived_id`. A rejected item
     leaves nothing in the store. ``today`` (UTC) is the default ``reference`` of
-    ``when``."""
-    data = _data(item, today)
+    ``when``; ``language`` (BCP 47) that of texts without one."""
+    data = _data(item, today, language)
     return data if isinstance(data, tuple) else _store(session, data)
 
 
 def import_batch(
-    session: orm.Session, items: Sequence[Item], today: dt.date
+    session: orm.Session, items: Sequence[Item], today: dt.date, language: str = "en"
 ) -> list[tuple[str, str]]:
     """Import ``items`` with the outcomes :func:`import_item` would give one by one, in
     order, but with few statements: the stored ids and content hashes are read at once,
@@ -227,7 +230,7 @@ def import_batch(
     event). An event changed, deleted, or met twice in ``items`` takes the one-by-one
     path, after the new events before it are stored. Does not commit."""
     results: list[tuple[str, str]] = [("rejected", "")] * len(items)
-    datas = [_data(item, today) for item in items]
+    datas = [_data(item, today, language) for item in items]
     ids = sorted({d.id for d in datas if not isinstance(d, tuple)})
     stored: dict[str, tuple[str, bool]] = {}
     for at in range(0, len(ids), 500):
@@ -274,7 +277,7 @@ def import_batch(
 
 
 def import_items(
-    session: orm.Session, items: Iterable[Item], today: dt.date
+    session: orm.Session, items: Iterable[Item], today: dt.date, language: str = "en"
 ) -> Iterator[tuple[Item, str, str]]:
     """Import ``items`` in batches of BATCH (see :func:`import_batch`), committing after
     each; yield each item with its outcome and text as its batch is done."""
@@ -282,17 +285,17 @@ def import_items(
     for item in items:
         batch.append(item)
         if len(batch) == BATCH:
-            yield from _commit_batch(session, batch, today)
+            yield from _commit_batch(session, batch, today, language)
             batch = []
     if batch:
-        yield from _commit_batch(session, batch, today)
+        yield from _commit_batch(session, batch, today, language)
 
 
 def _commit_batch(
-    session: orm.Session, batch: list[Item], today: dt.date
+    session: orm.Session, batch: list[Item], today: dt.date, language: str
 ) -> Iterator[tuple[Item, str, str]]:
     begin_write(session)
-    results = import_batch(session, batch, today)
+    results = import_batch(session, batch, today, language)
     session.commit()
     for item, (outcome, text) in zip(batch, results, strict=True):
         yield item, outcome, text
@@ -318,7 +321,8 @@ def import_command(file: Path) -> None:
     counts: Counter[str] = Counter()
     lines = []
     with _progress(items) as bar:
-        for item, outcome, text in import_items(db.get_session(), bar, today):
+        language = current_app.config["LANGUAGE"]
+        for item, outcome, text in import_items(db.get_session(), bar, today, language):
             counts[outcome] += 1
             rejected = outcome == "rejected"
             lines.append(f"rejected {item.label}: {text}" if rejected else f"{outcome} {text}")

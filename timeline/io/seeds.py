@@ -10,7 +10,8 @@ from typing import Any
 
 from sqlalchemy import orm
 
-from timeline.store.values import EventData
+from timeline.store.languages import canonical_tag
+from timeline.store.values import EventData, Translation
 from timeline.store.writes import EventGoneError, define_organization, upsert_event
 
 #: The seed files shipped with the project.
@@ -62,6 +63,17 @@ def _entry(raw: dict[str, Any], source: dict[str, Any]) -> EventData:
         source_name=source.get("name"),
         source_published=source.get("published"),
         source_locator=raw.get("locator"),
+        language=canonical_tag(raw.get("language", "en")),
+        translations=tuple(
+            sorted(
+                (
+                    Translation(canonical_tag(tag), text["title"], text.get("description", ""))
+                    for tag, text in raw.get("translations", {}).items()
+                ),
+                key=lambda t: t.language,
+            )
+        ),
+        when=raw.get("when"),
     )
 
 
@@ -69,10 +81,13 @@ def read_seed_file(path: Path) -> tuple[list[tuple[str, list[str]]], list[EventD
     """Read one seed file: its organizations as (name, aliases) and its events.
 
     Dates in the file are ``YYYY[-MM[-DD]]`` starts with an inclusive ``end`` day; the
-    events returned are all-day with an exclusive end (RFC 5545 DTEND). An entry's
-    ``review`` (drafts of ``timeline extract``) must be ``"accepted"`` or absent. Raises
-    SeedError naming the entry for one still ``review = "pending"``, a missing key, a bad
-    date, a duplicate id or a file that is not TOML, and OSError for an unreadable file.
+    events returned are all-day with an exclusive end (RFC 5545 DTEND). Title and
+    description are in ``language`` (BCP 47, default ``en``), ``[event.translations.<tag>]``
+    tables hold the other languages, and ``when`` (the date as the source writes it) is
+    kept. An entry's ``review`` (drafts of ``timeline extract``) must be ``"accepted"`` or
+    absent. Raises SeedError naming the entry for one still ``review = "pending"``, a
+    missing key, a bad date, a duplicate id or a file that is not TOML, and OSError for an
+    unreadable file.
     """
     with path.open("rb") as handle:
         try:

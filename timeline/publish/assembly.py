@@ -52,7 +52,10 @@ class Assembled:
 
 
 def _rows(
-    session: orm.Session, conditions: Iterable[sa.ColumnElement[bool]], key: str
+    session: orm.Session,
+    conditions: Iterable[sa.ColumnElement[bool]],
+    key: str,
+    lang: str | None,
 ) -> list[Any]:
     # Selecting the start uncoerced (text on SQLite) skips per-row datetime parsing.
     stmt = (
@@ -64,14 +67,15 @@ def _rows(
             Event.timezone,
             EventPart.body,
         )
-        .outerjoin(EventPart, current_part(key))
+        .outerjoin(EventPart, current_part(key, lang))
         .where(*conditions)
     )
     return list(session.execute(stmt))
 
 
 class Assembler:
-    """Per-process calendars by filter, least recently used dropped past ``max_bytes``.
+    """Per-process calendars by filter and language, least recently used dropped past
+    ``max_bytes``.
 
     :meth:`assemble` returns the calendar of a filter at the store version it is given,
     or None when it is larger than a quarter of ``max_bytes`` (the caller then streams it
@@ -80,7 +84,7 @@ class Assembler:
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
-        self._calendars: OrderedDict[EventFilter, _Calendar] = OrderedDict()
+        self._calendars: OrderedDict[tuple[EventFilter, str | None], _Calendar] = OrderedDict()
         self._lock = threading.Lock()
 
     def assemble(
@@ -90,19 +94,21 @@ class Assembler:
         version: StoreVersion,
         config: dict[str, Any],
         key: str,
+        lang: str | None = None,
     ) -> Assembled | None:
-        """Return the calendar of ``flt`` at ``version``: patched from the one kept if
-        any (reading only events with a newer ``change_version``), else read whole.
-        Missing or stale stored parts are rendered and stored."""
+        """Return the calendar of ``flt`` in ``lang`` (BCP 47; None: each event's
+        original language) at ``version``: patched from the one kept if any (reading
+        only events with a newer ``change_version``), else read whole. Missing or stale
+        stored parts are rendered and stored."""
         with self._lock:
-            kept = self._calendars.pop(flt, None)
+            kept = self._calendars.pop((flt, lang), None)
         with sessions() as session:
             if kept is None or kept.version > version.version:
-                kept = self._read(session, flt, version, config, key)
+                kept = self._read(session, flt, version, config, key, lang)
             elif kept.version < version.version and not self._patch(
-                session, kept, flt, version, config, key
+                session, kept, flt, version, config, key, lang
             ):
-                kept = self._read(session, flt, version, config, key)
+                kept = self._read(session, flt, version, config, key, lang)
         if kept is None:
             return None
         if kept.ordered is None:
@@ -110,7 +116,7 @@ class Assembler:
             kept.ordered = [p.body for p in pieces]
         result = _assembled(kept)
         with self._lock:
-            self._calendars[flt] = kept
+            self._calendars[(flt, lang)] = kept
             while sum(c.size for c in self._calendars.values()) > self.max_bytes:
                 self._calendars.popitem(last=False)
         return result
@@ -134,6 +140,7 @@ class Assembler:
         version: StoreVersion,
         config: dict[str, Any],
         key: str,
+        lang: str | None,
     ) -> _Calendar | None:
         where = conditions(session, flt)
         count = session.scalar(sa.select(sa.func.count()).select_from(Event).where(*where))
@@ -141,9 +148,9 @@ class Assembler:
             session.rollback()
             return None
         calendar = _Calendar(version=version.version)
-        rows = _rows(session, where, key)
+        rows = _rows(session, where, key, lang)
         session.rollback()
-        self._fill(calendar, rows, lambda ids: render_missing(session, ids, config, key))
+        self._fill(calendar, rows, lambda ids: render_missing(session, ids, config, key, lang))
         return calendar if calendar.size <= self.max_bytes // 4 else None
 
     def _patch(
@@ -154,18 +161,19 @@ class Assembler:
         version: StoreVersion,
         config: dict[str, Any],
         key: str,
+        lang: str | None,
     ) -> bool:
         newer = Event.change_version > calendar.version
         changed = list(session.scalars(sa.select(Event.id).where(newer)))
         if len(changed) > _REBUILD_SHARE * max(len(calendar.pieces), 100):
             return False
-        rows = _rows(session, [newer, *conditions(session, flt)], key)
+        rows = _rows(session, [newer, *conditions(session, flt)], key, lang)
         session.rollback()
         for event_id in changed:
             piece = calendar.pieces.pop(event_id, None)
             if piece is not None:
                 calendar.size -= len(piece.body)
-        self._fill(calendar, rows, lambda ids: render_missing(session, ids, config, key))
+        self._fill(calendar, rows, lambda ids: render_missing(session, ids, config, key, lang))
         calendar.version = version.version
         return True
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from feeds import Channel, Entry
+from timeline.store.languages import autonym
 from timeline.store.models import Event
 from timeline.store.version import StoreVersion
+from timeline.store.writes import event_data
 
 
 def event_uid(event_id: str, config: dict[str, Any]) -> str:
@@ -27,13 +29,38 @@ def event_page(event_id: str, config: dict[str, Any]) -> str:
     return f"{config['BASE_URL']}/events/{event_id}"
 
 
-def to_entry(event: Event, config: dict[str, Any]) -> Entry:
-    """Return the renderers' view of ``event`` (see :class:`feeds.Entry`)."""
+def texts(event: Event, config: dict[str, Any], lang: str | None) -> dict[str, Any]:
+    """Return the ``title``, ``description``, ``language`` and ``description_language``
+    of the entry of ``event`` asked for in ``lang`` (a BCP 47 tag, or None for each
+    event's original language).
+
+    A title missing in ``lang`` is the original's followed by the language's own name
+    in brackets (``Grok 3 released [English]``); a missing description is the
+    original's. ``language``/``description_language`` (the ICS ``LANGUAGE``, RFC 5545
+    §3.2.10) name the text's language whenever ``lang`` is given, and otherwise only
+    when it is not the configured ``LANGUAGE``.
+    """
+    title_language, title, description_language, description = event_data(event).in_language(lang)
+    if lang is not None and title_language != lang:
+        title = f"{title} [{autonym(title_language)}]"
+    implied = lang or config["LANGUAGE"]
+    return {
+        "title": title,
+        "description": description,
+        "language": None if lang is None and title_language == implied else title_language,
+        "description_language": (
+            None if lang is None and description_language == implied else description_language
+        ),
+    }
+
+
+def to_entry(event: Event, config: dict[str, Any], lang: str | None = None) -> Entry:
+    """Return the renderers' view of ``event`` (see :class:`feeds.Entry`), its texts in
+    ``lang`` as :func:`texts` says."""
     return Entry(
         id=event.id,
         uid=event_uid(event.id, config),
         guid=event_guid(event.id, config),
-        title=event.title,
         start=event.start_value,
         end=event.end_value,
         all_day=event.all_day,
@@ -41,7 +68,6 @@ def to_entry(event: Event, config: dict[str, Any]) -> Entry:
         created=event.created,
         updated=event.updated,
         sequence=event.sequence,
-        description=event.description,
         timezone=event.timezone,
         precision=event.precision,  # type: ignore[arg-type]
         approximate=event.approximate,
@@ -52,14 +78,21 @@ def to_entry(event: Event, config: dict[str, Any]) -> Entry:
         source_name=event.source_name,
         source_published=event.source_published,
         source_locator=event.source_locator,
+        **texts(event, config, lang),
     )
 
 
 def to_channel(
-    config: dict[str, Any], version: StoreVersion, *, self_path: str, title_suffix: str = ""
+    config: dict[str, Any],
+    version: StoreVersion,
+    *,
+    self_path: str,
+    title_suffix: str = "",
+    lang: str | None = None,
 ) -> Channel:
     """Return a feed's metadata from configuration; ``updated`` is the store version's
-    newest change, so the output depends on the data only, never on the clock."""
+    newest change, so the output depends on the data only, never on the clock. The
+    language is ``lang`` (BCP 47), else the configured ``LANGUAGE``."""
     base = config["BASE_URL"]
     title = config["CALENDAR_NAME"] + title_suffix
     return Channel(
@@ -69,6 +102,6 @@ def to_channel(
         link=f"{base}/",
         self_url=f"{base}{self_path}",
         updated=version.updated,
-        language=config["LANGUAGE"],
+        language=lang or config["LANGUAGE"],
         refresh_interval=int(config["REFRESH_INTERVAL"]),
     )

@@ -32,31 +32,42 @@ _FEEDS: dict[str, FeedRenderer] = {
 }
 
 
-def channel(app: Flask, version: StoreVersion, self_path: str) -> feeds.Channel:
-    """The metadata of the document served at ``self_path`` (path and query)."""
-    return to_channel(app.config, version, self_path=self_path)
+def channel(
+    app: Flask, version: StoreVersion, self_path: str, lang: str | None = None
+) -> feeds.Channel:
+    """The metadata of the document served at ``self_path`` (path and query), in the
+    language ``lang`` (a BCP 47 tag; None: the configured LANGUAGE)."""
+    return to_channel(app.config, version, self_path=self_path, lang=lang)
 
 
 def calendar_chunks(
-    app: Flask, flt: EventFilter, version: StoreVersion, self_path: str, *, assemble: bool
+    app: Flask,
+    flt: EventFilter,
+    version: StoreVersion,
+    self_path: str,
+    *,
+    assemble: bool,
+    lang: str | None = None,
 ) -> Iterator[bytes]:
-    """Yield the calendar of ``flt``: header and VTIMEZONEs, then the VEVENT parts, then
-    the end. With ``assemble``, from the calendar kept in memory (patched with what
-    changed since), unless it is too large; otherwise streamed from the stored parts in
-    batches, so memory stays flat whatever the number of events."""
+    """Yield the calendar of ``flt`` with its texts in ``lang`` (BCP 47; None: each
+    event's original language; see :func:`timeline.publish.convert.texts`): header and
+    VTIMEZONEs, then the VEVENT parts (stored per language), then the end. With
+    ``assemble``, from the calendar kept in memory (patched with what changed since),
+    unless it is too large; otherwise streamed from the stored parts in batches, so
+    memory stays flat whatever the number of events."""
     sessions = app.extensions["timeline.sessionmaker"]
     config, key = dict(app.config), render_key(app)
-    head = channel(app, version, self_path)
+    head = channel(app, version, self_path, lang)
     if assemble:
         assembler = app.extensions["timeline.assembler"]
-        assembled = assembler.assemble(sessions, flt, version, config, key)
+        assembled = assembler.assemble(sessions, flt, version, config, key, lang)
         if assembled is not None:
             yield from feeds.iter_ical(head, assembled.parts, assembled.tzids, span=assembled.span)
             return
     with sessions() as session:
         zones, span = parts.calendar_zones(session, flt)
     yield from feeds.iter_ical(
-        head, parts.iter_vevents(sessions, flt, config, key), zones, span=span
+        head, parts.iter_vevents(sessions, flt, config, key, lang=lang), zones, span=span
     )
 
 
@@ -67,13 +78,15 @@ def feed_bytes(
     flt: EventFilter,
     version: StoreVersion,
     self_path: str,
+    lang: str | None = None,
 ) -> bytes:
     """Return the feed ``fmt`` (``rss``, ``atom`` or ``json``) of the ``FEED_MAX_ITEMS``
     events with the newest start matching ``flt``, in descending order of the item date
-    (:func:`feeds.times.item_instant`). Raises KeyError for an unknown format."""
+    (:func:`feeds.times.item_instant`), in the language ``lang`` (as
+    :func:`calendar_chunks`). Raises KeyError for an unknown format."""
     events = list_events(session, flt, limit=int(app.config["FEED_MAX_ITEMS"]))
-    entries = [to_entry(e, app.config) for e in events]
+    entries = [to_entry(e, app.config, lang) for e in events]
     # Items in descending order of the date they show: an all-day event's is 10:00 UTC
     # (feeds.times.ALL_DAY_HOUR), after that day's early timed events. Stable for ties.
     entries.sort(key=item_instant, reverse=True)
-    return _FEEDS[fmt](channel(app, version, self_path), entries)
+    return _FEEDS[fmt](channel(app, version, self_path, lang), entries)

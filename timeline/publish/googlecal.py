@@ -44,6 +44,7 @@ def google_calendar(
     version: StoreVersion,
     self_path: str,
     query: str,
+    lang: str | None = None,
 ) -> bytes:
     """Return the VCALENDAR (RFC 5545) of the events matching ``flt`` with the newest
     start, newest first, as many as fit in ``CALENDAR_MAX_BYTES`` bytes with the header
@@ -51,15 +52,16 @@ def google_calendar(
     DESCRIPTION and X-WR-CALDESC say how many of how many, and where the full calendar
     (``/calendar.ics`` with ``query``, the same filter) is. The body is at most
     ``CALENDAR_MAX_BYTES``; with a limit smaller than an empty calendar it holds no event
-    and is larger. Raises ValueError as :func:`feeds.render_vevent`."""
+    and is larger. Texts in ``lang`` (see :func:`timeline.publish.convert.texts`).
+    Raises ValueError as :func:`feeds.render_vevent`."""
     limit = int(app.config["CALENDAR_MAX_BYTES"])
     where = conditions(session, flt)
     total = int(session.scalar(sa.select(sa.func.count()).select_from(Event).where(*where)) or 0)
     events = list_events(session, flt, limit=limit // _SMALLEST_VEVENT + 1)
-    entries = [to_entry(e, app.config) for e in events]
+    entries = [to_entry(e, app.config, lang) for e in events]
     session.rollback()
     full_url = f"{app.config['BASE_URL']}{PATHS['ics']}" + (f"?{query}" if query else "")
-    head = channel(app, version, self_path)
+    head = channel(app, version, self_path, lang)
     base = head.description
 
     def header(n: int) -> feeds.Channel:

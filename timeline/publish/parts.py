@@ -20,6 +20,12 @@ from timeline.store.queries import NEWEST_FIRST, EventFilter, conditions
 KIND_ICS = "ics"
 
 
+def part_kind(lang: str | None) -> str:
+    """The kind of an event's stored VEVENT in the language ``lang`` (BCP 47): ``ics``
+    (each event's original language) or ``ics:zh``."""
+    return KIND_ICS if lang is None else f"{KIND_ICS}:{lang}"
+
+
 def _upsert(session: orm.Session, rows: list[dict[str, Any]]) -> None:
     """Insert parts, replacing existing ones (two processes may render the same part)."""
     dialect = session.get_bind().dialect.name
@@ -36,29 +42,35 @@ def _upsert(session: orm.Session, rows: list[dict[str, Any]]) -> None:
     session.execute(stmt)
 
 
-def current_part(key: str) -> sa.ColumnElement[bool]:
-    """The condition joining an event to its stored VEVENT if that is current: rendered
-    at the event's sequence with render key ``key``."""
+def current_part(key: str, lang: str | None = None) -> sa.ColumnElement[bool]:
+    """The condition joining an event to its stored VEVENT in ``lang`` if that is
+    current: rendered at the event's sequence with render key ``key``."""
     return sa.and_(
         EventPart.event_id == Event.id,
-        EventPart.kind == KIND_ICS,
+        EventPart.kind == part_kind(lang),
         EventPart.sequence == Event.sequence,
         EventPart.key == key,
     )
 
 
 def refresh_parts(
-    session: orm.Session, events: list[Event], config: dict[str, Any], key: str
+    session: orm.Session,
+    events: list[Event],
+    config: dict[str, Any],
+    key: str,
+    lang: str | None = None,
 ) -> dict[str, bytes]:
-    """Render the VEVENT of each of ``events`` and store it under (id, ``ics``) with the
-    event's sequence and ``key``; return the bytes by event id. Does not commit."""
-    rendered = {e.id: feeds.render_vevent(to_entry(e, config)) for e in events}
+    """Render the VEVENT of each of ``events`` in ``lang`` and store it under (id,
+    :func:`part_kind`) with the event's sequence and ``key``; return the bytes by event
+    id. Does not commit."""
+    kind = part_kind(lang)
+    rendered = {e.id: feeds.render_vevent(to_entry(e, config, lang)) for e in events}
     if rendered:
         sequences = {e.id: e.sequence for e in events}
         _upsert(
             session,
             [
-                {"event_id": i, "kind": KIND_ICS, "sequence": sequences[i], "key": key, "body": b}
+                {"event_id": i, "kind": kind, "sequence": sequences[i], "key": key, "body": b}
                 for i, b in rendered.items()
             ],
         )
@@ -107,10 +119,12 @@ def iter_vevents(
     key: str,
     *,
     batch: int = 2000,
+    lang: str | None = None,
 ) -> Iterator[bytes]:
     """Yield the VEVENT bytes of every event matching ``flt``, newest first, reading
-    ``batch`` rows at a time (memory does not grow with the number of events). Stored
-    parts are used as they are; a missing or stale one (another sequence or ``key``) is
+    ``batch`` rows at a time (memory does not grow with the number of events), in
+    ``lang`` (BCP 47; None: each event's original language). Stored parts are used as
+    they are; a missing or stale one (another sequence or ``key``) is
     rendered and stored, in a short write transaction of its own.
     """
     last: tuple[dt.datetime, str] | None = None
@@ -119,7 +133,7 @@ def iter_vevents(
         while True:
             stmt = (
                 sa.select(Event.id, Event.start, Event.sequence, EventPart.body)
-                .outerjoin(EventPart, current_part(key))
+                .outerjoin(EventPart, current_part(key, lang))
                 .where(*where)
                 .order_by(*NEWEST_FIRST)
                 .limit(batch)
@@ -133,7 +147,7 @@ def iter_vevents(
             rows = session.execute(stmt).all()
             session.rollback()  # end the read transaction: a writer may need the lock
             missing = [row.id for row in rows if row.body is None]
-            fresh = render_missing(session, missing, config, key) if missing else {}
+            fresh = render_missing(session, missing, config, key, lang) if missing else {}
             for row in rows:
                 yield row.body if row.body is not None else fresh[row.id]
             if len(rows) < batch:
@@ -142,15 +156,20 @@ def iter_vevents(
 
 
 def render_missing(
-    session: orm.Session, ids: list[str], config: dict[str, Any], key: str
+    session: orm.Session,
+    ids: list[str],
+    config: dict[str, Any],
+    key: str,
+    lang: str | None = None,
 ) -> dict[str, bytes]:
-    """Render and store the VEVENT parts of the events ``ids``, in a write transaction of
+    """Render and store the VEVENT parts in ``lang`` of the events ``ids``, in a write
+    transaction of
     ``session``'s own that this commits (the session must have no transaction open).
     Returns the bytes by event id."""
     from timeline.store.engine import begin_write
 
     begin_write(session)
     events = list(session.scalars(sa.select(Event).where(Event.id.in_(ids))))
-    rendered = refresh_parts(session, events, config, key)
+    rendered = refresh_parts(session, events, config, key, lang)
     session.commit()
     return rendered

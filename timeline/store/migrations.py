@@ -16,10 +16,11 @@ from alembic.script import ScriptDirectory
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 
-def _config(connection: sa.Connection) -> Config:
+def _config(connection: sa.Connection, language: str = "en") -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
+    config.attributes["language"] = language
     return config
 
 
@@ -45,12 +46,13 @@ def _migrating(engine: sa.Engine) -> Iterator[sa.Connection]:
                 connection.connection.driver_connection.execute("PRAGMA foreign_keys = ON")  # type: ignore[union-attr]
 
 
-def upgrade(engine: sa.Engine, revision: str = "head") -> None:
+def upgrade(engine: sa.Engine, revision: str = "head", *, language: str = "en") -> None:
     """Migrate the database of ``engine`` to ``revision`` (default: the newest), in one
-    transaction (PostgreSQL and SQLite both allow it). Raises
-    alembic.util.CommandError for an unknown revision."""
+    transaction (PostgreSQL and SQLite both allow it). Texts stored before events had
+    languages are taken to be in ``language`` (the configured LANGUAGE, a BCP 47 tag).
+    Raises alembic.util.CommandError for an unknown revision."""
     with _migrating(engine) as connection:
-        command.upgrade(_config(connection), revision)
+        command.upgrade(_config(connection, language), revision)
 
 
 def downgrade(engine: sa.Engine, revision: str) -> None:

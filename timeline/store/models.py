@@ -74,8 +74,13 @@ class Event(Base):
     )
 
     id: orm.Mapped[str] = orm.mapped_column(sa.String(100), primary_key=True)
+    #: The title and description in the original language, ``language`` (BCP 47);
+    #: their translations are :attr:`translations`.
     title: orm.Mapped[str] = orm.mapped_column(sa.String(300))
     description: orm.Mapped[str] = orm.mapped_column(sa.Text, default="")
+    language: orm.Mapped[str] = orm.mapped_column(sa.String(35), default="en")
+    #: The date as the source writes it (``去年8月1日``), when it is known.
+    when_text: orm.Mapped[str | None] = orm.mapped_column(sa.String(200))
     start: orm.Mapped[dt.datetime] = orm.mapped_column(UtcDateTime, index=True)
     end: orm.Mapped[dt.datetime | None] = orm.mapped_column(UtcDateTime)
     all_day: orm.Mapped[bool] = orm.mapped_column(default=True)
@@ -107,6 +112,12 @@ class Event(Base):
         order_by="EventOrganization.position",
         lazy="selectin",
     )
+    translations: orm.Mapped[list[EventTranslation]] = orm.relationship(
+        back_populates="event",
+        cascade="all, delete-orphan",
+        order_by="EventTranslation.language",
+        lazy="selectin",
+    )
     revisions: orm.Mapped[list[Revision]] = orm.relationship(
         back_populates="event", order_by="Revision.sequence", lazy="raise_on_sql"
     )
@@ -132,6 +143,23 @@ class Event(Base):
     def organization_names(self) -> list[str]:
         """The canonical names of the event's organizations, in order."""
         return [o.organization.name for o in self.organizations]
+
+
+class EventTranslation(Base):
+    """An event's title and description in another language than its original one
+    (``language``, a BCP 47 tag); ``description`` is ``""`` when only the title is
+    translated."""
+
+    __tablename__ = "event_translations"
+
+    event_id: orm.Mapped[str] = orm.mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    language: orm.Mapped[str] = orm.mapped_column(sa.String(35), primary_key=True)
+    title: orm.Mapped[str] = orm.mapped_column(sa.String(300))
+    description: orm.Mapped[str] = orm.mapped_column(sa.Text, default="")
+
+    event: orm.Mapped[Event] = orm.relationship(back_populates="translations")
 
 
 class Tag(Base):
@@ -240,7 +268,8 @@ class StoreState(Base):
 
 
 class EventPart(Base):
-    """An event's rendered bytes in one format (``ics``: its VEVENT), kept per revision.
+    """An event's rendered bytes in one format (``ics``: its VEVENT; ``ics:zh``: its
+    VEVENT asked for in Chinese), kept per revision.
 
     Valid while ``sequence`` equals the event's and ``key`` equals the fingerprint of the
     configuration it was rendered with; anything else is re-rendered on use.
@@ -251,7 +280,7 @@ class EventPart(Base):
     event_id: orm.Mapped[str] = orm.mapped_column(
         sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
     )
-    kind: orm.Mapped[str] = orm.mapped_column(sa.String(8), primary_key=True)
+    kind: orm.Mapped[str] = orm.mapped_column(sa.String(40), primary_key=True)
     sequence: orm.Mapped[int]
     key: orm.Mapped[str] = orm.mapped_column(sa.String(16))
     body: orm.Mapped[bytes] = orm.mapped_column(sa.LargeBinary)

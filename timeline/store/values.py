@@ -11,6 +11,8 @@ import unicodedata
 from dataclasses import dataclass, fields
 from typing import Any
 
+from timeline.store.languages import lookup
+
 _NON_WORD = re.compile(r"[^\w]+")
 
 
@@ -28,6 +30,16 @@ def slugify(text: str) -> str:
 
 
 @dataclass(frozen=True)
+class Translation:
+    """An event's title and description in a language other than its original one
+    (``language``, a canonical BCP 47 tag); ``description`` ``""`` when not translated."""
+
+    language: str
+    title: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class EventData:
     """An event's content, already valid.
 
@@ -37,6 +49,10 @@ class EventData:
     nothing). ``tags`` are labels as written; ``organizations`` names or aliases.
     ``source_published`` is what is known of the source's publication date: ``YYYY``,
     ``YYYY-MM`` or ``YYYY-MM-DD``.
+
+    ``title`` and ``description`` are in the original ``language`` (a canonical BCP 47
+    tag); ``translations`` the other languages, sorted by tag, none of them the
+    original. ``when`` is the date as the source writes it (``去年8月1日``), if known.
     """
 
     id: str
@@ -55,6 +71,31 @@ class EventData:
     source_name: str | None = None
     source_published: str | None = None
     source_locator: str | None = None
+    language: str = "en"
+    translations: tuple[Translation, ...] = ()
+    when: str | None = None
+
+    def titles(self) -> dict[str, str]:
+        """Return the title by language tag, the original first."""
+        return {self.language: self.title} | {t.language: t.title for t in self.translations}
+
+    def descriptions(self) -> dict[str, str]:
+        """Return the non-empty descriptions by language tag, the original first."""
+        texts = {self.language: self.description}
+        texts |= {t.language: t.description for t in self.translations}
+        return {language: text for language, text in texts.items() if text}
+
+    def in_language(self, lang: str | None) -> tuple[str, str, str, str]:
+        """Return ``(title language, title, description language, description)`` in the
+        language ``lang`` asks for (BCP 47 Lookup, RFC 4647 §3.4: ``zh-CN`` finds
+        ``zh``), each falling back to the original when there is no text in it; the
+        original's when ``lang`` is None. A description is missing when empty."""
+        titles, descriptions = self.titles(), self.descriptions()
+        found = lookup(lang, titles) if lang is not None else None
+        title_language = found or self.language
+        if title_language not in descriptions:
+            return title_language, titles[title_language], self.language, self.description
+        return title_language, titles[title_language], title_language, descriptions[title_language]
 
     def to_json(self) -> dict[str, Any]:
         """Return the content as JSON-able values: dates in ISO 8601, datetimes in UTC."""
@@ -66,7 +107,7 @@ class EventData:
             elif isinstance(value, dt.date):
                 data[key] = value.isoformat()
             elif isinstance(value, tuple):
-                data[key] = list(value)
+                data[key] = [_translation(v) if isinstance(v, Translation) else v for v in value]
         return data
 
     def content_hash(self) -> str:
@@ -74,10 +115,20 @@ class EventData:
         # Computed once per value (it is frozen), though an import asks several times.
         cached: str | None = self.__dict__.get("_content_hash")
         if cached is None:
-            encoded = json.dumps(self.to_json(), sort_keys=True, ensure_ascii=False)
+            content = self.to_json()
+            # Left out at their defaults, so that the hashes stored before events had
+            # languages still say "unchanged" for the same content.
+            for key, default in (("language", "en"), ("translations", []), ("when", None)):
+                if content[key] == default:
+                    del content[key]
+            encoded = json.dumps(content, sort_keys=True, ensure_ascii=False)
             cached = hashlib.sha256(encoded.encode()).hexdigest()
             object.__setattr__(self, "_content_hash", cached)
         return cached
 
 
 _FIELD_NAMES = tuple(field.name for field in fields(EventData))
+
+
+def _translation(value: Translation) -> dict[str, str]:
+    return {"language": value.language, "title": value.title, "description": value.description}

@@ -18,6 +18,7 @@ from timeline.store.models import (
     Event,
     EventOrganization,
     EventTag,
+    EventTranslation,
     Organization,
     OrganizationAlias,
     Revision,
@@ -26,7 +27,7 @@ from timeline.store.models import (
     UtcDateTime,
     utcnow,
 )
-from timeline.store.values import EventData, slugify
+from timeline.store.values import EventData, Translation, slugify
 from timeline.store.version import record_change
 
 
@@ -67,6 +68,11 @@ def event_data(event: Event) -> EventData:
         source_name=event.source_name,
         source_published=event.source_published,
         source_locator=event.source_locator,
+        language=event.language,
+        translations=tuple(
+            Translation(t.language, t.title, t.description) for t in event.translations
+        ),
+        when=event.when_text,
     )
 
 
@@ -132,6 +138,15 @@ def _apply(session: orm.Session, event: Event, data: EventData) -> None:
     event.source_name = data.source_name
     event.source_published = data.source_published
     event.source_locator = data.source_locator
+    event.language = data.language
+    event.when_text = data.when
+    kept = {t.language: t for t in event.translations}
+    translations = []
+    for text in data.translations:
+        row = kept.get(text.language) or EventTranslation(language=text.language)
+        row.title, row.description = text.title, text.description
+        translations.append(row)
+    event.translations = translations
     seen: dict[str, str] = {}
     for label in data.tags:
         slug = slugify(label)
@@ -309,7 +324,7 @@ def add_events(session: orm.Session, datas: Sequence[EventData], *, author: str)
         .returning(StoreState.version),
         execution_options={"synchronize_session": False},
     ).scalar_one()
-    events, tags, links, revisions = [], [], [], []
+    events, tags, links, revisions, translations = [], [], [], [], []
     for n, (data, start, end) in enumerate(zip(datas, starts, ends, strict=True)):
         labels: dict[str, str] = {}
         for label in data.tags:
@@ -334,6 +349,8 @@ def add_events(session: orm.Session, datas: Sequence[EventData], *, author: str)
                 "source_name": data.source_name,
                 "source_published": data.source_published,
                 "source_locator": data.source_locator,
+                "language": data.language,
+                "when_text": data.when,
                 "created": now,
                 "updated": now,
                 "sequence": 0,
@@ -342,6 +359,15 @@ def add_events(session: orm.Session, datas: Sequence[EventData], *, author: str)
                 "content_hash": data.content_hash(),
             }
         )
+        translations += [
+            {
+                "event_id": data.id,
+                "language": text.language,
+                "title": text.title,
+                "description": text.description,
+            }
+            for text in data.translations
+        ]
         tags += [
             {"event_id": data.id, "tag_slug": slug, "label": label, "position": i}
             for i, (slug, label) in enumerate(labels.items())
@@ -368,6 +394,7 @@ def add_events(session: orm.Session, datas: Sequence[EventData], *, author: str)
     # row's defaults and send one statement per row.
     for model, rows in (
         (Event, events),
+        (EventTranslation, translations),
         (EventTag, tags),
         (EventOrganization, links),
         (Revision, revisions),

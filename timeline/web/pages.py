@@ -13,7 +13,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from feeds.text import MONTHS, UNTITLED
 from feeds.times import local_date
 from timeline.http import db
-from timeline.http.filters import parse_filter
+from timeline.http.filters import LANG, offered_languages, parse_filter, parse_language
 from timeline.http.lookup import live_event
 from timeline.publish.convert import to_entry
 from timeline.store.models import Event
@@ -100,13 +100,23 @@ def date_text(event: Event) -> str:
     return f"{around}{first:%-d %b %Y} – {last:%-d %b %Y}"
 
 
-def _view(event: Event) -> dict[str, Any]:
+#: What introduces the date as the source writes it, by page language (until the page's
+#: words come from message catalogs).
+AS_WRITTEN = {"en": "As written: ", "zh": "原文："}
+
+
+def _view(event: Event, lang: str | None = None) -> dict[str, Any]:
     # The page says the precision once, in the date beside the title; calendars and feeds,
     # which have no date column, carry it in the title too (feeds.text.display_title).
-    entry = to_entry(event, current_app.config)
+    entry = to_entry(event, current_app.config, lang)
     return {
         "event": event,
         "title": entry.title if entry.title.strip() else UNTITLED,
+        "description": entry.description,
+        "language": entry.language,
+        "description_language": entry.description_language,
+        "when": event.when_text,
+        "as_written": AS_WRITTEN.get(lang or current_app.config["LANGUAGE"], AS_WRITTEN["en"]),
         "date": date_text(event),
         "datetime": local_date(entry).isoformat(),
     }
@@ -124,8 +134,11 @@ def index() -> str:
     by month (by year when only the year is known), newest first, with subscribe links
     and the active filter named."""
     flt = parse_filter(request.args)
+    lang = parse_language(request.args, offered_languages(current_app.config))
     events = list_events(db.get_session(), flt)
-    groups = [(heading, [_view(e) for e in group]) for heading, group in group_by_period(events)]
+    groups = [
+        (heading, [_view(e, lang) for e in group]) for heading, group in group_by_period(events)
+    ]
     query = urlencode(list(request.args.items(multi=True)))
     items = [_axis_item(item) for _heading, views in groups for item in views]
     return render_template(
@@ -144,8 +157,11 @@ def index() -> str:
 @bp.get("/events/<event_id>")
 def event_page(event_id: str) -> str:
     """One event's page (the feed items' link when the event has no url of its own)."""
+    parse_filter(request.args, allowed=(LANG,))
+    lang = parse_language(request.args, offered_languages(current_app.config))
     event = live_event(db.get_session(), event_id)
-    return render_template("event.html", item=_view(event), links=subscribe_links())
+    query = urlencode({LANG: lang}) if lang else ""
+    return render_template("event.html", item=_view(event, lang), links=subscribe_links(query))
 
 
 def error_page(status: int, title: str, detail: str) -> Response:

@@ -6,7 +6,7 @@ from flask import Blueprint, Response, current_app, request
 
 import feeds
 from timeline.http import db
-from timeline.http.filters import parse_filter
+from timeline.http.filters import LANG, offered_languages, parse_filter, parse_language
 from timeline.http.lookup import live_event
 from timeline.publish.caching import cached_document
 from timeline.publish.convert import to_entry
@@ -21,10 +21,16 @@ def _path() -> str:
     return request.full_path.rstrip("?")
 
 
+def _language() -> str | None:
+    """The language ``?lang=`` asks for (400 naming ``lang`` unless it is offered)."""
+    return parse_language(request.args, offered_languages(current_app.config))
+
+
 @bp.get("/calendar.ics")
 def calendar() -> Response:
     """The calendar of every event matching the filters (RFC 5545)."""
     flt = parse_filter(request.args)
+    lang = _language()
     version = db.current_version()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     path = _path()
@@ -32,7 +38,7 @@ def calendar() -> Response:
         "ics",
         CONTENT_TYPES["ics"],
         version,
-        lambda: calendar_chunks(app, flt, version, path, assemble=True),
+        lambda: calendar_chunks(app, flt, version, path, assemble=True, lang=lang),
     )
 
 
@@ -41,6 +47,7 @@ def google_calendar_view() -> Response:
     """The calendar for Google Calendar: the most recent events matching the filters that
     fit in ``CALENDAR_MAX_BYTES`` (RFC 5545)."""
     flt = parse_filter(request.args)
+    lang = _language()
     version = db.current_version()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     path = _path()
@@ -49,18 +56,19 @@ def google_calendar_view() -> Response:
         "ics-google",
         CONTENT_TYPES["ics"],
         version,
-        lambda: [google_calendar(db.get_session(), app, flt, version, path, query)],
+        lambda: [google_calendar(db.get_session(), app, flt, version, path, query, lang)],
     )
 
 
 @bp.get("/events/<event_id>.ics")
 def event_calendar(event_id: str) -> Response:
     """A calendar holding one event; 404 if unknown, 410 if deleted."""
-    parse_filter(request.args, allowed=())
+    parse_filter(request.args, allowed=(LANG,))
+    lang = _language()
     event = live_event(db.get_session(), event_id)
     version = StoreVersion(version=event.sequence, updated=event.updated)
-    entry = to_entry(event, current_app.config)
-    head = channel(current_app, version, _path())
+    entry = to_entry(event, current_app.config, lang)
+    head = channel(current_app, version, _path(), lang)
     return cached_document(
         "ics",
         CONTENT_TYPES["ics"],
@@ -72,6 +80,7 @@ def event_calendar(event_id: str) -> Response:
 
 def _feed(fmt: str) -> Response:
     flt = parse_filter(request.args)
+    lang = _language()
     version = db.current_version()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     path = _path()
@@ -79,7 +88,7 @@ def _feed(fmt: str) -> Response:
         fmt,
         CONTENT_TYPES[fmt],
         version,
-        lambda: [feed_bytes(db.get_session(), app, fmt, flt, version, path)],
+        lambda: [feed_bytes(db.get_session(), app, fmt, flt, version, path, lang)],
     )
 
 

@@ -1,0 +1,75 @@
+"""Language tags (BCP 47) of event texts: checking, canonical case, lookup, names."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+# RFC 5646 §2.1, the forms events use: language (2-3 letters, or 4-8 registered ones),
+# up to 3 extended language subtags, script, region, variants, extensions, private use.
+# Grandfathered tags (i-klingon) are refused; their preferred values are accepted.
+_TAG = re.compile(
+    r"""
+    (?P<language>[a-z]{2,3}(-[a-z]{3}){0,3}|[a-z]{4,8})
+    (-(?P<script>[a-z]{4}))?
+    (-(?P<region>[a-z]{2}|[0-9]{3}))?
+    (-([a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*
+    (-[0-9a-wy-z](-[a-z0-9]{2,8})+)*
+    (-x(-[a-z0-9]{1,8})+)?
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+#: The longest tag stored (RFC 5646 §4.4.1 asks for at least 35 characters).
+MAX_TAG = 35
+#: Each language named in itself, to mark a text shown in another language than asked.
+AUTONYMS = {"en": "English", "zh": "中文", "fr": "Français", "de": "Deutsch", "ja": "日本語"}
+
+
+class LanguageTagError(ValueError):
+    """Text that is not a well-formed BCP 47 language tag; the message quotes it."""
+
+
+def canonical_tag(tag: str) -> str:
+    """Return the BCP 47 tag ``tag`` in its canonical case (RFC 5646 §2.1.1): language
+    lowercase, script title case, region uppercase (``ZH-hant-tw`` → ``zh-Hant-TW``).
+
+    Raises LanguageTagError for anything that is not a well-formed tag (RFC 5646 §2.1)
+    of at most :data:`MAX_TAG` characters.
+    """
+    match = _TAG.fullmatch(tag) if tag.isascii() and len(tag) <= MAX_TAG else None
+    if match is None:
+        raise LanguageTagError(f"{tag!r} is not a BCP 47 language tag (such as en, zh, zh-Hant)")
+    subtags = tag.lower().split("-")
+    out = [subtags[0]]
+    for index, subtag in enumerate(subtags[1:], start=1):
+        if subtags[index - 1] == "x" or any(len(s) == 1 for s in subtags[:index]):
+            out.append(subtag)  # extensions and private use keep lowercase
+        elif len(subtag) == 4 and subtag.isalpha():
+            out.append(subtag.title())
+        elif len(subtag) == 2 and subtag.isalpha():
+            out.append(subtag.upper())
+        else:
+            out.append(subtag)
+    return "-".join(out)
+
+
+def lookup(requested: str, available: Iterable[str]) -> str | None:
+    """Return the tag of ``available`` that ``requested`` asks for by RFC 4647 §3.4
+    Lookup (case-insensitive; ``zh-Hant-TW`` is answered by ``zh-Hant-TW``, then
+    ``zh-Hant``, then ``zh``), or None when none of its prefixes is available."""
+    by_key = {tag.lower(): tag for tag in available}
+    subtags = requested.lower().split("-")
+    while subtags:
+        found = by_key.get("-".join(subtags))
+        if found is not None:
+            return found
+        subtags.pop()
+        if subtags and len(subtags[-1]) == 1:  # never end on a singleton (RFC 4647 §3.4)
+            subtags.pop()
+    return None
+
+
+def autonym(tag: str) -> str:
+    """Return the language's name in itself (``zh`` → ``中文``), by its primary subtag;
+    the tag itself when the name is not known."""
+    return AUTONYMS.get(tag.split("-")[0].lower(), tag)
