@@ -22,7 +22,7 @@ def zone(name: str | None) -> zoneinfo.ZoneInfo | None:
         return None
     try:
         return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError) as error:  # OSError: "Europe"
         raise ValueError(f"unknown time zone {name!r}") from error
 
 

@@ -16,6 +16,7 @@ import recurring_ical_events
 import vobject
 
 from feeds import Entry, iter_ical, render_ical, render_vevent, vevent_tzid
+from feeds.times import zone
 from tests.feeds.fixtures import channel, entry
 
 UTC = dt.UTC
@@ -336,3 +337,9 @@ def test_the_second_of_a_repeated_wall_time_is_written_in_utc() -> None:
             b"BEGIN:VCALENDAR\r\n" + b"\r\n".join(lines[name]) + b"END:VCALENDAR\r\n"
         ).walk("VEVENT")
         assert vevent.decoded("DTSTART").astimezone(dt.UTC) == instant  # PEP 495: not ==
+
+
+@pytest.mark.parametrize("name", ["Europe", "Mars/Base", ""])
+def test_a_zone_name_zoneinfo_cannot_load_is_a_value_error(name: str) -> None:
+    with pytest.raises(ValueError, match=f"unknown time zone {name!r}"):
+        zone(name)

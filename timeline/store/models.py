@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import zoneinfo
 from typing import Any
 
 import sqlalchemy as sa
@@ -39,6 +41,34 @@ class UtcDateTime(sa.TypeDecorator[dt.datetime]):
             return None
         assert isinstance(value, dt.datetime)
         return value.replace(tzinfo=dt.UTC)
+
+
+@functools.lru_cache(maxsize=512)
+def _loadable(name: str) -> bool:
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe"
+        return False
+    return True
+
+
+class ZoneName(sa.TypeDecorator[str]):
+    """An IANA time zone name (``Europe/Berlin``), stored as text.
+
+    One that this machine's zoneinfo cannot load (``Europe``, ``Mars/Base``: written into
+    the database by other means, since the API and import refuse them) reads back as
+    None, that is UTC, so that one row cannot stop every calendar and feed: the instant
+    is stored in UTC either way, only the zone it is shown in is lost.
+    """
+
+    impl = sa.String(64)
+    cache_ok = True
+
+    def process_result_value(self, value: Any, dialect: sa.Dialect) -> str | None:
+        if value is None:
+            return None
+        name = str(value)
+        return name if _loadable(name) else None
 
 
 class Base(orm.DeclarativeBase):
@@ -84,7 +114,7 @@ class Event(Base):
     start: orm.Mapped[dt.datetime] = orm.mapped_column(UtcDateTime, index=True)
     end: orm.Mapped[dt.datetime | None] = orm.mapped_column(UtcDateTime)
     all_day: orm.Mapped[bool] = orm.mapped_column(default=True)
-    timezone: orm.Mapped[str | None] = orm.mapped_column(sa.String(64))
+    timezone: orm.Mapped[str | None] = orm.mapped_column(ZoneName())
     precision: orm.Mapped[str] = orm.mapped_column(sa.String(8), default="day")
     approximate: orm.Mapped[bool] = orm.mapped_column(default=False)
     location: orm.Mapped[str | None] = orm.mapped_column(sa.String(300))
