@@ -21,7 +21,7 @@ from tests.api.test_api import DESCRIPTIONS, ONE_LINE, TAGS, TITLES
 from tests.conftest import ApiClient, AppFactory
 from timeline.events import texts
 from timeline.http import db
-from timeline.store import writes
+from timeline.store import bulk, writes
 from timeline.store.values import slugify
 
 STATIC = Path(__file__).parent / "static"
@@ -503,14 +503,14 @@ def test_a_store_refusal_leaves_nothing_of_that_event(
         return outcome
 
     monkeypatch.setattr(writes, "upsert_event", failing)
-    add_events = writes.add_events
+    add_events = bulk.add_events
 
     def failing_together(session: Any, datas: Any, *, author: str) -> None:
         add_events(session, datas, author=author)  # written, then refused: all undone
         if any(data.id == "boom" for data in datas):
             raise writes.StoreError("boom: refused after writing")
 
-    monkeypatch.setattr(writes, "add_events", failing_together)
+    monkeypatch.setattr(bulk, "add_events", failing_together)
     items = [{"id": i, "title": i, "start": "2025-02-17"} for i in ("a", "boom", "gone", "b")]
     result = run(api.app, "import", write_json(tmp_path, items))
     assert result.exit_code == 1

@@ -29,7 +29,7 @@ from timeline.http.db import with_store
 from timeline.http.jsonbody import loads_strict
 from timeline.io.icsread import VeventError, read_calendar, vevent_body
 from timeline.io.jsonfeedread import FeedItemError, is_json_feed, item_body
-from timeline.store import writes
+from timeline.store import bulk, writes
 from timeline.store.engine import begin_write
 from timeline.store.models import Event
 from timeline.store.values import EventData
@@ -225,7 +225,7 @@ def import_batch(
     """Import ``items`` with the outcomes :func:`import_item` would give one by one, in
     order, but with few statements: the stored ids and content hashes are read at once,
     an unchanged event is known by its hash, and new events are added together by
-    :func:`timeline.store.writes.add_events` in a savepoint (if the database refuses
+    :func:`timeline.store.bulk.add_events` in a savepoint (if the database refuses
     them, each is stored on its own instead, so a refusal still rejects only its
     event). An event changed, deleted, or met twice in ``items`` takes the one-by-one
     path, after the new events before it are stored. Does not commit."""
@@ -243,7 +243,7 @@ def import_batch(
     def add_fresh() -> None:
         try:
             with session.begin_nested():
-                writes.add_events(session, [d for _, d in fresh], author=AUTHOR)
+                bulk.add_events(session, [d for _, d in fresh], author=AUTHOR)
             done = [(n, ("added", d.id)) for n, d in fresh]
         except (writes.StoreError, sa.exc.IntegrityError):
             done = [(n, _store(session, d)) for n, d in fresh]

@@ -6,9 +6,8 @@ of work. They never import Flask.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 import sqlalchemy as sa
 from sqlalchemy import orm
@@ -22,9 +21,7 @@ from timeline.store.models import (
     Organization,
     OrganizationAlias,
     Revision,
-    StoreState,
     Tag,
-    UtcDateTime,
     utcnow,
 )
 from timeline.store.values import EventData, Translation, slugify
@@ -43,7 +40,9 @@ class EventGoneError(StoreError):
     """The event was deleted (a tombstone): it cannot be changed (HTTP 410)."""
 
 
-def _as_utc(value: dt.date | dt.datetime) -> dt.datetime:
+def as_utc(value: dt.date | dt.datetime) -> dt.datetime:
+    """Return the stored form of a start or end: an aware datetime in UTC (a date is its
+    midnight, UTC)."""
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.UTC)
     return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
@@ -127,8 +126,8 @@ def _tag(session: orm.Session, slug: str) -> None:
 def _apply(session: orm.Session, event: Event, data: EventData) -> None:
     event.title = data.title
     event.description = data.description
-    event.start = _as_utc(data.start)
-    event.end = None if data.end is None else _as_utc(data.end)
+    event.start = as_utc(data.start)
+    event.end = None if data.end is None else as_utc(data.end)
     event.all_day = data.all_day
     event.timezone = data.timezone
     event.precision = data.precision
@@ -257,147 +256,3 @@ def check_slugs(data: EventData) -> None:
     for name in data.organizations:
         if not slugify(name):
             raise StoreError(f"organization name {name!r} has no letters or digits")
-
-
-def _organizations(session: orm.Session, datas: Sequence[EventData]) -> dict[str, tuple[int, str]]:
-    """The organization (id, canonical name) of every name of ``datas`` by its slug,
-    created as :func:`organization_for` does when there is none."""
-    slugs = {slugify(name): name for data in datas for name in data.organizations}
-    found: dict[str, tuple[int, str]] = {}
-    for chunk in _chunks(sorted(slugs), 500):
-        stmt = (
-            sa.select(OrganizationAlias.slug, Organization.id, Organization.name)
-            .join(Organization, OrganizationAlias.organization_id == Organization.id)
-            .where(OrganizationAlias.slug.in_(chunk))
-        )
-        found |= {slug: (org_id, name) for slug, org_id, name in session.execute(stmt)}
-    for slug, name in slugs.items():
-        if slug not in found:
-            org = organization_for(session, name)
-            found[slug] = (org.id, org.name)
-    return found
-
-
-def _chunks(values: Sequence[str], size: int) -> Iterable[Sequence[str]]:
-    return (values[i : i + size] for i in range(0, len(values), size))
-
-
-def add_events(session: orm.Session, datas: Sequence[EventData], *, author: str) -> None:
-    """Add new events, each as :func:`create_event` would (sequence 0, a ``create``
-    revision, the store version raised once per event, in order), in a few statements
-    for the whole sequence rather than several flushes per event.
-
-    The ids must be distinct and not in the store (a taken id raises IntegrityError from
-    the database); call :func:`check_slugs` on each first (StoreError otherwise, before
-    anything is written). Does not commit; a caller wanting all or nothing wraps it in
-    a savepoint.
-    """
-    if not datas:
-        return
-    for data in datas:
-        check_slugs(data)
-    orgs = _organizations(session, datas)
-    tag_slugs = sorted({slugify(label) for data in datas for label in data.tags})
-    if tag_slugs:
-        dialect = session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        session.execute(
-            insert(Tag).on_conflict_do_nothing(index_elements=["slug"]),
-            [{"slug": slug} for slug in tag_slugs],
-        )
-    now = utcnow()
-    starts = [_as_utc(data.start) for data in datas]
-    ends = [None if data.end is None else _as_utc(data.end) for data in datas]
-    longest = max(
-        (0 if end is None else int((end - start).total_seconds()) + 1)
-        for start, end in zip(starts, ends, strict=True)
-    )
-    when = sa.literal(now, UtcDateTime())
-    last = session.execute(
-        sa.update(StoreState)
-        .where(StoreState.id == 1)
-        .values(
-            version=StoreState.version + len(datas),
-            updated=sa.case((StoreState.updated < when, when), else_=StoreState.updated),
-            longest=sa.case((StoreState.longest < longest, longest), else_=StoreState.longest),
-        )
-        .returning(StoreState.version),
-        execution_options={"synchronize_session": False},
-    ).scalar_one()
-    events, tags, links, revisions, translations = [], [], [], [], []
-    for n, (data, start, end) in enumerate(zip(datas, starts, ends, strict=True)):
-        labels: dict[str, str] = {}
-        for label in data.tags:
-            labels.setdefault(slugify(label), label)
-        chosen: dict[int, str] = {}
-        for name in data.organizations:
-            org_id, canonical = orgs[slugify(name)]
-            chosen.setdefault(org_id, canonical)
-        events.append(
-            {
-                "id": data.id,
-                "title": data.title,
-                "description": data.description,
-                "start": start,
-                "end": end,
-                "all_day": data.all_day,
-                "timezone": data.timezone,
-                "precision": data.precision,
-                "approximate": data.approximate,
-                "location": data.location,
-                "url": data.url,
-                "source_name": data.source_name,
-                "source_published": data.source_published,
-                "source_locator": data.source_locator,
-                "language": data.language,
-                "when_text": data.when,
-                "created": now,
-                "updated": now,
-                "sequence": 0,
-                "deleted": False,
-                "change_version": last - len(datas) + 1 + n,
-                "content_hash": data.content_hash(),
-            }
-        )
-        translations += [
-            {
-                "event_id": data.id,
-                "language": text.language,
-                "title": text.title,
-                "description": text.description,
-            }
-            for text in data.translations
-        ]
-        tags += [
-            {"event_id": data.id, "tag_slug": slug, "label": label, "position": i}
-            for i, (slug, label) in enumerate(labels.items())
-        ]
-        links += [
-            {"event_id": data.id, "organization_id": org_id, "position": i}
-            for i, org_id in enumerate(chosen)
-        ]
-        # What the store holds, as event_data() would read it back.
-        stored = dataclasses.replace(
-            data, tags=tuple(labels.values()), organizations=tuple(chosen.values())
-        )
-        revisions.append(
-            {
-                "event_id": data.id,
-                "sequence": 0,
-                "action": "create",
-                "author": author,
-                "at": now,
-                "data": stored.to_json() | {"deleted": False},
-            }
-        )
-    # Core inserts of the tables (executemany), not ORM bulk inserts, which fetch each new
-    # row's defaults and send one statement per row.
-    for model, rows in (
-        (Event, events),
-        (EventTranslation, translations),
-        (EventTag, tags),
-        (EventOrganization, links),
-        (Revision, revisions),
-    ):
-        if rows:
-            session.execute(sa.insert(Event.metadata.tables[model.__tablename__]), rows)
