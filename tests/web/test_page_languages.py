@@ -13,6 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from lxml import html as lxml_html
 
+from tests.conftest import AppFactory
 from timeline.web.i18n import TRANSLATIONS
 
 MONTH_EVENT = "2024-12-eu-ai-factories"
@@ -141,3 +142,17 @@ def test_the_committed_catalog_is_the_compiled_po(tmp_path: Path) -> None:
         committed = gettext.GNUTranslations(kept)
     assert committed._catalog == compiled._catalog  # type: ignore[attr-defined]
     assert len(compiled._catalog) > 30  # type: ignore[attr-defined]
+
+
+def test_a_language_with_a_region_or_script(make_app: AppFactory) -> None:
+    """Tags that Babel writes with ``_`` (zh_Hant) still name the page's language."""
+    client = make_app(LANGUAGES=["en", "zh", "zh-Hant"]).test_client()
+    page, _ = _page(client, "/?lang=zh-Hant")
+    assert page.xpath("/html/@lang") == ["zh-Hant"]
+    links = page.xpath('//nav[@class="languages"]/a')
+    assert [(a.get("hreflang"), a.get("aria-current")) for a in links] == [
+        ("en", None),
+        ("zh", None),
+        ("zh-Hant", "true"),
+    ]
+    assert links[2].text_content() == "中文 (繁體)"

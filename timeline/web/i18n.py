@@ -46,8 +46,9 @@ def asked_language() -> str | None:
 
 def chosen_language() -> str:
     """Return the language of the page being answered: :func:`asked_language`, else
-    ``LANGUAGE``."""
-    return asked_language() or offered_languages(current_app.config)[0]
+    ``LANGUAGE``, in Babel's form."""
+    tag = asked_language() or offered_languages(current_app.config)[0]
+    return tag.replace("-", "_")  # Babel's form of a BCP 47 tag: zh_Hant, en_GB
 
 
 def negotiated() -> bool:
@@ -100,7 +101,7 @@ def language_links() -> list[dict[str, Any]]:
     """Return the language switch: for each offered language, its own name (``中文``,
     ``English``), its tag, the URL of this page in it (the same page and filters with
     ``lang`` replaced; the timeline from any other page), and whether it is the page's."""
-    current = str(locale())
+    current = page_language()
     endpoint = request.endpoint or ""
     values: dict[str, Any] = {}
     if endpoint.startswith("pages."):
@@ -111,7 +112,7 @@ def language_links() -> list[dict[str, Any]]:
     return [
         {
             "tag": tag,
-            "name": Locale.parse(tag).display_name or tag,
+            "name": Locale.parse(tag, sep="-").display_name or tag,
             "href": url_for(endpoint, **values, lang=tag),
             "current": tag == current,
         }
