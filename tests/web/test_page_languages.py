@@ -110,6 +110,11 @@ def test_the_event_and_error_pages(seeded: FlaskClient) -> None:
     assert error.xpath("/html/@lang") == ["zh"]
     assert error.xpath('//section[@class="error"]//a/text()') == ["返回时间线"]
     assert missing.headers["Vary"] == "Accept"
+    # A bad ?lang= is refused; its error page follows Accept-Language, and says so.
+    bad = seeded.get("/?lang=xx", headers={"Accept": "text/html", "Accept-Language": "zh"})
+    assert bad.status_code == 400
+    assert lxml_html.fromstring(bad.get_data(as_text=True)).xpath("/html/@lang") == ["zh"]
+    assert bad.headers["Vary"] == "Accept-Language, Accept"
 
 
 def test_the_language_switch_keeps_the_filters(seeded: FlaskClient) -> None:

@@ -52,9 +52,12 @@ def chosen_language() -> str:
 
 
 def negotiated() -> bool:
-    """True when the page's language came from ``Accept-Language`` (no ``?lang=``), so
-    that the answer must say ``Vary: Accept-Language``."""
-    return LANG not in request.args
+    """True when the page's language did not come from ``?lang=`` (none, or a bad one
+    that the error page ignores), so that the answer must say ``Vary: Accept-Language``."""
+    try:
+        return parse_language(request.args, offered_languages(current_app.config)) is None
+    except ProblemError:
+        return True
 
 
 def vary(response: Response) -> Response:
