@@ -15,7 +15,7 @@ from timeline.io import seeds
 from timeline.publish import caching
 from timeline.store import migrations
 from timeline.store.engine import begin_write
-from timeline.web import pages, timelinejs, views
+from timeline.web import i18n, pages, timelinejs, views
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -27,6 +27,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     logging.getLogger("timeline").setLevel(logging.INFO)
     db.init_app(app)
     errors.init_app(app, page=pages.error_page)
+    i18n.init_app(app)
     caching.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(views.bp)

@@ -143,3 +143,32 @@ def test_the_picture_of_the_timeline(
         assert sorted(shown) == sorted(listed) and len(shown) == 3
     finally:
         page.close()
+
+
+def test_the_page_in_each_language(browser: Browser, server: LiveServer) -> None:
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    try:
+        # Chromium asks for zh-CN: the page is Chinese without ?lang=.
+        page.goto(server.url + "/")
+        assert page.locator("html").get_attribute("lang") == "zh"
+        months = page.locator("section.month h2").all_inner_texts()
+        assert months[:2] == ["2025年2月", "2025年1月"]
+        act = page.locator("#event-2024-08-01-eu-ai-act-in-force")
+        assert act.locator("h3").inner_text() == "欧盟《人工智能法案》生效"
+        assert act.locator("time").inner_text() == "2024年8月1日"
+        assert page.locator("#subscribe-webcal").inner_text() == "订阅（Apple、Outlook）"
+
+        page.goto(server.url + "/?tag=summit&lang=zh")
+        page.locator('nav.languages a[hreflang="en"]').click()
+        page.wait_for_url(server.url + "/?tag=summit&lang=en")
+        assert page.locator("html").get_attribute("lang") == "en"
+        assert page.locator("p.filter").inner_text() == "3 events tagged #summit. Show all"
+        assert page.locator("section.month h2").first.inner_text() == "February 2025"
+
+        page.locator('nav.languages a[hreflang="zh"]').click()
+        page.wait_for_url(server.url + "/?tag=summit&lang=zh")
+        assert page.locator("html").get_attribute("lang") == "zh"
+        assert page.locator("p.filter").inner_text() == "3 个事件，标签 #summit。 显示全部"
+    finally:
+        context.close()

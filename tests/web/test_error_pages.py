@@ -42,7 +42,7 @@ def test_a_browser_gets_an_html_error_page(
     response = seeded.get(url, headers={"Accept": BROWSER})
     assert response.status_code == status
     assert response.headers["Content-Type"] == "text/html; charset=utf-8"
-    assert response.headers["Vary"] == "Accept"
+    assert response.headers["Vary"] == "Accept-Language, Accept"
     assert response.headers["Cache-Control"] == "no-store"
     page = lxml_html.fromstring(response.get_data(as_text=True))
     assert page.xpath("//html/@lang") == ["en"]

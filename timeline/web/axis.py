@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from feeds import Entry
-from feeds.text import MONTHS
 from feeds.times import all_day_span, timed_span
+from timeline.web import i18n
 
 #: The SVG's width (px) on the narrowest screen served: a 360 px phone less the padding.
 NARROW_PX = 328
@@ -110,10 +110,13 @@ class Axis:
 
 
 def axis_label(year: int, month: int | None = None) -> str:
-    """Return a tick's text in the page's language (English): the month's abbreviation
-    (``Jan``) when ``month`` (1-12) is given, else the year (``2025``). The one place
-    that words the axis, for translation."""
-    return MONTHS[month - 1][:3] if month is not None else str(year)
+    """Return a tick's text in the page's language: the month's abbreviation (``Jan``,
+    ``1月``) when ``month`` (1-12) is given, else the year (``2025``, ``2025年``). The one
+    place that words the axis."""
+    if month is None:
+        return i18n.year_text(year)
+    pattern = i18n.pgettext("LDML date pattern: a month on the time axis", "MMM")
+    return i18n.format_pattern(dt.date(year, month, 1), pattern)
 
 
 def item_of(entry: Entry, label: str) -> Item:

@@ -8,9 +8,9 @@ from urllib.parse import quote, urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, current_app, make_response, render_template, request
 
-from feeds.text import MONTHS, UNTITLED
+from feeds.text import UNTITLED
 from feeds.times import local_date
 from timeline.http import db
 from timeline.http.filters import LANG, offered_languages, parse_filter, parse_language
@@ -18,7 +18,8 @@ from timeline.http.lookup import live_event
 from timeline.publish.convert import to_entry
 from timeline.store.models import Event
 from timeline.store.queries import EventFilter, list_events
-from timeline.web import axis
+from timeline.web import axis, i18n
+from timeline.web.i18n import gettext, pgettext
 
 bp = Blueprint("pages", __name__)
 
@@ -50,59 +51,68 @@ def subscribe_links(query: str = "") -> dict[str, str]:
 
 def group_by_period(events: list[Event]) -> list[tuple[str, list[Event]]]:
     """Return ``events`` (newest first) under headings, newest first: their month
-    (``February 2025``), or their year (``2025``) when only the year is known, listed after
-    that year's months since it may be any of them. Days are the events' local days."""
+    (``February 2025``, ``2025年2月``), or their year (``2025``, ``2025年``) when only the
+    year is known, listed after that year's months since it may be any of them. Days are
+    the events' local days; the headings are in the page's language."""
     groups: dict[tuple[int, int], tuple[str, list[Event]]] = {}
     for event in events:
         day = local_date(to_entry(event, current_app.config))
         if event.precision == "year":
-            key, heading = (day.year, 0), str(day.year)
+            key, heading = (day.year, 0), i18n.year_text(day.year)
         else:
-            key, heading = (day.year, day.month), f"{MONTHS[day.month - 1]} {day.year}"
+            key, heading = (day.year, day.month), i18n.month_text(day)
         groups.setdefault(key, (heading, []))[1].append(event)
     return [groups[key] for key in sorted(groups, reverse=True)]
 
 
 def filter_text(flt: EventFilter) -> str:
-    """Return the active filter in words, ``""`` for none: ``tagged #policy, of “OpenAI”,
-    from 2025-01-01, until 2025-02-28`` (tags as their slugs, the organization as given)."""
-    words = [f"tagged #{tag}" for tag in flt.tags]
+    """Return the active filter in words in the page's language, ``""`` for none:
+    ``tagged #policy, of “OpenAI”, from 2025-01-01, until 2025-02-28`` (tags as their
+    slugs, the organization as given, days in ISO 8601)."""
+    words = [gettext("tagged #%(tag)s", tag=tag) for tag in flt.tags]
     if flt.org is not None:
-        words.append(f"of “{flt.org}”")
+        words.append(gettext("of “%(org)s”", org=flt.org))
     if flt.start is not None:
-        words.append(f"from {flt.start.isoformat()}")
+        words.append(gettext("from %(day)s", day=flt.start.isoformat()))
     if flt.until is not None:
-        words.append(f"until {flt.until.isoformat()}")
-    return ", ".join(words)
+        words.append(gettext("until %(day)s", day=flt.until.isoformat()))
+    return pgettext("between the parts of a filter", ", ").join(words)
 
 
 def date_text(event: Event) -> str:
-    """Return the event's date as shown on the pages, with its precision: ``17 Feb 2025``,
-    ``9–10 Feb 2025``, ``January 2025 (day not reported)``, ``around 22 Jan 2025``,
-    ``20 Aug 2025, 16:00 (Europe/Madrid)``."""
+    """Return the event's date as shown on the pages, with its precision, in the page's
+    language: ``17 Feb 2025``, ``9–10 Feb 2025``, ``January 2025 (day not reported)``,
+    ``around 22 Jan 2025``, ``20 Aug 2025, 16:00 (Europe/Madrid)``; ``2025年2月17日``,
+    ``2025年2月9日至10日``, ``2025年1月（日期未报道）``, ``约2025年1月22日``."""
+    text = _plain_date(event)
+    return gettext("around %(date)s", date=text) if event.approximate else text
+
+
+def _plain_date(event: Event) -> str:
     entry = to_entry(event, current_app.config)
     first = local_date(entry)
-    around = "around " if event.approximate else ""
     if event.precision == "year":
-        return f"{around}{first.year} (date not reported)"
+        return gettext("%(year)s (date not reported)", year=i18n.year_text(first.year))
     if event.precision == "month":
-        return f"{around}{MONTHS[first.month - 1]} {first.year} (day not reported)"
+        return gettext("%(month)s (day not reported)", month=i18n.month_text(first))
     if isinstance(entry.start, dt.datetime):
         zone = event.timezone or "UTC"
         local = entry.start.astimezone(ZoneInfo(zone))
-        return f"{around}{local:%-d %b %Y, %H:%M} ({zone})"
+        pattern = pgettext("LDML date pattern: a day and a time", "d MMM y, HH:mm")
+        return gettext("%(time)s (%(zone)s)", time=i18n.format_pattern(local, pattern), zone=zone)
     last = (entry.end or first + dt.timedelta(days=1)) - dt.timedelta(days=1)
     assert isinstance(last, dt.date)
     if last == first:
-        return f"{around}{first:%-d %b %Y}"
+        return i18n.day_text(first)
     if (last.year, last.month) == (first.year, first.month):
-        return f"{around}{first.day}–{last:%-d %b %Y}"
-    return f"{around}{first:%-d %b %Y} – {last:%-d %b %Y}"
-
-
-#: What introduces the date as the source writes it, by page language (until the page's
-#: words come from message catalogs).
-AS_WRITTEN = {"en": "As written: ", "zh": "原文："}
+        first_text = i18n.format_pattern(
+            first, pgettext("LDML date pattern: first day of days in one month", "d")
+        )
+        last_text = i18n.format_pattern(
+            last, pgettext("LDML date pattern: last day of days in one month", "d MMM y")
+        )
+        return gettext("%(first)s–%(last)s", first=first_text, last=last_text)
+    return gettext("%(first)s – %(last)s", first=i18n.day_text(first), last=i18n.day_text(last))
 
 
 def _view(event: Event, lang: str | None = None) -> dict[str, Any]:
@@ -116,7 +126,7 @@ def _view(event: Event, lang: str | None = None) -> dict[str, Any]:
         "language": entry.language,
         "description_language": entry.description_language,
         "when": event.when_text,
-        "as_written": AS_WRITTEN.get(lang or current_app.config["LANGUAGE"], AS_WRITTEN["en"]),
+        "as_written": gettext("As written: "),
         "date": date_text(event),
         "datetime": local_date(entry).isoformat(),
     }
@@ -129,19 +139,20 @@ def _axis_item(view: dict[str, Any]) -> axis.Item:
 
 
 @bp.get("/")
-def index() -> str:
+def index() -> Response:
     """The timeline: the listed events' picture on a time axis, then the events grouped
     by month (by year when only the year is known), newest first, with subscribe links
     and the active filter named."""
     flt = parse_filter(request.args)
-    lang = parse_language(request.args, offered_languages(current_app.config))
+    parse_language(request.args, offered_languages(current_app.config))
+    lang = i18n.asked_language()
     events = list_events(db.get_session(), flt)
     groups = [
         (heading, [_view(e, lang) for e in group]) for heading, group in group_by_period(events)
     ]
     query = urlencode(list(request.args.items(multi=True)))
     items = [_axis_item(item) for _heading, views in groups for item in views]
-    return render_template(
+    body = render_template(
         "index.html",
         groups=groups,
         axis=axis.layout(items),
@@ -152,16 +163,19 @@ def index() -> str:
         count=len(events),
         filter=filter_text(flt),
     )
+    return i18n.vary(make_response(body))
 
 
 @bp.get("/events/<event_id>")
-def event_page(event_id: str) -> str:
+def event_page(event_id: str) -> Response:
     """One event's page (the feed items' link when the event has no url of its own)."""
     parse_filter(request.args, allowed=(LANG,))
-    lang = parse_language(request.args, offered_languages(current_app.config))
+    asked = parse_language(request.args, offered_languages(current_app.config))
+    lang = i18n.asked_language()
     event = live_event(db.get_session(), event_id)
-    query = urlencode({LANG: lang}) if lang else ""
-    return render_template("event.html", item=_view(event, lang), links=subscribe_links(query))
+    query = urlencode({LANG: asked}) if asked else ""
+    body = render_template("event.html", item=_view(event, lang), links=subscribe_links(query))
+    return i18n.vary(make_response(body))
 
 
 def error_page(status: int, title: str, detail: str) -> Response:
@@ -171,8 +185,8 @@ def error_page(status: int, title: str, detail: str) -> Response:
     body = render_template(
         "error.html", status=status, title=title, detail=detail, links=subscribe_links()
     )
-    return Response(
-        body, status=status, mimetype="text/html", headers={"Cache-Control": "no-store"}
+    return i18n.vary(
+        Response(body, status=status, mimetype="text/html", headers={"Cache-Control": "no-store"})
     )
 
 
