@@ -204,3 +204,14 @@ def test_json_import_of_the_api_output_keeps_every_language(
     original = api.client.get("/api/events/summit").get_json()
     for key in ("title", "titles", "description", "descriptions", "language"):
         assert copied[key] == original[key]
+
+
+def test_an_empty_source_name_or_locator_is_no_source(api: ApiClient) -> None:
+    # Found by the ICS round-trip property test: {"name": ""} was stored as a source that
+    # the API showed and the calendar could not carry.
+    event = api.created({"title": "x", "start": "1900", "source": {"name": "", "locator": ""}})
+    assert event["source"] is None
+    dated = api.created(
+        {"title": "y", "start": "1900", "source": {"name": "", "published": "2025"}}
+    )
+    assert dated["source"] == {"name": None, "published": "2025", "locator": None, "when": None}

@@ -260,9 +260,11 @@ def parse_event(body: Any, *, today: dt.date, language: str = "en") -> EventData
         url=model.url,
         tags=tuple(model.tags),
         organizations=tuple(model.organizations),
-        source_name=source.name,
+        # An empty name or locator says nothing: kept as absent, so that every output
+        # (and an ICS export read back) agrees that there is no source.
+        source_name=source.name or None,
         source_published=source.published,
-        source_locator=source.locator,
+        source_locator=source.locator or None,
         language=original,
         translations=translations,
         when=source.when or model.when,
