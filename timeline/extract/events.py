@@ -1,0 +1,109 @@
+"""Stage 4 of extraction: event or not. A date expression reports an event unless it is
+the page's own date (a byline, a time stamp, a dispatch's dateline, the date of a source
+report), a cut-off of figures (截至, as of), the start of a period that runs to now
+(今年以来, so far this year), a statistics window (本周日均), the baseline of a comparison
+(较前一日), the date a photo was taken, part of a name (《…》, 2015年诺贝尔奖, 北京2022年冬奥会),
+"nowadays" (今天也依然), or a year beside a more precise date in its clause."""
+
+from __future__ import annotations
+
+import re
+
+from timeline.extract.layout import Text
+from timeline.extract.model import Mention, Page, Sentence
+from timeline.extract.sentences import Clauses
+
+# Read on folded text (traditional folded to simplified); offsets hold.
+_CUTOFF = re.compile(r"(?:截至|截止到?|至|到|\bas of|\bas at)\s?$", re.IGNORECASE)
+_SINCE = re.compile(r"^\s?(?:以来|来)")
+_TO_DATE = re.compile(r"^\s?(?:so far|to date)\b", re.IGNORECASE)
+_REPORT = re.compile(r"^\s?(?:电|讯|报道|报导|消息)")
+_BASELINE = re.compile(r"(?:较|比|相比|同比|环比|\bthan|\bcompared (?:with|to))\s?$", re.I)
+_WINDOW = re.compile(r"^\s?(?:日均|平均|累计|共计|合计|全周|全月|全年|档期)")
+_NOWADAYS = re.compile(r"^\s?(?:也|仍|仍然|依然|依旧|还是|都)")
+_PHOTO = re.compile(r"这是.{0,60}(?:拍摄|摄)|图为|\bphoto (?:was )?taken\b|\bpictured\b", re.I)
+_LABEL = re.compile(
+    r"^[\u4e00-\u9fff]{0,12}?(?:奖|冬奥会|奥运会|世博会|亚运会|冬残奥会|档(?!期)|申报项目|冠军|年度|财年|"
+    r"赛季|预算|规划|纲要|版)"
+)
+_PLACE_BEFORE = re.compile(r"(?:北京|东京|伦敦|巴黎|杭州|广州|上海|南京|米兰|里约|雅典)$")
+_VERB_INSIDE = re.compile(r"宣布|发布|推出|开始|完成|举办|举行|实现|成为|获得|通过|启动|上映|出货")
+
+
+def judge(
+    text: Text, page: Page, sentences: list[Sentence], mentions: list[Mention]
+) -> tuple[list[int], list[tuple[int, str]]]:
+    """Return the indices of ``mentions`` that report events, and the others as (index,
+    reason), both in order. Linear in the text and the mentions."""
+    clauses = Clauses(text.clean)
+    bounds = [
+        clauses.around(sentences[m.sentence], m.found.start, m.found.end)
+        if m.sentence >= 0
+        else (m.found.start, m.found.end)
+        for m in mentions
+    ]
+    precise = {
+        bound
+        for bound, m in zip(bounds, mentions, strict=True)
+        if m.found.when is not None and m.found.when.precision != "year"
+    }
+    photos: dict[int, bool] = {}
+    kept: list[int] = []
+    skipped: list[tuple[int, str]] = []
+    for index, mention in enumerate(mentions):
+        reason = _not_an_event(text, page, sentences, mention, photos)
+        if reason is None and _is_year(mention) and bounds[index] in precise:
+            reason = "a year beside a more precise date in its clause"
+        if reason is None:
+            kept.append(index)
+        else:
+            skipped.append((index, reason))
+    return kept, skipped
+
+
+def _is_year(mention: Mention) -> bool:
+    return mention.found.when is not None and mention.found.when.precision == "year"
+
+
+def _not_an_event(
+    text: Text, page: Page, sentences: list[Sentence], mention: Mention, photos: dict[int, bool]
+) -> str | None:
+    found = mention.found
+    if mention.sentence < 0:
+        return "outside any sentence"
+    sentence = sentences[mention.sentence]
+    if sentence.role == "meta":
+        return "a byline, time stamp or source line, not an event"
+    if any(start <= found.start < end for start, end in page.heads):
+        return "the dispatch's dateline, not an event"
+    folded = text.folded
+    before = folded[max(sentence.start, found.start - 8) : found.start]
+    after = folded[found.end : min(sentence.end, found.end + 16)]
+    if _REPORT.match(after):
+        return "the date of a report, not an event"
+    if _CUTOFF.search(before):
+        return "a cut-off of figures (截至, as of), not an event"
+    relative_period = found.kind == "relative" or _is_year(mention)
+    if (_SINCE.match(after) and relative_period) or _TO_DATE.match(after):
+        return "a period that runs to now (以来, so far), not an event"
+    if _WINDOW.match(after):
+        return "a statistics window, not an event"
+    if _BASELINE.search(before):
+        return "the baseline of a comparison, not an event"
+    if _NOWADAYS.match(after) and found.kind == "relative":
+        return "'nowadays', not a date"
+    if mention.sentence not in photos:
+        photos[mention.sentence] = bool(_PHOTO.search(folded, sentence.start, sentence.end))
+    if photos[mention.sentence]:
+        return "the date a photo was taken, not an event"
+    window = max(sentence.start, found.start - 60)
+    opened = folded.rfind("《", window, found.start)
+    if opened != -1 and folded.rfind("》", opened, found.start) == -1:
+        return "part of a title in 《》, not an event"
+    if _is_year(mention):
+        label = _LABEL.match(after)
+        if label is not None and not _VERB_INSIDE.search(label[0]):
+            return "part of a name (2015年诺贝尔奖), not an event"
+        if _PLACE_BEFORE.search(before):
+            return "part of a name (北京2022年冬奥会), not an event"
+    return None

@@ -1,0 +1,349 @@
+"""TEMPORARY: a stand-in for ``timeline.dates.scan`` (the one grammar of dates that the
+dates issue is building), with its interface (``Found``, ``scan``), made of regular
+expressions that find date expressions and of ``parse_when`` that reads them. When
+``timeline/dates/scan.py`` is on main, :mod:`timeline.extract.model` and
+:mod:`timeline.extract.dates` import from it instead and this module is deleted."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from timeline.dates.normalize import WhenError, parse_when
+from timeline.dates.periods import DAY, When, day, year
+
+_FOLD = str.maketrans("當時週後間隔電訊聯來個號禮拜", "当时周后间隔电讯联来个号礼拜")
+
+
+@dataclass(frozen=True)
+class Found:
+    """A date expression, ``text[start:end]`` of the text given to :func:`scan`.
+
+    ``kind``: ``absolute`` (2025年2月17日), ``relative`` to the reference (昨天, last
+    Tuesday), ``anaphoric`` to another date of the text (当天, the next day), then
+    ``anchor`` is the index of the Found it was resolved against. ``when`` is the span
+    (None when unresolved), ``value`` its TIMEX3 value (``""`` when unresolved), ``flag``
+    why it is doubtful (None when sure), ``tense_sensitive`` whether its direction
+    depends on the tense of its sentence (a bare weekday, a date without a year)."""
+
+    start: int
+    end: int
+    text: str
+    kind: Literal["absolute", "relative", "anaphoric"]
+    when: When | None
+    value: str
+    flag: str | None
+    anchor: int | None
+    tense_sensitive: bool
+
+
+_N = r"(?:[0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})"
+_TIME_ZH = (
+    r"(?:凌晨|清晨|早上|早晨|上午|中午|午间|下午|傍晚|晚上|晚间|夜间|深夜|晚|早|午后)?"
+    r"(?:[0-9]{1,2}[:：][0-9]{2}|[0-9一二三四五六七八九十两]{1,3}[时点](?:[0-9一二三四五六七八九十]{1,3}分|半|整)?)?"
+)
+_ZONE_ZH = r"(?:北京时间|当地时间|[\u4e00-\u9fff]{2}时间)?"
+_Y = r"(?:[0-9０-９]{4}|[〇零一二三四五六七八九]{4}|[去今明前])年"
+_DAY_ZH = rf"{_N}[日号]"
+_ZH = re.compile(
+    rf"""
+    (?P<anaph_day>当天|当日|同日|同一天|次日|翌日|第二天|隔天|前一日|前一天){_TIME_ZH}
+  | (?P<few_after>(?:几|数)(?:天|日)(?:之|以)?后)
+  | (?P<after>(?:[0-9]{{1,3}}|[一二两三四五六七八九十]{{1,3}})(?:天|日)(?:之|以)?后)
+  | (?P<date>{_ZONE_ZH}(?P<ayear>当年|同年|次年|翌年|隔年)?(?:{_Y})?{_N}月份?
+        (?:{_DAY_ZH}(?:{_TIME_ZH})(?:[至到~\-–—](?:{_N}月)?{_DAY_ZH})?
+          |[至到~\-–—](?:{_N}月)?{_DAY_ZH}|上旬|中旬|下旬|初|底|末)?{_TIME_ZH}
+        (?:[,，、]?为期(?:[0-9]+|[一二两三四五六七八九十]+)天)?)
+  | (?P<bareday>{_ZONE_ZH}(?:本月|上月|上个月)?(?<![0-9０-９一二三四五六七八九十月年第近前后每逾约数共])
+        (?:[0-9]{{1,2}}|(?<=月)[一二三四五六七八九十]{{1,3}})日(?![内均游元])(?:{_TIME_ZH}))
+  | (?P<relday>(?:今天|今日|昨天|昨日|明天|明日|昨晚|今晚|今早|昨(?=[\u4e00-\u9fff])){_TIME_ZH})
+  | (?P<week>(?:[上下本这]个?)(?:周|星期|礼拜)(?:[一二三四五六日天1-7])?(?:早些时候|晚些时候)?)
+  | (?P<weekday>(?:周|星期|礼拜)[一二三四五六日天](?:{_TIME_ZH}))
+  | (?P<offset>(?:[0-9]{{1,3}}|[一二两三四五六七八九十]{{1,3}})(?:天|周|个星期|个月|年)(?:之|以)?前)
+  | (?P<ayear2>(?:当年|同年|次年|翌年|隔年)(?![0-9一二三四五六七八九十]))
+  | (?P<year>(?<![0-9０-９]){_Y}(?:上半年|下半年|年初|年底|年末|初|底|末|第?[一二三四1-4]季度)?)
+    """,
+    re.VERBOSE,
+)
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_DAYNAME = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
+_PART_OF_DAY = r"(?:\s(?:morning|afternoon|evening|night))?"
+_CLOCK = r"(?:\d{4}|\d{1,2}(?:[:.]\d{2})?\s?[ap]\.?m\.?)(?:\s[A-Z]{3,4})?\s(?:on\s)?"
+_EN = re.compile(
+    rf"""
+    (?P<anaph_day>\bthe\ (?:next|following|same|previous)\ day\b
+        |\b(?:a|one)\ day\ (?:later|earlier|before|after)\b(?!\ the\b))
+  | (?P<few_after>\b(?:a\ few|several)\ days\ later\b)
+  | (?P<after>\b(?:about\ |some\ )?(?:\d{{1,3}}|two|three|four|five|six|seven|ten|a)
+        \ (?:days?|weeks?|fortnight)\ later\b)
+  | (?P<date>\b(?:{_DAYNAME},?\ )?
+        (?:{_MONTH}\ \d{{1,2}}(?:st|nd|rd|th)?(?:\ ?(?:[-–]|through|to)\ ?(?:{_MONTH}\ )?\d{{1,2}})?
+              (?:,?\ \d{{4}}|\ (?:last|next)\ year)?
+          | \d{{1,2}}(?:\ ?[-–]\ ?\d{{1,2}})?\ {_MONTH}(?:,?\ \d{{4}})?
+          | (?:early|mid|late)[-\ ]{_MONTH}(?:\ \d{{4}})?
+          | (?:the\ )?(?:beginning|start|middle|end)\ of\ {_MONTH}(?:\ \d{{4}})?
+          | {_MONTH}\ \d{{4}}
+          | Q[1-4]\ \d{{4}})\b
+      | \b(?:in\ |since\ |by\ |until\ |from\ )(?:{_MONTH})(?!\ \d)\b)
+  | (?P<relday>\b(?:yesterday|today|tomorrow|tonight)\b)
+  | (?P<relative>\b(?:(?:early|late)\ )?(?:last|this|next)\ (?:week|month)\b
+      | \b(?:earlier|later)\ this\ (?:week|month)\b
+      | \b\d{{1,3}}\ (?:days|weeks|months|years)\ ago\b
+      | \b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen
+          |fourteen|fifteen|twenty)\ (?:days|weeks|months|years)\ ago\b
+      | \ba\ (?:week|month|year)\ ago\b)
+  | (?P<weekday>\b(?:{_CLOCK})?(?:early\ |late\ |on\ )?{_DAYNAME}{_PART_OF_DAY}\b)
+  | (?P<year>\b(?:(?<=in\ )\d{{4}}|(?<=since\ )\d{{4}}|(?:last|this|next)\ year)\b)
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+_WORD_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10}
+_WORD_NUMBERS |= {"a": 1, "one": 1}
+_ZH_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
+_ANAPHORIC_DAYS = {
+    "当天": 0, "当日": 0, "同日": 0, "同一天": 0, "次日": 1, "翌日": 1, "第二天": 1,
+    "隔天": 1, "前一日": -1, "前一天": -1,
+}  # fmt: skip
+_ANAPHORIC_YEARS = {"当年": 0, "同年": 0, "次年": 1, "翌年": 1, "隔年": 1}
+_STRIP_ZH = re.compile(rf"^{_ZONE_ZH}|{_TIME_ZH}$")
+_WEEKDAYS_ZH = "一二三四五六日天"
+_WEEKDAYS_EN = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_RELATIVE_WORDS = re.compile(
+    r"[今去明前昨本上下这]|last|next|this|ago|today|yesterday|tomorrow|tonight", re.I
+)
+#: A date without a year is put in the year nearest the reference, unless the tense of
+#: its sentence says otherwise and the nearest is further than this on the wrong side.
+YEARLESS_SLACK = dt.timedelta(days=60)
+
+
+def _count(text: str) -> int:
+    digits = re.search(r"\d+", text)
+    if digits:
+        return int(digits[0])
+    for word, number in _WORD_NUMBERS.items():
+        if re.search(rf"\b{word}\b", text, re.I):
+            return number
+    if "fortnight" in text.lower():
+        return 1
+    head = re.match(r"[一二两三四五六七八九十]+", text)
+    if head is None:
+        return 1
+    numeral = head[0]
+    if "十" in numeral:
+        tens, _, units = numeral.partition("十")
+        return (_ZH_DIGITS[tens] if tens else 1) * 10 + (_ZH_DIGITS[units] if units else 0)
+    return _ZH_DIGITS[numeral]
+
+
+def _value(when: When) -> str:
+    start = when.start.date() if isinstance(when.start, dt.datetime) else when.start
+    if when.precision == "year":
+        return str(start.year)
+    if when.precision == "month":
+        return start.isoformat()[:7]
+    return start.isoformat()
+
+
+def _days(when: When) -> tuple[dt.date, dt.date]:
+    start = when.start.date() if isinstance(when.start, dt.datetime) else when.start
+    end = when.end if isinstance(when.end, dt.date) else start + DAY
+    if isinstance(end, dt.datetime):
+        end = end.date()
+    return start, end - DAY
+
+
+def scan(
+    text: str,
+    *,
+    reference: dt.date | None,
+    language: str | None = None,
+    future: Callable[[int], bool] | None = None,
+) -> list[Found]:
+    """Return the date expressions of ``text`` in order, each resolved against
+    ``reference`` (None: relative ones stay unresolved) or, for anaphoric ones, against
+    the latest earlier expression dated to the day (to the year for 当年). ``future(i)``
+    tells whether the sentence at offset ``i`` speaks of the future, for tense-sensitive
+    expressions (default: the past). ``language`` (``zh``, ``en``) limits the grammars
+    tried; default both."""
+    folded = text.translate(_FOLD)
+    matches: list[tuple[int, int, str]] = []
+    if language in (None, "zh", "zh-Hant") and re.search(r"[\u4e00-\u9fff]", text):
+        matches += [(m.start(), m.end(), m.lastgroup or "") for m in _ZH.finditer(folded)]
+    if language in (None, "en") or re.search(r"[A-Za-z]{3}", text):
+        matches += [(m.start(), m.end(), m.lastgroup or "") for m in _EN.finditer(text)]
+    matches.sort(key=lambda m: (m[0], -m[1]))
+    found: list[Found] = []
+    reach = 0
+    for start, end, form in matches:
+        if start < reach:
+            continue
+        reach = end
+        is_future = future(start) if future is not None else False
+        found.append(_read(text, folded, start, end, form, reference, found, is_future))
+    return found
+
+
+def _read(
+    text: str,
+    folded: str,
+    start: int,
+    end: int,
+    form: str,
+    reference: dt.date | None,
+    earlier: list[Found],
+    is_future: bool,
+) -> Found:
+    words = folded[start:end]
+    when: When | None = None
+    anchor: int | None = None
+    kind: Literal["absolute", "relative", "anaphoric"] = "relative"
+    flag: str | None = None
+    sensitive = form == "weekday"
+    if form in ("anaph_day", "few_after", "after", "ayear2") or (
+        form == "date" and re.match(rf"{_ZONE_ZH}(?:当年|同年|次年|翌年|隔年)", words)
+    ):
+        kind = "anaphoric"
+        anchor, when = _anaphoric(words, form, earlier)
+    elif reference is not None:
+        try:
+            when, sensitive = _absolute(words, form, reference, is_future)
+        except (WhenError, ValueError, OverflowError):
+            when = None
+        if form in ("date", "year") and not _RELATIVE_WORDS.search(words):
+            kind = "absolute"
+    value = _value(when) if when is not None else ""
+    return Found(start, end, text[start:end], kind, when, value, flag, anchor, sensitive)
+
+
+def _anaphoric(words: str, form: str, earlier: list[Found]) -> tuple[int | None, When | None]:
+    lowered = words.lower()
+    for index in range(len(earlier) - 1, -1, -1):
+        when = earlier[index].when
+        if when is None:
+            continue
+        first, last = _days(when)
+        if form in ("ayear2", "date"):
+            head = re.match(rf"{_ZONE_ZH}(当年|同年|次年|翌年|隔年)", words)
+            assert head is not None
+            number = first.year + _ANAPHORIC_YEARS[head[1]]
+            if form == "ayear2":
+                return index, year(number)
+            rest = words[head.end() :]
+            try:
+                return index, parse_when(f"{number}年{_strip_zh(rest)}", reference=first)
+            except WhenError:
+                return index, None
+        if when.precision != "day" and not isinstance(when.start, dt.datetime):
+            continue
+        if form == "anaph_day":
+            key = re.sub(_TIME_ZH + "$", "", words)
+            if key in _ANAPHORIC_DAYS:
+                shift = _ANAPHORIC_DAYS[key]
+            elif "same" in lowered:
+                shift = 0
+            elif "previous" in lowered or "before" in lowered or "earlier" in lowered:
+                shift = -1
+            else:
+                shift = 1
+            base = first if shift <= 0 else last
+            return index, day(base + shift * DAY)
+        if form == "few_after":
+            return index, day(last + 3 * DAY, approximate=True)
+        count = _count(words) * (7 if "week" in lowered else 14 if "fortnight" in lowered else 1)
+        return index, day(last + count * DAY, approximate="about" in lowered)
+    return None, None
+
+
+def _strip_zh(words: str) -> str:
+    return _STRIP_ZH.sub("", words) or words
+
+
+def _absolute(
+    words: str, form: str, reference: dt.date, is_future: bool
+) -> tuple[When | None, bool]:
+    """Read a date or relative expression; return it and whether the tense chose it."""
+    if form == "weekday":
+        return _weekday(words, reference, is_future), True
+    if form in ("date", "bareday", "relday", "year", "week", "offset"):
+        words = re.sub(r"^(?:北京时间|当地时间|[\u4e00-\u9fff]{2}时间)", "", words)
+        words = re.sub(r"(?:早些时候|晚些时候)$", "", words)
+    if form == "bareday":
+        return _bare_day(words, reference), False
+    if form in ("date", "relday", "year") and re.search(r"[\u4e00-\u9fff]", words):
+        words = re.sub(_TIME_ZH + "$", "", words) or words
+    shift = 0
+    english = words
+    if re.search(r"\s(?:last|next) year$", words, re.I):
+        shift = -1 if words.lower().endswith("last year") else 1
+        english = words.rsplit(" ", 2)[0]
+    english = re.sub(r"^(?:in|since|by|until|from|on|at)\s+", "", english, flags=re.I)
+    english = re.sub(r"^(?:the\s+)?(beginning|start|middle|end) of ", r"\1 of ", english)
+    english = re.sub(r"\s(?:to|through)\s", "-", english)
+    when = parse_when(english, reference=reference)
+    yearless = not re.search(r"\d{4}|年|year|ago|week|month|today|yesterday|tomorrow", words, re.I)
+    if shift or (yearless and when.precision in ("day", "datetime", "month")):
+        when = _moved(when, shift, reference, is_future, bool(shift))
+        return when, yearless and not shift
+    return when, False
+
+
+def _moved(when: When, shift: int, reference: dt.date, is_future: bool, given: bool) -> When:
+    """A yearless date moved by ``shift`` years from the reference's (given: ``last
+    year``), or by the tense when the nearest year lies far on the wrong side."""
+    first, last = _days(when)
+    if given:
+        years = reference.year + shift - first.year
+    elif not is_future and first - reference > YEARLESS_SLACK:
+        years = -1
+    elif is_future and reference - last > YEARLESS_SLACK:
+        years = 1
+    else:
+        return when
+    try:
+        start = first.replace(year=first.year + years)
+        end = (last + DAY).replace(year=(last + DAY).year + years)
+    except ValueError:  # 29 February
+        return when
+    return When(start, end, "day" if when.precision == "datetime" else when.precision,
+                when.approximate)  # fmt: skip
+
+
+def _weekday(words: str, reference: dt.date, is_future: bool) -> When:
+    lowered = words.lower()
+    if re.search(r"[\u4e00-\u9fff]", words):
+        number = _WEEKDAYS_ZH.index(re.sub(r"^(?:周|星期|礼拜)", "", words)[0]) + 1
+        number = min(number, 7)
+    else:
+        name = re.search(_DAYNAME, words, re.I)
+        assert name is not None
+        number = _WEEKDAYS_EN.index(name[0][:3].lower()) + 1
+    del lowered
+    delta = (number - 1 - reference.weekday()) % 7
+    if is_future:
+        return day(reference + delta * DAY)
+    return day(reference - ((reference.weekday() - (number - 1)) % 7) * DAY)
+
+
+def _bare_day(words: str, reference: dt.date) -> When | None:
+    """A day of the month without its month (19日, 本月十二日): in the reference's month,
+    the one before (上月) or, without either, whichever of the months around the reference
+    puts it nearest."""
+    number = _count(re.sub(r"^(?:本月|上月|上个月)", "", words))
+    months = [-1] if words.startswith("上") else [0] if words.startswith("本月") else [-1, 0, 1]
+    best: dt.date | None = None
+    for step in months:
+        month = reference.month + step
+        y = reference.year + (month - 1) // 12
+        try:
+            candidate = dt.date(y, (month - 1) % 12 + 1, number)
+        except ValueError:
+            continue
+        if best is None or abs(candidate - reference) < abs(best - reference):
+            best = candidate
+    return day(best) if best is not None else None
