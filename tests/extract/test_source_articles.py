@@ -43,7 +43,10 @@ KNOWN = known.load()
 
 
 def _extract(
-    article: Path, seed_file: Path, published: dt.date, known_dates: tuple[known.KnownDate, ...] = KNOWN
+    article: Path,
+    seed_file: Path,
+    published: dt.date,
+    known_dates: tuple[known.KnownDate, ...] = KNOWN,
 ) -> Extraction:
     orgs, _ = read_seed_file(seed_file)
     text = article.read_text(encoding="utf-8")

@@ -31,6 +31,11 @@ from timeline.events.parse import (
     validate,
 )
 from timeline.events.problems import ProblemError
+from timeline.extract.command import known_from_config
+from timeline.extract.drafts import extraction_json, many_json
+from timeline.extract.known import KnownDatesError
+from timeline.extract.pipeline import ExtractError, NoPublicationDateError, combine, extract
+from timeline.extract.store import mark_existing, store_gazetteer
 from timeline.http import db
 from timeline.http.filters import (
     FEED_PARAMETERS,
@@ -40,11 +45,6 @@ from timeline.http.filters import (
 )
 from timeline.http.jsonbody import idempotency_key, read_json
 from timeline.http.lookup import any_event, live_event
-from timeline.extract.command import known_from_config
-from timeline.extract.drafts import extraction_json, many_json
-from timeline.extract.known import KnownDatesError
-from timeline.extract.pipeline import ExtractError, NoPublicationDateError, combine, extract
-from timeline.extract.store import mark_existing, store_gazetteer
 from timeline.store import writes
 from timeline.store.engine import begin_write
 from timeline.store.languages import lookup
@@ -292,10 +292,14 @@ def extract_events() -> Response:
     body = read_json(POST_TYPES, "Accept-Post")
     given = validate(schemas.ExtractInput, body)
     assert isinstance(given, schemas.ExtractInput)
-    if (given.text is None) == (given.articles is None):
-        raise invalid([{"pointer": "", "detail": "give either text or articles"}])
+    if given.text is None and given.articles is None:
+        raise invalid([{"pointer": "/text", "detail": "required: text, or articles for several"}])
+    if given.text is not None and given.articles is not None:
+        raise invalid([{"pointer": "/articles", "detail": "give text or articles, not both"}])
     if given.articles is not None:
-        articles = [(f"/articles/{i}", a.text, a.published, a.source) for i, a in enumerate(given.articles)]
+        articles = [
+            (f"/articles/{i}", a.text, a.published, a.source) for i, a in enumerate(given.articles)
+        ]
     else:
         assert given.text is not None
         articles = [("", given.text, given.published, "")]

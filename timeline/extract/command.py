@@ -12,7 +12,7 @@ import click
 from flask import current_app
 
 from timeline.extract import known as known_dates
-from timeline.extract.drafts import draft_toml, extraction_toml, many_json, extraction_json
+from timeline.extract.drafts import draft_toml, extraction_json, extraction_toml, many_json
 from timeline.extract.model import Candidate, Extraction
 from timeline.extract.names import Gazetteer
 from timeline.extract.pipeline import (
@@ -104,12 +104,21 @@ def extract_command(
     paths = _files(files)
     extractions = []
     for file in _progress(paths):
-        article = Article(_read(file), "stdin" if file == "-" else Path(file).name,
-                          published.date() if published else None)  # fmt: skip
+        article = Article(
+            _read(file),
+            "stdin" if file == "-" else Path(file).name,
+            published.date() if published else None,
+        )
         try:
             extractions.append(
-                extract(article.text, published=article.published, lang=lang,  # type: ignore[arg-type]
-                        names=names, known=known, source=article.source)  # fmt: skip
+                extract(
+                    article.text,
+                    published=article.published,
+                    lang=lang,  # type: ignore[arg-type]
+                    names=names,
+                    known=known,
+                    source=article.source,
+                )
             )
         except NoPublicationDateError:
             raise click.ClickException(

@@ -39,9 +39,7 @@ def find(
     if line is not None and line != published and dt.timedelta(0) < published - line:
         if published - line <= DATELINE_SLACK:
             reference = line
-            founds = scanner.scan(
-                text.clean, reference=line, language=language, future=future
-            )
+            founds = scanner.scan(text.clean, reference=line, language=language, future=future)
     starts = [s.start for s in sentences]
     refs = references.find(text.clean, text.folded)
     placed: list[tuple[Found, EventRef | None, int | None]] = []

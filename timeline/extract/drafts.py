@@ -11,7 +11,7 @@ from timeline.extract.model import Candidate, Extraction
 from timeline.extract.names import Gazetteer
 
 #: Candidate fields written to a seed file beside the seed keys, for the editor.
-_REVIEW_KEYS = ("confidence", "reason", "unresolved", "evidence")
+_REVIEW_KEYS = ("confidence", "reason", "evidence")
 
 
 def candidate_json(candidate: Candidate) -> dict[str, Any]:
@@ -28,7 +28,6 @@ def candidate_json(candidate: Candidate) -> dict[str, Any]:
         "precision": candidate.precision,
         "approximate": candidate.approximate,
         "date_note": candidate.date_note,
-        "unresolved": candidate.unresolved,
         "title": candidate.title,
         "evidence": candidate.evidence,
         "evidence_offsets": [candidate.evidence_start, candidate.evidence_end],
@@ -95,8 +94,13 @@ def extraction_toml(result: Extraction, gazetteer: Gazetteer, *, file: str) -> s
     ``"accepted"``; the organizations named are defined with their aliases, the
     candidates that are already in the store and the expressions left out are listed as
     comments. ``file`` names the article in ``[source]``."""
-    return draft_toml(result.candidates, gazetteer, file=file, published=result.published.isoformat(),
-                      skipped=[(s.when, s.when_start, s.reason) for s in result.skipped])  # fmt: skip
+    return draft_toml(
+        result.candidates,
+        gazetteer,
+        file=file,
+        published=result.published.isoformat(),
+        skipped=[(s.when, s.when_start, s.reason) for s in result.skipped],
+    )
 
 
 def draft_toml(
@@ -151,7 +155,9 @@ def draft_toml(
     known = [c for c in candidates if c.existing is not None]
     if known:
         lines += ["", "# Already in the store:"]
-        lines += [_comment(f"{c.when!r} at {c.when_start}: {c.title} is {c.existing}") for c in known]
+        lines += [
+            _comment(f"{c.when!r} at {c.when_start}: {c.title} is {c.existing}") for c in known
+        ]
     if skipped:
         lines += ["", "# Date expressions left out:"]
         lines += [_comment(f"{when!r} at {start}: {reason}") for when, start, reason in skipped]

@@ -57,7 +57,8 @@ _ZH = re.compile(
         (?:{_DAY_ZH}(?:{_TIME_ZH})(?:[至到~\-–—](?:{_N}月)?{_DAY_ZH})?
           |[至到~\-–—](?:{_N}月)?{_DAY_ZH}|上旬|中旬|下旬|初|底|末)?{_TIME_ZH}
         (?:[,，、]?为期(?:[0-9]+|[一二两三四五六七八九十]+)天)?)
-  | (?P<bareday>{_ZONE_ZH}(?:本月|上月|上个月)?(?<![0-9０-９一二三四五六七八九十月年第近前后每逾约数共])
+  | (?P<bareday>{_ZONE_ZH}(?:本月|上月|上个月)?
+        (?<![0-9０-９一二三四五六七八九十月年第近前后每逾约数共])
         (?:[0-9]{{1,2}}|(?<=月)[一二三四五六七八九十]{{1,3}})日(?![内均游元])(?:{_TIME_ZH}))
   | (?P<relday>(?:今天|今日|昨天|昨日|明天|明日|昨晚|今晚|今早|昨(?=[\u4e00-\u9fff])){_TIME_ZH})
   | (?P<week>(?:[上下本这]个?)(?:周|星期|礼拜)(?:[一二三四五六日天1-7])?(?:早些时候|晚些时候)?)
@@ -107,9 +108,17 @@ _WORD_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 
 _WORD_NUMBERS |= {"a": 1, "one": 1}
 _ZH_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
 _ANAPHORIC_DAYS = {
-    "当天": 0, "当日": 0, "同日": 0, "同一天": 0, "次日": 1, "翌日": 1, "第二天": 1,
-    "隔天": 1, "前一日": -1, "前一天": -1,
-}  # fmt: skip
+    "当天": 0,
+    "当日": 0,
+    "同日": 0,
+    "同一天": 0,
+    "次日": 1,
+    "翌日": 1,
+    "第二天": 1,
+    "隔天": 1,
+    "前一日": -1,
+    "前一天": -1,
+}
 _ANAPHORIC_YEARS = {"当年": 0, "同年": 0, "次年": 1, "翌年": 1, "隔年": 1}
 _STRIP_ZH = re.compile(rf"^{_ZONE_ZH}|{_TIME_ZH}$")
 _WEEKDAYS_ZH = "一二三四五六日天"
@@ -210,13 +219,18 @@ def _read(
     ):
         kind = "anaphoric"
         anchor, when = _anaphoric(words, form, earlier)
-    elif reference is not None:
-        try:
-            when, sensitive = _absolute(words, form, reference, is_future)
-        except (WhenError, ValueError, OverflowError):
-            when = None
-        if form in ("date", "year") and not _RELATIVE_WORDS.search(words):
+    else:
+        absolute = form in ("date", "year") and not _RELATIVE_WORDS.search(words)
+        if absolute:
             kind = "absolute"
+        given = reference
+        if given is None and absolute and re.search(r"\d{4}", words):
+            given = dt.date(int(re.findall(r"\d{4}", words)[0]), 7, 1)
+        if given is not None:
+            try:
+                when, sensitive = _absolute(words, form, given, is_future)
+            except (WhenError, ValueError, OverflowError):
+                when = None
     value = _value(when) if when is not None else ""
     return Found(start, end, text[start:end], kind, when, value, flag, anchor, sensitive)
 
@@ -310,8 +324,9 @@ def _moved(when: When, shift: int, reference: dt.date, is_future: bool, given: b
         end = (last + DAY).replace(year=(last + DAY).year + years)
     except ValueError:  # 29 February
         return when
-    return When(start, end, "day" if when.precision == "datetime" else when.precision,
-                when.approximate)  # fmt: skip
+    return When(
+        start, end, "day" if when.precision == "datetime" else when.precision, when.approximate
+    )
 
 
 def _weekday(words: str, reference: dt.date, is_future: bool) -> When:

@@ -8,7 +8,6 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-
 # A country named just before one of these describes another subject (中国人工智能企业深度求索,
 # 法国企业的投资), not the country's government.
 _DESCRIBED = ("企业", "公司", "人工智能企业", "人工智能公司", "半导体", "科技公司", "科技巨头")
@@ -17,12 +16,48 @@ _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 #: Places named often enough in news to be taken as places when they appear (Chinese and
 #: English); longer names win (法国巴黎 over 巴黎).
 PLACES = (
-    "北京", "上海", "广州", "深圳", "杭州", "成都", "重庆", "武汉", "南京", "天津", "西安",
-    "苏州", "香港", "澳门", "雄安", "巴黎", "法国巴黎", "伦敦", "柏林", "东京",
-    "纽约", "华盛顿", "布鲁塞尔", "日内瓦", "硅谷", "得克萨斯州", "加利福尼亚州", "达沃斯",
-    "Beijing", "Shanghai", "Paris", "London", "Berlin", "Tokyo",
-    "New York", "Washington", "Brussels", "Geneva", "Texas", "California", "Davos",
-)  # fmt: skip
+    "北京",
+    "上海",
+    "广州",
+    "深圳",
+    "杭州",
+    "成都",
+    "重庆",
+    "武汉",
+    "南京",
+    "天津",
+    "西安",
+    "苏州",
+    "香港",
+    "澳门",
+    "雄安",
+    "巴黎",
+    "法国巴黎",
+    "伦敦",
+    "柏林",
+    "东京",
+    "纽约",
+    "华盛顿",
+    "布鲁塞尔",
+    "日内瓦",
+    "硅谷",
+    "得克萨斯州",
+    "加利福尼亚州",
+    "达沃斯",
+    "Beijing",
+    "Shanghai",
+    "Paris",
+    "London",
+    "Berlin",
+    "Tokyo",
+    "New York",
+    "Washington",
+    "Brussels",
+    "Geneva",
+    "Texas",
+    "California",
+    "Davos",
+)
 
 
 def _key(name: str) -> str:

@@ -116,8 +116,15 @@ class _Resolver:
             self._nouns[number] = {m[0].lower() for m in _NOUN.finditer(piece)}
         return self._nouns[number]
 
-    def _dated(self, mention: Mention, when: When | None, confidence: float, reason: str,
-               note: str | None = None, unresolved: str | None = None) -> Dated:  # fmt: skip
+    def _dated(
+        self,
+        mention: Mention,
+        when: When | None,
+        confidence: float,
+        reason: str,
+        note: str | None = None,
+        unresolved: str | None = None,
+    ) -> Dated:
         found = mention.found
         if when is not None and days(when)[0] > self.published:
             confidence -= 0.3
@@ -128,8 +135,13 @@ class _Resolver:
         found = mention.found
         when = found.when
         if when is None:
-            return self._dated(mention, None, 0.1, "the date expression is not read",
-                               unresolved=f"cannot read a date in '{found.text}'")  # fmt: skip
+            return self._dated(
+                mention,
+                None,
+                0.1,
+                "the date expression is not read",
+                unresolved=f"cannot read a date in '{found.text}'",
+            )
         if found.tense_sensitive and mention.sentence >= 0:
             when = self._nearest_if_present(mention, when)
         if when.precision == "year":
@@ -165,8 +177,13 @@ class _Resolver:
                 shift = days(when)[0] - days(anchor_found.when)[0]
                 when = day(days(anchor.when)[0] + shift, approximate=when.approximate)
         if when is None or anchor is None or anchor.when is None:
-            return self._dated(mention, None, 0.1, "a relative date with nothing to count from",
-                               unresolved="counts from an event before, and none is dated")  # fmt: skip
+            return self._dated(
+                mention,
+                None,
+                0.1,
+                "a relative date with nothing to count from",
+                unresolved="counts from an event before, and none is dated",
+            )
         note = f"The article says '{text}' of {_shown(self.text, anchor)}"
         if when.approximate:
             note += f"; {days(when)[0].isoformat()} is a chosen date"
@@ -179,15 +196,25 @@ class _Resolver:
         if ref.relation == "immediately":
             before = self.latest_day
             if before is None or before.when is None:
-                return self._dated(mention, None, 0.1, "a relative date with nothing to count from",
-                                   unresolved="follows an event, and none is dated")  # fmt: skip
+                return self._dated(
+                    mention,
+                    None,
+                    0.1,
+                    "a relative date with nothing to count from",
+                    unresolved="follows an event, and none is dated",
+                )
             _, last = days(before.when)
             note = (
                 f"The article says '{text}' (at once) after {_shown(self.text, before)}; "
                 "the day after it is a chosen date."
             )
-            return self._dated(mention, day(last + DAY, approximate=True), 0.45,
-                               "right after the event before", note)  # fmt: skip
+            return self._dated(
+                mention,
+                day(last + DAY, approximate=True),
+                0.45,
+                "right after the event before",
+                note,
+            )
         anchor = self.by_noun.get(ref.noun.lower()) if ref.noun else self.latest_span
         confidence, reason = 0.8, "resolved against the date the article gives the event it names"
         if anchor is not None and anchor.when is not None:
@@ -197,19 +224,30 @@ class _Resolver:
             known = self._known(mention, ref)
             if known is None:
                 named = ref.noun or "the event"
-                return self._dated(mention, None, 0.15, "refers to an event the article does not date",
-                                   unresolved=f"refers to '{named}', not dated in the article")  # fmt: skip
+                return self._dated(
+                    mention,
+                    None,
+                    0.15,
+                    "refers to an event the article does not date",
+                    unresolved=f"refers to '{named}', not dated in the article",
+                )
             first = last = known.date
-            source = f"the {ref.noun} is not dated in the article: {known.note} (from the known dates)"
+            source = (
+                f"the {ref.noun} is not dated in the article: {known.note} (from the known dates)"
+            )
             confidence, reason = 0.6, "resolved against a known date from outside the article"
         relation = ref.relation.lower()
         if relation in ("期间", "during"):
             when = When(first, last + DAY, "day", last > first)
-            return self._dated(mention, when, confidence, reason, f"The article says '{text}'; {source}.")
+            return self._dated(
+                mention, when, confidence, reason, f"The article says '{text}'; {source}."
+            )
         base = last if ref.phase in _LAST_PHASES else first
         approximate = False
         if relation in ("次日", "第二天", "the day after"):
-            base = (last if ref.phase in _LAST_PHASES or relation == "the day after" else first) + DAY
+            base = (
+                last if ref.phase in _LAST_PHASES or relation == "the day after" else first
+            ) + DAY
         elif relation in ("前一天", "前夕", "the day before"):
             base, approximate = first - DAY, relation == "前夕"
         elif relation == "后":
@@ -221,5 +259,6 @@ class _Resolver:
         if ref.noun is None or mention.sentence < 0:
             return None
         sentence = self.sentences[mention.sentence]
-        return lookup(self.known, ref.noun, self.text.clean[sentence.start : sentence.end],
-                      self.published)  # fmt: skip
+        return lookup(
+            self.known, ref.noun, self.text.clean[sentence.start : sentence.end], self.published
+        )

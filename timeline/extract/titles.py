@@ -52,7 +52,9 @@ _LEADING_EN = re.compile(
     r"on|in|at|by|from|during|until|as of|of)\b[,\s]*",
     re.IGNORECASE,
 )
-_BEFORE_DATE = re.compile(r"(?:这次|本次|此次|并于|将于|已于|于|在|从|自|\bon|\bin|\bat|\bby|\bfrom)\s*$", re.I)
+_BEFORE_DATE = re.compile(
+    r"(?:这次|本次|此次|并于|将于|已于|于|在|从|自|\bon|\bin|\bat|\bby|\bfrom)\s*$", re.I
+)
 _AFTER_DATE = re.compile(r"^(?:就|的|起|,|，|\s|'s\b)+", re.I)
 _TRAILING = re.compile(r"(?:[，,；;：:、。.\s的了着过称说地等]|表示|认为)+$")
 _TRAILING_EN = re.compile(
@@ -118,9 +120,7 @@ def _short(rest: str) -> bool:
     return len(_HAN.findall(rest)) < 4 and len(re.findall(r"[A-Za-z]{2,}", rest)) < 3
 
 
-def make_title(
-    text: Text, page: Page, start: int, end: int, dated: Dated, *, chinese: bool
-) -> str:
+def make_title(text: Text, page: Page, start: int, end: int, dated: Dated, *, chinese: bool) -> str:
     """Return a title made from ``text.clean[start:end]`` (the evidence) without its date
     expression, heads, credits, URLs, leading connectives and trailing particles, cut at
     a word or clause boundary to TITLE_MAX_HAN characters (Chinese) or TITLE_MAX_WORDS
