@@ -7,6 +7,7 @@ expressions that find date expressions and of ``parse_when`` that reads them. Wh
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -278,6 +279,7 @@ def _strip_zh(words: str) -> str:
     return _STRIP_ZH.sub("", words) or words
 
 
+@functools.lru_cache(maxsize=4096)
 def _absolute(
     words: str, form: str, reference: dt.date, is_future: bool
 ) -> tuple[When | None, bool]:

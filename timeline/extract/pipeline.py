@@ -80,6 +80,7 @@ def extract(
     ids = titles.Ids()
     candidates: list[Candidate] = []
     headings: list[int] = []
+    names = names or Gazetteer()
     for item in dated:
         if item.when is None:
             reason = f"not dated: {item.unresolved}"
@@ -88,7 +89,7 @@ def extract(
         if said[item.mention.sentence].role in ("heading", "caption"):
             headings.append(len(candidates))
         candidates.append(
-            _candidate(article, parts, said, item, names or Gazetteer(), clauses, language, source)
+            _candidate(article, parts, said, item, names, clauses, language, source)
         )
     merged = merge.within(candidates, headings)
     for candidate in merged:
