@@ -151,7 +151,8 @@ def run_articles(
         try:
             candidates = extract(article)
         except Exception:  # noqa: BLE001 - a crash is a figure here
-            result = Score(crashes=1, characters=len(article.text))
+            certain = sum(not e.get("uncertain") for e in article.gold["events"])
+            result = Score(crashes=1, certain=certain, characters=len(article.text))
             result.missed.append(traceback.format_exc().strip().splitlines()[-1])
         else:
             result = score(article, candidates)

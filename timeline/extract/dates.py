@@ -98,7 +98,7 @@ def _future(text: Text, sentences: list[Sentence]) -> Callable[[int], bool]:
             return False
         bounds = clauses.around(sentences[index], offset, offset + 1)
         if bounds not in seen:
-            seen[bounds] = tense(text.folded, *bounds) == "future"
+            seen[bounds] = tense(text.folded, *bounds) == "future"  # else the last such day
         return seen[bounds]
 
     return future

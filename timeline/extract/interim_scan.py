@@ -127,9 +127,6 @@ _WEEKDAYS_EN = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _RELATIVE_WORDS = re.compile(
     r"[今去明前昨本上下这]|last|next|this|ago|today|yesterday|tomorrow|tonight", re.I
 )
-#: A date without a year is put in the year nearest the reference, unless the tense of
-#: its sentence says otherwise and the nearest is further than this on the wrong side.
-YEARLESS_SLACK = dt.timedelta(days=60)
 
 
 def _count(text: str) -> int:
@@ -303,24 +300,15 @@ def _absolute(
     english = re.sub(r"\s(?:to|through)\s", "-", english)
     when = parse_when(english, reference=reference)
     yearless = not re.search(r"\d{4}|年|year|ago|week|month|today|yesterday|tomorrow", words, re.I)
-    if shift or (yearless and when.precision in ("day", "datetime", "month")):
-        when = _moved(when, shift, reference, is_future, bool(shift))
-        return when, yearless and not shift
-    return when, False
+    if shift:
+        return _moved(when, shift, reference), False
+    return when, yearless and when.precision in ("day", "datetime", "month")
 
 
-def _moved(when: When, shift: int, reference: dt.date, is_future: bool, given: bool) -> When:
-    """A yearless date moved by ``shift`` years from the reference's (given: ``last
-    year``), or by the tense when the nearest year lies far on the wrong side."""
+def _moved(when: When, shift: int, reference: dt.date) -> When:
+    """A yearless date put ``shift`` years from the reference's (``Jan 24 last year``)."""
     first, last = _days(when)
-    if given:
-        years = reference.year + shift - first.year
-    elif not is_future and first - reference > YEARLESS_SLACK:
-        years = -1
-    elif is_future and reference - last > YEARLESS_SLACK:
-        years = 1
-    else:
-        return when
+    years = reference.year + shift - first.year
     try:
         start = first.replace(year=first.year + years)
         end = (last + DAY).replace(year=(last + DAY).year + years)

@@ -11,7 +11,7 @@ from timeline.dates.periods import When
 from timeline.extract.interim_scan import Found
 
 Role = Literal["body", "heading", "meta", "caption"]
-Tense = Literal["past", "future", "present"]
+Tense = Literal["past", "future", "present", "unknown"]
 
 __all__ = [
     "Block",

@@ -88,9 +88,7 @@ def extract(
             continue
         if said[item.mention.sentence].role in ("heading", "caption"):
             headings.append(len(candidates))
-        candidates.append(
-            _candidate(article, parts, said, item, names, clauses, language, source)
-        )
+        candidates.append(_candidate(article, parts, said, item, names, clauses, language, source))
     merged = merge.within(candidates, headings)
     for candidate in merged:
         candidate.id = ids.propose(candidate.start, candidate.organizations, candidate.title)

@@ -21,6 +21,9 @@ from timeline.extract.sentences import Clauses, tense
 
 #: A few days (几天后, a few days later) is taken as this many, and marked approximate.
 FEW_DAYS = 3
+#: A date without a year is in the year nearest the publication date, unless the tense of
+#: its clause says otherwise and the nearest is further than this on the wrong side.
+YEARLESS_SLACK = dt.timedelta(days=60)
 _NOUN = re.compile(rf"{NOUNS_ZH}|\b(?:{NOUNS_EN})", re.IGNORECASE)
 _LAST_PHASES = ("闭幕", "结束", "close")
 _SAME = ("当天", "当日", "on", "during")
@@ -143,23 +146,40 @@ class _Resolver:
                 unresolved=f"cannot read a date in '{found.text}'",
             )
         if found.tense_sensitive and mention.sentence >= 0:
-            when = self._nearest_if_present(mention, when)
+            when = self._by_tense(mention, when)
         if when.precision == "year":
             return self._dated(mention, when, 0.6, "a year only")
         if when.precision == "month" or when.approximate:
             return self._dated(mention, when, 0.8, "a date given to the month or approximately")
         return self._dated(mention, when, 0.9, "a date given in the text")
 
-    def _nearest_if_present(self, mention: Mention, when: When) -> When:
-        """A weekday in a clause of neither past nor future: the nearest such day."""
+    def _by_tense(self, mention: Mention, when: When) -> When:
+        """A weekday in a present perfect clause (has re-imposed ... on Friday) is the
+        nearest such day; a date without a year that the nearest year puts more than
+        YEARLESS_SLACK on the wrong side of the tense (was backdated to Sept 28, read in
+        June) moves a year."""
         sentence = self.sentences[mention.sentence]
         bounds = self.clauses.around(sentence, mention.found.start, mention.found.end)
-        if tense(self.text.folded, *bounds) != "present" or when.precision != "day":
+        said = tense(self.text.folded, *bounds)
+        first, last = days(when)
+        if said == "present" and when.precision == "day" and abs(first - self.published) < 7 * DAY:
+            options = [first - 7 * DAY, first, first + 7 * DAY]
+            best = min(options, key=lambda d: (abs(d - self.published), d))
+            return day(best, approximate=when.approximate)
+        years = 0
+        if said == "past" and first - self.published > YEARLESS_SLACK:
+            years = -1
+        elif said == "future" and self.published - last > YEARLESS_SLACK:
+            years = 1
+        if not years:
             return when
-        first, _ = days(when)
-        options = [first - 7 * DAY, first, first + 7 * DAY]
-        best = min(options, key=lambda d: (abs(d - self.published), d))
-        return day(best, approximate=when.approximate)
+        try:
+            start = first.replace(year=first.year + years)
+            end = (last + DAY).replace(year=(last + DAY).year + years)
+        except ValueError:  # 29 February
+            return when
+        precision = "day" if when.precision == "datetime" else when.precision
+        return When(start, end, precision, when.approximate)
 
     def _anaphoric(self, mention: Mention) -> Dated:
         found = mention.found

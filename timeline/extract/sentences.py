@@ -97,7 +97,7 @@ def tense(folded: str, start: int, end: int) -> Tense:
     """Return the tense of ``folded[start:end]`` (a clause, Chinese folded to simplified):
     ``future`` with a word of the future (将, 预计, will, is to, expected to, hoped to, by
     Thursday), ``present`` with a present perfect and no simple past (has re-imposed),
-    else ``past`` (news reports what happened)."""
+    ``past`` with a word of the past (了, 已, was, said, -ed), else ``unknown``."""
     piece = folded[start:end]
     if _FUTURE.search(piece):
         return "future"
@@ -105,4 +105,4 @@ def tense(folded: str, start: int, end: int) -> Tense:
     if perfect is not None:
         rest = piece[: perfect.start()] + piece[perfect.end() :]
         return "past" if _PAST.search(rest) else "present"
-    return "past"
+    return "past" if _PAST.search(piece) else "unknown"
