@@ -3,7 +3,8 @@
 README scores it: certain gold events found (a candidate with the event's start, to its
 precision, and its precision), candidates that are no event (whose start and precision
 match no gold event), wrong dates (a candidate on a gold event's expression whose dates
-do not lie within the gold event's, unless start and precision are the gold's), crashes, and characters per second.
+do not lie within the gold event's, unless start and precision are the gold's), crashes,
+and characters per second.
 
 Also the seeds' source article with and without the known dates, and POST /api/extract on
 hostile input (``"A"*40 + ", " + "Feb 1, "*n``) at 100 KB and 1 MB, whose time must grow

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from bench.extraction import ARTICLES
 from timeline.extract import known
 from timeline.extract.model import Candidate, Extraction
 from timeline.extract.names import Gazetteer
@@ -26,6 +27,9 @@ SOURCE = SOURCE_PATH if SOURCE_PATH.exists() else None
 # Skipped on a machine without shared/, never in CI (CI=true), where its absence fails.
 needs_source = pytest.mark.skipif(
     SOURCE is None and not os.environ.get("CI"), reason=f"no source article at {SOURCE_PATH}"
+)
+needs_articles = pytest.mark.skipif(
+    not ARTICLES.is_dir() and not os.environ.get("CI"), reason=f"no articles at {ARTICLES}"
 )
 
 
