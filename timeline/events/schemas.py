@@ -321,7 +321,10 @@ class ExtractCandidate(BaseModel):
     when: str = Field(description="The date expression exactly as written.")
     when_offsets: list[int]
     start: str = Field(description="YYYY-MM-DD, YYYY-MM or YYYY, by precision.")
-    end: str | None = Field(description="The last day (inclusive) of a span of days.")
+    end: str | None = Field(
+        description="The last day (YYYY-MM-DD, inclusive) of a span longer than one day, "
+        "month or year."
+    )
     precision: Literal["year", "month", "day"]
     approximate: bool
     date_note: str | None = Field(description="How a date not given outright was derived.")

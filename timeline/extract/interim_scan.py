@@ -84,6 +84,9 @@ _EN = re.compile(
   | (?P<few_after>\b(?:a\ few|several)\ days\ later\b)
   | (?P<after>\b(?:about\ |some\ )?(?:\d{{1,3}}|two|three|four|five|six|seven|ten|a)
         \ (?:days?|weeks?|fortnight)\ later\b)
+  | (?P<months>\b(?:(?:in|from|between)\ )?{_MONTH}(?:\ \d{{4}})?
+        \ ?(?:-|–|\ and\ |\ to\ |\ through\ )\ ?{_MONTH}(?!\ \d{{1,2}}\b)(?:\ \d{{4}})?
+        (?:\ (?:last|next)\ year)?\b)
   | (?P<date>\b(?:{_DAYNAME},?\ )?
         (?:{_MONTH}\ \d{{1,2}}(?:st|nd|rd|th)?(?:\ ?(?:[-–]|through|to)\ ?(?:{_MONTH}\ )?\d{{1,2}})?
               (?:,?\ \d{{4}}|\ (?:last|next)\ year)?
@@ -288,6 +291,8 @@ def _absolute(
         words = re.sub(r"(?:早些时候|晚些时候)$", "", words)
     if form == "bareday":
         return _bare_day(words, reference), False
+    if form == "months":
+        return _months(words, reference), False
     if form in ("date", "relday", "year") and re.search(r"[\u4e00-\u9fff]", words):
         words = re.sub(_TIME_ZH + "$", "", words) or words
     shift = 0
@@ -303,6 +308,25 @@ def _absolute(
     if shift:
         return _moved(when, shift, reference), False
     return when, yearless and when.precision in ("day", "datetime", "month")
+
+
+def _months(words: str, reference: dt.date) -> When | None:
+    """A range of months (April-May, in February and March, from January to September
+    last year): from the first day of the first to the end of the last."""
+    words = re.sub(r"^(?:in|from|between)\s+", "", words, flags=re.I)
+    suffix = re.search(r"\s(?:last|next) year$", words, re.I)
+    tail = suffix[0] if suffix else ""
+    words = words[: suffix.start()] if suffix else words
+    parts = re.split(r"\s?(?:-|–|\sand\s|\sto\s|\sthrough\s)\s?", words, maxsplit=1)
+    if len(parts) != 2:
+        return None
+    first, _ = _absolute(parts[0].strip() + tail, "date", reference, False)
+    last, _ = _absolute(parts[1].strip() + tail, "date", reference, False)
+    if first is None or last is None or first.precision != "month" or last.precision != "month":
+        return None
+    if last.start < first.start:
+        return None
+    return When(first.start, last.end, "month", False)
 
 
 def _moved(when: When, shift: int, reference: dt.date) -> When:

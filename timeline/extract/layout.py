@@ -17,6 +17,8 @@ _SPACE = re.compile(r"[ \t\u3000\r\n\xa0]+")
 _BLOCK = re.compile(r"\S(?:.*?\S)?(?=\n[ \t\u3000\xa0]*\n|\s*$)", re.DOTALL)
 # Characters after which a Chinese paragraph really ends (a page break elsewhere is layout).
 _FINAL = "。！？!?；;…）)”」』"
+# A line of Chinese that ends so has more to come (a heading never ends so).
+_OPEN_ENDS = "的了和与及在将把被对从向为是之而并或以“（(、，,：:"
 #: A block this short without final punctuation is a heading, never joined to the next.
 HEADING_MAX = 20
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
@@ -135,10 +137,11 @@ def undo_layout(original: str, *, chinese: bool) -> Text:
 
     Within a paragraph a run of spaces and line breaks is removed when a character beside
     it is Chinese (``1月 31日`` reads ``1月31日``, ``美 国`` reads ``美国``) and is one space
-    otherwise (``Le\\nChat`` reads ``Le Chat``). With ``chinese``, a paragraph that does not
-    end with final punctuation and is longer than HEADING_MAX characters continues in the
-    next one (a page break); other paragraphs are kept apart by a blank line. A line break
-    after a line of Chinese that ends a sentence, or after a short line, ends the paragraph.
+    otherwise (``Le\\nChat`` reads ``Le Chat``). With ``chinese``, a paragraph longer
+    than HEADING_MAX characters, of several lines or ending on a word that needs more (了,
+    的, 和), and without final punctuation continues in the next one (a page break);
+    other paragraphs are kept apart by a blank line. A line break after a line of Chinese
+    that ends a sentence, or after a short line, ends the paragraph.
     """
     blocks = _blocks(original, chinese=chinese)
     chars: list[str] = []
@@ -150,6 +153,7 @@ def undo_layout(original: str, *, chinese: bool) -> Text:
             previous = original[previous_start:previous_end]
             joined = (
                 chinese
+                and ("\n" in previous.strip() or previous[-1] in _OPEN_ENDS)
                 and len(_SPACE.sub("", previous)) > HEADING_MAX
                 and previous[-1] not in _FINAL
             )

@@ -41,7 +41,7 @@ _HEADS = re.compile(
   | ^(?:本报讯|本报[^，,。\n]{0,10}电)\s?
   | ^(?:\(?[A-Z][A-Za-z]+\)\s?[-–—]+\s?)                   # (Reuters) -
   | ^[A-Z][A-Z .'’-]{1,40}(?:,\s?[A-Z][a-z]{2,8}\.?\s\d{1,2}(?:,\s\d{4})?)?
-        \s?(?:\([A-Za-z ]{2,20}\)\s?)?(?:--|[-–—_])\s         # NEW ORLEANS --, BERLIN –
+        \s?(?:\([A-Za-z ]{2,20}\)\s?)?(?:--|[-–—_])\s?        # NEW ORLEANS --, BERLIN –
     """,
     re.VERBOSE | re.MULTILINE,
 )

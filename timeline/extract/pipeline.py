@@ -183,15 +183,17 @@ def _candidate(
 
 
 def _dates(when: When) -> tuple[str, str | None, Literal["year", "month", "day"]]:
-    """``start`` (to the precision), the last day of a span of days or None, and the
-    precision (a moment is its day)."""
+    """``start`` (to the precision), the last day of a span longer than one day (month,
+    year) or None, and the precision (a moment is its day)."""
     first = when.start.date() if isinstance(when.start, dt.datetime) else when.start
     end = when.end if isinstance(when.end, dt.date) else first + DAY
     if isinstance(end, dt.datetime):
         end = end.date()
-    if when.precision == "year":
-        return str(first.year), None, "year"
-    if when.precision == "month":
-        return first.isoformat()[:7], None, "month"
     last = end - DAY
+    if when.precision == "year":
+        several = last.year > first.year
+        return str(first.year), last.isoformat() if several else None, "year"
+    if when.precision == "month":
+        several = (last.year, last.month) > (first.year, first.month)
+        return first.isoformat()[:7], last.isoformat() if several else None, "month"
     return first.isoformat(), last.isoformat() if last > first else None, "day"

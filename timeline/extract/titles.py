@@ -38,14 +38,18 @@ _EN_VERB = (
     r"complete|crash|land|made|make|confirm|reveal|plan|expect|hop|move|jail|sentenc|rob|stole"
 )
 _VERB = re.compile(rf"{_ZH_VERB}|\b(?:{_EN_VERB})\w*", re.IGNORECASE)
-_URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w.-]+@[\w-]+\.[\w.]+|\b[\w-]+\.(?:com|cn|org|net)\b")
+_URL = re.compile(
+    r"(?:,?\s*\b(?:see|visit|at|via|on|from)\s+)?"
+    r"(?:(?:https?://|www\.)\S+|\b[\w.-]+@[\w-]+\.[\w.]+|\b[\w-]+\.(?:com|cn|org|net)\b)"
+)
 _CREDIT = re.compile(
     r"[（(][^）)]{0,40}(?:记者|記者|摄|攝|Photo|photo|图|圖|供图|编译|編譯|完)[^）)]{0,40}[）)]"
     r"|【[^】]{0,40}】|〔[^〕]{0,40}〕|\((?:IANS|PTI|AP|AFP|Reuters|UPI|Xinhua)\)|\|\s?[A-Z][A-Z-]{2,}$"
 )
 _LEADING_ZH = re.compile(
     r"^(?:本报讯|在此之前|此前|此外|另外|同时|不过|但是|然而|但|而|值得注意的是|与此同时|其中|随后|并且?|"
-    r"还|又|也|因此|对此|所以|就在|据[^，,]{1,24}(?:报道|介绍|消息|数据|显示)|据悉|另据|就|于|在|自|从)[，,\s]*"
+    r"还|又|也|因此|对此|所以|就在|据[^，,]{1,24}(?:报道|介绍|消息|数据|显示)|据悉|另据|就|于|在|自|从"
+    r"|记者[^，,。]{0,12}?(?:获悉|了解到|注意到|得知))[，,\s]*"
 )
 _LEADING_EN = re.compile(
     r"^(?:meanwhile|however|also|and|but|then|so|still|in addition|earlier|later|since|"
