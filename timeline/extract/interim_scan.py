@@ -39,6 +39,10 @@ class Found:
     flag: str | None
     anchor: int | None
     tense_sensitive: bool
+    mod: str | None = None
+    offset: str | None = None
+    event: str | None = None
+    rule: str = ""
 
 
 _N = r"(?:[0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})"

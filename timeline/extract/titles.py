@@ -151,7 +151,13 @@ def make_title(text: Text, page: Page, start: int, end: int, dated: Dated, *, ch
     return title.strip() or clean[dated.start : dated.end]
 
 
+_CLOCK = re.compile(
+    r"\s(?:at\s|about\s|around\s)*\d{1,2}(?:[:.]\d{2})?\s?[ap]\.?m\.?(?=\W|$)", re.I
+)
+
+
 def _english(title: str) -> str:
+    title = _CLOCK.sub("", title)
     title = _LEADING_EN.sub("", _LEADING_EN.sub("", title.strip(" ,;:")))
     said = _SAID.match(title)
     if said is not None:
