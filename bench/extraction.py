@@ -274,7 +274,7 @@ def run() -> dict[str, Any]:
     if not articles:
         raise SystemExit(f"extraction: no articles at {ARTICLES}")
     per, total = run_articles(ours, articles)
-    from bench import dates_peers
+    from bench.dates_peers import run as run_peers
 
     return {
         "articles": {name: _figures(s) for name, s in per.items()},
@@ -282,5 +282,5 @@ def run() -> dict[str, Any]:
         "characters_per_second": round(_speed(articles)),
         "source_article": _source_article(),
         "hostile": _hostile(),
-        "peers": dates_peers.run(articles),
+        "peers": run_peers(articles),
     }

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from bench import extraction_report
 from bench.targets import evaluate, verdict
 from bench.timing import ratio
 
@@ -317,6 +318,10 @@ def write(results: dict[str, Any], results_path: Path) -> Path:
         "## Import",
         "",
         *_import(results),
+        "",
+        "## Extraction",
+        "",
+        *extraction_report.lines(results),
         "",
         METHOD,
     ]

@@ -22,7 +22,7 @@ from bench.machine import code_version, describe
 from bench.targets import evaluate, verdict
 
 RESULTS = Path(__file__).resolve().parent / "results"
-SECTIONS = ("render", "http", "memory", "writes", "import")
+SECTIONS = ("render", "http", "memory", "writes", "import", "extraction")
 
 
 def _sizes(text: str) -> list[int]:
@@ -100,6 +100,11 @@ def _section(name: str, args: argparse.Namespace, results: dict[str, Any]) -> No
 
         print("import: 10,000 events, JSON and ICS on SQLite, JSON on PostgreSQL", flush=True)
         results["import"] = importing.run(postgres=POSTGRES)
+    elif name == "extraction":
+        from bench import extraction
+
+        print("extraction: the 30 articles of ../shared/articles, peers, hostile input", flush=True)
+        results["extraction"] = extraction.run()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -110,8 +110,10 @@ def _import(results: dict[str, Any]) -> list[Check]:
 def evaluate(results: dict[str, Any]) -> list[Check]:
     """Return every target of the issues (5, and 12 for import) with its measurement in
     ``results``."""
+    from bench.extraction_report import checks as extraction
+
     checks = _render(results) + _http(results) + _memory(results) + _writes(results)
-    return checks + _import(results)
+    return checks + _import(results) + extraction(results)
 
 
 def verdict(passed: bool | None) -> str:

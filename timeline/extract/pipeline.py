@@ -13,7 +13,7 @@ from timeline.dates.periods import DAY, When
 from timeline.extract import dates, events, merge, page, resolve, sentences, titles
 from timeline.extract.known import KnownDate
 from timeline.extract.layout import Text, detect_language, undo_layout
-from timeline.extract.model import Candidate, Dated, Extraction, Mention, Skipped
+from timeline.extract.model import Candidate, Dated, Extraction, Mention, Page, Sentence, Skipped
 from timeline.extract.names import Gazetteer
 
 Lang = Literal["zh", "zh-Hant", "en", "auto"]
@@ -141,8 +141,8 @@ def _skipped(article: Text, mention: Mention, reason: str) -> Skipped:
 
 def _candidate(
     article: Text,
-    parts: page.Page,
-    said: list[sentences.Sentence],
+    parts: Page,
+    said: list[Sentence],
     item: Dated,
     names: Gazetteer,
     clauses: sentences.Clauses,
