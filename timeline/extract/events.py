@@ -14,7 +14,9 @@ from timeline.extract.model import Mention, Page, Sentence
 from timeline.extract.sentences import Clauses
 
 # Read on folded text (traditional folded to simplified); offsets hold.
-_CUTOFF = re.compile(r"(?:截至|截止到?|至|到|\bas of|\bas at)\s?$", re.IGNORECASE)
+_CUTOFF = re.compile(r"(?:截至|截止到?|\bas of|\bas at)\s?$", re.IGNORECASE)
+_UP_TO = re.compile(r"至\s?$")
+_FROM = re.compile(r"从|自")
 _SINCE = re.compile(r"^\s?(?:以来|来)")
 _TO_DATE = re.compile(r"^\s?(?:so far|to date)\b", re.IGNORECASE)
 _REPORT = re.compile(r"^\s?(?:电|讯|报道|报导|消息)")
@@ -81,7 +83,9 @@ def _not_an_event(
     after = folded[found.end : min(sentence.end, found.end + 16)]
     if _REPORT.match(after):
         return "the date of a report, not an event"
-    if _CUTOFF.search(before):
+    if _CUTOFF.search(before) or (
+        _UP_TO.search(before) and not _FROM.search(folded, sentence.start, found.start)
+    ):
         return "a cut-off of figures (截至, as of), not an event"
     relative_period = found.kind == "relative" or _is_year(mention)
     if (_SINCE.match(after) and relative_period) or _TO_DATE.match(after):

@@ -19,6 +19,12 @@ _BLOCK = re.compile(r"\S(?:.*?\S)?(?=\n[ \t\u3000\xa0]*\n|\s*$)", re.DOTALL)
 _FINAL = "。！？!?；;…）)”」』"
 # A line of Chinese that ends so has more to come (a heading never ends so).
 _OPEN_ENDS = "的了和与及在将把被对从向为是之而并或以“（(、，,：:"
+_LABEL_LINE = re.compile(
+    r"来源[:：]|來源[:：]|作者[:：]|编辑[:：]|編輯[:：]|责编|時間[:：]|时间[:：]|\s\|\s"
+)
+#: A block of Chinese whose lines are at most this long (nine in ten of them) is set in
+#: narrow columns: its line breaks are layout.
+COLUMN = 30
 #: A block this short without final punctuation is a heading, never joined to the next.
 HEADING_MAX = 20
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
@@ -185,18 +191,28 @@ def undo_layout(original: str, *, chinese: bool) -> Text:
 
 def _blocks(original: str, *, chinese: bool) -> list[tuple[int, int]]:
     """Return the paragraphs of ``original`` as (start, end): blocks between blank lines,
-    and within one, lines that end a sentence or stand alone as short lines (a page that
-    puts one paragraph a line, as many sites do)."""
+    and within one, the lines that end a paragraph (a page that puts one paragraph a
+    line, as many sites do). A block of Chinese in narrow columns (nine lines in ten of at most
+    COLUMN characters) is one paragraph."""
     blocks = []
     for match in _BLOCK.finditer(original):
         start = match.start()
         lines = original[match.start() : match.end()].split("\n")
+        widths = sorted(len(_SPACE.sub("", line)) for line in lines)
+        narrow = chinese and len(lines) >= 3 and widths[(9 * len(widths)) // 10] <= COLUMN
         position = start
         for index, line in enumerate(lines):
             end = position + len(line)
             last = index == len(lines) - 1
             stripped = line.strip()
-            if last or (stripped and _ends_paragraph(stripped, lines[index + 1], chinese)):
+            ends = (
+                not narrow
+                and stripped
+                and _ends_paragraph(
+                    stripped, lines[index + 1] if not last else "", chinese, widths[-1]
+                )
+            )
+            if last or ends:
                 piece = original[start:end]
                 if piece.strip():
                     left = len(piece) - len(piece.lstrip())
@@ -206,18 +222,19 @@ def _blocks(original: str, *, chinese: bool) -> list[tuple[int, int]]:
     return blocks
 
 
-def _ends_paragraph(line: str, following: str, chinese: bool) -> bool:
-    """Whether a line break after ``line`` ends a paragraph. Chinese: after final
-    punctuation, or after a short line (a heading, a byline) before a long one (narrow
-    columns wrap every line short). English: after a line that ends a sentence and is
-    longer than any hard wrap, or after a short line (a heading, a byline)."""
+def _ends_paragraph(line: str, following: str, chinese: bool, widest: int) -> bool:
+    """Whether a line break after ``line`` ends a paragraph (``widest``: the block's
+    widest line, without spaces). Chinese (not in narrow columns): after final
+    punctuation, around a line that names a source or editor (来源：, 作者：), or after a
+    line much shorter than the widest (a heading, a paragraph's last line). English:
+    after a line that ends a sentence and is longer than any hard wrap, or after a short
+    line (a heading, a byline)."""
     if not following.strip():
         return False
     if chinese:
-        if line[-1] in _FINAL:
+        if line[-1] in _FINAL or _LABEL_LINE.search(line) or _LABEL_LINE.search(following):
             return True
-        short = len(_SPACE.sub("", line)) <= HEADING_MAX
-        return short and len(_SPACE.sub("", following)) > 2 * HEADING_MAX
+        return widest >= 2 * HEADING_MAX and len(_SPACE.sub("", line)) < 0.6 * widest
     if line[-1] in _FINAL + "." and len(line) > 100:
         return True
     return len(line) <= 60 and line[-1] not in ",;:-–—"
