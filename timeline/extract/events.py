@@ -22,6 +22,18 @@ _TO_DATE = re.compile(r"^\s?(?:so far|to date)\b", re.IGNORECASE)
 _REPORT = re.compile(r"^\s?(?:电|讯|报道|报导|消息)")
 _BASELINE = re.compile(r"(?:较|比|相比|同比|环比|\bthan|\bcompared (?:with|to))\s?$", re.I)
 _WINDOW = re.compile(r"^\s?(?:日均|平均|累计|共计|合计|全周|全月|全年|档期)")
+_DAY_WORD = re.compile(r"^(?:均|常|益|渐|夜)")  # 本周日均: 本周 and 日均, not Sunday
+_ANNUAL = re.compile(r"^(?:产|均|度|薪|收入|销量|营收)")  # 建成后年产: annual output
+_LEARNED = re.compile(r"^[，,\s]*记者[^，,。]{0,12}?(?:获悉|了解到|注意到|得知)")
+_ORDINAL = re.compile(
+    r"^(?:the\s)?(?:\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh"
+    r"|eighth|ninth|tenth)$",
+    re.IGNORECASE,
+)
+_LASTING = re.compile(
+    r"(?:历时|历经|为期|长达|耗时|用时|持续|逾|近|约|超过|多达|前后|\bfor|\blasting)\s?$",
+    re.IGNORECASE,
+)
 _NOWADAYS = re.compile(r"^\s?(?:也|仍|仍然|依然|依旧|还是|都)")
 _PHOTO = re.compile(r"这是.{0,60}(?:拍摄|摄)|图为|\bphoto (?:was )?taken\b|\bpictured\b", re.I)
 _LABEL = re.compile(
@@ -50,10 +62,11 @@ def judge(
         if m.found.when is not None and m.found.when.precision != "year"
     }
     photos: dict[int, bool] = {}
+    openings = frozenset(block.start for block in page.blocks)
     kept: list[int] = []
     skipped: list[tuple[int, str]] = []
     for index, mention in enumerate(mentions):
-        reason = _not_an_event(text, page, sentences, mention, photos)
+        reason = _not_an_event(text, page, sentences, mention, photos, openings)
         if reason is None and _is_year(mention) and bounds[index] in precise:
             reason = "a year beside a more precise date in its clause"
         if reason is None:
@@ -68,8 +81,15 @@ def _is_year(mention: Mention) -> bool:
 
 
 def _not_an_event(
-    text: Text, page: Page, sentences: list[Sentence], mention: Mention, photos: dict[int, bool]
+    text: Text,
+    page: Page,
+    sentences: list[Sentence],
+    mention: Mention,
+    photos: dict[int, bool],
+    openings: frozenset[int],
 ) -> str | None:
+    """Why ``mention`` is no event, or None; ``openings`` are the blocks' starts (a head
+    that opens one, followed by a date, is a dateline: 【CNMO新闻】10月18日)."""
     found = mention.found
     if mention.sentence < 0:
         return "outside any sentence"
@@ -77,6 +97,8 @@ def _not_an_event(
     if sentence.role == "meta":
         return "a byline, time stamp or source line, not an event"
     if any(start <= found.start < end for start, end in page.heads):
+        return "the dispatch's dateline, not an event"
+    if any(end <= found.start <= end + 1 and start in openings for start, end in page.heads):
         return "the dispatch's dateline, not an event"
     folded = text.folded
     before = folded[max(sentence.start, found.start - 8) : found.start]
@@ -90,8 +112,18 @@ def _not_an_event(
     relative_period = found.kind == "relative" or _is_year(mention)
     if (_SINCE.match(after) and relative_period) or _TO_DATE.match(after):
         return "a period that runs to now (以来, so far), not an event"
-    if _WINDOW.match(after):
+    if _WINDOW.match(after) or (found.text.endswith("日") and _DAY_WORD.match(after)):
         return "a statistics window, not an event"
+    if found.text.endswith("年") and _ANNUAL.match(after):
+        return "an annual figure (年产), not a date"
+    if _LEARNED.match(after):
+        return "the day the reporter learned of it, not an event"
+    if _ORDINAL.match(found.text.strip()) and re.match(r"\s?[A-Za-z]", after):
+        return "an ordinal (the 17th Lok Sabha), not a date"
+    if before.endswith("第"):
+        return "an ordinal (第三日), not a date"
+    if _LASTING.search(before) and found.kind != "absolute":
+        return "a duration, not a date"
     if _BASELINE.search(before):
         return "the baseline of a comparison, not an event"
     if _NOWADAYS.match(after) and found.kind == "relative":

@@ -99,16 +99,20 @@ _EN = re.compile(
           | (?:the\ )?(?:beginning|start|middle|end)\ of\ {_MONTH}(?:\ \d{{4}})?
           | {_MONTH}\ \d{{4}}
           | Q[1-4]\ \d{{4}})\b
-      | \b(?:in\ |since\ |by\ |until\ |from\ )(?:{_MONTH})(?!\ \d)\b)
+      | \b(?:in\ |since\ |by\ |until\ |from\ )(?:{_MONTH})(?![.\s]*\d)\b
+      | (?-i:\b(?:January|February|April|June|July|August|September|October|November|December)
+          \b(?![.\s]*\d)))
   | (?P<relday>\b(?:yesterday|today|tomorrow|tonight)\b)
-  | (?P<relative>\b(?:(?:early|late)\ )?(?:last|this|next)\ (?:week|month)\b
+  | (?P<relative>\b(?:the\ )?(?:first|second)\ half\ of\ (?:last|this|next)\ year\b
+      | \b(?:(?:early|late)\ )?(?:last|this|next)\ (?:week|month)\b
       | \b(?:earlier|later)\ this\ (?:week|month)\b
       | \b\d{{1,3}}\ (?:days|weeks|months|years)\ ago\b
       | \b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen
           |fourteen|fifteen|twenty)\ (?:days|weeks|months|years)\ ago\b
       | \ba\ (?:week|month|year)\ ago\b)
   | (?P<weekday>\b(?:{_CLOCK})?(?:early\ |late\ |on\ )?{_DAYNAME}{_PART_OF_DAY}\b)
-  | (?P<year>\b(?:(?<=in\ )\d{{4}}|(?<=since\ )\d{{4}}|(?:last|this|next)\ year)\b)
+  | (?P<year>\b(?:(?<=in\ )\d{{4}}|(?<=since\ )\d{{4}}|(?<=\d{{4}}\ and\ )\d{{4}}
+        |(?:last|this|next)\ year)\b)
     """,
     re.VERBOSE | re.IGNORECASE,
 )

@@ -156,8 +156,9 @@ class _Resolver:
     def _by_tense(self, mention: Mention, when: When) -> When:
         """A weekday in a present perfect clause (has re-imposed ... on Friday) is the
         nearest such day; a date without a year that the nearest year puts more than
-        YEARLESS_SLACK on the wrong side of the tense (was backdated to Sept 28, read in
-        June) moves a year."""
+        YEARLESS_SLACK on the wrong side of the tense (the words just before it in the
+        past: was backdated to Sept 28, read in June; the clause in the future) moves a
+        year."""
         sentence = self.sentences[mention.sentence]
         bounds = self.clauses.around(sentence, mention.found.start, mention.found.end)
         said = tense(self.text.folded, *bounds)
@@ -167,7 +168,10 @@ class _Resolver:
             best = min(options, key=lambda d: (abs(d - self.published), d))
             return day(best, approximate=when.approximate)
         years = 0
-        if said == "past" and first - self.published > YEARLESS_SLACK:
+        near = tense(
+            self.text.folded, max(bounds[0], mention.found.start - 40), mention.found.start
+        )
+        if near == "past" and first - self.published > YEARLESS_SLACK:
             years = -1
         elif said == "future" and self.published - last > YEARLESS_SLACK:
             years = 1
@@ -271,7 +275,13 @@ class _Resolver:
         elif relation in ("前一天", "前夕", "the day before"):
             base, approximate = first - DAY, relation == "前夕"
         elif relation == "后":
-            base, approximate = last + DAY, True
+            return self._dated(
+                mention,
+                None,
+                0.15,
+                "after an event, on no day given",
+                unresolved=f"after '{text}': the article gives no day",
+            )
         note = f"The article says '{text}'; {source}, so it is {base.isoformat()}."
         return self._dated(mention, day(base, approximate=approximate), confidence, reason, note)
 

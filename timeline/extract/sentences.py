@@ -25,7 +25,7 @@ _FUTURE = re.compile(
     r"|Wednes|Thurs|Fri|Satur|Sun)day\b",
     re.IGNORECASE,
 )
-_PERFECT = re.compile(r"\b(?:has|have)\s(?:\w+ly\s)?(?:been\s)?\w+(?:ed|en|wn|t)\b", re.I)
+_PERFECT = re.compile(r"\b(?:has|have)\s(?:\w+\s)?(?:been\s)?[\w-]+(?:ed|en|wn|t)\b", re.I)
 _PAST = re.compile(
     r"了|已|曾|过|此前|日前|\b(?:was|were|had|did|said|told|came|went|took|made|won|set|hit|"
     r"began|broke|fell|rose|grew|led|left|met|ran|saw|gave|got|held|kept|lost|paid|put|"
