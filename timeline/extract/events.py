@@ -7,10 +7,11 @@ report), a cut-off of figures (截至, as of), the start of a period that runs t
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from timeline.extract.layout import Text
-from timeline.extract.model import Mention, Page, Sentence
+from timeline.extract.model import Found, Mention, Page, Sentence
 from timeline.extract.sentences import Clauses
 
 # Read on folded text (traditional folded to simplified); offsets hold.
@@ -35,6 +36,7 @@ _LASTING = re.compile(
     re.IGNORECASE,
 )
 _NOWADAYS = re.compile(r"^\s?(?:也|仍|仍然|依然|依旧|还是|都)")
+_UNTIL_NOW = re.compile(r"(?:时到|直到|到了|迄)\s?$")
 _PHOTO = re.compile(r"这是.{0,60}(?:拍摄|摄)|图为|\bphoto (?:was )?taken\b|\bpictured\b", re.I)
 _LABEL = re.compile(
     r"^[\u4e00-\u9fff]{0,12}?(?:奖|冬奥会|奥运会|世博会|亚运会|冬残奥会|档(?!期)|申报项目|冠军|年度|财年|"
@@ -45,10 +47,16 @@ _VERB_INSIDE = re.compile(r"宣布|发布|推出|开始|完成|举办|举行|实
 
 
 def judge(
-    text: Text, page: Page, sentences: list[Sentence], mentions: list[Mention]
+    text: Text,
+    page: Page,
+    sentences: list[Sentence],
+    mentions: list[Mention],
+    *,
+    published: dt.date,
 ) -> tuple[list[int], list[tuple[int, str]]]:
     """Return the indices of ``mentions`` that report events, and the others as (index,
-    reason), both in order. Linear in the text and the mentions."""
+    reason), both in order, for an article published on ``published``. Linear in the
+    text and the mentions."""
     clauses = Clauses(text.clean)
     bounds = [
         clauses.around(sentences[m.sentence], m.found.start, m.found.end)
@@ -66,7 +74,7 @@ def judge(
     kept: list[int] = []
     skipped: list[tuple[int, str]] = []
     for index, mention in enumerate(mentions):
-        reason = _not_an_event(text, page, sentences, mention, photos, openings)
+        reason = _not_an_event(text, page, sentences, mention, photos, openings, published)
         if reason is None and _is_year(mention) and bounds[index] in precise:
             reason = "a year beside a more precise date in its clause"
         if reason is None:
@@ -74,6 +82,15 @@ def judge(
         else:
             skipped.append((index, reason))
     return kept, skipped
+
+
+def _near_publication(found: Found, published: dt.date) -> bool:
+    """Whether ``found`` is a day at most a week before ``published`` (a dispatch's date)."""
+    if found.when is None or found.when.precision not in ("day", "datetime"):
+        return False
+    first = found.when.start
+    first = first.date() if isinstance(first, dt.datetime) else first
+    return dt.timedelta(0) <= published - first <= dt.timedelta(days=7)
 
 
 def _is_year(mention: Mention) -> bool:
@@ -87,6 +104,7 @@ def _not_an_event(
     mention: Mention,
     photos: dict[int, bool],
     openings: frozenset[int],
+    published: dt.date,
 ) -> str | None:
     """Why ``mention`` is no event, or None; ``openings`` are the blocks' starts (a head
     that opens one, followed by a date, is a dateline: 【CNMO新闻】10月18日)."""
@@ -98,7 +116,10 @@ def _not_an_event(
         return "a byline, time stamp or source line, not an event"
     if any(start <= found.start < end for start, end in page.heads):
         return "the dispatch's dateline, not an event"
-    if any(end <= found.start <= end + 1 and start in openings for start, end in page.heads):
+    heads = page.heads
+    if _near_publication(found, published) and any(
+        end <= found.start <= end + 1 and start in openings for start, end in heads
+    ):
         return "the dispatch's dateline, not an event"
     folded = text.folded
     before = folded[max(sentence.start, found.start - 8) : found.start]
@@ -126,7 +147,7 @@ def _not_an_event(
         return "a duration, not a date"
     if _BASELINE.search(before):
         return "the baseline of a comparison, not an event"
-    if _NOWADAYS.match(after) and found.kind == "relative":
+    if (_NOWADAYS.match(after) or _UNTIL_NOW.search(before)) and found.kind == "relative":
         return "'nowadays', not a date"
     if mention.sentence not in photos:
         photos[mention.sentence] = bool(_PHOTO.search(folded, sentence.start, sentence.end))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from timeline.dates.normalize import WhenError, parse_when
-from timeline.dates.periods import DAY, When, day, year
+from timeline.dates.periods import DAY, When, day, monday, months, year
 
 _FOLD = str.maketrans("當時週後間隔電訊聯來個號禮拜", "当时周后间隔电讯联来个号礼拜")
 
@@ -62,14 +62,14 @@ _ZH = re.compile(
         (?:{_DAY_ZH}(?:{_TIME_ZH})(?:[至到~\-–—](?:{_N}月)?{_DAY_ZH})?
           |[至到~\-–—](?:{_N}月)?{_DAY_ZH}|上旬|中旬|下旬|初|底|末)?{_TIME_ZH}
         (?:[,，、]?为期(?:[0-9]+|[一二两三四五六七八九十]+)天)?)
-  | (?P<bareday>{_ZONE_ZH}(?:本月|上月|上个月)?
-        (?<![0-9０-９一二三四五六七八九十月年第近前后每逾约数共])
-        (?:[0-9]{{1,2}}|(?<=月)[一二三四五六七八九十]{{1,3}})日(?![内均游元])(?:{_TIME_ZH}))
+  | (?P<bareday>{_ZONE_ZH}(?:(?:本月|上月|上个月)(?:[0-9]{{1,2}}|[一二三四五六七八九十]{{1,3}})
+        |(?<![0-9０-９一二三四五六七八九十月年第近前后每逾约数共])[0-9]{{1,2}})
+        日(?![内均游元])(?:{_TIME_ZH}))
   | (?P<relday>(?:今天|今日|昨天|昨日|明天|明日|昨晚|今晚|今早|昨(?=[\u4e00-\u9fff])){_TIME_ZH})
   | (?P<week>(?:[上下本这]个?)(?:周|星期|礼拜)(?:[一二三四五六日天1-7])?(?:早些时候|晚些时候)?)
   | (?P<weekday>(?:周|星期|礼拜)[一二三四五六日天](?:{_TIME_ZH}))
   | (?P<offset>(?:[0-9]{{1,3}}|[一二两三四五六七八九十]{{1,3}})(?:天|周|个星期|个月|年)(?:之|以)?前)
-  | (?P<ayear2>(?:当年|同年|次年|翌年|隔年)(?![0-9一二三四五六七八九十]))
+  | (?P<ayear2>(?:当年|同年|次年|翌年|隔年)(?:第?[一二三四1-4]季度?)?(?![0-9一二三四五六七八九十]))
   | (?P<year>(?<![0-9０-９]){_Y}(?:上半年|下半年|年初|年底|年末|初|底|末|第?[一二三四1-4]季度)?)
     """,
     re.VERBOSE,
@@ -103,7 +103,10 @@ _EN = re.compile(
       | (?-i:\b(?:January|February|April|June|July|August|September|October|November|December)
           \b(?![.\s]*\d)))
   | (?P<relday>\b(?:yesterday|today|tomorrow|tonight)\b)
+  | (?P<andday>(?<=[0-9]\ and\ )[0-9]{{1,2}}\b(?![\s,]*(?:%|per|million|billion|years?|days?|\d)))
   | (?P<relative>\b(?:the\ )?(?:first|second)\ half\ of\ (?:last|this|next)\ year\b
+      | \b(?:(?:this|last|next)\ (?:summer|winter|spring|autumn|fall)
+          |(?:the\ )?(?:summer|winter|spring|autumn|fall)\ of\ \d{{4}})\b
       | \b(?:(?:early|late)\ )?(?:last|this|next)\ (?:week|month)\b
       | \b(?:earlier|later)\ this\ (?:week|month)\b
       | \b\d{{1,3}}\ (?:days|weeks|months|years)\ ago\b
@@ -135,6 +138,9 @@ _ANAPHORIC_YEARS = {"当年": 0, "同年": 0, "次年": 1, "翌年": 1, "隔年"
 _STRIP_ZH = re.compile(rf"^{_ZONE_ZH}|{_TIME_ZH}$")
 _WEEKDAYS_ZH = "一二三四五六日天"
 _WEEKDAYS_EN = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+#: Anaphoric expressions look back at most this many expressions for a date.
+LOOK_BACK = 50
+_SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
 _RELATIVE_WORDS = re.compile(
     r"[今去明前昨本上下这]|last|next|this|ago|today|yesterday|tomorrow|tonight", re.I
 )
@@ -223,7 +229,7 @@ def _read(
     kind: Literal["absolute", "relative", "anaphoric"] = "relative"
     flag: str | None = None
     sensitive = form == "weekday"
-    if form in ("anaph_day", "few_after", "after", "ayear2") or (
+    if form in ("anaph_day", "few_after", "after", "ayear2", "andday") or (
         form == "date" and re.match(rf"{_ZONE_ZH}(?:当年|同年|次年|翌年|隔年)", words)
     ):
         kind = "anaphoric"
@@ -246,7 +252,7 @@ def _read(
 
 def _anaphoric(words: str, form: str, earlier: list[Found]) -> tuple[int | None, When | None]:
     lowered = words.lower()
-    for index in range(len(earlier) - 1, -1, -1):
+    for index in range(len(earlier) - 1, max(-1, len(earlier) - 1 - LOOK_BACK), -1):
         when = earlier[index].when
         if when is None:
             continue
@@ -255,6 +261,10 @@ def _anaphoric(words: str, form: str, earlier: list[Found]) -> tuple[int | None,
             head = re.match(rf"{_ZONE_ZH}(当年|同年|次年|翌年|隔年)", words)
             assert head is not None
             number = first.year + _ANAPHORIC_YEARS[head[1]]
+            quarter = re.search(r"[一二三四1-4]", words[head.end() :])
+            if form == "ayear2" and quarter is not None:
+                q = "一二三四".find(quarter[0]) + 1 or int(quarter[0])
+                return index, months(number, 3 * q - 2, 3)
             if form == "ayear2":
                 return index, year(number)
             rest = words[head.end() :]
@@ -264,6 +274,11 @@ def _anaphoric(words: str, form: str, earlier: list[Found]) -> tuple[int | None,
                 return index, None
         if when.precision != "day" and not isinstance(when.start, dt.datetime):
             continue
+        if form == "andday":  # Aug. 20 and 27: a day of the same month
+            try:
+                return index, day(first.replace(day=int(words)))
+            except ValueError:
+                return index, None
         if form == "anaph_day":
             key = re.sub(_TIME_ZH + "$", "", words)
             if key in _ANAPHORIC_DAYS:
@@ -301,11 +316,17 @@ def _absolute(
         return _bare_day(words, reference), False
     if form == "months":
         return _months(words, reference), False
+    if form == "relative":
+        special = _vague(words, reference)
+        if special is not None:
+            return special, False
+    if form == "relday" and words[:1] in ("昨", "今", "明") and words[1:2] not in ("天", "日"):
+        words = {"昨": "昨天", "今": "今天", "明": "明天"}[words[0]]
     if form in ("date", "relday", "year") and re.search(r"[\u4e00-\u9fff]", words):
         words = re.sub(_TIME_ZH + "$", "", words) or words
     shift = 0
     english = words
-    if re.search(r"\s(?:last|next) year$", words, re.I):
+    if re.search(rf"(?:\d{{1,2}}|{_MONTH})\s(?:last|next) year$", words, re.I):
         shift = -1 if words.lower().endswith("last year") else 1
         english = words.rsplit(" ", 2)[0]
     english = re.sub(r"^(?:in|since|by|until|from|on|at)\s+", "", english, flags=re.I)
@@ -316,6 +337,30 @@ def _absolute(
     if shift:
         return _moved(when, shift, reference), False
     return when, yearless and when.precision in ("day", "datetime", "month")
+
+
+def _vague(words: str, reference: dt.date) -> When | None:
+    """Seasons (this summer, the summer of 2023: three months from June, approximate),
+    parts of weeks (late last week: Thursday to Sunday) and earlier or later this month
+    (the month, approximate); None for other words."""
+    lowered = words.lower()
+    season = re.search(r"(summer|winter|spring|autumn|fall)", lowered)
+    if season is not None:
+        number = re.search(r"\d{4}", lowered)
+        step = -1 if "last" in lowered else 1 if "next" in lowered else 0
+        first = _SEASONS[season[1]]
+        start_year = int(number[0]) if number else reference.year + step
+        return months(start_year, first, 3, approximate=True)
+    week = re.fullmatch(r"(early|late) (last|this|next) week", lowered)
+    if week is not None:
+        step = {"last": -1, "this": 0, "next": 1}[week[2]]
+        first = monday(reference, step) + (3 if week[1] == "late" else 0) * DAY
+        return When(first, first + (4 if week[1] == "late" else 3) * DAY, "day", True)
+    part = re.fullmatch(r"(?:earlier|later) this (month|week|year)", lowered)
+    if part is not None:
+        base = parse_when(f"this {part[1]}", reference=reference)
+        return When(base.start, base.end, base.precision, True)
+    return None
 
 
 def _months(words: str, reference: dt.date) -> When | None:

@@ -73,7 +73,7 @@ def extract(
         origin = "dateline"
     said = sentences.split(article, parts, chinese=chinese)
     mentions, _ = dates.find(article, parts, said, published=published, language=language)
-    kept, left_out = events.judge(article, parts, said, mentions)
+    kept, left_out = events.judge(article, parts, said, mentions, published=published)
     dated = resolve.resolve(article, said, mentions, kept, published=published, known=known)
     skipped = [_skipped(article, mentions[i], reason) for i, reason in left_out]
     clauses = sentences.Clauses(article.clean)
