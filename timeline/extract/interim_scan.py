@@ -348,14 +348,13 @@ def _vague(words: str, reference: dt.date) -> When | None:
     if season is not None:
         number = re.search(r"\d{4}", lowered)
         step = -1 if "last" in lowered else 1 if "next" in lowered else 0
-        first = _SEASONS[season[1]]
         start_year = int(number[0]) if number else reference.year + step
-        return months(start_year, first, 3, approximate=True)
+        return months(start_year, _SEASONS[season[1]], 3, approximate=True)
     week = re.fullmatch(r"(early|late) (last|this|next) week", lowered)
     if week is not None:
         step = {"last": -1, "this": 0, "next": 1}[week[2]]
-        first = monday(reference, step) + (3 if week[1] == "late" else 0) * DAY
-        return When(first, first + (4 if week[1] == "late" else 3) * DAY, "day", True)
+        begins = monday(reference, step) + (3 if week[1] == "late" else 0) * DAY
+        return When(begins, begins + (4 if week[1] == "late" else 3) * DAY, "day", True)
     part = re.fullmatch(r"(?:earlier|later) this (month|week|year)", lowered)
     if part is not None:
         base = parse_when(f"this {part[1]}", reference=reference)
