@@ -66,6 +66,7 @@ _ZH = re.compile(
         |(?<![0-9０-９一二三四五六七八九十月年第近前后每逾约数共])[0-9]{{1,2}})
         日(?![内均游元])(?:{_TIME_ZH}))
   | (?P<relday>(?:今天|今日|昨天|昨日|明天|明日|昨晚|今晚|今早|昨(?=[\u4e00-\u9fff])){_TIME_ZH})
+  | (?P<vague_zh>近期|近日|日前|最近|未来几天|未来数日|这两天|跨年夜|平安夜|圣诞节|元旦)
   | (?P<week>(?:[上下本这]个?)(?:周|星期|礼拜)(?:[一二三四五六日天1-7])?(?:早些时候|晚些时候)?)
   | (?P<weekday>(?:周|星期|礼拜)[一二三四五六日天](?:{_TIME_ZH}))
   | (?P<offset>(?:[0-9]{{1,3}}|[一二两三四五六七八九十]{{1,3}})(?:天|周|个星期|个月|年)(?:之|以)?前)
@@ -102,6 +103,8 @@ _EN = re.compile(
       | \b(?:in\ |since\ |by\ |until\ |from\ )(?:{_MONTH})(?![.\s]*\d)\b
       | (?-i:\b(?:January|February|April|June|July|August|September|October|November|December)
           \b(?![.\s]*\d)))
+  | (?P<vague_en>\b(?:19|20)\d{{2}}/\d{{2}}\b(?!/)|\bthe\ weekend(?:'s)?\b|\bin\ the\ coming\ days\b
+      |\b(?:New\ Year's\ (?:Eve|Day)|Christmas(?:\ (?:Eve|Day))?|Halloween|Valentine's\ Day)\b)
   | (?P<relday>\b(?:yesterday|today|tomorrow|tonight)\b)
   | (?P<andday>(?<=[0-9]\ and\ )[0-9]{{1,2}}\b(?![\s,]*(?:%|per|million|billion|years?|days?|\d)))
   | (?P<relative>\b(?:the\ )?(?:first|second)\ half\ of\ (?:last|this|next)\ year\b
@@ -320,6 +323,8 @@ def _absolute(
         special = _vague(words, reference)
         if special is not None:
             return special, False
+    if form in ("vague_zh", "vague_en"):
+        return _fuzzy(words, reference, is_future), form == "vague_en" and "weekend" in words
     if form == "relday" and words[:1] in ("昨", "今", "明") and words[1:2] not in ("天", "日"):
         words = {"昨": "昨天", "今": "今天", "明": "明天"}[words[0]]
     if form in ("date", "relday", "year") and re.search(r"[\u4e00-\u9fff]", words):
@@ -337,6 +342,43 @@ def _absolute(
     if shift:
         return _moved(when, shift, reference), False
     return when, yearless and when.precision in ("day", "datetime", "month")
+
+
+_HOLIDAYS = {
+    "跨年夜": (12, 31), "平安夜": (12, 24), "圣诞节": (12, 25), "元旦": (1, 1),
+    "new year's eve": (12, 31), "new year's day": (1, 1), "christmas eve": (12, 24),
+    "christmas": (12, 25), "christmas day": (12, 25), "halloween": (10, 31),
+    "valentine's day": (2, 14),
+}  # fmt: skip
+
+
+def _fuzzy(words: str, reference: dt.date, is_future: bool) -> When | None:
+    """Recent days (近日, 近期: the reference's month, approximate), the coming days (未来几天:
+    a week from the reference, approximate), 这两天 (the day before and the reference),
+    the weekend (the last one, or the next in the future), a season of sport (2023/24:
+    both years) and fixed-day holidays (跨年夜, Halloween: the nearest)."""
+    lowered = words.lower()
+    if lowered in ("近期", "近日", "日前", "最近"):
+        return months(reference.year, reference.month, approximate=True)
+    if lowered in ("未来几天", "未来数日", "in the coming days"):
+        return When(reference, reference + 7 * DAY, "day", True)
+    if lowered == "这两天":
+        return When(reference - DAY, reference + DAY, "day", True)
+    if lowered.startswith("the weekend"):
+        saturday = reference - ((reference.weekday() - 5) % 7) * DAY
+        if is_future and saturday + DAY < reference:
+            saturday += 7 * DAY
+        return When(saturday, saturday + 2 * DAY, "day", False)
+    if season := re.fullmatch(r"((?:19|20)\d{2})/(\d{2})", lowered):
+        first = int(season[1])
+        if (first + 1) % 100 != int(season[2]):
+            return None
+        return When(dt.date(first, 1, 1), dt.date(first + 2, 1, 1), "year", False)
+    if lowered in _HOLIDAYS:
+        month, number = _HOLIDAYS[lowered]
+        options = [dt.date(reference.year + step, month, number) for step in (-1, 0, 1)]
+        return day(min(options, key=lambda d: (abs(d - reference), d)))
+    return None
 
 
 def _vague(words: str, reference: dt.date) -> When | None:
