@@ -353,12 +353,15 @@ _HOLIDAYS = {
 
 
 def _fuzzy(words: str, reference: dt.date, is_future: bool) -> When | None:
-    """Recent days (近日, 近期: the reference's month, approximate), the coming days (未来几天:
+    """Recent days (近日, 近期: the reference's month, approximate; in the future, soon:
+    None), the coming days (未来几天:
     a week from the reference, approximate), 这两天 (the day before and the reference),
     the weekend (the last one, or the next in the future), a season of sport (2023/24:
     both years) and fixed-day holidays (跨年夜, Halloween: the nearest)."""
     lowered = words.lower()
     if lowered in ("近期", "近日", "日前", "最近"):
+        if is_future:  # 计划近期公布: soon, on no day
+            return None
         return months(reference.year, reference.month, approximate=True)
     if lowered in ("未来几天", "未来数日", "in the coming days"):
         return When(reference, reference + 7 * DAY, "day", True)
