@@ -111,6 +111,7 @@ def test_the_undated_seed_event_is_not_proposed(source: Extraction) -> None:
 def test_no_candidate_of_the_source_article_is_not_an_event(source: Extraction) -> None:
     assert _non_events(source, DATED) == []
     assert [(s.when, s.reason) for s in source.skipped] == [
+        ("近期", "not dated: cannot read a date in '近期'"),  # 计划近期公布: soon
         ("2月10日", "the date a photo was taken, not an event"),
         ("今年", "a period that runs to now (以来, so far), not an event"),
     ]
