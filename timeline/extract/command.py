@@ -71,7 +71,7 @@ def _progress(files: list[str]) -> Iterator[str]:
 
 
 @click.command("extract")
-@click.argument("files", nargs=-1, required=True)
+@click.argument("files", nargs=-1, required=True, metavar="FILE [FILE ...]")
 @click.option(
     "--published",
     type=click.DateTime(["%Y-%m-%d"]),
