@@ -119,7 +119,7 @@ def list_events(
     """
     stmt = sa.select(Event).where(*conditions(session, flt)).order_by(*NEWEST_FIRST)
     if cursor is not None:
-        start, event_id = _decode_cursor(cursor)
+        start, event_id = decode_cursor(cursor)
         stmt = stmt.where(
             sa.or_(Event.start < start, sa.and_(Event.start == start, Event.id < event_id))
         )
@@ -147,17 +147,31 @@ def cursor_after(event: Event) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def _decode_cursor(cursor: str) -> tuple[dt.datetime, str]:
+#: The longest cursor read (characters): :func:`cursor_after` of any id the store takes
+#: is far shorter; anything longer is refused before it is decoded.
+MAX_CURSOR = 1000
+
+
+def decode_cursor(cursor: str) -> tuple[dt.datetime, str]:
+    """Return the position ``(start, id)`` that ``cursor`` (from :func:`cursor_after`)
+    holds, ``start`` aware. Raises CursorError for anything else, whatever it holds (too
+    long, not base64, not JSON, nested too deeply, not a date-time and an id)."""
+    shown = cursor if len(cursor) <= 60 else cursor[:60] + "…"
+    if len(cursor) > MAX_CURSOR:
+        raise CursorError(f"cursor {shown!r} is longer than {MAX_CURSOR} characters")
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        start, event_id = json.loads(raw)
+        position = json.loads(raw)
+        if not isinstance(position, list):
+            raise TypeError("not a list")
+        start, event_id = position
         when = dt.datetime.fromisoformat(start)
-    except (binascii.Error, ValueError, TypeError) as exc:
-        raise CursorError(f"cursor {cursor!r} is not valid") from exc
+    except (binascii.Error, ValueError, TypeError, RecursionError) as exc:
+        raise CursorError(f"cursor {shown!r} is not valid") from exc
     if not isinstance(event_id, str) or when.tzinfo is None or not event_id.isprintable():
-        raise CursorError(f"cursor {cursor!r} is not valid")
+        raise CursorError(f"cursor {shown!r} is not valid")
     try:
         event_id.encode()
     except UnicodeEncodeError:  # a lone surrogate, which no id has
-        raise CursorError(f"cursor {cursor!r} is not valid") from None
+        raise CursorError(f"cursor {shown!r} is not valid") from None
     return when, event_id
