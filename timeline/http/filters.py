@@ -9,6 +9,7 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
+from timeline.events.fields import MAX_TAGS
 from timeline.events.problems import ProblemError
 from timeline.store.languages import LanguageTagError, canonical_tag, lookup
 from timeline.store.queries import EventFilter
@@ -20,6 +21,9 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 LANG = "lang"
 #: The filter parameters every feed, calendar and listing accepts, and ``lang``.
 FEED_PARAMETERS = frozenset({"tag", "org", "from", "to", LANG})
+#: The most ``tag`` values one filter takes: an event carries at most MAX_TAGS tags, so a
+#: filter asking for more could match nothing, and each value costs a condition in SQL.
+MAX_FILTER_TAGS = MAX_TAGS
 
 
 def _day(name: str, value: str, errors: list[dict[str, Any]]) -> dt.date | None:
@@ -42,8 +46,18 @@ def parse_filter(
     ``tag`` (repeatable; an event must carry every tag), ``org`` (a name or alias),
     ``from`` and ``to`` (inclusive days, ``YYYY-MM-DD``), and ``q`` where allowed.
     Raises ProblemError (400) listing every unknown parameter, repeated single parameter,
-    value with a control character, and bad value, each as ``{"parameter": name, "detail": ...}``.
+    value with a control character, and bad value, each as ``{"parameter": name, "detail": ...}``;
+    more than :data:`MAX_FILTER_TAGS` tags are refused at once, before any is read.
     """
+    tag_count = len(args.getlist("tag"))
+    if tag_count > MAX_FILTER_TAGS:
+        detail = (
+            f"tag may be given at most {MAX_FILTER_TAGS} times (an event carries at most "
+            f"{MAX_TAGS} tags), not {tag_count}"
+        )
+        raise ProblemError(
+            400, detail, title="Bad query parameter", errors=[{"parameter": "tag", "detail": detail}]
+        )
     errors: list[dict[str, Any]] = []
     for name, value in args.items(multi=True):
         # PostgreSQL text cannot hold NUL, and no tag, name or date has control characters.
