@@ -137,7 +137,17 @@ def serve(host: str, port: int, threads: int, dev: bool) -> None:
         return
     import waitress
 
-    server = waitress.create_server(app, host=host, port=port, threads=threads, ident="timeline")
+    # Waitress reads a whole body (spooled to disk) before the app sees it: its limit is
+    # the app's, so that a body over MAX_CONTENT_LENGTH is cut off as it arrives (413).
+    # Waitress refuses a body of its limit or more, the app one over MAX_CONTENT_LENGTH.
+    server = waitress.create_server(
+        app,
+        host=host,
+        port=port,
+        threads=threads,
+        ident="timeline",
+        max_request_body_size=int(app.config["MAX_CONTENT_LENGTH"]) + 1,
+    )
     if app.config["ID_DOMAIN"] == config.DEFAULTS["ID_DOMAIN"]:
         click.echo(
             f"warning: ID_DOMAIN is the example {config.DEFAULTS['ID_DOMAIN']}: every UID and "

@@ -56,7 +56,10 @@ def parse_filter(
             f"{MAX_TAGS} tags), not {tag_count}"
         )
         raise ProblemError(
-            400, detail, title="Bad query parameter", errors=[{"parameter": "tag", "detail": detail}]
+            400,
+            detail,
+            title="Bad query parameter",
+            errors=[{"parameter": "tag", "detail": detail}],
         )
     errors: list[dict[str, Any]] = []
     for name, value in args.items(multi=True):
