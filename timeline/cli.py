@@ -21,6 +21,7 @@ from timeline.io.export import export_command
 from timeline.io.importer import import_command
 from timeline.io.seeds import SeedError
 from timeline.store import migrations
+from timeline.web import pages
 
 #: Shown under every command's help: what decides where it acts.
 ENVIRONMENT = """\b
@@ -136,6 +137,8 @@ def serve(host: str, port: int, threads: int, dev: bool) -> None:
         app.run(host=host, port=port, debug=True)
         return
     import waitress
+
+    pages.warm_up(app)
 
     # Waitress reads a whole body (spooled to disk) before the app sees it: its limit is
     # the app's, so that a body over MAX_CONTENT_LENGTH is cut off as it arrives (413).

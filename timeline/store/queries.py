@@ -1,4 +1,5 @@
-"""Reads of the event store: filters, newest-first listing, and the store version."""
+"""Reads of the event store: filters, newest-first listing, windows of events around a
+place, and cursors."""
 
 from __future__ import annotations
 
@@ -126,6 +127,95 @@ def list_events(
     if limit is not None:
         stmt = stmt.limit(limit)
     return list(session.scalars(stmt))
+
+
+#: A place in newest-first order: a start (UTC-aware) and an id, as :func:`cursor_after`
+#: and :func:`decode_cursor` write and read it.
+Position = tuple[dt.datetime, str]
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """Where a window of events stands: at ``position`` (None: above the newest event),
+    which itself counts as newer when ``newer_holds_it``; the window takes ``newer`` of
+    its events from the newer side when both sides have enough."""
+
+    position: Position | None = None
+    newer_holds_it: bool = True
+    newer: int = 0
+
+
+@dataclass(frozen=True)
+class Window:
+    """A run of consecutive matching events, newest first, and whether the store holds
+    matching events newer than the first (``more_newer``) and older than the last
+    (``more_older``)."""
+
+    events: list[Event]
+    more_newer: bool
+    more_older: bool
+
+
+def _side(
+    session: orm.Session,
+    where: list[sa.ColumnElement[bool]],
+    position: Position,
+    *,
+    newer: bool,
+    inclusive: bool,
+    limit: int,
+) -> list[Event]:
+    """The ``limit`` matching events nearest ``position`` on one side of it, nearest first."""
+    start, event_id = position
+    if newer:
+        tie = Event.id >= event_id if inclusive else Event.id > event_id
+        beyond = sa.or_(Event.start > start, sa.and_(Event.start == start, tie))
+        order = (Event.start.asc(), Event.id.asc())
+    else:
+        tie = Event.id <= event_id if inclusive else Event.id < event_id
+        beyond = sa.or_(Event.start < start, sa.and_(Event.start == start, tie))
+        order = NEWEST_FIRST
+    stmt = sa.select(Event).where(*where, beyond).order_by(*order).limit(limit)
+    return list(session.scalars(stmt))
+
+
+def window_events(session: orm.Session, flt: EventFilter, anchor: Anchor, size: int) -> Window:
+    """Return the window of at most ``size`` consecutive events matching ``flt`` (newest
+    start first, ties by id) at ``anchor``. With ``anchor.newer`` 0, the events older
+    than its position (the newest ones without a position); with ``anchor.newer`` at
+    least ``size``, the newer ones: so that windows taken one after the other hold each
+    event once, the last one fewer. In between, ``anchor.newer`` newer events and the
+    rest older ones, either side completed from the other when it runs short, so that
+    the window holds ``size`` events whenever that many match. Reads at most
+    ``2 × size + 2`` rows, whatever the store holds."""
+    where = conditions(session, flt)
+
+    def side(is_newer: bool, limit: int) -> list[Event]:
+        assert anchor.position is not None
+        inclusive = anchor.newer_holds_it == is_newer
+        return _side(
+            session, where, anchor.position, newer=is_newer, inclusive=inclusive, limit=limit
+        )
+
+    if anchor.position is None:
+        stmt = sa.select(Event).where(*where).order_by(*NEWEST_FIRST).limit(size + 1)
+        older, newer = list(session.scalars(stmt)), []
+        take_newer, take_older = 0, min(len(older), size)
+    elif anchor.newer <= 0:
+        older, newer = side(False, size + 1), side(True, 1)
+        take_newer, take_older = 0, min(len(older), size)
+    elif anchor.newer >= size:
+        newer, older = side(True, size + 1), side(False, 1)
+        take_newer, take_older = min(len(newer), size), 0
+    else:
+        newer, older = side(True, size + 1), side(False, size + 1)
+        take_newer = min(len(newer), max(anchor.newer, size - len(older)))
+        take_older = min(len(older), size - take_newer)
+    return Window(
+        events=newer[:take_newer][::-1] + older[:take_older],
+        more_newer=len(newer) > take_newer,
+        more_older=len(older) > take_older,
+    )
 
 
 def iter_events(session: orm.Session, flt: EventFilter, *, batch: int = 1000) -> Iterator[Event]:
