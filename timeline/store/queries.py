@@ -121,8 +121,8 @@ def list_events(
     stmt = sa.select(Event).where(*conditions(session, flt)).order_by(*NEWEST_FIRST)
     if cursor is not None:
         start, event_id = decode_cursor(cursor)
-        stmt = stmt.where(
-            sa.or_(Event.start < start, sa.and_(Event.start == start, Event.id < event_id))
+        stmt = stmt.where(  # start alone bounded too: an index seek, not a scan to it
+            Event.start <= start, sa.or_(Event.start < start, Event.id < event_id)
         )
     if limit is not None:
         stmt = stmt.limit(limit)
@@ -159,24 +159,27 @@ class Window:
 def _side(
     session: orm.Session,
     where: list[sa.ColumnElement[bool]],
-    position: Position,
+    position: Position | None,
     *,
     newer: bool,
     inclusive: bool,
     limit: int,
-) -> list[Event]:
-    """The ``limit`` matching events nearest ``position`` on one side of it, nearest first."""
-    start, event_id = position
-    if newer:
-        tie = Event.id >= event_id if inclusive else Event.id > event_id
-        beyond = sa.or_(Event.start > start, sa.and_(Event.start == start, tie))
-        order = (Event.start.asc(), Event.id.asc())
-    else:
-        tie = Event.id <= event_id if inclusive else Event.id < event_id
-        beyond = sa.or_(Event.start < start, sa.and_(Event.start == start, tie))
-        order = NEWEST_FIRST
-    stmt = sa.select(Event).where(*where, beyond).order_by(*order).limit(limit)
-    return list(session.scalars(stmt))
+) -> list[Position]:
+    """The positions of the ``limit`` matching events nearest ``position`` on one side of
+    it (None: the newest events), nearest first: read from the index alone."""
+    stmt = sa.select(Event.start, Event.id).where(*where)
+    if position is not None:
+        start, event_id = position
+        # The bound on start alone lets the database seek to the position in its index
+        # on (deleted, start, id) rather than scan to it from the newest event.
+        if newer:
+            tie = Event.id >= event_id if inclusive else Event.id > event_id
+            stmt = stmt.where(Event.start >= start, sa.or_(Event.start > start, tie))
+        else:
+            tie = Event.id <= event_id if inclusive else Event.id < event_id
+            stmt = stmt.where(Event.start <= start, sa.or_(Event.start < start, tie))
+    order = (Event.start.asc(), Event.id.asc()) if newer else NEWEST_FIRST
+    return [(row.start, row.id) for row in session.execute(stmt.order_by(*order).limit(limit))]
 
 
 def window_events(session: orm.Session, flt: EventFilter, anchor: Anchor, size: int) -> Window:
@@ -187,19 +190,17 @@ def window_events(session: orm.Session, flt: EventFilter, anchor: Anchor, size: 
     event once, the last one fewer. In between, ``anchor.newer`` newer events and the
     rest older ones, either side completed from the other when it runs short, so that
     the window holds ``size`` events whenever that many match. Reads at most
-    ``2 × size + 2`` rows, whatever the store holds."""
+    ``2 × size + 2`` index entries and ``size`` events, whatever the store holds."""
     where = conditions(session, flt)
 
-    def side(is_newer: bool, limit: int) -> list[Event]:
-        assert anchor.position is not None
+    def side(is_newer: bool, limit: int) -> list[Position]:
         inclusive = anchor.newer_holds_it == is_newer
         return _side(
             session, where, anchor.position, newer=is_newer, inclusive=inclusive, limit=limit
         )
 
     if anchor.position is None:
-        stmt = sa.select(Event).where(*where).order_by(*NEWEST_FIRST).limit(size + 1)
-        older, newer = list(session.scalars(stmt)), []
+        older, newer = side(False, size + 1), []
         take_newer, take_older = 0, min(len(older), size)
     elif anchor.newer <= 0:
         older, newer = side(False, size + 1), side(True, 1)
@@ -211,8 +212,10 @@ def window_events(session: orm.Session, flt: EventFilter, anchor: Anchor, size: 
         newer, older = side(True, size + 1), side(False, size + 1)
         take_newer = min(len(newer), max(anchor.newer, size - len(older)))
         take_older = min(len(older), size - take_newer)
+    ids = [event_id for _start, event_id in newer[:take_newer][::-1] + older[:take_older]]
+    loaded = {e.id: e for e in session.scalars(sa.select(Event).where(Event.id.in_(ids)))}
     return Window(
-        events=newer[:take_newer][::-1] + older[:take_older],
+        events=[loaded[event_id] for event_id in ids if event_id in loaded],
         more_newer=len(newer) > take_newer,
         more_older=len(older) > take_older,
     )
