@@ -376,8 +376,19 @@ def test_a_cursor_with_a_lone_surrogate_is_400(api: ApiClient) -> None:
         b'["2025-02-10T00:00:00+00:00", 5]',
         b'["2025-02-10T00:00:00", "x"]',
         b"\xff\xfe",
+        b'["0001-01-01T00:00:00+14:00", "x"]',  # before year 1 in UTC: an OverflowError
+        b'["9999-12-31T23:00:00-14:00", "x"]',
     ],
-    ids=["50000-brackets", "700-brackets", "an-object", "a-number-id", "no-offset", "not-utf8"],
+    ids=[
+        "50000-brackets",
+        "700-brackets",
+        "an-object",
+        "a-number-id",
+        "no-offset",
+        "not-utf8",
+        "before-year-1",
+        "after-9999",
+    ],
 )
 def test_a_cursor_is_400_whatever_it_holds(api: ApiClient, raw: bytes) -> None:
     import base64

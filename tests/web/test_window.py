@@ -108,6 +108,23 @@ def test_many_events_on_one_day_are_all_reached(app: Flask) -> None:
     assert seen == ids
 
 
+def test_a_window_beyond_either_end_shows_the_nearest_events(app: Flask) -> None:
+    ids = _add(app, _days(80))
+    client = app.test_client()
+    last = Page(client, "/?before=" + _cursor("2024-01-01T00:00:00+00:00", "e000"))
+    assert last.ids == ids[-SIZE:] and last.link("next") is None and last.link("prev")
+    first = Page(client, "/?after=" + _cursor("2030-01-01T00:00:00+00:00", "x"))
+    assert first.ids == ids[:SIZE] and first.link("prev") is None and first.link("next")
+
+
+def _cursor(start: str, event_id: str) -> str:
+    import base64
+    import json
+
+    raw = json.dumps([start, event_id]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
 def test_around_a_day_half_after_it_and_half_on_and_before_it(app: Flask) -> None:
     ids = _add(app, _days(200))  # 2024-01-01 to 2024-07-18, one a day
     client = app.test_client()
@@ -161,6 +178,10 @@ def test_windows_keep_the_filter_and_the_language(app: Flask) -> None:
         ("around=2024-02-01&before=x", "before", "give one of around, before and after, not "),
         ("before=a&before=b", "before", "'before' may be given once"),
         ("around=9999-12-31", None, None),
+        ("around=0001-01-01", None, None),
+        ("before=" + _cursor("0001-01-01T00:00:00+14:00", "x"), "before", None),
+        ("after=" + _cursor("9999-12-31T23:00:00-14:00", "x"), "after", None),
+        ("after=" + _cursor("0001-01-01T00:00:00+00:00", "x"), None, None),
     ],
 )
 def test_a_bad_window_is_400_naming_the_parameter(

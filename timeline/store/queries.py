@@ -187,7 +187,8 @@ def window_events(session: orm.Session, flt: EventFilter, anchor: Anchor, size: 
     start first, ties by id) at ``anchor``. With ``anchor.newer`` 0, the events older
     than its position (the newest ones without a position); with ``anchor.newer`` at
     least ``size``, the newer ones: so that windows taken one after the other hold each
-    event once, the last one fewer. In between, ``anchor.newer`` newer events and the
+    event once, the last one fewer (when that side holds none, the nearest on the other
+    side). In between, ``anchor.newer`` newer events and the
     rest older ones, either side completed from the other when it runs short, so that
     the window holds ``size`` events whenever that many match. Reads at most
     ``2 × size + 2`` index entries and ``size`` events, whatever the store holds."""
@@ -203,11 +204,15 @@ def window_events(session: orm.Session, flt: EventFilter, anchor: Anchor, size: 
         older, newer = side(False, size + 1), []
         take_newer, take_older = 0, min(len(older), size)
     elif anchor.newer <= 0:
-        older, newer = side(False, size + 1), side(True, 1)
-        take_newer, take_older = 0, min(len(older), size)
+        older = side(False, size + 1)
+        newer = side(True, 1 if older else size + 1)  # nothing older: the oldest ones
+        take_older = min(len(older), size)
+        take_newer = 0 if older else min(len(newer), size)
     elif anchor.newer >= size:
-        newer, older = side(True, size + 1), side(False, 1)
-        take_newer, take_older = min(len(newer), size), 0
+        newer = side(True, size + 1)
+        older = side(False, 1 if newer else size + 1)  # nothing newer: the newest ones
+        take_newer = min(len(newer), size)
+        take_older = 0 if newer else min(len(older), size)
     else:
         newer, older = side(True, size + 1), side(False, size + 1)
         take_newer = min(len(newer), max(anchor.newer, size - len(older)))
@@ -259,9 +264,12 @@ def decode_cursor(cursor: str) -> tuple[dt.datetime, str]:
             raise TypeError("not a list")
         start, event_id = position
         when = dt.datetime.fromisoformat(start)
-    except (binascii.Error, ValueError, TypeError, RecursionError) as exc:
+        if when.tzinfo is None:
+            raise ValueError("no offset")
+        when = when.astimezone(dt.UTC)  # OverflowError past year 1 or 9999 in UTC
+    except (binascii.Error, ValueError, TypeError, RecursionError, OverflowError) as exc:
         raise CursorError(f"cursor {shown!r} is not valid") from exc
-    if not isinstance(event_id, str) or when.tzinfo is None or not event_id.isprintable():
+    if not isinstance(event_id, str) or not event_id.isprintable():
         raise CursorError(f"cursor {shown!r} is not valid")
     try:
         event_id.encode()
