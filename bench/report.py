@@ -281,12 +281,17 @@ def _page(results: dict[str, Any]) -> list[str]:
     if not page:
         return ["Not run."]
     names = list(page)
+
+    def label(name: str) -> str:
+        count, _, rest = name.partition(" ")
+        return f"{int(count):,} events {rest}".strip()
+
     lines = [
         "In one process (Flask's test client), median of rounds; *not cached*: the render"
         " cache emptied first, as after a write. Synthetic events (bench/generate.py); the"
         " last column has every event on one day (the axis's worst case).",
         "",
-        "| case | " + " | ".join(f"{name} events" for name in names) + " |",
+        "| case | " + " | ".join(label(name) for name in names) + " |",
         "|---|" + "---|" * len(names),
     ]
     for key, label in CASES:
@@ -310,11 +315,11 @@ def _page(results: dict[str, Any]) -> list[str]:
         "|---|---|---|---|",
     ]
     for n in names:
-        for kind, label in (("same", "one page"), ("different", "16 pages")):
+        for kind, burst_label in (("same", "one page"), ("different", "16 pages")):
             burst = page[n]["bursts"][kind]
             healthz = ", ".join(f"{v:.0f}" for v in burst["healthz_ms"])
             last = ", ".join(f"{v:.0f}" for v in burst["last_ms"])
-            lines.append(f"| {n} events | {label} | {healthz} | {last} |")
+            lines.append(f"| {label(n)} | {burst_label} | {healthz} | {last} |")
     return [*lines, "", PAGE_BEFORE]
 
 

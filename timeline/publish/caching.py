@@ -12,7 +12,6 @@ import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
 
 from flask import Flask, Response, current_app, request, stream_with_context
 from werkzeug.http import http_date, is_resource_modified
@@ -35,7 +34,7 @@ class RenderCache:
         self._size = 0
         self._lock = threading.Lock()
         #: Per key being rendered: its lock, and how many threads hold or wait for it.
-        self._flights: dict[str, list[Any]] = {}
+        self._flights: dict[str, tuple[threading.Lock, list[int]]] = {}
 
     def get(self, key: str) -> bytes | None:
         """Return the document under ``key``, or None."""
@@ -51,15 +50,15 @@ class RenderCache:
         renders the body of ``key`` while the others that want it wait (they find it in
         the cache then)."""
         with self._lock:
-            flight = self._flights.setdefault(key, [threading.Lock(), 0])
-            flight[1] += 1
+            lock, holders = self._flights.setdefault(key, (threading.Lock(), [0]))
+            holders[0] += 1
         try:
-            with flight[0]:
+            with lock:
                 yield
         finally:
             with self._lock:
-                flight[1] -= 1
-                if flight[1] == 0:
+                holders[0] -= 1
+                if holders[0] == 0:
                     del self._flights[key]
 
     def put(self, key: str, body: bytes) -> None:
