@@ -282,7 +282,7 @@ def _page(results: dict[str, Any]) -> list[str]:
         return ["Not run."]
     names = list(page)
 
-    def label(name: str) -> str:
+    def store_label(name: str) -> str:
         count, _, rest = name.partition(" ")
         return f"{int(count):,} events {rest}".strip()
 
@@ -291,7 +291,7 @@ def _page(results: dict[str, Any]) -> list[str]:
         " cache emptied first, as after a write. Synthetic events (bench/generate.py); the"
         " last column has every event on one day (the axis's worst case).",
         "",
-        "| case | " + " | ".join(label(name) for name in names) + " |",
+        "| case | " + " | ".join(store_label(name) for name in names) + " |",
         "|---|" + "---|" * len(names),
     ]
     for key, label in CASES:
@@ -319,7 +319,7 @@ def _page(results: dict[str, Any]) -> list[str]:
             burst = page[n]["bursts"][kind]
             healthz = ", ".join(f"{v:.0f}" for v in burst["healthz_ms"])
             last = ", ".join(f"{v:.0f}" for v in burst["last_ms"])
-            lines.append(f"| {label(n)} | {burst_label} | {healthz} | {last} |")
+            lines.append(f"| {store_label(n)} | {burst_label} | {healthz} | {last} |")
     return [*lines, "", PAGE_BEFORE]
 
 
