@@ -266,6 +266,63 @@ def _import(results: dict[str, Any]) -> list[str]:
     return lines
 
 
+#: The page before it was a window (b540cde), measured by hand for issue 17.
+PAGE_BEFORE = (
+    "Before (b540cde, measured for issue 17): every event on the page, uncached; 10,000"
+    " events (2015-2025): 3.4 s and 6 MB per GET /, and 16 parallel GET / made /healthz"
+    " take 48.5 s; 100,000 events on one day: one GET / took 351 s."
+)
+
+
+def _page(results: dict[str, Any]) -> list[str]:
+    from bench.page import CASES
+
+    page = results.get("page")
+    if not page:
+        return ["Not run."]
+    names = list(page)
+
+    def store_label(name: str) -> str:
+        count, _, rest = name.partition(" ")
+        return f"{int(count):,} events {rest}".strip()
+
+    lines = [
+        "In one process (Flask's test client), median of rounds; *not cached*: the render"
+        " cache emptied first, as after a write. Synthetic events (bench/generate.py); the"
+        " last column has every event on one day (the axis's worst case).",
+        "",
+        "| case | " + " | ".join(store_label(name) for name in names) + " |",
+        "|---|" + "---|" * len(names),
+    ]
+    for key, label in CASES:
+        cells = [_ms(page[n]["cases"][key]["median"]) for n in names]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    ratios = [
+        _x(page[n]["cases"]["page"]["median"] / page[n]["cases"]["feed"]["median"]) for n in names
+    ]
+    lines.append("| GET / against GET /feed.rss, not cached | " + " | ".join(ratios) + " |")
+    sizes = [f"{page[n]['bytes']['page']:,} / {page[n]['bytes']['feed']:,}" for n in names]
+    lines.append("| bytes of / and /feed.rss | " + " | ".join(sizes) + " |")
+    lines += [
+        "",
+        f"Bursts on `timeline serve` (waitress, 8 threads): {16} parallel GET / sent, then"
+        " GET /healthz; milliseconds from the burst until /healthz answered, and until the"
+        " last page came, over the rounds (smallest to largest). *One page*: 16 requests for"
+        " one page nobody asked for before (rendered once, the others wait for it);"
+        " *16 pages*: 16 different windows (?around=), each rendered.",
+        "",
+        "| store | burst | /healthz (ms) | last page (ms) |",
+        "|---|---|---|---|",
+    ]
+    for n in names:
+        for kind, burst_label in (("same", "one page"), ("different", "16 pages")):
+            burst = page[n]["bursts"][kind]
+            healthz = ", ".join(f"{v:.0f}" for v in burst["healthz_ms"])
+            last = ", ".join(f"{v:.0f}" for v in burst["last_ms"])
+            lines.append(f"| {store_label(n)} | {burst_label} | {healthz} | {last} |")
+    return [*lines, "", PAGE_BEFORE]
+
+
 def write(results: dict[str, Any], results_path: Path) -> Path:
     """Write docs/benchmarks.md and docs/render-time.png from ``results``; return the
     Markdown file's path."""
@@ -292,7 +349,7 @@ def write(results: dict[str, Any], results_path: Path) -> Path:
         "",
         *_runs(results),
         "",
-        "## Targets (issues 5 and 12)",
+        "## Targets (issues 5, 12 and 17)",
         "",
         *_targets(results),
         "",
@@ -317,6 +374,10 @@ def write(results: dict[str, Any], results_path: Path) -> Path:
         "## Import",
         "",
         *_import(results),
+        "",
+        "## The timeline page beside the feed",
+        "",
+        *_page(results),
         "",
         METHOD,
     ]

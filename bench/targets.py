@@ -1,4 +1,4 @@
-"""The figures issues 5 and 12 ask for, checked against a results document."""
+"""The figures issues 5, 12 and 17 ask for, checked against a results document."""
 
 from __future__ import annotations
 
@@ -107,11 +107,27 @@ def _import(results: dict[str, Any]) -> list[Check]:
     return [Check(name, goal, measured, rate >= 5_000)]
 
 
+def _page(results: dict[str, Any]) -> list[Check]:
+    page = results.get("page", {}).get("100000")
+    fast = "GET / at 100,000 events, not cached, against GET /feed.rss"
+    fast_goal = "<= 1.5x the feed's time (as fast as the feed)"
+    burst = "16 parallel GET / on timeline serve, 100,000 events"
+    burst_goal = "/healthz < 100 ms"
+    if page is None:
+        return [Check(fast, fast_goal, "not run", None), Check(burst, burst_goal, "not run", None)]
+    x = page["cases"]["page"]["median"] / page["cases"]["feed"]["median"]
+    worst = max(page["bursts"]["same"]["healthz_ms"])
+    return [
+        Check(fast, fast_goal, f"{x:.2f}x", x <= 1.5),
+        Check(burst, burst_goal, f"at most {worst:.0f} ms", worst < 100),
+    ]
+
+
 def evaluate(results: dict[str, Any]) -> list[Check]:
-    """Return every target of the issues (5, and 12 for import) with its measurement in
-    ``results``."""
+    """Return every target of the issues (5, 12 for import, 17 for the page) with its
+    measurement in ``results``."""
     checks = _render(results) + _http(results) + _memory(results) + _writes(results)
-    return checks + _import(results)
+    return checks + _import(results) + _page(results)
 
 
 def verdict(passed: bool | None) -> str:

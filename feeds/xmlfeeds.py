@@ -79,7 +79,11 @@ def _feed(channel: Channel, entries: Sequence[Entry], fmt: Literal["rss", "atom"
         # order="append" keeps the caller's newest-first order (the default prepends).
         item = fg.add_entry(order="append")
         item.guid(entry.guid, permalink=is_permalink(entry))
-        item.title(display_title(entry))
+        # An RSS title is read as HTML by many readers (feedparser calls it text/html
+        # whenever it holds markup or an entity): it is HTML-escaped, then XML-escaped,
+        # as the description is, so "<b>" shows as written rather than as bold.
+        title = display_title(entry)
+        item.title(rss_html(title) if fmt == "rss" else title)
         item.link(href=entry.url or entry.link, rel="alternate")
         item.published(item_instant(entry))
         item.updated(to_utc(entry.updated))
@@ -103,11 +107,13 @@ def render_rss(channel: Channel, entries: Sequence[Entry]) -> bytes:
     ``entries`` are output in the order given (the caller sorts newest first and caps).
     Channel: title, link, description (the title when blank), language,
     ``atom:link rel="self"``, lastBuildDate = ``channel.updated``, generator, ttl in
-    minutes from ``channel.refresh_interval``. Item: title with the precision marker,
-    link (``url``, else ``link``), description (plain body HTML-escaped, line breaks as
-    ``<br />``, then XML-escaped), guid (``isPermaLink="true"`` only when it is the
-    event's page URL), one category per tag, pubDate = start (all-day: the first day at
-    10:00 UTC, see :data:`feeds.times.ALL_DAY_HOUR`).
+    minutes from ``channel.refresh_interval``. Item: title with the precision marker and
+    description (plain body), each HTML-escaped (the description's line breaks as
+    ``<br />``) and then XML-escaped, for the many readers that render both as HTML
+    (``A <b>`` is ``A &amp;lt;b&amp;gt;``); link (``url``, else ``link``), guid
+    (``isPermaLink="true"`` only when it is the event's page URL), one category per tag,
+    pubDate = start (all-day: the first day at 10:00 UTC, see
+    :data:`feeds.times.ALL_DAY_HOUR`).
     Control characters are removed. Raises ValueError as :func:`feeds.render_vevent`.
     """
     return _feed(channel, entries, "rss")

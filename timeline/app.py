@@ -10,7 +10,7 @@ from flask import Flask
 
 from timeline import config
 from timeline.api import routes
-from timeline.http import db, errors
+from timeline.http import db, errors, security
 from timeline.io import seeds
 from timeline.publish import caching
 from timeline.store import migrations
@@ -29,6 +29,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app, page=pages.error_page)
     i18n.init_app(app)
     caching.init_app(app)
+    security.init_app(app)  # outermost: it sees the fast path's answers too
     app.register_blueprint(pages.bp)
     app.register_blueprint(views.bp)
     app.register_blueprint(timelinejs.bp)

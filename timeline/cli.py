@@ -21,6 +21,7 @@ from timeline.io.export import export_command
 from timeline.io.importer import import_command
 from timeline.io.seeds import SeedError
 from timeline.store import migrations
+from timeline.web import pages
 
 #: Shown under every command's help: what decides where it acts.
 ENVIRONMENT = """\b
@@ -137,7 +138,19 @@ def serve(host: str, port: int, threads: int, dev: bool) -> None:
         return
     import waitress
 
-    server = waitress.create_server(app, host=host, port=port, threads=threads, ident="timeline")
+    pages.warm_up(app)
+
+    # Waitress reads a whole body (spooled to disk) before the app sees it: its limit is
+    # the app's, so that a body over MAX_CONTENT_LENGTH is cut off as it arrives (413).
+    # Waitress refuses a body of its limit or more, the app one over MAX_CONTENT_LENGTH.
+    server = waitress.create_server(
+        app,
+        host=host,
+        port=port,
+        threads=threads,
+        ident="timeline",
+        max_request_body_size=int(app.config["MAX_CONTENT_LENGTH"]) + 1,
+    )
     if app.config["ID_DOMAIN"] == config.DEFAULTS["ID_DOMAIN"]:
         click.echo(
             f"warning: ID_DOMAIN is the example {config.DEFAULTS['ID_DOMAIN']}: every UID and "

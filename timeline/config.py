@@ -27,11 +27,14 @@ DEFAULTS: dict[str, Any] = {
     "REFRESH_INTERVAL": 3600,
     "CACHE_MAX_AGE": 300,
     "FEED_MAX_ITEMS": 50,
+    "PAGE_MAX_EVENTS": 50,
     "CALENDAR_MAX_BYTES": 1_000_000,
     "API_PAGE_SIZE": 50,
     "API_MAX_PAGE_SIZE": 200,
     # A description of 8,000 emoji escaped as JSON's \ud83d\ude42 pairs is 96,000 bytes.
     "MAX_CONTENT_LENGTH": 128 * 1024,
+    # timeline import holds a file's events in memory, about 40 times the file's size.
+    "IMPORT_MAX_BYTES": 32 * 1024 * 1024,
     "RENDER_CACHE_BYTES": 64 * 1024 * 1024,
     "SPOOL_DIR": "",
     "SPOOL_BYTES": 1024 * 1024 * 1024,

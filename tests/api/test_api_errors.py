@@ -367,6 +367,45 @@ def test_a_cursor_with_a_lone_surrogate_is_400(api: ApiClient) -> None:
     assert response.get_json()["errors"][0]["parameter"] == "cursor"
 
 
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"[" * 50_000,  # a RecursionError in json.loads, once a 500
+        b"[" * 700,
+        b'{"2025-02-10T00:00:00+00:00": 1, "x": 2}',
+        b'["2025-02-10T00:00:00+00:00", 5]',
+        b'["2025-02-10T00:00:00", "x"]',
+        b"\xff\xfe",
+        b'["0001-01-01T00:00:00+14:00", "x"]',  # before year 1 in UTC: an OverflowError
+        b'["9999-12-31T23:00:00-14:00", "x"]',
+    ],
+    ids=[
+        "50000-brackets",
+        "700-brackets",
+        "an-object",
+        "a-number-id",
+        "no-offset",
+        "not-utf8",
+        "before-year-1",
+        "after-9999",
+    ],
+)
+def test_a_cursor_is_400_whatever_it_holds(api: ApiClient, raw: bytes) -> None:
+    import base64
+
+    cursor = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    response = api.client.get(f"/api/events?cursor={cursor}")
+    assert response.status_code == 400
+    problem = response.get_json()
+    assert problem["errors"] == [
+        {
+            "parameter": "cursor",
+            "detail": "cursor is not one this API handed out; start again without it",
+        }
+    ]
+    assert len(response.data) < 1000
+
+
 def test_a_compressed_body_is_415(api: ApiClient) -> None:
     import gzip as gz
 

@@ -23,12 +23,13 @@ R = TypeVar("R")
 
 def init_app(app: Flask) -> None:
     """Create the app's engine and session factory (and the instance folder, if the
-    database is the default SQLite file there), and close each request's session."""
+    database is the default SQLite file there: readable by its owner only, mode 0700),
+    and close each request's session."""
     url = sa.make_url(app.config["DATABASE_URL"])
     if url.get_backend_name() == "sqlite" and url.database:
         folder = os.path.dirname(os.path.abspath(url.database))
         if folder == os.path.abspath(app.instance_path):
-            os.makedirs(folder, exist_ok=True)
+            os.makedirs(folder, mode=0o700, exist_ok=True)
     engine = make_engine(
         app.config["DATABASE_URL"],
         busy_timeout=int(app.config["SQLITE_BUSY_TIMEOUT"]),

@@ -3,6 +3,7 @@ requests answered before rendering, and rendered bodies (identity and gzip) kept
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import itertools
@@ -24,13 +25,16 @@ from timeline.store.version import StoreVersion
 
 class RenderCache:
     """A thread-safe LRU of rendered bodies (identity, or gzip under the key plus
-    ``+gzip``) keyed by ETag, bounded in total bytes."""
+    ``+gzip``) keyed by ETag, bounded in total bytes, with one render at a time per key
+    (:meth:`one_render`)."""
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
         self._items: OrderedDict[str, bytes] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
+        #: Per key being rendered: its lock, and how many threads hold or wait for it.
+        self._flights: dict[str, tuple[threading.Lock, list[int]]] = {}
 
     def get(self, key: str) -> bytes | None:
         """Return the document under ``key``, or None."""
@@ -39,6 +43,23 @@ class RenderCache:
             if item is not None:
                 self._items.move_to_end(key)
             return item
+
+    @contextlib.contextmanager
+    def one_render(self, key: str) -> Iterator[None]:
+        """Hold the block while no other thread is in a block for ``key``: one thread
+        renders the body of ``key`` while the others that want it wait (they find it in
+        the cache then)."""
+        with self._lock:
+            lock, holders = self._flights.setdefault(key, (threading.Lock(), [0]))
+            holders[0] += 1
+        try:
+            with lock:
+                yield
+        finally:
+            with self._lock:
+                holders[0] -= 1
+                if holders[0] == 0:
+                    del self._flights[key]
 
     def put(self, key: str, body: bytes) -> None:
         """Keep ``body`` under ``key``, dropping the least recently used beyond the bound."""
@@ -164,30 +185,35 @@ def cached_document(
         return Response(gzipped, content_type=content_type, headers=headers | _GZIP)
     body = cache.get(etag)
     if body is None:
-        spool: Spool = current_app.extensions["timeline.spool"]
-        spooled = spool.open(etag + "+gzip" if wants_gzip else etag)
-        if spooled is not None:
-            handle, length = spooled
-            spooled_headers = headers | {"Content-Length": str(length)}
-            if wants_gzip:
-                spooled_headers |= _GZIP
-            return Response(
-                wrap_file(request.environ, handle),
-                content_type=content_type,
-                headers=spooled_headers,
-                direct_passthrough=True,
-            )
-        chunks = iter(render())
-        held: list[bytes] = []
-        size = 0
-        for chunk in chunks:
-            held.append(chunk)
-            size += len(chunk)
-            if size > cache.max_bytes // 4:
-                whole = itertools.chain(held, chunks)
-                return _streamed(spool, etag, whole, content_type, headers)
-        body = b"".join(held)
-        cache.put(etag, body)
+        # A document many ask for at once (a burst after a write) is rendered once: the
+        # other requests wait for that render, then find it in the cache.
+        with cache.one_render(etag):
+            body = cache.get(etag)
+            if body is None:
+                spool: Spool = current_app.extensions["timeline.spool"]
+                spooled = spool.open(etag + "+gzip" if wants_gzip else etag)
+                if spooled is not None:
+                    handle, length = spooled
+                    spooled_headers = headers | {"Content-Length": str(length)}
+                    if wants_gzip:
+                        spooled_headers |= _GZIP
+                    return Response(
+                        wrap_file(request.environ, handle),
+                        content_type=content_type,
+                        headers=spooled_headers,
+                        direct_passthrough=True,
+                    )
+                chunks = iter(render())
+                held: list[bytes] = []
+                size = 0
+                for chunk in chunks:
+                    held.append(chunk)
+                    size += len(chunk)
+                    if size > cache.max_bytes // 4:
+                        whole = itertools.chain(held, chunks)
+                        return _streamed(spool, etag, whole, content_type, headers)
+                body = b"".join(held)
+                cache.put(etag, body)
     if not wants_gzip:
         return Response(body, content_type=content_type, headers=headers)
     # Compressed on first demand only, mtime 0 so that the bytes are deterministic.

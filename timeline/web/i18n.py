@@ -5,6 +5,7 @@ choice of language, and the language switch."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -82,7 +83,13 @@ def format_pattern(day: dt.date | dt.datetime, pattern: str) -> str:
     an aware date-time in its own zone."""
     if isinstance(day, dt.datetime):
         return format_datetime(day, pattern, tzinfo=day.tzinfo, locale=locale())
-    return format_date(day, pattern, locale=locale())
+    return _format_date(day, pattern, locale())
+
+
+@functools.lru_cache(maxsize=4096)
+def _format_date(day: dt.date, pattern: str, in_locale: Locale) -> str:
+    # A page writes the same few days and months many times over.
+    return format_date(day, pattern, locale=in_locale)
 
 
 def day_text(day: dt.date) -> str:
