@@ -247,3 +247,20 @@ def test_the_chinese_texts_are_not_the_articles_sentences() -> None:
         text = re.sub(r"\s", "", chinese.description)
         copied = [text[i : i + 25] for i in range(len(text) - 25) if text[i : i + 25] in article]
         assert not copied, (event.id, copied[:1])
+
+
+def test_the_seed_file_names_its_source_by_file_name_and_where_it_is_kept() -> None:
+    """The header names the article as a reader of any checkout finds it: its file name
+    and the shared folder beside the project (the README's path), no machine's path."""
+    [path] = default_seed_files()
+    header = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            break
+        header.append(line)
+    text = "\n".join(header)
+    assert "000_782b2cc3e3de6569.txt" in text
+    assert "../shared/seeds/000_782b2cc3e3de6569.txt" in text.replace("\n# ", " ")
+    assert not re.search(r"(^|[\s(])/[a-z]+/", text, flags=re.M), "an absolute path"
+    readme = (path.parents[1] / "README.md").read_text(encoding="utf-8")
+    assert "../shared/seeds/000_782b2cc3e3de6569.txt" in readme
