@@ -32,7 +32,9 @@ from timeline.events.parse import (
 )
 from timeline.events.problems import ProblemError
 from timeline.http import db
+from timeline.http.cors import public_reads
 from timeline.http.filters import (
+    CACHE_BUSTER,
     FEED_PARAMETERS,
     offered_languages,
     parse_filter,
@@ -52,10 +54,12 @@ from timeline.store.values import EventData
 
 log = logging.getLogger("timeline")
 bp = Blueprint("api", __name__, url_prefix="/api")
+# Reads are public, for pages on any host too; writes need a token and say nothing.
+public_reads(bp)
 
 POST_TYPES = ("application/json",)
 PATCH_TYPES = ("application/merge-patch+json", "application/json")
-LIST_PARAMETERS = FEED_PARAMETERS | {"q", "limit", "cursor"}
+LIST_PARAMETERS = FEED_PARAMETERS | {"q", "limit", "cursor", CACHE_BUSTER}
 
 
 class ConflictError(ProblemError):
@@ -225,7 +229,9 @@ def list_events_view() -> Response:
     next_url = None
     headers = {"Cache-Control": "no-cache"}
     if len(events) > limit:
-        args = [(k, v) for k, v in request.args.items(multi=True) if k != "cursor"]
+        args = [
+            (k, v) for k, v in request.args.items(multi=True) if k not in ("cursor", CACHE_BUSTER)
+        ]
         next_url = f"{request.path}?{urlencode([*args, ('cursor', cursor_after(page[-1]))])}"
         headers["Link"] = f'<{next_url}>; rel="next"'
     config = current_app.config

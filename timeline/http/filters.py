@@ -10,6 +10,7 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 
 from timeline.events.problems import ProblemError
+from timeline.publish.fastpath import CACHE_BUSTER as CACHE_BUSTER
 from timeline.store.languages import LanguageTagError, canonical_tag, lookup
 from timeline.store.queries import EventFilter
 from timeline.store.values import slugify
@@ -20,6 +21,8 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 LANG = "lang"
 #: The filter parameters every feed, calendar and listing accepts, and ``lang``.
 FEED_PARAMETERS = frozenset({"tag", "org", "from", "to", LANG})
+#: The parameters of the public documents (calendars, feeds, /timeline.json).
+DOCUMENT_PARAMETERS = FEED_PARAMETERS | {CACHE_BUSTER}
 
 
 def _day(name: str, value: str, errors: list[dict[str, Any]]) -> dt.date | None:
@@ -40,11 +43,14 @@ def parse_filter(
     """Return the filter that ``args`` ask for.
 
     ``tag`` (repeatable; an event must carry every tag), ``org`` (a name or alias),
-    ``from`` and ``to`` (inclusive days, ``YYYY-MM-DD``), and ``q`` where allowed.
+    ``from`` and ``to`` (inclusive days, ``YYYY-MM-DD``), and ``q`` where allowed;
+    :data:`CACHE_BUSTER` (any value, any number of times), where allowed, is ignored.
     Raises ProblemError (400) listing every unknown parameter, repeated single parameter,
     value with a control character, and bad value, each as ``{"parameter": name, "detail": ...}``.
     """
     errors: list[dict[str, Any]] = []
+    if CACHE_BUSTER in allowed and CACHE_BUSTER in args:
+        args = MultiDict([(k, v) for k, v in args.items(multi=True) if k != CACHE_BUSTER])
     for name, value in args.items(multi=True):
         # PostgreSQL text cannot hold NUL, and no tag, name or date has control characters.
         if _CONTROL.search(value):
@@ -56,7 +62,7 @@ def parse_filter(
             errors.append(
                 {
                     "parameter": name,
-                    "detail": f"unknown parameter {name!r}; known: {', '.join(sorted(allowed))}",
+                    "detail": f"unknown parameter {name!r}; known: {_known(allowed)}",
                 }
             )
         elif name != "tag" and len(args.getlist(name)) > 1:
@@ -84,6 +90,10 @@ def parse_filter(
             errors=errors,
         )
     return EventFilter(tags=tuple(sorted(set(tags))), org=org, start=start, until=until, q=q)
+
+
+def _known(allowed: Collection[str]) -> str:
+    return ", ".join(sorted(name for name in allowed if name != CACHE_BUSTER))
 
 
 def offered_languages(config: Mapping[str, Any]) -> list[str]:

@@ -17,7 +17,14 @@ from werkzeug.http import http_date, is_resource_modified
 from werkzeug.wsgi import wrap_file
 
 from timeline.publish.assembly import Assembler
-from timeline.publish.fastpath import FastPath, Known, coded_etag
+from timeline.publish.fastpath import (
+    CACHE_BUSTER,
+    PUBLIC_READ,
+    FastPath,
+    Known,
+    coded_etag,
+    without_cache_buster,
+)
 from timeline.publish.spool import Spool
 from timeline.store.version import StoreVersion
 
@@ -101,6 +108,19 @@ def render_key(app: Flask) -> str:
     return key
 
 
+def document_query() -> str:
+    """The raw query string of the request without :data:`CACHE_BUSTER`, which no
+    document depends on."""
+    return without_cache_buster(request.query_string.decode())
+
+
+def document_path() -> str:
+    """The path and query of the document asked for (without :data:`CACHE_BUSTER`): the
+    ``self`` link a feed or calendar gives, the same for every cache-busting value."""
+    query = document_query()
+    return f"{request.path}?{query}" if query else request.path
+
+
 def _wants_gzip() -> bool:
     return request.accept_encodings["gzip"] > 0
 
@@ -131,13 +151,16 @@ def cached_document(
     chunks of ``render()``; a body larger than a quarter of the cache is streamed as it
     is produced and kept on disk instead (:class:`timeline.publish.spool.Spool`), from where
     the next request for the same ETag is sent. Gzip when the client accepts it. Every
-    answer carries Cache-Control (``CACHE_MAX_AGE``) and ``Vary: Accept-Encoding``. When
+    answer carries Cache-Control (``CACHE_MAX_AGE``), ``Vary: Accept-Encoding`` and
+    :data:`PUBLIC_READ` (every such document is public). The cache-busting parameter
+    (:data:`timeline.publish.fastpath.CACHE_BUSTER`) is no part of the ETag. When
     ``shared`` (the document depends on the store version, not on one event), later
     polls of the same URL are answered by :class:`timeline.publish.fastpath.FastPath` without Flask.
     ``headers`` are added to every answer (the fast path's too).
     """
     fingerprint = current_app.extensions["timeline.config_fingerprint"]
-    query = "&".join(sorted(f"{k}={v}" for k, v in request.args.items(multi=True)))
+    args = request.args.items(multi=True)
+    query = "&".join(sorted(f"{k}={v}" for k, v in args if k != CACHE_BUSTER))
     key = f"{kind}\n{request.path}?{query}\n{version.token}\n{fingerprint}"
     etag = hashlib.sha256(key.encode()).hexdigest()[:32]
     extra = dict(headers or {})
@@ -145,13 +168,13 @@ def cached_document(
         "Last-Modified": http_date(version.updated),
         "Cache-Control": f"public, max-age={int(current_app.config['CACHE_MAX_AGE'])}",
         "Vary": "Accept-Encoding",
+        **PUBLIC_READ,
     } | extra
     if shared:
         fastpath: FastPath = current_app.extensions["timeline.fastpath"]
         known = Known(version.version, etag, version.updated, tuple(headers.items()), content_type)
-        fastpath.remember(
-            request.environ["PATH_INFO"], request.environ.get("QUERY_STRING", ""), known
-        )
+        raw_query = without_cache_buster(request.environ.get("QUERY_STRING", ""))
+        fastpath.remember(request.environ["PATH_INFO"], raw_query, known)
     wants_gzip = _wants_gzip()
     # Each content coding is its own representation, with its own strong ETag (RFC 9110
     # §8.8.3.3).

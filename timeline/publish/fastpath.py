@@ -9,6 +9,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote_plus
 
 import sqlalchemy as sa
 from werkzeug.http import is_resource_modified, parse_accept_header
@@ -17,6 +18,27 @@ from timeline.store.version import VersionReader
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+
+#: The cache-busting parameter that jQuery (``cache: false``) and RSS-Bridge add to a URL
+#: (``?_=1700000000000``): the public documents ignore it, and share their cache and ETag
+#: with the same URL without it.
+CACHE_BUSTER = "_"
+
+
+#: What every public read-only document answers (the Fetch standard's CORS, §3.2.3): a
+#: script on any web page may read it. None carries credentials (writes take a bearer
+#: token, never a cookie).
+PUBLIC_READ = {"Access-Control-Allow-Origin": "*"}
+
+
+def without_cache_buster(query: str) -> str:
+    """Return the raw query string ``query`` without its :data:`CACHE_BUSTER` parameters,
+    the others as given, in order (``tag=x&_=17`` → ``tag=x``)."""
+    if CACHE_BUSTER not in query:
+        return query
+    kept = [p for p in query.split("&") if unquote_plus(p.split("=", 1)[0]) != CACHE_BUSTER]
+    return "&".join(kept)
 
 
 def coded_etag(etag: str, gzipped: bool) -> str:
@@ -67,11 +89,12 @@ class _Entry:
 
 
 class FastPath:
-    """Wraps the app's WSGI callable. A GET or HEAD whose path and raw query string were
-    answered before, at the store version that is still current, gets the same answer
-    without Flask: 304 when its If-None-Match / If-Modified-Since match (RFC 9110
-    §13.1), else the body from the render cache. Anything else, a changed store, or an
-    unreachable database (which Flask turns into a 503) goes on to Flask."""
+    """Wraps the app's WSGI callable. A GET or HEAD whose path and raw query string (less
+    :data:`CACHE_BUSTER`) were answered before, at the store version that is still
+    current, gets the same answer without Flask: 304 when its If-None-Match /
+    If-Modified-Since match (RFC 9110 §13.1), else the body from the render cache.
+    Anything else, a changed store, or an unreachable database (which Flask turns into a
+    503) goes on to Flask."""
 
     def __init__(
         self,
@@ -90,7 +113,8 @@ class FastPath:
         self._gzip_by_header: dict[str | None, bool] = {}
 
     def remember(self, path: str, query: str, known: Known) -> None:
-        """Note that ``path`` with raw query string ``query`` was answered as ``known``."""
+        """Note that ``path`` with raw query string ``query`` (without :data:`CACHE_BUSTER`)
+        was answered as ``known``."""
         entry = _Entry(known, _Coding.of(known, False), _Coding.of(known, True))
         with self._lock:
             self._known[(path, query)] = entry
@@ -101,7 +125,8 @@ class FastPath:
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD")
         if method == "GET" or method == "HEAD":
-            entry = self._known.get((environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", "")))
+            query = without_cache_buster(environ.get("QUERY_STRING", ""))
+            entry = self._known.get((environ.get("PATH_INFO", ""), query))
             if entry is not None:
                 answer = self._answer(entry, environ)
                 if answer is not None:
