@@ -3,6 +3,7 @@ schema on the PostgreSQL server named by TIMELINE_TEST_DATABASE_URL)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import uuid
@@ -131,6 +132,15 @@ def delete_event(app: Flask, event_id: str) -> None:
         assert event is not None, event_id
         writes.delete_event(session, event, author="t")
         session.commit()
+
+
+@pytest.fixture
+def settled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The service's clock seconds after every change the test makes, so that documents
+    carry Last-Modified (which is not sent within the second of a change:
+    :func:`timeline.publish.fastpath.last_modified`)."""
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=5)
+    monkeypatch.setattr("timeline.publish.fastpath.utcnow", lambda: later)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from flask import Flask, Response, current_app, request, stream_with_context
-from werkzeug.http import http_date, is_resource_modified
+from werkzeug.http import is_resource_modified
 from werkzeug.wsgi import wrap_file
 
 from timeline.publish.assembly import Assembler
@@ -23,6 +23,7 @@ from timeline.publish.fastpath import (
     FastPath,
     Known,
     coded_etag,
+    last_modified,
     without_cache_buster,
 )
 from timeline.publish.spool import Spool
@@ -145,9 +146,10 @@ def cached_document(
     """Answer a GET or HEAD of a document that depends only on the request's path and
     query, the configuration, and ``version``.
 
-    The strong ETag and Last-Modified (``version.updated``) are known before rendering,
-    so a matching If-None-Match (or, without one, If-Modified-Since) gets 304 at once,
-    as RFC 9110 §13.2.2 orders. Otherwise the body comes from the cache or from the
+    The strong ETag and Last-Modified (``version.updated``, sent once the clock has left
+    the second of that change: :func:`timeline.publish.fastpath.last_modified`) are known
+    before rendering, so a matching If-None-Match (or, without one, If-Modified-Since)
+    gets 304 at once, as RFC 9110 §13.2.2 orders. Otherwise the body comes from the cache or from the
     chunks of ``render()``; a body larger than a quarter of the cache is streamed as it
     is produced and kept on disk instead (:class:`timeline.publish.spool.Spool`), from where
     the next request for the same ETag is sent. Gzip when the client accepts it. Every
@@ -165,7 +167,6 @@ def cached_document(
     etag = hashlib.sha256(key.encode()).hexdigest()[:32]
     extra = dict(headers or {})
     headers = {
-        "Last-Modified": http_date(version.updated),
         "Cache-Control": f"public, max-age={int(current_app.config['CACHE_MAX_AGE'])}",
         "Vary": "Accept-Encoding",
         **PUBLIC_READ,
@@ -175,6 +176,7 @@ def cached_document(
         known = Known(version.version, etag, version.updated, tuple(headers.items()), content_type)
         raw_query = without_cache_buster(request.environ.get("QUERY_STRING", ""))
         fastpath.remember(request.environ["PATH_INFO"], raw_query, known)
+    headers.update(last_modified(version.updated))
     wants_gzip = _wants_gzip()
     # Each content coding is its own representation, with its own strong ETag (RFC 9110
     # §8.8.3.3).

@@ -12,8 +12,9 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 import sqlalchemy as sa
-from werkzeug.http import is_resource_modified, parse_accept_header
+from werkzeug.http import http_date, is_resource_modified, parse_accept_header
 
+from timeline.store.models import utcnow
 from timeline.store.version import VersionReader
 
 StartResponse = Callable[..., Any]
@@ -41,6 +42,20 @@ def without_cache_buster(query: str) -> str:
     return "&".join(kept)
 
 
+def last_modified(updated: dt.datetime) -> list[tuple[str, str]]:
+    """Return the ``Last-Modified`` header of a document last changed at ``updated``
+    (UTC-aware), or none while that change is in the current second of the clock.
+
+    HTTP dates count whole seconds (RFC 9110 §5.6.7), so a Last-Modified sent in the
+    second of the change could be the same text as that of a later change within that
+    second, and a client's If-Modified-Since would hide it. Sent only once the clock has
+    left that second, every later change lies in a later second, and If-Modified-Since
+    sees it. ETags, always sent, keep conditional requests working meanwhile."""
+    if utcnow().replace(microsecond=0) <= updated.replace(microsecond=0):
+        return []
+    return [("Last-Modified", http_date(updated))]
+
+
 def coded_etag(etag: str, gzipped: bool) -> str:
     """The ETag (without quotes) of the identity or the gzip representation of a document."""
     return f"{etag}-gzip" if gzipped else etag
@@ -50,8 +65,9 @@ def coded_etag(etag: str, gzipped: bool) -> str:
 class Known:
     """A document the Flask view has answered at store ``version``: its ETag (of the
     identity coding; the gzip one adds ``-gzip``, as :func:`coded_etag`),
-    its other headers (Last-Modified, Cache-Control, Vary) and Content-Type. The ETag is
-    also the render cache key of its body."""
+    its other headers (Cache-Control, Vary, ...; Last-Modified is added per answer by
+    :func:`last_modified`) and Content-Type. The ETag is also the render cache key of
+    its body."""
 
     version: int
     etag: str
@@ -158,14 +174,15 @@ class FastPath:
             if self._accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING"))
             else entry.identity
         )
+        dated = last_modified(known.updated)
         match = environ.get("HTTP_IF_NONE_MATCH")
         if match == coding.quoted:  # the usual poll: our own ETag, sent back as it came
-            return "304 Not Modified", list(coding.not_modified), b""
+            return "304 Not Modified", [*coding.not_modified, *dated], b""
         if (match is not None or "HTTP_IF_MODIFIED_SINCE" in environ) and not is_resource_modified(
             environ, etag=coding.quoted[1:-1], last_modified=known.updated
         ):
-            return "304 Not Modified", list(coding.not_modified), b""
+            return "304 Not Modified", [*coding.not_modified, *dated], b""
         body = self.bodies(coding.body_key)
         if body is None:
             return None
-        return "200 OK", [*coding.ok, ("Content-Length", str(len(body)))], body
+        return "200 OK", [*coding.ok, *dated, ("Content-Length", str(len(body)))], body
