@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, Discriminator, Field
 from pydantic import Tag as Form
 
-from timeline.dates.spans import DATE_FORMS, DAY_FORM, PUBLISHED_FORMS
+from timeline.dates.spans import DATE_FORMS, DAY_FORM, PUBLISHED_FORMS, TODAY
 from timeline.events.texts import (
     check_date_form,
     check_day,
@@ -19,6 +19,7 @@ from timeline.events.texts import (
     check_one_line,
     check_organization,
     check_published,
+    check_reference,
     check_timezone,
     check_url,
     multi_line_pattern,
@@ -148,6 +149,18 @@ DayText = Annotated[
     str,
     Field(max_length=10, json_schema_extra={"pattern": DAY_FORM, "format": "date"}),
     AfterValidator(check_day),
+]
+ReferenceText = Annotated[
+    str,
+    Field(
+        max_length=10,
+        description=(
+            f"The day relative text counts from: YYYY-MM-DD (the article's publication "
+            f'date), or "{TODAY}" (UTC).'
+        ),
+        json_schema_extra={"pattern": f"^({TODAY}|{DAY_FORM[1:-1]})$"},
+    ),
+    AfterValidator(check_reference),
 ]
 TimeZoneName = Annotated[
     str,

@@ -18,6 +18,7 @@ from timeline.events.fields import (
     Line300,
     OrganizationList,
     Published,
+    ReferenceText,
     TagList,
     TimeZoneName,
     Title,
@@ -95,6 +96,7 @@ class EventInput(BaseModel):
     )
     titles: dict[LanguageTag, Title] | None = Field(
         default=None,
+        min_length=1,
         description=(
             "As the API answers: every title by language. When given, it is the titles, "
             "and `title` must be one of them."
@@ -115,9 +117,12 @@ class EventInput(BaseModel):
     when: WhenText | None = Field(
         default=None, description="Free-text date instead of `start`/`end`."
     )
-    reference: DayText | None = Field(
+    reference: ReferenceText | None = Field(
         default=None,
-        description="With `when`: the date relative text counts from (default: today, UTC).",
+        description=(
+            'With `when`: the day relative text counts from, or "today" (UTC). Required '
+            "when `when` is relative (昨天, last Tuesday, a date without a year)."
+        ),
     )
     all_day: bool | None = Field(
         default=None, description="If given, must agree with the form of `start`."
@@ -150,7 +155,7 @@ class EventPatch(BaseModel):
     start: DateText | None = None
     end: DateText | None = None
     when: WhenText | None = None
-    reference: DayText | None = None
+    reference: ReferenceText | None = None
     all_day: bool | None = None
     timezone: TimeZoneName | None = None
     approximate: bool | None = None

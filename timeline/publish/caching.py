@@ -149,10 +149,11 @@ def cached_document(
     The strong ETag and Last-Modified (``version.updated``, sent once the clock has left
     the second of that change: :func:`timeline.publish.fastpath.last_modified`) are known
     before rendering, so a matching If-None-Match (or, without one, If-Modified-Since)
-    gets 304 at once, as RFC 9110 §13.2.2 orders. Otherwise the body comes from the cache or from the
-    chunks of ``render()``; a body larger than a quarter of the cache is streamed as it
-    is produced and kept on disk instead (:class:`timeline.publish.spool.Spool`), from where
-    the next request for the same ETag is sent. Gzip when the client accepts it. Every
+    gets 304 at once, as RFC 9110 §13.2.2 orders. Otherwise the body comes from the
+    cache or from the chunks of ``render()``; a body larger than a quarter of the cache
+    is streamed as it is produced and kept on disk instead
+    (:class:`timeline.publish.spool.Spool`), from where the next request for the same
+    ETag is sent. Gzip when the client accepts it. Every
     answer carries Cache-Control (``CACHE_MAX_AGE``), ``Vary: Accept-Encoding`` and
     :data:`PUBLIC_READ` (every such document is public). The cache-busting parameter
     (:data:`timeline.publish.fastpath.CACHE_BUSTER`) is no part of the ETag. When
