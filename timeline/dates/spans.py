@@ -10,7 +10,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from timeline.dates.normalize import WhenError, parse_when
+from timeline.dates.normalize import When, WhenError, parse_when
 from timeline.store.values import EventData
 
 Precision = Literal["year", "month", "day", "datetime"]
@@ -204,7 +204,7 @@ def depends_on_reference(text: str, reference: dt.date, tz: str | None = None) -
     year, and dates without a year, which take the year nearest the reference. Read from
     ``reference`` and from 400 days later (another year, month, week and weekday); text
     that neither reading understands is not relative (its error is another)."""
-    readings = []
+    readings: list[When | None] = []
     for day in (reference, reference + dt.timedelta(days=400)):
         try:
             readings.append(parse_when(text, reference=day, tz=tz))
