@@ -13,7 +13,6 @@ from timeline.api import routes
 from timeline.http import db, errors
 from timeline.io import seeds
 from timeline.publish import caching
-from timeline.store import migrations
 from timeline.store.engine import begin_write
 from timeline.web import i18n, pages, timelinejs, views
 
@@ -37,13 +36,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 
 def prepare_store(app: Flask, *, force: bool = False) -> seeds.SeedReport | None:
-    """Migrate the store to the newest schema and, if ``SEED_ON_START``, load the seed
+    """Migrate the store to the newest schema, derive the instants of wall times again
+    if the tz database changed (:func:`timeline.http.db.prepare_engine`) and, if
+    ``SEED_ON_START``, load the seed
     files (``SEED_FILES``, default: the project's ``seeds/*.toml``), keeping what people
     changed unless ``force`` (see :func:`timeline.io.seeds.load_seeds`); return what
     seeding did, or None when it did not run. Raises what
     :func:`timeline.store.migrations.upgrade` and :func:`timeline.io.seeds.load_seeds`
     raise."""
-    migrations.upgrade(db.get_engine(app), language=app.config["LANGUAGE"])
+    db.prepare_engine(db.get_engine(app), app.config["LANGUAGE"])
     if not app.config["SEED_ON_START"]:
         return None
     with app.app_context():

@@ -9,6 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask import Flask
 
+from tests.conftest import AppFactory
 from timeline.http import db
 from timeline.store import migrations
 from timeline.store.models import Base, Event
@@ -74,3 +75,62 @@ def test_texts_stored_before_languages_are_in_the_configured_language(
         translations = connection.execute(sa.text("SELECT count(*) FROM event_translations"))
         assert translations.scalar() == 0
     assert languages == [("zh",)]
+
+
+SERVED = [
+    "/api/events?limit=200",
+    "/api/events/meeting",
+    "/calendar.ics",
+    "/calendar.ics?lang=zh",
+    "/events/meeting.ics",
+    "/feed.rss",
+    "/feed.atom",
+    "/feed.json",
+    "/timeline.json",
+    "/",
+]
+
+
+def test_a_store_written_at_0005_is_served_with_the_same_content(make_app: AppFactory) -> None:
+    """Seeds, a timed event in a zone, one in UTC: at 0005 (the schema before wall
+    times), upgraded to the newest and served again, every document is the same."""
+    from timeline.api import auth
+    from timeline.store.engine import begin_write
+
+    first = make_app(SEED_ON_START=True)
+    with first.app_context():
+        session = db.get_session()
+        begin_write(session)
+        token = auth.create_token(session, "tester")
+        session.commit()
+    client = first.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    for body in (
+        {
+            "id": "meeting",
+            "title": "Board",
+            "start": "2026-07-01T10:00:00",
+            "timezone": "Europe/Berlin",
+        },
+        {
+            "id": "call",
+            "title": "Call",
+            "start": "2026-03-29T01:30:00Z",
+            "end": "2026-03-29T03:00:00Z",
+        },
+    ):
+        assert client.post("/api/events", json=body, headers=headers).status_code == 201
+    before = {path: client.get(path).data for path in SERVED}
+    engine = db.get_engine(first)
+    migrations.downgrade(engine, "0005")
+    with engine.connect() as connection:
+        columns = {c["name"] for c in sa.inspect(connection).get_columns("events")}
+    assert "wall_start" not in columns
+    second = make_app()  # migrates to the newest schema
+    with engine.connect() as connection:
+        walls = connection.execute(
+            sa.text("SELECT id, wall_start, wall_end FROM events WHERE NOT all_day ORDER BY id")
+        ).all()
+    assert walls == [("call", None, None), ("meeting", "2026-07-01T10:00:00+02:00", None)]
+    after = {path: second.test_client().get(path).data for path in SERVED}
+    assert after == before

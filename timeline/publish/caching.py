@@ -28,6 +28,7 @@ from timeline.publish.fastpath import (
 )
 from timeline.publish.spool import Spool
 from timeline.store.version import StoreVersion
+from timeline.store.walltime import rules_version
 
 
 class RenderCache:
@@ -99,12 +100,15 @@ def init_app(app: Flask) -> None:
 
     for source in sorted(Path(feeds.__file__).parent.glob("*.py")):
         digest.update(source.read_bytes())
+    # So are the tz database's rules: no document mixes text made under old and new ones.
+    digest.update(rules_version().encode())
     app.extensions["timeline.config_fingerprint"] = digest.hexdigest()
 
 
 def render_key(app: Flask) -> str:
     """Return the short key (16 hex digits) of what rendering depends on: the settings
-    that appear in the output and the renderers' source code."""
+    that appear in the output, the renderers' source code and the tz database's
+    version (:func:`timeline.store.walltime.rules_version`)."""
     key: str = app.extensions["timeline.config_fingerprint"][:16]
     return key
 

@@ -26,6 +26,7 @@ from timeline.store.models import (
 )
 from timeline.store.values import EventData, Translation, slugify
 from timeline.store.version import record_change
+from timeline.store.walltime import keeps_wall_time, wall_text
 
 
 class StoreError(ValueError):
@@ -46,6 +47,19 @@ def as_utc(value: dt.date | dt.datetime) -> dt.datetime:
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.UTC)
     return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
+
+
+def wall_times(data: EventData) -> tuple[str | None, str | None]:
+    """Return the wall times (``wall_start``, ``wall_end``) kept for ``data``: its start
+    and end as entered in its zone (:func:`timeline.store.walltime.wall_text`), for a
+    timed event in a zone other than UTC; None otherwise."""
+    if not keeps_wall_time(data.all_day, data.timezone):
+        return None, None
+    assert data.timezone is not None and isinstance(data.start, dt.datetime)
+    end = data.end if isinstance(data.end, dt.datetime) else None
+    return wall_text(data.start, data.timezone), (
+        None if end is None else wall_text(end, data.timezone)
+    )
 
 
 def event_data(event: Event) -> EventData:
@@ -130,6 +144,7 @@ def _apply(session: orm.Session, event: Event, data: EventData) -> None:
     event.end = None if data.end is None else as_utc(data.end)
     event.all_day = data.all_day
     event.timezone = data.timezone
+    event.wall_start, event.wall_end = wall_times(data)
     event.precision = data.precision
     event.approximate = data.approximate
     event.location = data.location
