@@ -228,6 +228,18 @@ class Event(EventContent):
     links: Links = _read_only("Where the event is published.")
 
 
+class WrittenEvent(Event):
+    """An event as a write (POST, PATCH) returns it: with ``notes`` on what the server
+    assumed, when it assumed anything."""
+
+    notes: list[str] = Field(
+        description=(
+            "What the server assumed, such as the language of a title whose script does "
+            "not tell it (then the configured LANGUAGE); absent when nothing was assumed."
+        )
+    )
+
+
 class EventList(BaseModel):
     """A page of events, newest start first."""
 
@@ -306,6 +318,7 @@ class ExtractCandidate(BaseModel):
     date_note: str | None = Field(description="How a date not given outright was derived.")
     unresolved: str | None = Field(description="Why no date could be given.")
     title: str = Field(description="Proposed title in the article's language.")
+    language: Literal["zh", "en"] = Field(description="The language of the title (BCP 47).")
     evidence: str = Field(description="The clause reporting the event, layout undone.")
     evidence_offsets: list[int]
     organizations: list[str] = Field(description="Canonical names of the store's organizations.")

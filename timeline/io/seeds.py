@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from timeline.store.languages import canonical_tag
+from timeline.store.languages import canonical_tag, script_language
 from timeline.store.models import Event, Revision
 from timeline.store.values import EventData, Translation
 from timeline.store.writes import create_event, define_organization, update_event
@@ -66,7 +66,7 @@ def _entry(raw: dict[str, Any], source: dict[str, Any]) -> EventData:
         source_name=source.get("name"),
         source_published=source.get("published"),
         source_locator=raw.get("locator"),
-        language=canonical_tag(raw.get("language", "en")),
+        language=_language(raw),
         translations=tuple(
             sorted(
                 (
@@ -80,12 +80,20 @@ def _entry(raw: dict[str, Any], source: dict[str, Any]) -> EventData:
     )
 
 
+def _language(raw: dict[str, Any]) -> str:
+    """An entry's ``language``, else the one its title's script tells, else ``en``."""
+    if "language" in raw:
+        return canonical_tag(str(raw["language"]))
+    return script_language(str(raw["title"])) or "en"
+
+
 def read_seed_file(path: Path) -> tuple[list[tuple[str, list[str]]], list[EventData]]:
     """Read one seed file: its organizations as (name, aliases) and its events.
 
     Dates in the file are ``YYYY[-MM[-DD]]`` starts with an inclusive ``end`` day; the
     events returned are all-day with an exclusive end (RFC 5545 DTEND). Title and
-    description are in ``language`` (BCP 47, default ``en``), ``[event.translations.<tag>]``
+    description are in ``language`` (BCP 47; without one, the language the title's
+    script tells, Han ``zh`` or Latin ``en``, else ``en``), ``[event.translations.<tag>]``
     tables hold the other languages, and ``when`` (the date as the source writes it) is
     kept. An entry's ``review`` (drafts of ``timeline extract``) must be ``"accepted"`` or
     absent. Raises SeedError naming the entry for one still ``review = "pending"``, a
