@@ -1,4 +1,5 @@
-"""timed events kept as the wall time entered, the tz rules their instants follow
+"""timed events kept as the wall time entered, the tz rules their instants follow, and
+organizations' names by language
 
 Revision ID: 0006
 Revises: 0005
@@ -57,9 +58,23 @@ def upgrade() -> None:
             continue  # read back as UTC (timeline.store.models.ZoneName): kept in UTC
         bind.execute(update, {"id": event_id, "start": _wall(start, zone), "end": _wall(end, zone)})
     op.execute(sa.text("UPDATE store_state SET zones = :zones").bindparams(zones=rules_version()))
+    op.create_table(
+        "organization_names",
+        sa.Column("organization_id", sa.Integer(), nullable=False),
+        sa.Column("language", sa.String(length=35), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["organization_id"],
+            ["organizations.id"],
+            name=op.f("fk_organization_names_organization_id_organizations"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("organization_id", "language", name=op.f("pk_organization_names")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("organization_names")
     with op.batch_alter_table("store_state", schema=None) as batch_op:
         batch_op.drop_column("zones")
     with op.batch_alter_table("events", schema=None) as batch_op:

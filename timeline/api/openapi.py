@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from timeline.events import schemas
+from timeline.store.languages import text_in
 
 REF = "#/components/schemas/{model}"
 PROBLEM = "application/problem+json"
@@ -265,7 +266,7 @@ def document(config: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {
-            "title": f"{config['CALENDAR_NAME']} API",
+            "title": f"{text_in(config['CALENDAR_NAME'], None, config['LANGUAGE'])} API",
             "version": _version(),
             "description": _INFO,
         },

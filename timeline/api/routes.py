@@ -191,6 +191,7 @@ def _create(body: Any, key: str | None, data: EventData, author: str, notes: lis
                 detail = f"An event with id {data.id!r} {state} with other content."
                 errors = [{"pointer": "/id", "detail": detail}]
                 raise ProblemError(409, detail, title="Id taken", errors=errors)
+            writes.name_organizations(session, data)
             return _event_response(existing, location=True, notes=notes)
         event = writes.create_event(session, assign_id(session, data), author=author)
         if key is not None:
@@ -275,6 +276,8 @@ def patch_event(event_id: str) -> Response:
         data = _parse(patched_body(event, patch))
         if not _same_content(event, data):
             writes.update_event(session, event, data, author=author)
+        else:
+            writes.name_organizations(session, data)
         response = _event_response(event)
     return response
 

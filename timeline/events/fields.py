@@ -182,8 +182,24 @@ WhenText = Annotated[
     _line(200, "Free text such as 'Feb 9-10, 2025' or '2月17日'.", min_length=1),
     AfterValidator(check_one_line),
 ]
+OrganizationTexts = Annotated[
+    Annotated[OrganizationName, Form("text")]
+    | Annotated[
+        dict[LanguageTag, OrganizationName],
+        Form("languages"),
+        Field(
+            min_length=1,
+            title="OrganizationNames",
+            description=(
+                'The name by BCP 47 language tag: {"zh": "法国政府", "en": "French '
+                'Government"}; each is shown in the outputs asked for in its language.'
+            ),
+        ),
+    ],
+    Discriminator(_form),
+]
 TagList = Annotated[list[Tag], Field(max_length=MAX_TAGS)]
-OrganizationList = Annotated[list[OrganizationName], Field(max_length=MAX_TAGS)]
+OrganizationList = Annotated[list[OrganizationTexts], Field(max_length=MAX_TAGS)]
 EventId = Annotated[
     str, Field(pattern=EVENT_ID, description="A slug: lowercase ASCII letters, digits, '-'.")
 ]

@@ -60,6 +60,8 @@ def _location(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
     string or by language, nor pydantic's ``[key]`` after a bad language tag."""
     if len(loc) > 1 and loc[0] in _TEXT_FIELDS and loc[1] in TEXT_FORMS:
         loc = (loc[0], *loc[2:])
+    if len(loc) > 2 and loc[0] == "organizations" and loc[2] in TEXT_FORMS:
+        loc = (*loc[:2], *loc[3:])
     return loc[:-1] if loc and loc[-1] == "[key]" else loc
 
 
@@ -125,6 +127,24 @@ def validate(model: type[BaseModel], body: Any) -> BaseModel:
     if errors:
         raise invalid(errors, unknown=True)
     return result
+
+
+def _organizations(
+    given: list[str | dict[str, str]], default_language: str
+) -> tuple[list[str], list[tuple[str, tuple[tuple[str, str], ...]]]]:
+    """The organizations' names as EventData has them: one name each (of a name given
+    by language, the one in the configured language, else the first), and the names by
+    language given."""
+    organizations, names = [], []
+    default = canonical_tag(default_language)
+    for item in given:
+        if isinstance(item, str):
+            organizations.append(item)
+            continue
+        chosen = item.get(default, next(iter(item.values())))
+        organizations.append(chosen)
+        names.append((chosen, tuple(sorted(item.items()))))
+    return organizations, names
 
 
 def _duplicates(name: str, values: list[str]) -> list[dict[str, str]]:
@@ -255,9 +275,11 @@ def parse_event(
         {name: body.get(name) for name in _DATE_FIELDS if name not in bad}, bad, today
     )
     errors += [{"pointer": pointer(name), "detail": detail} for name, detail in date_errors]
-    for name in ("tags", "organizations"):
-        if model is not None:
-            errors += _duplicates(name, getattr(model, name))
+    organizations: list[str] = []
+    names: list[tuple[str, tuple[tuple[str, str], ...]]] = []
+    if model is not None:
+        organizations, names = _organizations(model.organizations, language)
+        errors += _duplicates("tags", model.tags) + _duplicates("organizations", organizations)
     for name in _TEXT_FIELDS:
         errors += _same_tags(name, body.get(name))
     texts = None
@@ -282,7 +304,8 @@ def parse_event(
         location=model.location,
         url=model.url,
         tags=tuple(model.tags),
-        organizations=tuple(model.organizations),
+        organizations=tuple(organizations),
+        organization_names=tuple(names),
         # An empty name or locator says nothing: kept as absent, so that every output
         # (and an ICS export read back) agrees that there is no source.
         source_name=source.name or None,

@@ -87,8 +87,21 @@ def _language(raw: dict[str, Any]) -> str:
     return script_language(str(raw["title"])) or "en"
 
 
+#: An organization of a seed file: its name, aliases, and names by language.
+SeedOrganization = tuple[str, list[str], list[tuple[str, str]]]
+
+
 def read_seed_file(path: Path) -> tuple[list[tuple[str, list[str]]], list[EventData]]:
-    """Read one seed file: its organizations as (name, aliases) and its events.
+    """Read one seed file: its organizations as (name, aliases) and its events, as
+    :func:`read_seeds` does."""
+    orgs, events = read_seeds(path)
+    return [(name, aliases) for name, aliases, _ in orgs], events
+
+
+def read_seeds(path: Path) -> tuple[list[SeedOrganization], list[EventData]]:
+    """Read one seed file: its organizations as (name, aliases, names by language as
+    ``(tag, name)`` from ``names = {en = "French Government", zh = "法国政府"}``) and its
+    events.
 
     Dates in the file are ``YYYY[-MM[-DD]]`` starts with an inclusive ``end`` day; the
     events returned are all-day with an exclusive end (RFC 5545 DTEND). Title and
@@ -106,7 +119,14 @@ def read_seed_file(path: Path) -> tuple[list[tuple[str, list[str]]], list[EventD
         except tomllib.TOMLDecodeError as error:
             raise SeedError(f"{path.name} is not valid TOML: {error}") from None
     source = doc.get("source", {})
-    orgs = [(o["name"], list(o.get("aliases", []))) for o in doc.get("organization", [])]
+    orgs = [
+        (
+            o["name"],
+            list(o.get("aliases", [])),
+            [(canonical_tag(tag), name) for tag, name in sorted(o.get("names", {}).items())],
+        )
+        for o in doc.get("organization", [])
+    ]
     events: list[EventData] = []
     for index, raw in enumerate(doc.get("event", [])):
         _check_review(path, index, raw)
@@ -187,9 +207,9 @@ def load_seeds(session: orm.Session, paths: list[Path], *, force: bool = False) 
     """
     report = SeedReport(force=force)
     for path in paths:
-        orgs, events = read_seed_file(path)
-        for name, aliases in orgs:
-            define_organization(session, name, aliases)
+        orgs, events = read_seeds(path)
+        for name, aliases, names in orgs:
+            define_organization(session, name, aliases, names)
         for data in events:
             outcome, note = _seed(session, data, force)
             report.counts[outcome] += 1

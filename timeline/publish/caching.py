@@ -27,6 +27,7 @@ from timeline.publish.fastpath import (
     without_cache_buster,
 )
 from timeline.publish.spool import Spool
+from timeline.publish.wording import CATALOGS
 from timeline.store.version import StoreVersion
 from timeline.store.walltime import rules_version
 
@@ -102,13 +103,16 @@ def init_app(app: Flask) -> None:
         digest.update(source.read_bytes())
     # So are the tz database's rules: no document mixes text made under old and new ones.
     digest.update(rules_version().encode())
+    # And the catalogs of the words the renderers add (precision, source, dates).
+    for compiled in sorted(CATALOGS.glob("*/LC_MESSAGES/*.mo")):
+        digest.update(compiled.read_bytes())
     app.extensions["timeline.config_fingerprint"] = digest.hexdigest()
 
 
 def render_key(app: Flask) -> str:
     """Return the short key (16 hex digits) of what rendering depends on: the settings
-    that appear in the output, the renderers' source code and the tz database's
-    version (:func:`timeline.store.walltime.rules_version`)."""
+    that appear in the output, the renderers' source code, the tz database's version
+    (:func:`timeline.store.walltime.rules_version`) and the compiled message catalogs."""
     key: str = app.extensions["timeline.config_fingerprint"][:16]
     return key
 

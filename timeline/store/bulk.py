@@ -25,7 +25,13 @@ from timeline.store.models import (
     utcnow,
 )
 from timeline.store.values import EventData, slugify
-from timeline.store.writes import as_utc, check_slugs, organization_for, wall_times
+from timeline.store.writes import (
+    as_utc,
+    check_slugs,
+    name_organizations,
+    organization_for,
+    wall_times,
+)
 
 
 def _organizations(session: orm.Session, datas: Sequence[EventData]) -> dict[str, tuple[int, str]]:
@@ -65,6 +71,8 @@ def add_events(session: orm.Session, datas: Sequence[EventData], *, author: str)
         return
     for data in datas:
         check_slugs(data)
+    for data in datas:  # first: one of an organization's names may be an alias already
+        name_organizations(session, data)
     orgs = _organizations(session, datas)
     tag_slugs = sorted({slugify(label) for data in datas for label in data.tags})
     if tag_slugs:

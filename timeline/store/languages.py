@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 # RFC 5646 §2.1, the forms events use: language (2-3 letters, or 4-8 registered ones),
 # up to 3 extended language subtags, script, region, variants, extensions, private use.
@@ -68,6 +68,19 @@ def lookup(requested: str, available: Iterable[str]) -> str | None:
         if subtags and len(subtags[-1]) == 1:  # never end on a singleton (RFC 4647 §3.4)
             subtags.pop()
     return None
+
+
+def text_in(value: str | Mapping[str, str], lang: str | None, default: str) -> str:
+    """Return a configured text in the language ``lang`` (BCP 47 Lookup), else in
+    ``default`` (the configured LANGUAGE), else its first: ``value`` is a table of text
+    by language tag, or one text for every language."""
+    if isinstance(value, str):
+        return value
+    for wanted in (lang, default):
+        found = lookup(wanted, value) if wanted is not None else None
+        if found is not None:
+            return value[found]
+    return next(iter(value.values()), "")
 
 
 def autonym(tag: str) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import orm
 
+from timeline.store.languages import lookup
 from timeline.store.walltime import from_wall
 
 NAMING_CONVENTION = {
@@ -191,6 +192,11 @@ class Event(Base):
         """The canonical names of the event's organizations, in order."""
         return [o.organization.name for o in self.organizations]
 
+    def organization_names_in(self, lang: str | None) -> list[str]:
+        """The names of the event's organizations in the language ``lang`` where they
+        have one (:meth:`Organization.name_in`), in order."""
+        return [o.organization.name_in(lang) for o in self.organizations]
+
 
 class EventTranslation(Base):
     """An event's title and description in another language than its original one
@@ -245,6 +251,31 @@ class Organization(Base):
     aliases: orm.Mapped[list[OrganizationAlias]] = orm.relationship(
         back_populates="organization", cascade="all, delete-orphan", lazy="selectin"
     )
+    names: orm.Mapped[list[OrganizationName]] = orm.relationship(
+        cascade="all, delete-orphan", order_by="OrganizationName.language", lazy="selectin"
+    )
+
+    def name_in(self, lang: str | None) -> str:
+        """The organization's name in the language ``lang`` (BCP 47 Lookup), else its
+        canonical name."""
+        if lang is None or not self.names:
+            return self.name
+        by_language = {n.language: n.name for n in self.names}
+        found = lookup(lang, by_language)
+        return self.name if found is None else by_language[found]
+
+
+class OrganizationName(Base):
+    """An organization's name in one language (``language``, a BCP 47 tag), shown in the
+    outputs asked for in that language; it is an alias of the organization too."""
+
+    __tablename__ = "organization_names"
+
+    organization_id: orm.Mapped[int] = orm.mapped_column(
+        sa.ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True
+    )
+    language: orm.Mapped[str] = orm.mapped_column(sa.String(35), primary_key=True)
+    name: orm.Mapped[str] = orm.mapped_column(sa.String(200))
 
 
 class OrganizationAlias(Base):

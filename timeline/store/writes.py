@@ -24,6 +24,7 @@ from timeline.store.models import (
     Tag,
     utcnow,
 )
+from timeline.store.orgnames import name_organization
 from timeline.store.values import EventData, Translation, slugify
 from timeline.store.version import record_change
 from timeline.store.walltime import keeps_wall_time, wall_text
@@ -113,9 +114,15 @@ def organization_for(session: orm.Session, name: str) -> Organization:
     return org
 
 
-def define_organization(session: orm.Session, name: str, aliases: Iterable[str]) -> Organization:
-    """Create or update the organization ``name`` with ``aliases`` (other names). An alias
-    already held by another organization is moved to this one."""
+def define_organization(
+    session: orm.Session,
+    name: str,
+    aliases: Iterable[str],
+    names: Iterable[tuple[str, str]] = (),
+) -> Organization:
+    """Create or update the organization ``name`` with ``aliases`` (other names) and its
+    ``names`` by language (``(tag, name)``: :func:`name_organization`). An alias already
+    held by another organization is moved to this one."""
     org = organization_for(session, name)
     if org.name != name:  # ``name`` was an alias: promote it to the canonical name
         org.name = name
@@ -127,7 +134,25 @@ def define_organization(session: orm.Session, name: str, aliases: Iterable[str])
         elif alias.organization_id != org.id:
             alias.organization = org
     session.flush()
+    name_organization(session, org, names)
     return org
+
+
+def name_organizations(session: orm.Session, data: EventData) -> bool:
+    """Give the organizations of ``data`` the names by language it carries
+    (``organization_names``: :func:`timeline.store.orgnames.name_organization`), each
+    the organization that one of its names is an alias of, else a new one under the
+    name ``data`` gives it; return whether any changed. Does not commit."""
+    changed = False
+    for name, names in data.organization_names:
+        org = None
+        for text in (name, *(text for _, text in names)):
+            alias = session.get(OrganizationAlias, slugify(text))
+            if alias is not None:
+                org = alias.organization
+                break
+        changed |= name_organization(session, org or organization_for(session, name), names)
+    return changed
 
 
 def _tag(session: orm.Session, slug: str) -> None:
@@ -173,6 +198,7 @@ def _apply(session: orm.Session, event: Event, data: EventData) -> None:
         EventTag(tag_slug=slug, label=label, position=i)
         for i, (slug, label) in enumerate(seen.items())
     ]
+    name_organizations(session, data)  # first: one of its names may be an alias already
     orgs: dict[int, Organization] = {}
     for name in data.organizations:
         org = organization_for(session, name)
@@ -215,13 +241,16 @@ def create_event(session: orm.Session, data: EventData, *, author: str) -> Event
 
 
 def update_event(session: orm.Session, event: Event, data: EventData, *, author: str) -> bool:
-    """Replace the content of ``event`` with ``data``; return False (and change nothing) if
-    it is the same. A change bumps ``sequence`` and ``updated`` and adds a revision.
+    """Replace the content of ``event`` with ``data``; return False (and change nothing
+    of the event) if it is the same. A change bumps ``sequence`` and ``updated`` and
+    adds a revision. The names by language that ``data`` gives its organizations are
+    theirs either way (:func:`name_organizations`).
 
     Raises EventGoneError for a deleted event and StoreError as :func:`create_event`.
     """
     if event.deleted:
         raise EventGoneError(f"event {event.id!r} was deleted")
+    name_organizations(session, data)  # the organizations' own, whatever the event's content
     if data.content_hash() == event.content_hash:
         return False
     _apply(session, event, data)

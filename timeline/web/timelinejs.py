@@ -7,7 +7,12 @@ from flask import Blueprint, Response, current_app, request
 from feeds.timelinejs import render_timelinejs
 from timeline.http import db
 from timeline.http.cors import public_reads
-from timeline.http.filters import DOCUMENT_PARAMETERS, parse_filter
+from timeline.http.filters import (
+    DOCUMENT_PARAMETERS,
+    offered_languages,
+    parse_filter,
+    parse_language,
+)
 from timeline.publish.caching import cached_document, document_path
 from timeline.publish.convert import to_entry
 from timeline.publish.documents import channel
@@ -22,16 +27,18 @@ CONTENT_TYPE = "application/json; charset=utf-8"
 
 @bp.get("/timeline.json")
 def timeline_json() -> Response:
-    """Every event matching the filters, oldest first, as a TimelineJS3 timeline; cached
-    and revalidated like the feeds."""
+    """Every event matching the filters, oldest first, as a TimelineJS3 timeline, in the
+    language ``?lang=`` asks for (400 naming ``lang`` unless offered); cached and
+    revalidated like the feeds."""
     flt = parse_filter(request.args, DOCUMENT_PARAMETERS)
+    lang = parse_language(request.args, offered_languages(current_app.config))
     version = db.current_version()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     path = document_path()
 
     def render() -> list[bytes]:
         events = list_events(db.get_session(), flt)
-        entries = [to_entry(event, app.config) for event in reversed(events)]
-        return [render_timelinejs(channel(app, version, path), entries)]
+        entries = [to_entry(event, app.config, lang) for event in reversed(events)]
+        return [render_timelinejs(channel(app, version, path, lang), entries)]
 
     return cached_document("timelinejs", CONTENT_TYPE, version, render)
