@@ -172,12 +172,17 @@ def session(app: Flask) -> Iterator[orm.Session]:
 @pytest.fixture
 def token(app: Flask) -> str:
     """A live write token named ``tester``, created through :mod:`timeline.api.auth`."""
+    return create_token(app)
+
+
+def create_token(app: Flask, name: str = "tester") -> str:
+    """Create a live write token ``name`` on ``app``'s store and return it."""
     from timeline.api import auth
 
     with app.app_context():
         session = db.get_session()
         begin_write(session)
-        value = auth.create_token(session, "tester")
+        value = auth.create_token(session, name)
         session.commit()
     return value
 

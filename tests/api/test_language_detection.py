@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import ApiClient, AppFactory
+from tests.conftest import ApiClient, AppFactory, create_token
 from timeline.store.languages import script_language
 
 
@@ -54,16 +54,8 @@ def test_latin_is_english_and_a_given_language_is_kept(api: ApiClient) -> None:
 def test_unsure_is_the_configured_language_and_the_answer_says_so(
     make_app: AppFactory, title: str
 ) -> None:
-    from timeline.api import auth
-    from timeline.http import db
-    from timeline.store.engine import begin_write
-
     app = make_app(LANGUAGE="zh")
-    with app.app_context():
-        session = db.get_session()
-        begin_write(session)
-        token = auth.create_token(session, "tester")
-        session.commit()
+    token = create_token(app)
     client = app.test_client()
     response = client.post(
         "/api/events",

@@ -9,7 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask import Flask
 
-from tests.conftest import AppFactory
+from tests.conftest import AppFactory, create_token
 from timeline.http import db
 from timeline.store import migrations
 from timeline.store.models import Base, Event
@@ -95,15 +95,8 @@ def test_a_store_written_at_0005_is_served_with_the_same_content(make_app: AppFa
     times and organizations' names by language), upgraded to the newest and served
     again, every document is the same (in the events' own languages: 0005 knew no
     organization's Chinese name)."""
-    from timeline.api import auth
-    from timeline.store.engine import begin_write
-
     first = make_app(SEED_ON_START=True)
-    with first.app_context():
-        session = db.get_session()
-        begin_write(session)
-        token = auth.create_token(session, "tester")
-        session.commit()
+    token = create_token(first)
     client = first.test_client()
     headers = {"Authorization": f"Bearer {token}"}
     for body in (
