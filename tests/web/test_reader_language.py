@@ -98,6 +98,7 @@ def test_the_feeds_words_in_chinese(seeded_app: Flask) -> None:
         '<h1><a href="/?lang=zh">人工智能时间线</a></h1>' in page
         or "人工智能时间线</a></h1>" in page
     )
+    assert ">法国政府</a>" in page and ">French Government</a>" not in page
     english = client.get("/feed.json").get_data(as_text=True)
     assert "French Government" in english and "Date known to the month only" in english
 

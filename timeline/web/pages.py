@@ -125,6 +125,7 @@ def _view(event: Event, lang: str | None = None) -> dict[str, Any]:
         "description": entry.description,
         "language": entry.language,
         "description_language": entry.description_language,
+        "organizations": event.organization_names_in(lang),
         "when": event.when_text,
         "as_written": gettext("As written: "),
         "date": date_text(event),
