@@ -105,3 +105,10 @@ def google_description(lang: str, shown: int, total: int, full_url: str) -> str:
     return gettext(
         "The %(shown)s most recent of %(total)s events; the full calendar is at %(url)s."
     ) % {"shown": f"{shown:,}", "total": f"{total:,}", "url": full_url}
+
+
+@functools.cache
+def wordings() -> tuple[Wording, ...]:
+    """The wording of every language the catalogs have, English (the source) first."""
+    tags = sorted(path.name.replace("_", "-") for path in CATALOGS.iterdir() if path.is_dir())
+    return (wording("en"), *(wording(tag) for tag in tags))
