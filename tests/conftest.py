@@ -3,6 +3,7 @@ schema on the PostgreSQL server named by TIMELINE_TEST_DATABASE_URL)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import uuid
@@ -134,6 +135,15 @@ def delete_event(app: Flask, event_id: str) -> None:
 
 
 @pytest.fixture
+def settled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The service's clock seconds after every change the test makes, so that documents
+    carry Last-Modified (which is not sent within the second of a change:
+    :func:`timeline.publish.fastpath.last_modified`)."""
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=5)
+    monkeypatch.setattr("timeline.publish.fastpath.utcnow", lambda: later)
+
+
+@pytest.fixture
 def seeded_app(make_app: AppFactory) -> Flask:
     """The service on a store holding the project's seed events."""
     return make_app(SEED_ON_START=True)
@@ -162,12 +172,17 @@ def session(app: Flask) -> Iterator[orm.Session]:
 @pytest.fixture
 def token(app: Flask) -> str:
     """A live write token named ``tester``, created through :mod:`timeline.api.auth`."""
+    return create_token(app)
+
+
+def create_token(app: Flask, name: str = "tester") -> str:
+    """Create a live write token ``name`` on ``app``'s store and return it."""
     from timeline.api import auth
 
     with app.app_context():
         session = db.get_session()
         begin_write(session)
-        value = auth.create_token(session, "tester")
+        value = auth.create_token(session, name)
         session.commit()
     return value
 

@@ -20,8 +20,11 @@ DEFAULTS: dict[str, Any] = {
     "BASE_URL": "",
     "ID_DOMAIN": "timeline.example.org",
     "ID_DATE": "2025",
-    "CALENDAR_NAME": "AI timeline",
-    "CALENDAR_DESCRIPTION": "Dated events of AI models, investment and regulation.",
+    "CALENDAR_NAME": {"en": "AI timeline", "zh": "人工智能时间线"},
+    "CALENDAR_DESCRIPTION": {
+        "en": "Dated events of AI models, investment and regulation.",
+        "zh": "人工智能模型、投资与监管的大事记。",
+    },
     "LANGUAGE": "en",
     "LANGUAGES": ["en", "zh"],
     "REFRESH_INTERVAL": 3600,
@@ -83,13 +86,28 @@ def load_config(app: Flask, test_config: dict[str, Any] | None = None) -> None:
     app.config["BASE_URL"] = str(app.config["BASE_URL"] or LOCAL_BASE_URL).rstrip("/")
 
 
+def _texts_by_language(value: Any) -> bool:
+    """Whether ``value`` is a non-empty table of text by BCP 47 language tag."""
+    if not isinstance(value, dict) or not value:
+        return False
+    for tag, text in value.items():
+        try:
+            canonical_tag(tag)
+        except LanguageTagError:
+            return False
+        if not isinstance(text, str):
+            return False
+    return True
+
+
 class ConfigError(ValueError):
     """A setting whose value is not of the kind its default is; the message names it."""
 
 
 def check_config(config: Mapping[str, Any]) -> None:
     """Check that each setting of :data:`DEFAULTS` has a value of its default's kind (a
-    whole number of at least 1 for numbers, true or false, text, a list), so that a typo
+    whole number of at least 1 for numbers, true or false, text, a list; the calendar's
+    name and description text or a table of text by language), so that a typo
     stops the service at start rather than failing every request. Raises ConfigError."""
     for key, default in DEFAULTS.items():
         value = config.get(key)
@@ -102,6 +120,9 @@ def check_config(config: Mapping[str, Any]) -> None:
         elif isinstance(default, list):
             ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
             kind = "a list of text"
+        elif isinstance(default, dict):
+            ok = isinstance(value, str) or _texts_by_language(value)
+            kind = "text, or a table of text by language tag ({en = ..., zh = ...})"
         else:
             ok = isinstance(value, str)
             kind = "text"

@@ -337,8 +337,8 @@ def test_b08_overlap_is_accepted_as_the_first_occurrence(api: ApiClient) -> None
 def test_date_times_outside_what_every_output_can_write_are_422(
     api: ApiClient, payload: dict[str, Any], pointer: str
 ) -> None:
-    """Timed events from 1900 to 9998 in real zones: beyond, offsets have seconds (local
-    mean time) or the VTIMEZONE years overflow, so the calendar could not be written."""
+    """Timed events from 1900 to 2199 in real zones: before, offsets have seconds (local
+    mean time) and RSS has no dates; after, the page's axis could not draw them."""
     before = api.counts()
     response = api.post(payload)
     assert response.status_code == 422

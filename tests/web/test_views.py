@@ -206,6 +206,7 @@ def test_one_event_calendar(seeded: FlaskClient) -> None:
 
 
 @pytest.mark.parametrize("path", ["/calendar.ics", "/feed.rss", "/feed.atom", "/feed.json"])
+@pytest.mark.usefixtures("settled")
 def test_conditional_get_gzip_head(seeded: FlaskClient, path: str) -> None:
     first = seeded.get(path)
     second = seeded.get(path)

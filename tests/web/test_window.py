@@ -199,6 +199,7 @@ def test_a_bad_window_is_400_naming_the_parameter(
         assert error["detail"].startswith(detail)
 
 
+@pytest.mark.usefixtures("settled")
 def test_the_page_is_cached_and_revalidated_as_the_feeds_are(app: Flask) -> None:
     _add(app, _days(60))
     renders: list[str] = []

@@ -11,6 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 from timeline.events.fields import MAX_TAGS
 from timeline.events.problems import ProblemError
+from timeline.publish.fastpath import CACHE_BUSTER as CACHE_BUSTER
 from timeline.store.languages import LanguageTagError, canonical_tag, lookup
 from timeline.store.queries import Anchor, CursorError, EventFilter, decode_cursor
 from timeline.store.values import slugify
@@ -26,6 +27,8 @@ WINDOW_PARAMETERS = ("around", "before", "after")
 #: The most ``tag`` values one filter takes: an event carries at most MAX_TAGS tags, so a
 #: filter asking for more could match nothing, and each value costs a condition in SQL.
 MAX_FILTER_TAGS = MAX_TAGS
+#: The parameters of the public documents (calendars, feeds, /timeline.json).
+DOCUMENT_PARAMETERS = FEED_PARAMETERS | {CACHE_BUSTER}
 
 
 def _day(name: str, value: str, errors: list[dict[str, Any]]) -> dt.date | None:
@@ -46,7 +49,8 @@ def parse_filter(
     """Return the filter that ``args`` ask for.
 
     ``tag`` (repeatable; an event must carry every tag), ``org`` (a name or alias),
-    ``from`` and ``to`` (inclusive days, ``YYYY-MM-DD``), and ``q`` where allowed.
+    ``from`` and ``to`` (inclusive days, ``YYYY-MM-DD``), and ``q`` where allowed;
+    :data:`CACHE_BUSTER` (any value, any number of times), where allowed, is ignored.
     Raises ProblemError (400) listing every unknown parameter, repeated single parameter,
     value with a control character, and bad value, each as ``{"parameter": name, "detail": ...}``;
     more than :data:`MAX_FILTER_TAGS` tags are refused at once, before any is read.
@@ -64,6 +68,8 @@ def parse_filter(
             errors=[{"parameter": "tag", "detail": detail}],
         )
     errors: list[dict[str, Any]] = []
+    if CACHE_BUSTER in allowed and CACHE_BUSTER in args:
+        args = MultiDict([(k, v) for k, v in args.items(multi=True) if k != CACHE_BUSTER])
     for name, value in args.items(multi=True):
         # PostgreSQL text cannot hold NUL, and no tag, name or date has control characters.
         if _CONTROL.search(value):
@@ -75,7 +81,7 @@ def parse_filter(
             errors.append(
                 {
                     "parameter": name,
-                    "detail": f"unknown parameter {name!r}; known: {', '.join(sorted(allowed))}",
+                    "detail": f"unknown parameter {name!r}; known: {_known(allowed)}",
                 }
             )
         elif name != "tag" and len(args.getlist(name)) > 1:
@@ -103,6 +109,10 @@ def parse_filter(
             errors=errors,
         )
     return EventFilter(tags=tuple(sorted(set(tags))), org=org, start=start, until=until, q=q)
+
+
+def _known(allowed: Collection[str]) -> str:
+    return ", ".join(sorted(name for name in allowed if name != CACHE_BUSTER))
 
 
 def offered_languages(config: Mapping[str, Any]) -> list[str]:

@@ -46,13 +46,13 @@ def candidate_json(candidate: Candidate) -> dict[str, Any]:
 
 def extraction_json(result: Extraction) -> dict[str, Any]:
     """Return the whole extraction as JSON-ready values: ``published`` (YYYY-MM-DD) and
-    where it came from, ``lang``, ``candidates`` and ``skipped`` (``when``,
-    ``when_offsets``, ``reason``)."""
+    where it came from, ``lang``, ``candidates`` (each with ``language``, the article's,
+    which its title is in) and ``skipped`` (``when``, ``when_offsets``, ``reason``)."""
     return {
         "published": result.published.isoformat(),
         "published_from": result.published_from,
         "lang": result.lang,
-        "candidates": [candidate_json(c) for c in result.candidates],
+        "candidates": [candidate_json(c) | {"language": result.lang} for c in result.candidates],
         "skipped": [
             {"when": s.when, "when_offsets": [s.when_start, s.when_end], "reason": s.reason}
             for s in result.skipped
@@ -77,8 +77,9 @@ def _comment(text: str) -> str:
 
 def extraction_toml(result: Extraction, gazetteer: Gazetteer, *, file: str) -> str:
     """Return the extraction as a seed file (the keys of ``seeds/article-2025-02.toml``),
-    each event with ``review = "pending"`` for :func:`timeline.io.seeds.read_seed_file`
-    to refuse until an editor sets it to ``"accepted"``; the organizations named are
+    each event with its ``language`` (the article's) and ``review = "pending"`` for
+    :func:`timeline.io.seeds.read_seed_file` to refuse until an editor sets it to
+    ``"accepted"``; the organizations named are
     defined with their aliases, and the expressions left out are listed as comments.
     ``file`` names the article in ``[source]``."""
     lines = [
@@ -99,6 +100,8 @@ def extraction_toml(result: Extraction, gazetteer: Gazetteer, *, file: str) -> s
         lines.append(f"aliases = {_value(gazetteer.aliases(name))}")
     for candidate in result.candidates:
         lines += ["", "[[event]]", f"id = {_value(candidate.id)}", 'review = "pending"']
+        # The language of the title and description (the article's): timeline seed keeps it.
+        lines.append(f"language = {_value(result.lang)}")
         fields: dict[str, Any] = {
             "when": candidate.when,
             "date": candidate.start,

@@ -157,6 +157,7 @@ def index() -> Response:
         version,
         lambda: [_index_body(flt, anchor, lang).encode()],
         shared=asked is not None,
+        cross_origin=False,
     )
     return i18n.vary(response)
 
