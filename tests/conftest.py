@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 import click
 import feedparser
+import hypothesis
 import icalendar
 import pytest
 import sqlalchemy as sa
@@ -30,6 +31,14 @@ from timeline.http import db
 from timeline.store.engine import begin_write, make_engine
 
 BASE_URL = "https://example.org"
+
+# Property tests explore new examples on every run on a developer's machine; CI
+# (HYPOTHESIS_PROFILE=ci, set by .ci/run) runs the same examples every time, so that a
+# submission's result does not depend on the draw. A failure found locally is printed
+# with the blob that reproduces it: add it to the test as @hypothesis.example.
+hypothesis.settings.register_profile("ci", derandomize=True, print_blob=True)
+hypothesis.settings.register_profile("dev", print_blob=True)
+hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 @contextmanager
