@@ -1,0 +1,272 @@
+"""The grammar of dates as data: word tables, pattern fragments and rules read from
+``timeline/dates/grammar/<language>.toml`` and compiled into one matcher.
+
+A language file holds, after HeidelTime's ``resources/<language>/`` (repattern,
+normalization, rules):
+
+- ``[words.<table>]``: words and their values (``january = 1``, ``yesterday = -1``); a
+  table is also a fragment that matches any of its words, longest first;
+- ``[fragments]``: named pieces of regular expression (``day = { re = '...', norm =
+  'ordinal' }``) that rules and other fragments insert as ``{name}``;
+- ``[[rules]]``: one form each, ``match`` a regular expression built from fragments, where
+  ``{slot=name}`` captures the fragment's text into a slot of the reading (``{month=
+  month}``) and ``{name:2}`` renames the slots inside a fragment with a ``2`` (the end of a
+  range); ``set`` gives slots fixed values, ``anaphoric`` marks a form counted from another
+  date of the text, ``refuse`` a text that is not a date (a name such as 今日头条), and
+  ``examples`` lists ``[text, TIMEX3 value]`` pairs read against the file's
+  ``reference`` day (the examples are tests).
+
+Text is matched folded (:func:`fold`): full-width forms as ASCII, ASCII letters in lower
+case, traditional characters of dates as simplified ones; the folding keeps every offset.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+import regex as re
+
+from timeline.dates import numbers
+
+LANGUAGES = ("en", "zh")
+#: The normalizers a fragment may name: how a slot's text becomes its value.
+NORMS: dict[str, Callable[[str], int | str]] = {
+    "int": int,
+    "zh": numbers.zh_int,
+    "zh_digits": numbers.zh_digits,
+    "en": numbers.en_int,
+    "ordinal": numbers.ordinal,
+    "lunar_day": numbers.lunar_day,
+    "text": str,
+}
+#: The slots a rule may fill (see :mod:`timeline.dates.frames`); a ``2`` after a name is
+#: the same slot at the end of a range.
+SLOTS = frozenset(
+    """year yy year_shift month month_shift day day_shift weekday week_shift weeknum
+    quarter quarter_shift half half_shift season season_shift decade decade_yy century part
+    nth unit count sign span head holiday ref mod approx event hour minute second ampm period
+    half_hour quarter_hour tz beijing lunar leap vague lead trail edge century_shift
+    weeks""".split()
+)
+_REFERENCE = re.compile(
+    r"\{(?:(?P<slot>[a-z_][a-z_0-9]*)=)?(?P<name>[a-z_][a-z_0-9]*)(?::(?P<suffix>[0-9]))?\}"
+)
+_UNNAMED = re.compile(r"\(\?P<[a-z_0-9]+>")
+_FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+_SPACES = {c: 0x20 for c in (0x3000, 0x00A0, 0x2009, 0x202F)}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One form of the grammar: its ``name``, its ``language``, its compiled ``regex``
+    (with the boundaries of its language), the normalizer of each slot group, the
+    slots it sets, whether it is anaphoric, why it is refused (None: it is a date) and its
+    examples as ``(text, value)`` pairs; a ``cased`` rule takes the grammar's cased words
+    (may, march) only with a capital."""
+
+    name: str
+    language: str
+    regex: re.Pattern[str]
+    norms: Mapping[str, str]
+    fixed: Mapping[str, Any]
+    anaphoric: bool
+    refuse: str | None
+    flag: str | None
+    cased: bool
+    examples: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Match:
+    """A rule matched at ``folded[start:end]`` (the span of its ``core`` group, when the
+    rule has one: words such as since or 截至 are read but left out of the expression);
+    ``slots`` holds each captured slot's text."""
+
+    rule: Rule
+    start: int
+    end: int
+    slots: dict[str, str] = field(default_factory=dict)
+
+
+class GrammarError(ValueError):
+    """A language file that does not compile: the message names the file and the rule."""
+
+
+@dataclass(frozen=True)
+class Grammar:
+    """The rules of one or more languages, in the order of their files, with one regular
+    expression that finds where any rule may match."""
+
+    rules: tuple[Rule, ...]
+    reference: Mapping[str, Any]
+    table: Mapping[int, int | str]
+    words: Mapping[str, Mapping[str, Any]]
+    cased: frozenset[str]
+    _any: re.Pattern[str]
+
+    def fold(self, text: str) -> str:
+        """Return ``text`` folded for matching; ``len`` and every offset stay the same."""
+        return text.translate(self.table)
+
+    def matches(
+        self, original: str, folded: str | None = None, end: int | None = None
+    ) -> Iterator[Match]:
+        """Yield the expressions of ``original`` (folded: ``folded``) left to right,
+        never overlapping, up to ``end``: at each place where a rule matches, the longest
+        match (the earlier rule on a tie). A word of ``cased`` (may, march) counts only
+        when the original writes it with a capital."""
+        folded = self.fold(original) if folded is None else folded
+        stop = len(folded) if end is None else end
+        position = 0
+        while (found := self._any.search(folded, position, stop)) is not None:
+            at = found.start()
+            best: tuple[Rule, re.Match[str]] | None = None
+            for rule in self.rules:
+                match = rule.regex.match(folded, at, stop)
+                if match is None or (best is not None and match.end() <= best[1].end()):
+                    continue
+                if rule.cased and not self._cased(original, match):
+                    continue
+                best = (rule, match)
+            if best is None or best[1].end() == at:
+                position = at + 1
+                continue
+            rule, match = best
+            groups = match.groupdict()
+            slots = {k: v for k, v in groups.items() if v is not None and k != "core"}
+            first, last = match.span("core") if groups.get("core") is not None else match.span()
+            yield Match(rule, first, last, slots)
+            position = match.end()
+
+    def _cased(self, original: str, match: re.Match[str]) -> bool:
+        for name, text in match.groupdict().items():
+            if text is not None and text in self.cased and name != "core":
+                if original[match.start(name)].islower():
+                    return False
+        return True
+
+
+def _words_pattern(table: Mapping[str, Any]) -> str:
+    keys = sorted(table, key=lambda k: (-len(k), k))
+    return "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in keys)
+
+
+class _Compiler:
+    """Expands the fragments of one language file."""
+
+    def __init__(self, language: str, data: Mapping[str, Any]) -> None:
+        self.language = language
+        self.words: dict[str, dict[str, Any]] = dict(data.get("words", {}))
+        self.fragments: dict[str, tuple[str, str | None]] = {}
+        for name, table in self.words.items():
+            self.fragments[name] = (_words_pattern(table), f"words:{name}")
+        for name, value in data.get("fragments", {}).items():
+            if isinstance(value, str):
+                self.fragments[name] = (value, None)
+            else:
+                self.fragments[name] = (value["re"], value.get("norm"))
+
+    def expand(self, pattern: str, norms: dict[str, str], suffix: str, depth: int = 0) -> str:
+        if depth > 8:
+            raise GrammarError(f"{self.language}: fragments nest too deep in {pattern!r}")
+
+        def replace(match: re.Match[str]) -> str:
+            name, slot = match["name"], match["slot"]
+            if name not in self.fragments:
+                raise GrammarError(f"{self.language}: unknown fragment {{{name}}}")
+            inner, norm = self.fragments[name]
+            body = self.expand(inner, norms, suffix + (match["suffix"] or ""), depth + 1)
+            if slot is None:
+                return f"(?:{body})"
+            base = slot.rstrip("0123456789")
+            if base not in SLOTS:
+                raise GrammarError(f"{self.language}: unknown slot {slot!r}")
+            group = f"{slot}{suffix}"
+            # A slot may be captured in several branches, always read the same way.
+            if norms.setdefault(group, norm or "text") != (norm or "text"):
+                raise GrammarError(f"{self.language}: slot {group!r} is read two ways")
+            return f"(?P<{group}>{body})"
+
+        return _REFERENCE.sub(replace, pattern)
+
+
+def _rule(compiler: _Compiler, data: Mapping[str, Any], spec: Mapping[str, Any]) -> Rule:
+    name = spec["name"]
+    norms: dict[str, str] = {}
+    try:
+        body = compiler.expand(spec["match"], norms, "")
+        before = spec.get("before", data.get("before", ""))
+        after = spec.get("after", data.get("after", ""))
+        regex = re.compile(f"{before}(?:{body}){after}")
+    except (GrammarError, re.error, KeyError) as error:
+        raise GrammarError(f"{compiler.language}: rule {name!r}: {error}") from None
+    fixed = dict(spec.get("set", {}))
+    for slot in fixed:
+        if slot.rstrip("0123456789") not in SLOTS:
+            raise GrammarError(f"{compiler.language}: rule {name!r} sets unknown slot {slot!r}")
+    examples = tuple((str(e[0]), str(e[1])) for e in spec.get("examples", ()))
+    return Rule(
+        name,
+        compiler.language,
+        regex,
+        norms,
+        fixed,
+        bool(spec.get("anaphoric", False)),
+        spec.get("refuse"),
+        spec.get("flag"),
+        bool(spec.get("cased", False)),
+        examples,
+    )
+
+
+def _read(language: str) -> dict[str, Any]:
+    source = resources.files("timeline.dates").joinpath("grammar", f"{language}.toml")
+    with source.open("rb") as handle:
+        data: dict[str, Any] = tomllib.load(handle)
+    return data
+
+
+@functools.cache
+def load(languages: tuple[str, ...] = LANGUAGES) -> Grammar:
+    """Return the compiled grammar of ``languages`` (codes of LANGUAGES), rules of the
+    first language first. Raises GrammarError for a file that does not compile."""
+    rules: list[Rule] = []
+    table: dict[int, int | str] = {**_FULL_WIDTH, **_SPACES}
+    table |= {c: c + 32 for c in range(0x41, 0x5B)}
+    references: dict[str, Any] = {}
+    words: dict[str, dict[str, Any]] = {}
+    cased: set[str] = set()
+    for language in languages:
+        data = _read(language)
+        compiler = _Compiler(language, data)
+        references[language] = data.get("reference")
+        cased.update(data.get("cased", ()))
+        for key, value in compiler.words.items():
+            words[f"{language}:{key}"] = value
+        for traditional, simplified in data.get("fold", {}).items():
+            if len(traditional) != 1 or len(simplified) != 1:
+                raise GrammarError(f"{language}: fold maps one character to one character")
+            table[ord(traditional)] = ord(simplified)
+        rules.extend(_rule(compiler, data, spec) for spec in data.get("rules", ()))
+    # One expression of every rule, its groups unnamed, finds where any may match.
+    anywhere = "|".join(_UNNAMED.sub("(?:", rule.regex.pattern) for rule in rules)
+    return Grammar(tuple(rules), references, table, words, frozenset(cased), re.compile(anywhere))
+
+
+def normalize(rule: Rule, slot: str, text: str, grammar: Grammar) -> int | str:
+    """Return the value of ``text`` captured in ``slot`` by ``rule``: through the rule's
+    word table or its normalizer. Raises ValueError for text it cannot read."""
+    norm = rule.norms[slot]
+    if norm.startswith("words:"):
+        table = grammar.words[f"{rule.language}:{norm[6:]}"]
+        key = " ".join(text.split())
+        if key not in table:
+            raise ValueError(f"{text!r} is not in the table {norm[6:]}")
+        value: int | str = table[key]
+        return value
+    return NORMS[norm](text)

@@ -1,0 +1,422 @@
+"""The span one date expression names, read from its slots: a day, week, month, quarter,
+half, season, year, decade or century, counted from the reference where the text does
+not say it all (see :mod:`timeline.dates.frames` for the rules of reading)."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+
+from timeline.dates import holidays, periods, timex
+from timeline.dates.periods import DAY, When
+
+#: Two-digit years: the year in the century that puts it at most this many years after
+#: the reference, else in the century before (08年 in 2017 is 2008, 33年 in 2021 1933).
+YY_AHEAD = 10
+
+
+@dataclass(frozen=True)
+class Point:
+    """A span with its TIMEX3 value, its grain (day, week, month, quarter, half, season,
+    year, decade, century, range) and the TIMEX3 mod of a part (START, MID, END)."""
+
+    when: When
+    value: str
+    grain: str
+    mod: str | None = None
+
+
+def _day(date: datetime.date, approximate: bool = False) -> Point:
+    return Point(periods.day(date, approximate=approximate), timex.day(date), "day")
+
+
+def _month(when: When) -> Point:
+    start = when.start
+    assert isinstance(start, datetime.date)
+    return Point(when, timex.month(start.year, start.month), "month")
+
+
+def _week(when: When) -> Point:
+    assert isinstance(when.start, datetime.date)
+    return Point(when, timex.week(when.start), "week")
+
+
+def _end(when: When) -> datetime.date:
+    end = when.end
+    assert isinstance(end, datetime.date)
+    return end
+
+
+def _nearest_point(reference: datetime.date, make: Callable[[int], Point]) -> Point:
+    """Return ``make(y)`` for the year y whose span lies nearest ``reference`` (ties go to
+    the earlier), among the eight years around it (29 February needs them)."""
+    found: list[Point] = []
+    error: ValueError | None = None
+    for year in range(reference.year - 8, reference.year + 9):
+        try:
+            found.append(make(year))
+        except ValueError as problem:
+            error = error or problem
+    if not found:
+        assert error is not None
+        raise error
+
+    def distance(point: Point) -> tuple[int, datetime.date]:
+        start, end = point.when.start, point.when.end
+        assert isinstance(start, datetime.date) and isinstance(end, datetime.date)
+        return max((start - reference).days, (reference - end).days + 1, 0), start
+
+    return min(found, key=distance)
+
+
+def date(year: int, month: int, day: int) -> datetime.date:
+    """Build a date, saying which field is out of range (ValueError)."""
+    if not 1 <= year <= 9998:
+        raise ValueError(f"year {year} is out of range")
+    if not 1 <= month <= 12:
+        raise ValueError(f"month {month} is out of range")
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        raise ValueError(f"day {day} is out of range for {year:04d}-{month:02d}") from None
+
+
+class PointReader:
+    """Reads the slots of one expression (not a range) against a reference day and a
+    base day (the reference, or the date an anaphoric expression refers to)."""
+
+    def __init__(
+        self,
+        frame: dict[str, Any],
+        reference: datetime.date,
+        base: datetime.date,
+        future: bool | None = None,
+    ) -> None:
+        self.frame, self.reference, self.base, self.future = frame, reference, base, future
+        self.tense_sensitive = False
+
+    def with_frame(self, frame: dict[str, Any]) -> PointReader:
+        """Return a reader of other slots with the same days and tense."""
+        return PointReader(frame, self.reference, self.base, self.future)
+
+    def year(self) -> int | None:
+        """The year the text gives (2025, 08年, 去年), or None."""
+        frame = self.frame
+        if "year" in frame:
+            return int(frame["year"])
+        if "yy" in frame:
+            yy = int(frame["yy"])
+            if yy >= 100:
+                return yy
+            year = self.reference.year // 100 * 100 + yy
+            return year if year <= self.reference.year + YY_AHEAD else year - 100
+        if "year_shift" in frame:
+            return self.reference.year + int(frame["year_shift"])
+        return None
+
+    def point(self, after: datetime.date | None = None) -> Point:
+        """Return the span of the slots; ``after``: a year-less date must fall after it
+        (the end of a range). Raises ValueError for what cannot be a date."""
+        f = self.frame
+        year = self.year()
+        if "lead" in f:
+            if year is None:
+                raise ValueError("no year found")
+            year, month, day = periods.day_month(int(f["lead"]), int(f["trail"]), str(year))
+            return _day(date(year, month, day))
+        if "lunar" in f:
+            return self._lunar(year)
+        if "holiday" in f:
+            return self._holiday(str(f["holiday"]), year, after)
+        if "day_shift" in f:
+            return _day(self.base + int(f["day_shift"]) * DAY)
+        if "count" in f and "unit" in f and f.get("span") not in ("lasting",):
+            return self._offset(int(f["count"]), str(f["unit"]), int(f.get("sign", -1)))
+        if "weekday" in f:
+            return self._weekday(int(f["weekday"]), year, after)
+        if "weeknum" in f:
+            return _week(periods.iso_week(year or self.reference.year, int(f["weeknum"])))
+        if f.get("unit") == "week" and "nth" in f:
+            base = self._month(year, after)
+            assert isinstance(base.when.start, datetime.date)
+            first = base.when.start
+            if base.grain == "year":
+                number = int(f["nth"])
+                if number == -1:
+                    number = datetime.date(first.year, 12, 28).isocalendar().week
+                return _week(periods.iso_week(first.year, number))
+            weeks = str(f.get("weeks", "iso"))
+            return _week(periods.week_of_month(first.year, first.month, int(f["nth"]), weeks))
+        if f.get("unit") == "month" and "nth" in f:
+            return _month(periods.months(year or self.reference.year, int(f["nth"])))
+        if f.get("unit") == "day" and "nth" in f:
+            start = datetime.date(year or self.reference.year, 1, 1)
+            return _day(start + (int(f["nth"]) - 1) * DAY)
+        if "day" in f:
+            return self._date(int(f["day"]), year, after)
+        if "month" in f or "month_shift" in f:
+            return self._month(year, after)
+        if "week_shift" in f:
+            return _week(periods.week(self.reference, int(f["week_shift"])))
+        if "quarter" in f or "quarter_shift" in f:
+            return self._quarter(year)
+        if "half" in f or "half_shift" in f:
+            return self._half(year)
+        if "season" in f:
+            return self._season(str(f["season"]), year)
+        if "decade" in f or "decade_yy" in f:
+            return self._decade()
+        if "century" in f:
+            hundreds = (int(f["century"]) - 1) * 100
+            return Point(periods.years(max(hundreds, 1), 100), timex.century(hundreds), "century")
+        if year is not None:
+            return Point(periods.year(year), timex.year(year), "year")
+        unit = f.get("unit")
+        if unit == "week" and "head" not in f:
+            return _week(periods.week(self.reference))
+        if unit == "month" and "head" not in f:
+            return _month(periods.month_offset(self.reference, 0))
+        if unit == "year" or "head" in f:
+            return Point(periods.year(self.reference.year), timex.year(self.reference.year), "year")
+        raise ValueError("no year or month found")
+
+    def _offset(self, count: int, unit: str, sign: int) -> Point:
+        """Three days ago is that day; weeks the day counted, approximate; months and
+        quarters the month reached; years the year; a span (the past 3 days, 前两天) the
+        days between it and the base."""
+        span = self.frame.get("span")
+        if unit == "fortnight":
+            unit, count = "week", 2 * count
+        if unit == "quarter":
+            unit, count = "month", 3 * count
+        if unit == "halfyear":
+            unit, count = "month", 6 * count
+        if span in ("past", "next"):
+            return self._stretch(count, unit, -1 if span == "past" else 1)
+        if unit == "day":
+            return _day(self.base + sign * count * DAY)
+        if unit == "week":
+            return _day(self.base + sign * count * 7 * DAY, approximate=True)
+        if unit == "month":
+            return _month(periods.month_offset(self.base, sign * count))
+        if unit == "decade":
+            unit, count = "year", 10 * count
+        year = self.base.year + sign * count
+        return Point(periods.year(year), timex.year(year), "year")
+
+    def _stretch(self, count: int, unit: str, sign: int) -> Point:
+        """The past ``count`` units up to the base (excluded), or the next ones after it."""
+        step = {
+            "day": relativedelta(days=count),
+            "week": relativedelta(weeks=count),
+            "month": relativedelta(months=count),
+            "year": relativedelta(years=count),
+            "decade": relativedelta(years=10 * count),
+        }[unit]
+        if sign < 0:
+            start, end = self.base - step, self.base
+        else:
+            start, end = self.base + DAY, self.base + DAY + step
+        when = When(start, end, "day", True)
+        return Point(when, timex.interval(timex.day(start), timex.day(end - DAY)), "range")
+
+    def _weekday(self, number: int, year: int | None, after: datetime.date | None) -> Point:
+        f = self.frame
+        if "nth" in f:
+            month = self._month(year, after)
+            assert isinstance(month.when.start, datetime.date)
+            first = month.when.start
+            if "year" not in f and "year_shift" not in f and "month_shift" not in f:
+                return _nearest_point(
+                    self.reference,
+                    lambda y: _day(periods.nth_weekday(y, first.month, number, int(f["nth"]))),
+                )
+            return _day(periods.nth_weekday(first.year, first.month, number, int(f["nth"])))
+        if "day" in f:
+            found = self._date(int(f["day"]), year, after)
+            periods.check_weekday(found.when, number)
+            return found
+        if "week_shift" in f:
+            shifted = periods.weekday(self.reference, number, int(f["week_shift"])).start
+            assert isinstance(shifted, datetime.date)
+            return _day(shifted)
+        if "sign" in f:
+            gap = (number - self.reference.isoweekday()) % 7 or 7
+            if int(f["sign"]) < 0:
+                gap = gap - 7
+            return _day(self.reference + gap * DAY)
+        self.tense_sensitive = True
+        if self.future is None:
+            return _day(periods.monday(self.reference) + (number - 1) * DAY)
+        gap = (number - self.reference.isoweekday()) % 7
+        if not self.future:
+            gap = -((self.reference.isoweekday() - number) % 7)
+        return _day(self.reference + gap * DAY)
+
+    def _date(self, day: int, year: int | None, after: datetime.date | None) -> Point:
+        f = self.frame
+        if "month_shift" in f:
+            shifted = periods.month_offset(self.reference, int(f["month_shift"])).start
+            assert isinstance(shifted, datetime.date)
+            return _day(date(shifted.year, shifted.month, day))
+        if "month" not in f:
+            return self._day_of_month(day, after)
+        month = int(f["month"])
+        if not 1 <= month <= 12:
+            raise ValueError(f"month {month} is out of range")
+        if year is not None:
+            return _day(date(year, month, day))
+        if after is not None:
+            return self._after(lambda y: _day(date(y, month, day)), after)
+        return _nearest_point(self.reference, lambda y: _day(date(y, month, day)))
+
+    def _after(self, make: Callable[[int], Point], after: datetime.date) -> Point:
+        for year in range(after.year, after.year + 9):
+            try:
+                point = make(year)
+            except ValueError:
+                continue
+            if point.when.start >= after:
+                return point
+        return make(after.year)
+
+    def _day_of_month(self, day: int, after: datetime.date | None) -> Point:
+        """The 15th: in the month that puts it nearest the reference (after ``after``)."""
+        if not 1 <= day <= 31:
+            raise ValueError(f"day {day} is out of range")
+        found = []
+        for shift in (-1, 0, 1) if after is None else (0, 1, 2):
+            month = periods.month_offset(after or self.reference, shift).start
+            assert isinstance(month, datetime.date)
+            try:
+                candidate = date(month.year, month.month, day)
+            except ValueError:
+                continue
+            if after is None or candidate >= after:
+                found.append(candidate)
+        if not found:
+            raise ValueError(f"day {day} is out of range")
+        nearest = min(found, key=lambda d: (abs((d - self.reference).days), d))
+        return _day(nearest)
+
+    def _month(self, year: int | None, after: datetime.date | None) -> Point:
+        f = self.frame
+        if "month_shift" in f:
+            return _month(periods.month_offset(self.reference, int(f["month_shift"])))
+        if "month" not in f:
+            if year is None:
+                raise ValueError("no year or month found")
+            return Point(periods.year(year), timex.year(year), "year")
+        month = int(f["month"])
+        if year is not None:
+            return _month(periods.months(year, month))
+        if "sign" in f:
+            # last August: the last August before the reference's month; next March the next.
+            sign = int(f["sign"])
+            year = self.reference.year
+            if sign < 0:
+                year -= 1 if month >= self.reference.month else 0
+            else:
+                year += 1 if month <= self.reference.month else 0
+            return _month(periods.months(year, month))
+        if after is not None:
+            return self._after(lambda y: _month(periods.months(y, month)), after)
+        return _nearest_point(self.reference, lambda y: _month(periods.months(y, month)))
+
+    def _quarter(self, year: int | None) -> Point:
+        f = self.frame
+        if "quarter_shift" in f:
+            index = (self.reference.year * 12 + self.reference.month - 1) // 3
+            index += int(f["quarter_shift"])
+            year, quarter = divmod(index, 4)
+            quarter += 1
+        else:
+            quarter = int(f["quarter"])
+            if not 1 <= quarter <= 4:
+                raise ValueError(f"quarter {quarter} is out of range")
+            year = year if year is not None else self.reference.year
+        when = periods.part_of_year(year, 3 * quarter - 2, 3)
+        return Point(when, timex.quarter(year, quarter), "quarter")
+
+    def _half(self, year: int | None) -> Point:
+        f = self.frame
+        if "half_shift" in f:
+            index = self.reference.year * 2 + (self.reference.month - 1) // 6
+            year, half = divmod(index + int(f["half_shift"]), 2)
+            half += 1
+        else:
+            half = int(f["half"])
+            year = year if year is not None else self.reference.year
+        when = periods.part_of_year(year, 1 if half == 1 else 7, 6)
+        return Point(when, timex.half(year, half), "half")
+
+    def _season(self, code: str, year: int | None) -> Point:
+        """A season of a year; without one, this summer is the one holding the reference
+        or else of its year, last summer the last one over before the reference, next
+        summer the first one to begin after it."""
+        if year is None:
+            shift = int(self.frame.get("season_shift", 0))
+            years = range(self.reference.year - 3, self.reference.year + 3)
+            spans = {y: periods.season(y, code) for y in years}
+            ref = self.reference
+            if shift < 0:
+                over = [
+                    y for y, s in spans.items() if isinstance(s.end, datetime.date) and s.end <= ref
+                ]
+                year = over[shift]
+            elif shift > 0:
+                ahead = [y for y, s in spans.items() if s.start > ref]
+                year = ahead[shift - 1]
+            else:
+                holding = [y for y, s in spans.items() if s.start <= ref < _end(s)]
+                year = holding[0] if holding else ref.year
+        return Point(periods.season(year, code), timex.season(year, code), "season")
+
+    def _decade(self) -> Point:
+        f = self.frame
+        if "decade" in f:
+            first = int(f["decade"])
+        else:
+            yy = int(f["decade_yy"]) % 100
+            if "century" in f:
+                first = (int(f["century"]) - 1) * 100 + yy
+            elif "century_shift" in f:
+                first = (self.reference.year // 100 + int(f["century_shift"])) * 100 + yy
+            else:
+                first = self.reference.year // 100 * 100 + yy
+                if first > self.reference.year:
+                    first -= 100
+        if first % 10:
+            raise ValueError(f"{first} does not begin a decade")
+        return Point(periods.years(first, 10), timex.decade(first), "decade")
+
+    def _lunar(self, year: int | None) -> Point:
+        """A day or month of the Chinese lunar calendar, in the lunar year nearest the
+        reference when the text gives none."""
+        f = self.frame
+        month, leap = int(f["month"]), "leap" in f
+        day = int(f["day"]) if "day" in f else None
+
+        def make(lunar_year: int) -> Point:
+            if day is None:
+                when = holidays.lunar_month(lunar_year, month, leap)
+                start, end = when.start, when.end
+                assert isinstance(start, datetime.date) and isinstance(end, datetime.date)
+                value = timex.interval(timex.day(start), timex.day(end - DAY))
+                return Point(when, value, "range")
+            return _day(holidays.lunar(lunar_year, month, day, leap))
+
+        if year is not None:
+            return make(year)
+        return _nearest_point(self.reference, make)
+
+    def _holiday(self, name: str, year: int | None, after: datetime.date | None) -> Point:
+        if year is not None:
+            return _day(holidays.date_of(name, year))
+        if after is not None:
+            return self._after(lambda y: _day(holidays.date_of(name, y)), after)
+        return _nearest_point(self.reference, lambda y: _day(holidays.date_of(name, y)))
