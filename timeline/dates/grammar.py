@@ -23,6 +23,7 @@ case, traditional characters of dates as simplified ones; the folding keeps ever
 from __future__ import annotations
 
 import functools
+import re as stdre
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -56,7 +57,11 @@ SLOTS = frozenset(
 _REFERENCE = re.compile(
     r"\{(?:(?P<slot>[a-z_][a-z_0-9]*)=)?(?P<name>[a-z_][a-z_0-9]*)(?::(?P<suffix>[0-9]))?\}"
 )
-_UNNAMED = re.compile(r"\(\?P<[a-z_0-9]+>")
+# Tokens of folded text: a word of letters, a number, or any other visible character.
+_TOKEN = stdre.compile(r"[a-z]+|[0-9]+|[^\sa-z0-9]")
+_UNNAMED = stdre.compile(r"\(\?P<[a-z_0-9]+>")
+# A word no rule names: a rule that may begin with it may begin anywhere.
+_NOWHERE = ("qzxjvk", "\u4e02")
 _FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 _SPACES = {c: 0x20 for c in (0x3000, 0x00A0, 0x2009, 0x202F)}
 
@@ -67,7 +72,8 @@ class Rule:
     (with the boundaries of its language), the normalizer of each slot group, the
     slots it sets, whether it is anaphoric, why it is refused (None: it is a date) and its
     examples as ``(text, value)`` pairs; a ``cased`` rule takes the grammar's cased words
-    (may, march) only with a capital."""
+    (may, march) only with a capital. ``quick`` is ``regex`` without its slots, compiled by
+    Python's own engine, which tells faster whether the rule matches."""
 
     name: str
     language: str
@@ -79,6 +85,7 @@ class Rule:
     flag: str | None
     cased: bool
     examples: tuple[tuple[str, str], ...]
+    quick: stdre.Pattern[str]
 
 
 @dataclass(frozen=True)
@@ -99,15 +106,18 @@ class GrammarError(ValueError):
 
 @dataclass(frozen=True)
 class Grammar:
-    """The rules of one or more languages, in the order of their files, with one regular
-    expression that finds where any rule may match."""
+    """The rules of one or more languages, in the order of their files, indexed by the
+    first token each may begin with (a word of letters, a digit, any other character), so
+    that a text is read token by token and only where some rule may start."""
 
     rules: tuple[Rule, ...]
     reference: Mapping[str, Any]
     table: Mapping[int, int | str]
     words: Mapping[str, Mapping[str, Any]]
     cased: frozenset[str]
-    _any: re.Pattern[str]
+    starts: Mapping[str, tuple[Rule, ...]]
+    tokens: stdre.Pattern[str]
+    _checks: dict[tuple[int, ...], stdre.Pattern[str]] = field(default_factory=dict)
 
     def fold(self, text: str) -> str:
         """Return ``text`` folded for matching; ``len`` and every offset stay the same."""
@@ -123,27 +133,46 @@ class Grammar:
         folded = self.fold(original) if folded is None else folded
         stop = len(folded) if end is None else end
         position = 0
-        while (found := self._any.search(folded, position, stop)) is not None:
-            at = found.start()
-            best: tuple[Rule, re.Match[str]] | None = None
-            for rule in self.rules:
-                match = rule.regex.match(folded, at, stop)
-                if match is None or (best is not None and match.end() <= best[1].end()):
-                    continue
-                if rule.cased and not self._cased(original, match):
-                    continue
-                best = (rule, match)
-            if best is None or best[1].end() == at:
-                position = at + 1
+        starts = self.starts
+        for token in self.tokens.finditer(folded, 0, stop):
+            at = token.start()
+            if at < position:
                 continue
-            rule, match = best
+            word = token.group()
+            rules = starts.get(word if word[0] > "9" else word[0])
+            # One expression of all the rules that may start here tells whether any does.
+            if rules is None or self._check(rules).match(folded, at, stop) is None:
+                continue
+            best: tuple[Rule, int] | None = None
+            for rule in rules:
+                quick = rule.quick.match(folded, at, stop)
+                if quick is None or (best is not None and quick.end() <= best[1]):
+                    continue
+                if rule.cased and not self._cased(original, rule.regex.match(folded, at, stop)):
+                    continue
+                best = (rule, quick.end())
+            if best is None or best[1] == at:
+                continue
+            rule = best[0]
+            match = rule.regex.match(folded, at, stop)
+            assert match is not None
             groups = match.groupdict()
             slots = {k: v for k, v in groups.items() if v is not None and k != "core"}
             first, last = match.span("core") if groups.get("core") is not None else match.span()
             yield Match(rule, first, last, slots)
             position = match.end()
 
-    def _cased(self, original: str, match: re.Match[str]) -> bool:
+    def _check(self, rules: tuple[Rule, ...]) -> stdre.Pattern[str]:
+        key = tuple(id(rule) for rule in rules)
+        check = self._checks.get(key)
+        if check is None:
+            check = stdre.compile("|".join(rule.quick.pattern for rule in rules))
+            self._checks[key] = check
+        return check
+
+    def _cased(self, original: str, match: re.Match[str] | None) -> bool:
+        if match is None:
+            return False
         for name, text in match.groupdict().items():
             if text is not None and text in self.cased and name != "core":
                 if original[match.start(name)].islower():
@@ -203,7 +232,8 @@ def _rule(compiler: _Compiler, data: Mapping[str, Any], spec: Mapping[str, Any])
         before = spec.get("before", data.get("before", ""))
         after = spec.get("after", data.get("after", ""))
         regex = re.compile(f"{before}(?:{body}){after}")
-    except (GrammarError, re.error, KeyError) as error:
+        quick = stdre.compile(_UNNAMED.sub("(?:", regex.pattern))
+    except (GrammarError, re.error, stdre.error, KeyError) as error:
         raise GrammarError(f"{compiler.language}: rule {name!r}: {error}") from None
     fixed = dict(spec.get("set", {}))
     for slot in fixed:
@@ -221,13 +251,17 @@ def _rule(compiler: _Compiler, data: Mapping[str, Any], spec: Mapping[str, Any])
         spec.get("flag"),
         bool(spec.get("cased", False)),
         examples,
+        quick,
     )
 
 
+def _source(language: str) -> str:
+    path = resources.files("timeline.dates").joinpath("grammar", f"{language}.toml")
+    return path.read_text(encoding="utf-8")
+
+
 def _read(language: str) -> dict[str, Any]:
-    source = resources.files("timeline.dates").joinpath("grammar", f"{language}.toml")
-    with source.open("rb") as handle:
-        data: dict[str, Any] = tomllib.load(handle)
+    data: dict[str, Any] = tomllib.loads(_source(language))
     return data
 
 
@@ -241,8 +275,10 @@ def load(languages: tuple[str, ...] = LANGUAGES) -> Grammar:
     references: dict[str, Any] = {}
     words: dict[str, dict[str, Any]] = {}
     cased: set[str] = set()
+    tokens = set("0123456789")
     for language in languages:
         data = _read(language)
+        tokens.update(_TOKEN.findall(stdre.sub(r"\\[a-zA-Z]", " ", _source(language)).lower()))
         compiler = _Compiler(language, data)
         references[language] = data.get("reference")
         cased.update(data.get("cased", ()))
@@ -253,9 +289,31 @@ def load(languages: tuple[str, ...] = LANGUAGES) -> Grammar:
                 raise GrammarError(f"{language}: fold maps one character to one character")
             table[ord(traditional)] = ord(simplified)
         rules.extend(_rule(compiler, data, spec) for spec in data.get("rules", ()))
-    # One expression of every rule, its groups unnamed, finds where any may match.
-    anywhere = "|".join(_UNNAMED.sub("(?:", rule.regex.pattern) for rule in rules)
-    return Grammar(tuple(rules), references, table, words, frozenset(cased), re.compile(anywhere))
+    starts = _starts(rules, tokens)
+    return Grammar(
+        tuple(rules), references, table, words, frozenset(cased), starts, _tokens(starts)
+    )
+
+
+def _starts(rules: list[Rule], tokens: set[str]) -> dict[str, tuple[Rule, ...]]:
+    """Index ``rules`` by the tokens they may begin with: each candidate token (a word or
+    character of the grammar files, a digit) is tried as the start of a match (the regex
+    module's partial matching); a rule that may begin with a word no file names is put
+    under every token."""
+    everywhere = [r for r in rules if any(r.regex.match(w, partial=True) for w in _NOWHERE)]
+    index: dict[str, list[Rule]] = {}
+    for token in tokens:
+        for rule in rules:
+            if any(rule is r for r in everywhere) or rule.regex.match(token, partial=True):
+                index.setdefault(token, []).append(rule)
+    return {token: tuple(found) for token, found in index.items()}
+
+
+def _tokens(starts: Mapping[str, tuple[Rule, ...]]) -> stdre.Pattern[str]:
+    """Return the expression of the tokens where a rule may start: words, numbers, and
+    the other characters some rule begins with (the rest of a Chinese text is skipped)."""
+    others = sorted(t for t in starts if len(t) == 1 and not (t.isascii() and t.isalnum()))
+    return stdre.compile(r"[a-z]+|[0-9]+|[" + "".join(stdre.escape(c) for c in others) + "]")
 
 
 def normalize(rule: Rule, slot: str, text: str, grammar: Grammar) -> int | str:

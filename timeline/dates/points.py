@@ -53,14 +53,18 @@ def _end(when: When) -> datetime.date:
 
 def _nearest_point(reference: datetime.date, make: Callable[[int], Point]) -> Point:
     """Return ``make(y)`` for the year y whose span lies nearest ``reference`` (ties go to
-    the earlier), among the eight years around it (29 February needs them)."""
+    the earlier): the year before, of or after the reference, else (29 February) among
+    the eight years around it."""
     found: list[Point] = []
     error: ValueError | None = None
-    for year in range(reference.year - 8, reference.year + 9):
-        try:
-            found.append(make(year))
-        except ValueError as problem:
-            error = error or problem
+    for years in ((-1, 0, 1), range(-8, 9)):
+        for shift in years:
+            try:
+                found.append(make(reference.year + shift))
+            except ValueError as problem:
+                error = error or problem
+        if found:
+            break
     if not found:
         assert error is not None
         raise error
