@@ -34,7 +34,8 @@ import regex as re
 
 from timeline.dates import numbers
 
-LANGUAGES = ("en", "zh")
+#: The grammar files read when no language is given: numeric forms, Chinese, English.
+LANGUAGES = ("any", "zh", "en")
 #: The normalizers a fragment may name: how a slot's text becomes its value.
 NORMS: dict[str, Callable[[str], int | str]] = {
     "int": int,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from timeline.dates import frames
-from timeline.dates.grammar import Grammar, Match, load
+from timeline.dates.grammar import LANGUAGES, Grammar, Match, load
 from timeline.dates.periods import DAY, When
 
 Kind = Literal["absolute", "relative", "anaphoric"]
@@ -66,7 +66,7 @@ def languages(language: str | None) -> tuple[str, ...]:
     """Return the grammar files read for a BCP 47 ``language`` (``zh``, ``zh-Hant``,
     ``en-US``; None: Chinese and English). Raises ValueError for another language."""
     if language is None:
-        return ("any", "zh", "en")
+        return LANGUAGES
     primary = language.lower().split("-")[0].split("_")[0]
     if primary not in ("zh", "en"):
         raise ValueError(f"no date grammar for the language {language!r}: zh or en")
