@@ -402,3 +402,27 @@ def ours(
             Prediction(found.start, found.end, first, after, found.value, found.mod, refused)
         )
     return predictions
+
+
+_SEPARATOR = re.compile(r"\s*(?:-|–|—|~|\bto\b|\bthrough\b|\bthru\b|\buntil\b|\btill\b|\band\b)\s*")
+
+
+def ours_te3(document: Document) -> list[tuple[int, int, str]]:
+    """Our DATE expressions of a TempEval-3 document as (start, end, value), with the
+    clause's tense (:mod:`timeline.dates.tense`); a range (2009-2010) is given as its
+    two ends, as TimeML writes it (it has no TIMEX3 for a range)."""
+    from timeline.dates.scan import scan
+    from timeline.dates.tense import future
+
+    text = document.text
+    found = scan(text, reference=document.dct, language="en", future=future(text))
+    predicted = []
+    for f in found:
+        ends = f.value.split("/")
+        cut = _SEPARATOR.search(text, f.start, f.end) if len(ends) == 2 else None
+        if cut is not None:
+            predicted.append((f.start, cut.start(), ends[0]))
+            predicted.append((cut.end(), f.end, ends[1]))
+        else:
+            predicted.append((f.start, f.end, f.value))
+    return predicted

@@ -179,6 +179,9 @@ def _range(frame: dict[str, Any], reader: PointReader) -> Point:
     years = ("year", "yy", "year_shift")
     months = ("month", "month_shift")
     yearless = not any(k in first or k in last for k in years)
+    if "yy" in last and "year" in first:  # 1957-58: the end's century is the start's
+        year = int(first["year"]) // 100 * 100 + int(last.pop("yy"))
+        last["year"] = year + 100 if year < int(first["year"]) else year
     if not any(k in last for k in years):
         last |= {k: first[k] for k in years if k in first}
     if not any(k in first for k in years):

@@ -51,10 +51,13 @@ def _end(when: When) -> datetime.date:
     return end
 
 
-def _nearest_point(reference: datetime.date, make: Callable[[int], Point]) -> Point:
+def _nearest_point(
+    reference: datetime.date, make: Callable[[int], Point], future: bool | None = None
+) -> Point:
     """Return ``make(y)`` for the year y whose span lies nearest ``reference`` (ties go to
     the earlier): the year before, of or after the reference, else (29 February) among
-    the eight years around it."""
+    the eight years around it. With ``future`` False, the last span begun by the
+    reference; True, the first one not over before it."""
     found: list[Point] = []
     error: ValueError | None = None
     for years in ((-1, 0, 1), range(-8, 9)):
@@ -74,6 +77,10 @@ def _nearest_point(reference: datetime.date, make: Callable[[int], Point]) -> Po
         assert isinstance(start, datetime.date) and isinstance(end, datetime.date)
         return max((start - reference).days, (reference - end).days + 1, 0), start
 
+    if future is False and (begun := [p for p in found if p.when.start <= reference]):
+        return max(begun, key=lambda p: p.when.start)
+    if future and (ahead := [p for p in found if _end(p.when) > reference]):
+        return min(ahead, key=lambda p: p.when.start)
     return min(found, key=distance)
 
 
@@ -235,9 +242,11 @@ class PointReader:
             assert isinstance(month.when.start, datetime.date)
             first = month.when.start
             if "year" not in f and "year_shift" not in f and "month_shift" not in f:
+                self.tense_sensitive = True
                 return _nearest_point(
                     self.reference,
                     lambda y: _day(periods.nth_weekday(y, first.month, number, int(f["nth"]))),
+                    self.future,
                 )
             return _day(periods.nth_weekday(first.year, first.month, number, int(f["nth"])))
         if "day" in f:
@@ -276,7 +285,8 @@ class PointReader:
             return _day(date(year, month, day))
         if after is not None:
             return self._after(lambda y: _day(date(y, month, day)), after)
-        return _nearest_point(self.reference, lambda y: _day(date(y, month, day)))
+        self.tense_sensitive = True
+        return _nearest_point(self.reference, lambda y: _day(date(y, month, day)), self.future)
 
     def _after(self, make: Callable[[int], Point], after: datetime.date) -> Point:
         for year in range(after.year, after.year + 9):
@@ -304,8 +314,13 @@ class PointReader:
                 found.append(candidate)
         if not found:
             raise ValueError(f"day {day} is out of range")
-        nearest = min(found, key=lambda d: (abs((d - self.reference).days), d))
-        return _day(nearest)
+        self.tense_sensitive = after is None
+        ref = self.reference
+        if after is None and self.future is False and (begun := [d for d in found if d <= ref]):
+            return _day(max(begun))
+        if after is None and self.future and (ahead := [d for d in found if d >= ref]):
+            return _day(min(ahead))
+        return _day(min(found, key=lambda d: (abs((d - ref).days), d)))
 
     def _month(self, year: int | None, after: datetime.date | None) -> Point:
         f = self.frame
@@ -329,7 +344,10 @@ class PointReader:
             return _month(periods.months(year, month))
         if after is not None:
             return self._after(lambda y: _month(periods.months(y, month)), after)
-        return _nearest_point(self.reference, lambda y: _month(periods.months(y, month)))
+        self.tense_sensitive = True
+        return _nearest_point(
+            self.reference, lambda y: _month(periods.months(y, month)), self.future
+        )
 
     def _quarter(self, year: int | None) -> Point:
         f = self.frame
@@ -362,6 +380,13 @@ class PointReader:
         """A season of a year; without one, this summer is the one holding the reference
         or else of its year, last summer the last one over before the reference, next
         summer the first one to begin after it."""
+        if year is None and "season_shift" not in self.frame:
+            self.tense_sensitive = True
+            return _nearest_point(
+                self.reference,
+                lambda y: Point(periods.season(y, code), timex.season(y, code), "season"),
+                self.future,
+            )
         if year is None:
             shift = int(self.frame.get("season_shift", 0))
             years = range(self.reference.year - 3, self.reference.year + 3)
@@ -416,11 +441,15 @@ class PointReader:
 
         if year is not None:
             return make(year)
-        return _nearest_point(self.reference, make)
+        self.tense_sensitive = True
+        return _nearest_point(self.reference, make, self.future)
 
     def _holiday(self, name: str, year: int | None, after: datetime.date | None) -> Point:
         if year is not None:
             return _day(holidays.date_of(name, year))
         if after is not None:
             return self._after(lambda y: _day(holidays.date_of(name, y)), after)
-        return _nearest_point(self.reference, lambda y: _day(holidays.date_of(name, y)))
+        self.tense_sensitive = True
+        return _nearest_point(
+            self.reference, lambda y: _day(holidays.date_of(name, y)), self.future
+        )
