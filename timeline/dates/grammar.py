@@ -93,12 +93,14 @@ class Rule:
 class Match:
     """A rule matched at ``folded[start:end]`` (the span of its ``core`` group, when the
     rule has one: words such as since or 截至 are read but left out of the expression);
-    ``slots`` holds each captured slot's text."""
+    ``slots`` holds each captured slot's text; ``folded[begin:reach]`` is all it read."""
 
     rule: Rule
     start: int
     end: int
     slots: dict[str, str] = field(default_factory=dict)
+    begin: int = 0
+    reach: int = 0
 
 
 class GrammarError(ValueError):
@@ -129,16 +131,30 @@ class Grammar:
     ) -> Iterator[Match]:
         """Yield the expressions of ``original`` (folded: ``folded``) left to right,
         never overlapping, up to ``end``: at each place where a rule matches, the longest
-        match (the earlier rule on a tie). A word of ``cased`` (may, march) counts only
-        when the original writes it with a capital."""
+        match (the earlier rule on a tie); of two that overlap, the one whose date is
+        longer (the earlier on a tie: since 2018 holds 2018; about 2019 gives way to
+        2019/aug/01). A word of ``cased`` (may, march) counts only when the original
+        writes it with a capital."""
         folded = self.fold(original) if folded is None else folded
-        stop = len(folded) if end is None else end
-        position = 0
+        chosen: Match | None = None
+        reach = 0
+        for found in self._candidates(original, folded, len(folded) if end is None else end):
+            if chosen is not None and found.start < reach:
+                if found.end - found.start > chosen.end - chosen.start:
+                    chosen, reach = found, found.reach
+                continue
+            if chosen is not None:
+                yield chosen
+            chosen, reach = found, found.reach
+        if chosen is not None:
+            yield chosen
+
+    def _candidates(self, original: str, folded: str, stop: int) -> Iterator[Match]:
+        """The longest match at each token where a rule matches (overlapping ones too)."""
         starts = self.starts
+        covered = 0
         for token in self.tokens.finditer(folded, 0, stop):
             at = token.start()
-            if at < position:
-                continue
             word = token.group()
             rules = starts.get(word if word[0] > "9" else word[0])
             # One expression of all the rules that may start here tells whether any does.
@@ -152,16 +168,16 @@ class Grammar:
                 if rule.cased and not self._cased(original, rule.regex.match(folded, at, stop)):
                     continue
                 best = (rule, quick.end())
-            if best is None or best[1] == at:
+            if best is None or best[1] == at or best[1] <= covered:
                 continue
             rule = best[0]
             match = rule.regex.match(folded, at, stop)
             assert match is not None
+            covered = match.end()
             groups = match.groupdict()
             slots = {k: v for k, v in groups.items() if v is not None and k != "core"}
             first, last = match.span("core") if groups.get("core") is not None else match.span()
-            yield Match(rule, first, last, slots)
-            position = match.end()
+            yield Match(rule, first, last, slots, at, match.end())
 
     def _check(self, rules: tuple[Rule, ...]) -> stdre.Pattern[str]:
         key = tuple(id(rule) for rule in rules)
