@@ -308,13 +308,30 @@ def judge(expected: Expected, predictions: Iterable[Prediction]) -> Verdict:
     return "right" if _agrees(expected, best) else "wrong"
 
 
+#: Open ends of the same side: whether the date itself is in is a convention.
+_SIDES = {"before": "before", "until": "before", "after": "after", "since": "after"}
+_PARTS = ("start", "mid", "end")
+
+
 def _agrees(expected: Expected, p: Prediction) -> bool:
+    """Whether ``p`` gives one of the expected readings. An open end (before, since)
+    must be on the same side; a part (the end of 2000, mid-November) must be the same
+    part of the same TIMEX3 value, its days being each system's convention (RT: the end
+    of a year is July to December, ours October to December)."""
     mod = (expected.mod or "").split("-")[0]
-    if mod in ("before", "after", "since", "until"):
-        if p.mod is not None and RT_MODS.get(p.mod) != mod:
+    ours = RT_MODS.get(p.mod or "", "")
+    if mod in _SIDES:
+        if p.mod is not None and _SIDES.get(ours) != _SIDES[mod]:
             return False
         bounds = {d for reading in expected.readings for d in reading if d is not None}
         return p.value == expected.timex or bool(bounds & {p.first, p.after})
+    if mod in _PARTS and ours == mod:
+        if p.value == expected.timex:
+            return True
+        for first, after in expected.readings:
+            if first is not None and after is not None and p.first is not None:
+                if first <= p.first < after:
+                    return True
     if not expected.readings:
         return p.value == expected.timex
     for first, after in expected.readings:

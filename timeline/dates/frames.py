@@ -104,15 +104,22 @@ def read(
     *,
     anchor: datetime.date | None = None,
     future: bool | None = None,
+    after: datetime.date | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> Reading:
     """Read ``match`` counting from ``reference`` (None: relative expressions stay
     unresolved) and, for an anaphoric rule, from ``anchor`` (None: from the reference).
-    ``future`` is the tense of the clause for a bare weekday (None: the ISO-week rule).
-    Never raises: what cannot be read comes back with ``when`` None and a ``flag``."""
+    ``future`` is the tense of the clause for a bare weekday or a date without a year
+    (None: the ISO-week and nearest rules); ``after``: such a date must not begin before
+    it (the end of a range); ``extra`` fills slots the text leaves out (the month of 11日
+    in 10日、11日). Never raises: what cannot be read comes back with ``when`` None and a
+    ``flag``."""
     try:
         frame = slots(match, grammar)
     except ValueError as error:
         return Reading(None, "", "relative", flag=str(error))
+    for slot, value in (extra or {}).items():
+        frame.setdefault(slot, value)
     kind = kind_of(match, frame)
     mod = frame.get("mod")
     if "approx" in frame:
@@ -134,7 +141,7 @@ def read(
         return Reading(None, "", kind, mod, offset=offset, event=event)
     try:
         reader = PointReader(frame, reference or base, base, future)
-        point = _range(frame, reader) if _is_range(frame) else reader.point()
+        point = _range(frame, reader) if _is_range(frame) else reader.point(after)
         point = _modified(point, frame, reference or base)
         clock, zone = _clock(frame, match.slots)
     except (ValueError, OverflowError, KeyError) as error:

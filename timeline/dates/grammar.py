@@ -120,6 +120,8 @@ class Grammar:
     cased: frozenset[str]
     starts: Mapping[str, tuple[Rule, ...]]
     tokens: stdre.Pattern[str]
+    joins: tuple[Mapping[str, Any], ...] = ()
+    lists: tuple[Mapping[str, Any], ...] = ()
     _checks: dict[tuple[int, ...], stdre.Pattern[str]] = field(default_factory=dict)
 
     def fold(self, text: str) -> str:
@@ -293,12 +295,16 @@ def load(languages: tuple[str, ...] = LANGUAGES) -> Grammar:
     words: dict[str, dict[str, Any]] = {}
     cased: set[str] = set()
     tokens = set("0123456789")
+    joins: list[Mapping[str, Any]] = []
+    lists: list[Mapping[str, Any]] = []
     for language in languages:
         data = _read(language)
         tokens.update(_TOKEN.findall(stdre.sub(r"\\[a-zA-Z]", " ", _source(language)).lower()))
         compiler = _Compiler(language, data)
         references[language] = data.get("reference")
         cased.update(data.get("cased", ()))
+        joins.extend(data.get("joins", ()))
+        lists.extend(data.get("lists", ()))
         for key, value in compiler.words.items():
             words[f"{language}:{key}"] = value
         for traditional, simplified in data.get("fold", {}).items():
@@ -308,7 +314,15 @@ def load(languages: tuple[str, ...] = LANGUAGES) -> Grammar:
         rules.extend(_rule(compiler, data, spec) for spec in data.get("rules", ()))
     starts = _starts(rules, tokens)
     return Grammar(
-        tuple(rules), references, table, words, frozenset(cased), starts, _tokens(starts)
+        tuple(rules),
+        references,
+        table,
+        words,
+        frozenset(cased),
+        starts,
+        _tokens(starts),
+        tuple(joins),
+        tuple(lists),
     )
 
 

@@ -6,12 +6,12 @@ or both) with its offsets, its span, its kind and its TIMEX3 value: the grammar 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
-from timeline.dates import frames
-from timeline.dates.grammar import LANGUAGES, Grammar, Match, load
+from timeline.dates import frames, joins
+from timeline.dates.grammar import LANGUAGES, Grammar, load
 from timeline.dates.periods import DAY, When
 
 Kind = Literal["absolute", "relative", "anaphoric"]
@@ -84,45 +84,59 @@ def scan(
     (where two could match, the longest), read against ``reference`` (the publication
     date; None: relative expressions come back with ``when`` None and ``value`` "").
 
+    Two expressions that make a range (from May to Oct 2020, 三月和九月之间) are one
+    Found; a day of a list takes the month of the day before it (9月10日、11日).
     Anaphoric expressions are resolved against the nearest preceding Found resolved to
     days (news style, as HeidelTime does): against its first day for 当天, the same day
     and the day before, its last day for the next day and later; with none, against the
     reference. ``future(offset)`` says whether the clause around ``offset`` (an index
-    into ``text``) is in the future tense: a bare weekday in a past-tense clause is then
-    the last such day up to the reference, in a future-tense one the next from it;
-    without ``future``, the day of that name in the reference's ISO week (the rule of
+    into ``text``) is in the future tense: a bare weekday or a date without a year in a
+    past-tense clause is then the last such day up to the reference, in a future-tense
+    one the next from it (see :mod:`timeline.dates.tense`); without ``future``, the day
+    of that name in the reference's ISO week and the nearest such date (the rules of
     :func:`timeline.dates.normalize.parse_when`). ``language``: see :func:`languages`.
     Never raises for any text; raises ValueError for an unknown ``language``.
     """
     grammar = load(languages(language))
-    return read_matches(grammar, text, grammar.matches(text), reference, future)
-
-
-def read_matches(
-    grammar: Grammar,
-    text: str,
-    matches: Iterable[Match],
-    reference: datetime.date | None,
-    future: Callable[[int], bool] | None = None,
-) -> list[Found]:
-    """Read the matches of ``grammar`` over ``text`` (see :func:`scan`)."""
-    found: list[Found] = []
-    anchor: int | None = None
-    for match in matches:
+    folded = grammar.fold(text)
+    items = []
+    for match in grammar.matches(text, folded):
         if match.rule.refuse is not None:
             continue
         reading = frames.read(match, grammar, reference)
-        used = None
-        if reading.kind == "anaphoric" and anchor is not None:
-            day = _anchor_day(found[anchor], reading.offset)
-            reading, used = frames.read(match, grammar, reference, anchor=day), anchor
-        elif reading.tense_sensitive and future is not None:
+        if reading.tense_sensitive and future is not None:
             reading = frames.read(match, grammar, reference, future=future(match.start))
+        items.append(joins.Item(match.start, match.end, match, reading, match.rule.name))
+
+    def reread(item: joins.Item, extra: dict[str, Any]) -> frames.Reading:
+        assert item.match is not None
+        slots = dict(extra)
+        after = slots.pop("after", None)
+        tense = future(item.start) if future is not None else None
+        return frames.read(item.match, grammar, reference, future=tense, after=after, extra=slots)
+
+    return _anaphora(
+        joins.join(items, folded, grammar, reference, reread), text, grammar, reference
+    )
+
+
+def _anaphora(
+    items: list[joins.Item], text: str, grammar: Grammar, reference: datetime.date | None
+) -> list[Found]:
+    """Resolve each anaphoric item against the nearest preceding day and build Founds."""
+    found: list[Found] = []
+    anchor: int | None = None
+    for item in items:
+        reading, used = item.reading, None
+        if reading.kind == "anaphoric" and anchor is not None and item.match is not None:
+            day = _anchor_day(found[anchor], reading.offset)
+            reading = frames.read(item.match, grammar, reference, anchor=day)
+            used = anchor
         found.append(
             Found(
-                match.start,
-                match.end,
-                text[match.start : match.end],
+                item.start,
+                item.end,
+                text[item.start : item.end],
                 reading.kind,
                 reading.when,
                 reading.value,
@@ -132,7 +146,7 @@ def read_matches(
                 reading.mod,
                 reading.offset,
                 reading.event,
-                match.rule.name,
+                item.rule,
             )
         )
         when = reading.when

@@ -1,0 +1,178 @@
+"""Two expressions of a text that make one: a range (from May to Oct 2020, 2014 through
+May 2018, 上周三到这周二, 三月和九月之间) or the next day of a list (9月10日、11日), as the
+``[[joins]]`` and ``[[lists]]`` of the grammar files describe them (Duckling's interval
+rules: <date> - <date>)."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import regex as re
+
+from timeline.dates import timex
+from timeline.dates.frames import Reading
+from timeline.dates.grammar import Grammar, Match
+from timeline.dates.periods import DAY, Precision, When
+
+_RANGE_KINDS = {"absolute", "relative"}
+#: The present, as the end of a range (between Jan 2019 and now, 去年到现在).
+_PRESENT = "PRESENT_REF"
+
+
+@dataclass
+class Item:
+    """An expression being read: ``text[start:end]``, its match (None for one joined from
+    two), its reading, and where its opening and closing words reach."""
+
+    start: int
+    end: int
+    match: Match | None
+    reading: Reading
+    rule: str
+
+
+@dataclass(frozen=True)
+class Joint:
+    """How two expressions make a range: the words between them, those that may (or must)
+    come before the first (from, between, 从) and after the second (之间, 止)."""
+
+    between: re.Pattern[str]
+    opening: re.Pattern[str] | None
+    closing: re.Pattern[str] | None
+    required: bool
+
+
+def joints(grammar: Grammar) -> tuple[tuple[Joint, ...], tuple[re.Pattern[str], ...]]:
+    """Return the joints and the list separators of ``grammar``'s files."""
+    found: list[Joint] = []
+    lists: list[re.Pattern[str]] = []
+    for spec in grammar.joins:
+        opening, closing = spec.get("opening"), spec.get("closing")
+        found.append(
+            Joint(
+                re.compile(spec["between"]),
+                re.compile(f"(?:{opening})$") if opening else None,
+                re.compile(closing) if closing else None,
+                bool(spec.get("required", False)),
+            )
+        )
+    for spec in grammar.lists:
+        lists.append(re.compile(spec["between"]))
+    return tuple(found), tuple(lists)
+
+
+Reread = Callable[[Item, dict[str, Any]], Reading]
+
+
+def join(
+    items: Sequence[Item],
+    folded: str,
+    grammar: Grammar,
+    reference: datetime.date | None,
+    reread: Reread,
+) -> list[Item]:
+    """Return ``items`` with every two that make a range joined into one, and the days of
+    a list read in the month of the day before them. ``reread(item, extra)`` reads an
+    item again with slots filled in (``after``: a day it must not begin before)."""
+    found, lists = joints(grammar)
+    out: list[Item] = []
+    index = 0
+    while index < len(items):
+        item = items[index]
+        if index + 1 < len(items):
+            joined = _range(item, items[index + 1], folded, found, reference, reread)
+            if joined is not None:
+                out.append(joined)
+                index += 2
+                continue
+        if out and lists:
+            item = _listed(out[-1], item, folded, lists, reread)
+        out.append(item)
+        index += 1
+    return out
+
+
+def _usable(reading: Reading, reference: datetime.date | None) -> When | None:
+    if reading.flag is not None or reading.kind not in _RANGE_KINDS:
+        return None
+    if reading.when is None and reading.value == _PRESENT and reference is not None:
+        return When(reference, reference + DAY, "day")
+    if reading.mod not in (None, "ON_OR_AFTER", "ON_OR_BEFORE"):
+        return None
+    return reading.when
+
+
+def _range(
+    a: Item,
+    b: Item,
+    folded: str,
+    found: Sequence[Joint],
+    reference: datetime.date | None,
+    reread: Reread,
+) -> Item | None:
+    for joint in found:
+        between = joint.between.fullmatch(folded, a.end, b.start)
+        if between is None:
+            continue
+        opening = (
+            joint.opening.search(folded, max(0, a.start - 12), a.start) if joint.opening else None
+        )
+        closing = joint.closing.match(folded, b.end) if joint.closing else None
+        if joint.required and opening is None and closing is None:
+            continue
+        joined = _joined(a, b, reference, reread)
+        if joined is None:
+            return None
+        start = opening.start() if opening is not None else a.start
+        end = closing.end() if closing is not None else b.end
+        return Item(start, end, None, joined, "a range of two dates")
+    return None
+
+
+def _joined(a: Item, b: Item, reference: datetime.date | None, reread: Reread) -> Reading | None:
+    first, last = _usable(a.reading, reference), _usable(b.reading, reference)
+    if first is None or last is None or isinstance(first.start, datetime.datetime):
+        return None
+    if isinstance(last.start, datetime.datetime):
+        return None
+    ra, rb = a.reading, b.reading
+    if rb.tense_sensitive and b.match is not None and last.start < first.start:
+        rb = reread(b, {"after": first.start})
+        last = _usable(rb, reference) or last
+    if ra.tense_sensitive and a.match is not None and rb.kind == "absolute":
+        assert isinstance(last.start, datetime.date)
+        ra = reread(a, {"year": last.start.year})
+        moved = _usable(ra, reference)
+        if moved is not None and moved.start > last.start:
+            ra = reread(a, {"year": last.start.year - 1})
+        first = _usable(ra, reference) or first
+    assert isinstance(first.start, datetime.date) and isinstance(last.end, datetime.date)
+    if last.end <= first.start or last.start < first.start:
+        return None
+    precision: Precision = first.precision if first.precision == last.precision else "day"
+    when = When(first.start, last.end, precision)
+    values = [ra.value or timex.day(first.start), rb.value or timex.day(last.end - DAY)]
+    value = values[0] if values[0] == values[1] else timex.interval(*values)
+    kind = "absolute" if ra.kind == rb.kind == "absolute" else "relative"
+    return Reading(when, value, kind)
+
+
+def _listed(
+    before: Item, item: Item, folded: str, lists: Sequence[re.Pattern[str]], reread: Reread
+) -> Item:
+    """The day of a list read in the month of the day before it (9月10日、11日)."""
+    if item.match is None or item.rule != "day of the month" or before.reading.when is None:
+        return item
+    if not any(p.fullmatch(folded, before.end, item.start) for p in lists):
+        return item
+    start = before.reading.when.start
+    if before.reading.when.precision != "day" or not isinstance(start, datetime.date):
+        return item
+    last = before.reading.when.end
+    assert isinstance(last, datetime.date)
+    held = last - DAY
+    reading = reread(item, {"year": held.year, "month": held.month})
+    return replace(item, reading=reading)
