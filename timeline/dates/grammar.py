@@ -122,6 +122,7 @@ class Grammar:
     tokens: stdre.Pattern[str]
     joins: tuple[Mapping[str, Any], ...] = ()
     lists: tuple[Mapping[str, Any], ...] = ()
+    mods: tuple[Mapping[str, Any], ...] = ()
     _checks: dict[tuple[int, ...], stdre.Pattern[str]] = field(default_factory=dict)
 
     def fold(self, text: str) -> str:
@@ -297,6 +298,7 @@ def load(languages: tuple[str, ...] = LANGUAGES) -> Grammar:
     tokens = set("0123456789")
     joins: list[Mapping[str, Any]] = []
     lists: list[Mapping[str, Any]] = []
+    mods: list[Mapping[str, Any]] = []
     for language in languages:
         data = _read(language)
         tokens.update(_TOKEN.findall(stdre.sub(r"\\[a-zA-Z]", " ", _source(language)).lower()))
@@ -305,6 +307,7 @@ def load(languages: tuple[str, ...] = LANGUAGES) -> Grammar:
         cased.update(data.get("cased", ()))
         joins.extend(data.get("joins", ()))
         lists.extend(data.get("lists", ()))
+        mods.extend(data.get("mods", ()))
         for key, value in compiler.words.items():
             words[f"{language}:{key}"] = value
         for traditional, simplified in data.get("fold", {}).items():
@@ -323,6 +326,7 @@ def load(languages: tuple[str, ...] = LANGUAGES) -> Grammar:
         _tokens(starts),
         tuple(joins),
         tuple(lists),
+        tuple(mods),
     )
 
 

@@ -1,7 +1,9 @@
-"""Two expressions of a text that make one: a range (from May to Oct 2020, 2014 through
-May 2018, 上周三到这周二, 三月和九月之间) or the next day of a list (9月10日、11日), as the
-``[[joins]]`` and ``[[lists]]`` of the grammar files describe them (Duckling's interval
-rules: <date> - <date>)."""
+"""What the words around expressions make of them: two expressions that make one range
+(from May to Oct 2020, 2014 through May 2018, 上周三到这周二, 三月和九月之间; Duckling's
+interval rules, <date> - <date>), the next day of a list (9月10日、11日), and the words
+that bound a date or make it approximate (since 2018, 截至2024年底, 2015年以前, 2020年3月
+左右: its TIMEX3 mod), as the ``[[joins]]``, ``[[lists]]`` and ``[[mods]]`` of the grammar
+files describe them."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from typing import Any
 import regex as re
 
 from timeline.dates import timex
-from timeline.dates.frames import Reading
+from timeline.dates.frames import Kind, Reading
 from timeline.dates.grammar import Grammar, Match
 from timeline.dates.periods import DAY, Precision, When
 
@@ -43,6 +45,51 @@ class Joint:
     opening: re.Pattern[str] | None
     closing: re.Pattern[str] | None
     required: bool
+
+
+@dataclass(frozen=True)
+class Bound:
+    """Words before (``before``, matched up to the date) or after (``after``) a date that
+    give it the TIMEX3 ``mod``."""
+
+    before: re.Pattern[str] | None
+    after: re.Pattern[str] | None
+    mod: str
+
+
+def bounds(grammar: Grammar) -> tuple[Bound, ...]:
+    """Return the words that bound a date, from the ``[[mods]]`` of ``grammar``'s files."""
+    found = []
+    for spec in grammar.mods:
+        before, after = spec.get("before"), spec.get("after")
+        found.append(
+            Bound(
+                re.compile(f"(?<![a-z0-9])(?:{before})") if before else None,
+                re.compile(after) if after else None,
+                str(spec["mod"]),
+            )
+        )
+    return tuple(found)
+
+
+def bound(items: Sequence[Item], folded: str, grammar: Grammar) -> list[Item]:
+    """Give each date the mod of the words around it (a part's mod gives way: before the
+    end of December is BEFORE the end of December)."""
+    found = bounds(grammar)
+    out = []
+    for item in items:
+        reading = item.reading
+        if reading.flag is None and reading.mod in (None, "START", "MID", "END"):
+            for spec in found:
+                if spec.before is not None:
+                    if spec.before.search(folded, max(0, item.start - 24), item.start) is None:
+                        continue
+                elif spec.after is None or spec.after.match(folded, item.end) is None:
+                    continue
+                item = replace(item, reading=replace(reading, mod=spec.mod))
+                break
+        out.append(item)
+    return out
 
 
 def joints(grammar: Grammar) -> tuple[tuple[Joint, ...], tuple[re.Pattern[str], ...]]:
@@ -100,7 +147,7 @@ def _usable(reading: Reading, reference: datetime.date | None) -> When | None:
         return None
     if reading.when is None and reading.value == _PRESENT and reference is not None:
         return When(reference, reference + DAY, "day")
-    if reading.mod not in (None, "ON_OR_AFTER", "ON_OR_BEFORE"):
+    if reading.mod in ("BEFORE", "AFTER"):
         return None
     return reading.when
 
@@ -156,7 +203,7 @@ def _joined(a: Item, b: Item, reference: datetime.date | None, reread: Reread) -
     when = When(first.start, last.end, precision)
     values = [ra.value or timex.day(first.start), rb.value or timex.day(last.end - DAY)]
     value = values[0] if values[0] == values[1] else timex.interval(*values)
-    kind = "absolute" if ra.kind == rb.kind == "absolute" else "relative"
+    kind: Kind = "absolute" if ra.kind == rb.kind == "absolute" else "relative"
     return Reading(when, value, kind)
 
 
