@@ -52,3 +52,33 @@ def test_example(language: str, rule: str, text: str, expected: str) -> None:
     else:
         assert (found[0].value, found[0].flag) == (expected, None), (rule, found[0])
         assert found[0].when is not None or expected.endswith("_REF")
+
+
+COMBINED_EXAMPLES = [
+    (kind, list(example), GRAMMAR.reference[language])
+    for language in ("any", "zh", "en")
+    for kind in ("joins", "lists", "mods")
+    for spec in grammar._read(language).get(kind, ())
+    for example in spec.get("examples", ())
+]
+
+
+def test_every_join_list_and_mod_has_an_example() -> None:
+    for language in ("any", "zh", "en"):
+        data = grammar._read(language)
+        for kind in ("joins", "lists", "mods"):
+            assert all("examples" in spec for spec in data.get(kind, ())), (language, kind)
+
+
+@pytest.mark.parametrize(
+    ("kind", "example", "reference"),
+    COMBINED_EXAMPLES,
+    ids=[f"{kind}:{example[0]}" for kind, example, _ in COMBINED_EXAMPLES],
+)
+def test_combined_example(kind: str, example: list[str], reference: datetime.date) -> None:
+    text, value, *mod = example
+    found = scan(text, reference=reference)
+    last = found[-1]
+    assert (last.value, last.mod, last.flag) == (value, mod[0] if mod else None, None), found
+    if kind == "joins":
+        assert len(found) == 1 and (found[0].start, found[0].end) == (0, len(text)), found

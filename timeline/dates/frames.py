@@ -270,10 +270,15 @@ def _modified(point: Point, frame: dict[str, Any], reference: datetime.date) -> 
         if part == "earlier":
             end = min(end, max(reference, start + DAY))
         else:
-            start = max(start, min(reference + DAY, end - DAY))
+            start = max(start, min(reference, end - DAY))
         return replace(
             point, when=When(start, end, "day" if point.grain != "year" else "month", True)
         )
+    if "week_of" in frame:  # the week of April 10th
+        start = point.when.start
+        assert isinstance(start, datetime.date)
+        week = periods.week_of(start)
+        return Point(week, timex.week(start), "week")
     if "head" in frame:
         count = int(frame["head"]) * int(frame.get("edge", 1))
         return _head(point, count, str(frame.get("unit", "day")))

@@ -53,7 +53,7 @@ SLOTS = frozenset(
     quarter quarter_shift half half_shift season season_shift decade decade_yy century part
     nth unit count sign span head holiday ref mod approx event hour minute second ampm period
     half_hour quarter_hour tz beijing lunar leap vague lead trail edge century_shift
-    weeks""".split()
+    weeks week_of""".split()
 )
 _REFERENCE = re.compile(
     r"\{(?:(?P<slot>[a-z_][a-z_0-9]*)=)?(?P<name>[a-z_][a-z_0-9]*)(?::(?P<suffix>[0-9]))?\}"

@@ -201,7 +201,10 @@ def _joined(a: Item, b: Item, reference: datetime.date | None, reread: Reread) -
         return None
     precision: Precision = first.precision if first.precision == last.precision else "day"
     when = When(first.start, last.end, precision)
-    values = [ra.value or timex.day(first.start), rb.value or timex.day(last.end - DAY)]
+    values = [
+        ra.value if ra.when is not None else timex.day(first.start),
+        rb.value if rb.when is not None else timex.day(last.end - DAY),
+    ]
     value = values[0] if values[0] == values[1] else timex.interval(*values)
     kind: Kind = "absolute" if ra.kind == rb.kind == "absolute" else "relative"
     return Reading(when, value, kind)

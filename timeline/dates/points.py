@@ -135,14 +135,15 @@ class PointReader:
         f = self.frame
         year = self.year()
         if "lead" in f:
-            if year is None:
-                raise ValueError("no year found")
-            year, month, day = periods.day_month(int(f["lead"]), int(f["trail"]), str(year))
-            return _day(date(year, month, day))
+            return self._either(int(f["lead"]), int(f["trail"]), year)
         if "lunar" in f:
             return self._lunar(year)
         if "holiday" in f:
             return self._holiday(str(f["holiday"]), year, after)
+        if "day_shift" in f and "count" in f:  # three weeks from tomorrow
+            shifted = self.base + int(f["day_shift"]) * DAY
+            moved = PointReader({k: v for k, v in f.items() if k != "day_shift"}, self.reference, shifted)
+            return moved.point()
         if "day_shift" in f:
             return _day(self.base + int(f["day_shift"]) * DAY)
         if "count" in f and "unit" in f and f.get("span") not in ("lasting",):
@@ -263,6 +264,8 @@ class PointReader:
                 gap = gap - 7
             return _day(self.reference + gap * DAY)
         self.tense_sensitive = True
+        if after is not None:  # from next Monday to Friday: the first Friday after
+            return _day(after + ((number - after.isoweekday()) % 7) * DAY)
         if self.future is None:
             return _day(periods.monday(self.reference) + (number - 1) * DAY)
         gap = (number - self.reference.isoweekday()) % 7
@@ -444,7 +447,46 @@ class PointReader:
         self.tense_sensitive = True
         return _nearest_point(self.reference, make, self.future)
 
+    def _either(self, a: int, b: int, year: int | None) -> Point:
+        """Day and month in either order (3/4/2025, Friday 7/6): the reading that the
+        numbers allow (one above 12), or the only one on the weekday written beside them;
+        refused when both stand."""
+        f = self.frame
+        if year is not None and "weekday" not in f:
+            year, month, day = periods.day_month(a, b, str(year))
+            return _day(date(year, month, day))
+        found: dict[datetime.date, Point] = {}
+        for month, day in ((a, b), (b, a)):
+            if not 1 <= month <= 12:
+                continue
+            try:
+                if year is not None:
+                    point = _day(date(year, month, day))
+                else:
+                    point = _nearest_point(self.reference, lambda y: _day(date(y, month, day)))
+            except ValueError:
+                continue
+            start = point.when.start
+            assert isinstance(start, datetime.date)
+            if "weekday" not in f or start.isoweekday() == int(f["weekday"]):
+                found[start] = point
+        if len(found) != 1:
+            raise ValueError(f"{a}/{b} could be read in more than one order, or none")
+        return next(iter(found.values()))
+
     def _holiday(self, name: str, year: int | None, after: datetime.date | None) -> Point:
+        if "sign" in self.frame:  # last Easter: the last one before the reference
+            sign = int(self.frame["sign"])
+            days = []
+            for shift in (-1, 0, 1):
+                try:
+                    days.append(holidays.date_of(name, self.reference.year + shift))
+                except ValueError:
+                    continue
+            chosen = [d for d in days if (d < self.reference if sign < 0 else d > self.reference)]
+            if not chosen:
+                raise ValueError(f"no {name} around {self.reference}")
+            return _day(max(chosen) if sign < 0 else min(chosen))
         if year is not None:
             return _day(holidays.date_of(name, year))
         if after is not None:

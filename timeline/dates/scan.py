@@ -115,9 +115,8 @@ def scan(
         tense = future(item.start) if future is not None else None
         return frames.read(item.match, grammar, reference, future=tense, after=after, extra=slots)
 
-    return _anaphora(
-        joins.join(items, folded, grammar, reference, reread), text, grammar, reference
-    )
+    joined = joins.join(items, folded, grammar, reference, reread)
+    return _anaphora(joins.bound(joined, folded, grammar), text, grammar, reference)
 
 
 def _anaphora(
