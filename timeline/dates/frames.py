@@ -45,7 +45,7 @@ _RELATIVE = frozenset(
     """yy year_shift month_shift day_shift week_shift quarter_shift half_shift season_shift
     count span decade_yy""".split()
 )
-_ABSOLUTE = frozenset({"year", "decade", "century"})
+_ABSOLUTE = frozenset({"year", "decade", "century", "era"})
 _DATED = frozenset({"day_shift", "count", "year_shift", "vague", "unit"})
 _PARTS = {"early": "START", "mid": "MID", "late": "END"}
 _UNITS = {"day": "D", "week": "W", "month": "M", "year": "Y", "quarter": "Q", "fortnight": "W"}
@@ -279,6 +279,8 @@ def _modified(point: Point, frame: dict[str, Any], reference: datetime.date) -> 
         assert isinstance(start, datetime.date)
         week = periods.week_of(start)
         return Point(week, timex.week(start), "week")
+    if "edge" in frame and "head" not in frame:  # 上半月, 下半周: a half
+        return _half(point, int(frame["edge"]))
     if "head" in frame:
         count = int(frame["head"]) * int(frame.get("edge", 1))
         return _head(point, count, str(frame.get("unit", "day")))
@@ -326,6 +328,17 @@ def _head(point: Point, count: int, unit: str) -> Point:
         raise ValueError(f"the {unit}s counted do not fit in {point.value}")
     value = timex.interval(*_values(span[0], span[1], precision))
     return Point(When(span[0], span[1], precision), value, "range")
+
+
+def _half(point: Point, edge: int) -> Point:
+    """The first (``edge`` 1) or second half of a month (days 1-15, 16 to the end) or a
+    week (Monday to Wednesday, Thursday to Sunday)."""
+    start, end = point.when.start, point.when.end
+    assert isinstance(start, datetime.date) and isinstance(end, datetime.date)
+    cut = start + (3 if point.grain == "week" else 15) * DAY
+    first, after = (start, cut) if edge > 0 else (cut, end)
+    value = timex.interval(timex.day(first), timex.day(after - DAY))
+    return Point(When(first, after, "day", True), value, "range")
 
 
 def _values(start: datetime.date, end: datetime.date, precision: str) -> tuple[str, str]:

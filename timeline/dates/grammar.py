@@ -44,6 +44,7 @@ NORMS: dict[str, Callable[[str], int | str]] = {
     "en": numbers.en_int,
     "ordinal": numbers.ordinal,
     "lunar_day": numbers.lunar_day,
+    "era_year": numbers.era_year,
     "text": str,
 }
 #: The slots a rule may fill (see :mod:`timeline.dates.frames`); a ``2`` after a name is
@@ -53,7 +54,7 @@ SLOTS = frozenset(
     quarter quarter_shift half half_shift season season_shift decade decade_yy century part
     nth unit count sign span head holiday ref mod approx event hour minute second ampm period
     half_hour quarter_hour tz beijing lunar leap vague lead trail edge century_shift
-    weeks week_of""".split()
+    weeks week_of era era_year""".split()
 )
 _REFERENCE = re.compile(
     r"\{(?:(?P<slot>[a-z_][a-z_0-9]*)=)?(?P<name>[a-z_][a-z_0-9]*)(?::(?P<suffix>[0-9]))?\}"

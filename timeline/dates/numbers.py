@@ -105,3 +105,8 @@ def ordinal(text: str) -> int:
 def lunar_day(text: str) -> int:
     """Return the day of a lunar date (初一 1, 十五 15, 廿一 21, 三十 30, 15)."""
     return zh_int(text[1:] if text.startswith("初") else text)
+
+
+def era_year(text: str) -> int:
+    """Return the year of an era (元年 1, 三年 3, 114年 114)."""
+    return 1 if text == "元" else zh_int(text)

@@ -125,8 +125,10 @@ class PointReader:
                 return yy
             year = self.reference.year // 100 * 100 + yy
             return year if year <= self.reference.year + YY_AHEAD else year - 100
-        if "year_shift" in frame:
-            return self.reference.year + int(frame["year_shift"])
+        if "year_shift" in frame:  # 去年; 次年 counts from the date it refers to
+            return self.base.year + int(frame["year_shift"])
+        if "era" in frame:  # 民国三年: the third year of the era that began in 1912
+            return int(frame["era"]) + int(frame["era_year"]) - 1
         return None
 
     def point(self, after: datetime.date | None = None) -> Point:
@@ -142,7 +144,9 @@ class PointReader:
             return self._holiday(str(f["holiday"]), year, after)
         if "day_shift" in f and "count" in f:  # three weeks from tomorrow
             shifted = self.base + int(f["day_shift"]) * DAY
-            moved = PointReader({k: v for k, v in f.items() if k != "day_shift"}, self.reference, shifted)
+            moved = PointReader(
+                {k: v for k, v in f.items() if k != "day_shift"}, self.reference, shifted
+            )
             return moved.point()
         if "day_shift" in f:
             return _day(self.base + int(f["day_shift"]) * DAY)
@@ -205,10 +209,12 @@ class PointReader:
             unit, count = "week", 2 * count
         if unit == "quarter":
             unit, count = "month", 3 * count
-        if unit == "halfyear":
+        if unit == "halfyear":  # 半年后
             unit, count = "month", 6 * count
-        if span in ("past", "next"):
-            return self._stretch(count, unit, -1 if span == "past" else 1)
+        if unit == "yearhalf":  # 一年半后: a year and a half
+            unit, count = "month", 12 * count + 6
+        if span in ("past", "next", "within"):
+            return self._stretch(count, unit, span)
         if unit == "day":
             return _day(self.base + sign * count * DAY)
         if unit == "week":
@@ -220,8 +226,9 @@ class PointReader:
         year = self.base.year + sign * count
         return Point(periods.year(year), timex.year(year), "year")
 
-    def _stretch(self, count: int, unit: str, sign: int) -> Point:
-        """The past ``count`` units up to the base (excluded), or the next ones after it."""
+    def _stretch(self, count: int, unit: str, span: str) -> Point:
+        """The past ``count`` units up to the base (excluded), the next ones after it, or
+        those from it (``within``: 17天内)."""
         step = {
             "day": relativedelta(days=count),
             "week": relativedelta(weeks=count),
@@ -229,8 +236,10 @@ class PointReader:
             "year": relativedelta(years=count),
             "decade": relativedelta(years=10 * count),
         }[unit]
-        if sign < 0:
+        if span == "past":
             start, end = self.base - step, self.base
+        elif span == "within":
+            start, end = self.base, self.base + step
         else:
             start, end = self.base + DAY, self.base + DAY + step
         when = When(start, end, "day", True)
