@@ -472,7 +472,9 @@ class PointReader:
                 if year is not None:
                     point = _day(date(year, month, day))
                 else:
-                    point = _nearest_point(self.reference, lambda y: _day(date(y, month, day)))
+                    point = _nearest_point(
+                        self.reference, lambda y, m=month, d=day: _day(date(y, m, d))
+                    )
             except ValueError:
                 continue
             start = point.when.start
