@@ -5,6 +5,7 @@ not say it all (see :mod:`timeline.dates.frames` for the rules of reading)."""
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -43,6 +44,10 @@ def _month(when: When) -> Point:
 def _week(when: When) -> Point:
     assert isinstance(when.start, datetime.date)
     return Point(when, timex.week(when.start), "week")
+
+
+def _on(month: int, day: int, year: int) -> Point:
+    return _day(date(year, month, day))
 
 
 def _end(when: When) -> datetime.date:
@@ -472,9 +477,7 @@ class PointReader:
                 if year is not None:
                     point = _day(date(year, month, day))
                 else:
-                    point = _nearest_point(
-                        self.reference, lambda y, m=month, d=day: _day(date(y, m, d))
-                    )
+                    point = _nearest_point(self.reference, functools.partial(_on, month, day))
             except ValueError:
                 continue
             start = point.when.start
