@@ -13,9 +13,9 @@ from timeline.dates.scan import scan
 
 GRAMMAR = grammar.load(("any", "zh", "en"))
 EXAMPLES = [
-    (rule.language, rule.name, text, expected)
+    (rule.language, rule.name, example[0], example[1], example[2:])
     for rule in GRAMMAR.rules
-    for text, expected in rule.examples
+    for example in rule.examples
 ]
 
 
@@ -29,11 +29,11 @@ def test_there_are_many_examples() -> None:
 
 
 @pytest.mark.parametrize(
-    ("language", "rule", "text", "expected"),
+    ("language", "rule", "text", "expected", "span"),
     EXAMPLES,
-    ids=[f"{lang}:{text}" for lang, _, text, _ in EXAMPLES],
+    ids=[f"{lang}:{text}" for lang, _, text, _, _ in EXAMPLES],
 )
-def test_example(language: str, rule: str, text: str, expected: str) -> None:
+def test_example(language: str, rule: str, text: str, expected: str, span: tuple[str, ...]) -> None:
     reference = GRAMMAR.reference[language]
     assert isinstance(reference, datetime.date)
     found = scan(text, reference=reference)
@@ -52,6 +52,11 @@ def test_example(language: str, rule: str, text: str, expected: str) -> None:
     else:
         assert (found[0].value, found[0].flag) == (expected, None), (rule, found[0])
         assert found[0].when is not None or expected.endswith("_REF")
+    if span:  # a period: its value is a duration, its days these
+        when = found[0].when
+        assert when is not None and isinstance(when.end, datetime.date)
+        last = when.end - datetime.timedelta(days=1)
+        assert f"{when.start}/{last}" == span[0]
 
 
 COMBINED_EXAMPLES = [

@@ -48,6 +48,7 @@ _RELATIVE = frozenset(
 _ABSOLUTE = frozenset({"year", "decade", "century", "era"})
 _DATED = frozenset({"day_shift", "count", "year_shift", "vague", "unit"})
 _PARTS = {"early": "START", "mid": "MID", "late": "END"}
+_ANY_DAY = datetime.date(2000, 1, 1)
 _UNITS = {"day": "D", "week": "W", "month": "M", "year": "Y", "quarter": "Q", "fortnight": "W"}
 
 
@@ -136,8 +137,10 @@ def read(
         return Reading(None, "", kind, mod, flag, offset=offset, event=event)
     if kind == "anaphoric" and not frame.keys() & _DATED:
         frame["day_shift"] = 0  # 会议期间, during the talks: the day of the date before
+    if reference is None and kind == "absolute":
+        reference = _ANY_DAY  # the text gives the year: no day to count from is needed
     base = anchor if kind == "anaphoric" and anchor is not None else reference
-    if base is None or (reference is None and kind != "absolute"):
+    if base is None or reference is None:
         return Reading(None, "", kind, mod, offset=offset, event=event)
     try:
         reader = PointReader(frame, reference or base, base, future)

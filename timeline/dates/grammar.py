@@ -73,7 +73,8 @@ class Rule:
     """One form of the grammar: its ``name``, its ``language``, its compiled ``regex``
     (with the boundaries of its language), the normalizer of each slot group, the
     slots it sets, whether it is anaphoric, why it is refused (None: it is a date) and its
-    examples as ``(text, value)`` pairs; a ``cased`` rule takes the grammar's cased words
+    examples as ``(text, value)`` pairs (``(text, value, first/last)`` for a period, whose
+    value is a duration); a ``cased`` rule takes the grammar's cased words
     (may, march) only with a capital. ``quick`` is ``regex`` without its slots, compiled by
     Python's own engine, which tells faster whether the rule matches."""
 
@@ -86,7 +87,7 @@ class Rule:
     refuse: str | None
     flag: str | None
     cased: bool
-    examples: tuple[tuple[str, str], ...]
+    examples: tuple[tuple[str, ...], ...]
     quick: stdre.Pattern[str]
 
 
@@ -260,7 +261,7 @@ def _rule(compiler: _Compiler, data: Mapping[str, Any], spec: Mapping[str, Any])
     for slot in fixed:
         if slot.rstrip("0123456789") not in SLOTS:
             raise GrammarError(f"{compiler.language}: rule {name!r} sets unknown slot {slot!r}")
-    examples = tuple((str(e[0]), str(e[1])) for e in spec.get("examples", ()))
+    examples = tuple(tuple(str(part) for part in e) for e in spec.get("examples", ()))
     return Rule(
         name,
         compiler.language,

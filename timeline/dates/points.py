@@ -233,22 +233,20 @@ class PointReader:
 
     def _stretch(self, count: int, unit: str, span: str) -> Point:
         """The past ``count`` units up to the base (excluded), the next ones after it, or
-        those from it (``within``: 17天内)."""
-        step = {
-            "day": relativedelta(days=count),
-            "week": relativedelta(weeks=count),
-            "month": relativedelta(months=count),
-            "year": relativedelta(years=count),
-            "decade": relativedelta(years=10 * count),
-        }[unit]
+        those from it (``within``: 17天内): a period, whose TIMEX3 value is its duration
+        (P3D, the past 3 days), not a date."""
+        steps = {"day": "D", "week": "W", "month": "M", "year": "Y", "decade": "Y"}
+        if unit not in steps:
+            raise ValueError(f"a span of {unit}s is not read")
+        amount = 10 * count if unit == "decade" else count
+        step = relativedelta(**{("year" if unit == "decade" else unit) + "s": amount})
         if span == "past":
             start, end = self.base - step, self.base
         elif span == "within":
             start, end = self.base, self.base + step
         else:
             start, end = self.base + DAY, self.base + DAY + step
-        when = When(start, end, "day", True)
-        return Point(when, timex.interval(timex.day(start), timex.day(end - DAY)), "range")
+        return Point(When(start, end, "day", True), f"P{amount}{steps[unit]}", "period")
 
     def _weekday(self, number: int, year: int | None, after: datetime.date | None) -> Point:
         f = self.frame

@@ -172,7 +172,7 @@ class _Reader:
         bounds = sentences(self.article, chinese=self.chinese)
         starts = [s for s, _ in bounds]
         by_sentence: dict[int, list[found.Mention]] = {}
-        for mention in found.find_mentions(clean, chinese=self.chinese):
+        for mention in found.find_mentions(clean, chinese=self.chinese, published=self.published):
             index = bisect.bisect_right(starts, mention.start) - 1
             if index < 0 or mention.end > bounds[index][1]:
                 continue
