@@ -239,7 +239,11 @@ class PointReader:
         if unit not in steps:
             raise ValueError(f"a span of {unit}s is not read")
         amount = 10 * count if unit == "decade" else count
-        step = relativedelta(**{("year" if unit == "decade" else unit) + "s": amount})
+        step = {
+            "day": relativedelta(days=amount),
+            "week": relativedelta(weeks=amount),
+            "month": relativedelta(months=amount),
+        }.get(unit, relativedelta(years=amount))
         if span == "past":
             start, end = self.base - step, self.base
         elif span == "within":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -57,7 +58,7 @@ def _kind(found: Found) -> Kind | None:
             return "few_after"
         if found.offset in ("+P0D", "+P1D"):
             return "relative"
-        if (days := _DAYS.fullmatch(found.offset or "")) is not None:
+        if _DAYS.fullmatch(found.offset or "") is not None:
             return "after"
         return "date"
     if found.when is not None and found.when.precision == "year" and found.value.isdigit():
@@ -86,7 +87,7 @@ def find_mentions(clean: str, *, chinese: bool, published: dt.date | None = None
     return mentions
 
 
-def _anchored(found: Found, phases: dict[str, object]) -> tuple[str | None, str | None, str]:
+def _anchored(found: Found, phases: Mapping[str, object]) -> tuple[str | None, str | None, str]:
     """Split an anchored find into the event's noun and phase and the words relating
     the date to it (峰会闭幕当天: 峰会, 闭幕, 当天; the day after the summit: summit, None,
     the day after)."""
