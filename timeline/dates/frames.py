@@ -46,7 +46,8 @@ _RELATIVE = frozenset(
     count span decade_yy""".split()
 )
 _ABSOLUTE = frozenset({"year", "decade", "century", "era"})
-_DATED = frozenset({"day_shift", "count", "year_shift", "vague", "unit"})
+_DATED = frozenset({"day_shift", "count", "year_shift", "month_shift", "vague", "unit"})
+_DAYS = frozenset({"day_shift", "count", "vague", "event"})
 _PARTS = {"early": "START", "mid": "MID", "late": "END"}
 _ANY_DAY = datetime.date(2000, 1, 1)
 _UNITS = {"day": "D", "week": "W", "month": "M", "year": "Y", "quarter": "Q", "fortnight": "W"}
@@ -59,7 +60,9 @@ class Reading:
     ON_OR_BEFORE, ON_OR_AFTER), why it is doubtful (``flag``), whether a tense could turn
     it (a bare weekday), for an anaphoric one its ``offset`` from the date it refers to
     (a signed ISO 8601 duration: ``+P1D``, ``-P2D``, ``+P0D``; ``+PXD`` when vague), the
-    event it names (峰会闭幕 of 峰会闭幕当天), and a time of day with its zone."""
+    event it names (峰会闭幕 of 峰会闭幕当天), a time of day with its zone, and whether an
+    anaphoric expression counts in years, months or weeks (同年5月, that year: from any
+    date before it, not only a day)."""
 
     when: When | None
     value: str
@@ -71,6 +74,7 @@ class Reading:
     event: str | None = None
     clock: datetime.time | None = None
     zone: datetime.tzinfo | None = None
+    coarse: bool = False
 
 
 def slots(match: Match, grammar: Grammar) -> dict[str, Any]:
@@ -159,7 +163,10 @@ def read(
         value = timex.moment(datetime.datetime.combine(point.when.start, clock))
     mod = mod or point.mod
     sensitive = reader.tense_sensitive
-    return Reading(point.when, value, kind, mod, None, sensitive, offset, event, clock, zone)
+    coarse = kind == "anaphoric" and not frame.keys() & _DAYS
+    return Reading(
+        point.when, value, kind, mod, None, sensitive, offset, event, clock, zone, coarse
+    )
 
 
 def _offset(frame: dict[str, Any]) -> str:

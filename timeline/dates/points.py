@@ -197,12 +197,13 @@ class PointReader:
         if year is not None:
             return Point(periods.year(year), timex.year(year), "year")
         unit = f.get("unit")
+        base = self.base  # the reference, or the date an anaphoric expression counts from
         if unit == "week" and "head" not in f:
-            return _week(periods.week(self.reference))
+            return _week(periods.week(base))
         if unit == "month" and "head" not in f:
-            return _month(periods.month_offset(self.reference, 0))
+            return _month(periods.month_offset(base, 0))
         if unit == "year" or "head" in f:
-            return Point(periods.year(self.reference.year), timex.year(self.reference.year), "year")
+            return Point(periods.year(base.year), timex.year(base.year), "year")
         raise ValueError("no year or month found")
 
     def _offset(self, count: int, unit: str, sign: int) -> Point:
@@ -344,7 +345,7 @@ class PointReader:
     def _month(self, year: int | None, after: datetime.date | None) -> Point:
         f = self.frame
         if "month_shift" in f:
-            return _month(periods.month_offset(self.reference, int(f["month_shift"])))
+            return _month(periods.month_offset(self.base, int(f["month_shift"])))
         if "month" not in f:
             if year is None:
                 raise ValueError("no year or month found")

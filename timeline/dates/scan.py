@@ -124,13 +124,15 @@ def _anaphora(
 ) -> list[Found]:
     """Resolve each anaphoric item against the nearest preceding day and build Founds."""
     found: list[Found] = []
-    anchor: int | None = None
+    anchor: int | None = None  # the last date to the day: 当天, the next day count from it
+    dated: int | None = None  # the last date of any grain: 同年, that year count from it
     for item in items:
         reading, used = item.reading, None
-        if reading.kind == "anaphoric" and anchor is not None and item.match is not None:
-            day = _anchor_day(found[anchor], reading.offset)
+        target = dated if reading.coarse else anchor
+        if reading.kind == "anaphoric" and target is not None and item.match is not None:
+            day = _anchor_day(found[target], reading.offset)
             reading = frames.read(item.match, grammar, reference, anchor=day)
-            used = anchor
+            used = target
         found.append(
             Found(
                 item.start,
@@ -149,8 +151,16 @@ def _anaphora(
             )
         )
         when = reading.when
-        if when is not None and reading.flag is None and when.precision in ("day", "datetime"):
-            if not when.approximate:
+        # An anaphoric date with nothing before it to count from anchors nothing.
+        grounded = reading.kind != "anaphoric" or used is not None
+        if (
+            when is not None
+            and reading.flag is None
+            and not reading.value.startswith("P")
+            and grounded
+        ):
+            dated = len(found) - 1
+            if when.precision in ("day", "datetime") and not when.approximate:
                 anchor = len(found) - 1
     return found
 
