@@ -162,10 +162,10 @@ class PointReader:
         if "weeknum" in f:
             return _week(periods.iso_week(year or self.reference.year, int(f["weeknum"])))
         if f.get("unit") == "week" and "nth" in f:
-            base = self._month(year, after)
-            assert isinstance(base.when.start, datetime.date)
-            first = base.when.start
-            if base.grain == "year":
+            held = self._month(year, after)
+            assert isinstance(held.when.start, datetime.date)
+            first = held.when.start
+            if held.grain == "year":
                 number = int(f["nth"])
                 if number == -1:
                     number = datetime.date(first.year, 12, 28).isocalendar().week
