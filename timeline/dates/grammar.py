@@ -125,7 +125,7 @@ class Grammar:
     joins: tuple[Mapping[str, Any], ...] = ()
     lists: tuple[Mapping[str, Any], ...] = ()
     mods: tuple[Mapping[str, Any], ...] = ()
-    _checks: dict[tuple[int, ...], stdre.Pattern[str]] = field(default_factory=dict)
+    _checks: dict[int, stdre.Pattern[str]] = field(default_factory=dict)
 
     def fold(self, text: str) -> str:
         """Return ``text`` folded for matching; ``len`` and every offset stay the same."""
@@ -156,14 +156,17 @@ class Grammar:
 
     def _candidates(self, original: str, folded: str, stop: int) -> Iterator[Match]:
         """The longest match at each token where a rule matches (overlapping ones too)."""
-        starts = self.starts
+        starts, checks = self.starts, self._checks
         covered = 0
         for token in self.tokens.finditer(folded, 0, stop):
             at = token.start()
             word = token.group()
             rules = starts.get(word if word[0] > "9" else word[0])
+            if rules is None:
+                continue
             # One expression of all the rules that may start here tells whether any does.
-            if rules is None or self._check(rules).match(folded, at, stop) is None:
+            check = checks.get(id(rules)) or self._check(rules)
+            if check.match(folded, at, stop) is None:
                 continue
             best: tuple[Rule, int] | None = None
             for rule in rules:
@@ -185,11 +188,9 @@ class Grammar:
             yield Match(rule, first, last, slots, at, match.end())
 
     def _check(self, rules: tuple[Rule, ...]) -> stdre.Pattern[str]:
-        key = tuple(id(rule) for rule in rules)
-        check = self._checks.get(key)
-        if check is None:
-            check = stdre.compile("|".join(rule.quick.pattern for rule in rules))
-            self._checks[key] = check
+        """Compile, once, the expression of all ``rules`` (the tuples of ``starts``)."""
+        check = stdre.compile("|".join(rule.quick.pattern for rule in rules))
+        self._checks[id(rules)] = check
         return check
 
     def _cased(self, original: str, match: re.Match[str] | None) -> bool:
@@ -343,7 +344,12 @@ def _starts(rules: list[Rule], tokens: set[str]) -> dict[str, tuple[Rule, ...]]:
         for rule in rules:
             if any(rule is r for r in everywhere) or rule.regex.match(token, partial=True):
                 index.setdefault(token, []).append(rule)
-    return {token: tuple(found) for token, found in index.items()}
+    shared: dict[tuple[str, ...], tuple[Rule, ...]] = {}
+    starts = {}
+    for token, found in index.items():
+        key = tuple(f"{rule.language}:{rule.name}" for rule in found)
+        starts[token] = shared.setdefault(key, tuple(found))
+    return starts
 
 
 def _tokens(starts: Mapping[str, tuple[Rule, ...]]) -> stdre.Pattern[str]:

@@ -57,8 +57,20 @@ class Bound:
     mod: str
 
 
+_COMPILED: dict[int, Any] = {}
+
+
 def bounds(grammar: Grammar) -> tuple[Bound, ...]:
-    """Return the words that bound a date, from the ``[[mods]]`` of ``grammar``'s files."""
+    """Return the words that bound a date, from the ``[[mods]]`` of ``grammar``'s files
+    (compiled once per grammar)."""
+    key = id(grammar.mods)
+    if key not in _COMPILED:
+        _COMPILED[key] = _bounds(grammar)
+    known: tuple[Bound, ...] = _COMPILED[key]
+    return known
+
+
+def _bounds(grammar: Grammar) -> tuple[Bound, ...]:
     found = []
     for spec in grammar.mods:
         before, after = spec.get("before"), spec.get("after")
@@ -93,7 +105,16 @@ def bound(items: Sequence[Item], folded: str, grammar: Grammar) -> list[Item]:
 
 
 def joints(grammar: Grammar) -> tuple[tuple[Joint, ...], tuple[re.Pattern[str], ...]]:
-    """Return the joints and the list separators of ``grammar``'s files."""
+    """Return the joints and the list separators of ``grammar``'s files (compiled once
+    per grammar)."""
+    key = id(grammar.joins)
+    if key not in _COMPILED:
+        _COMPILED[key] = _joints(grammar)
+    known: tuple[tuple[Joint, ...], tuple[re.Pattern[str], ...]] = _COMPILED[key]
+    return known
+
+
+def _joints(grammar: Grammar) -> tuple[tuple[Joint, ...], tuple[re.Pattern[str], ...]]:
     found: list[Joint] = []
     lists: list[re.Pattern[str]] = []
     for spec in grammar.joins:
