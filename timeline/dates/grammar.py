@@ -45,6 +45,7 @@ NORMS: dict[str, Callable[[str], int | str]] = {
     "ordinal": numbers.ordinal,
     "lunar_day": numbers.lunar_day,
     "era_year": numbers.era_year,
+    "en_year": numbers.en_year,
     "text": str,
 }
 #: The slots a rule may fill (see :mod:`timeline.dates.frames`); a ``2`` after a name is

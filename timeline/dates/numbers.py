@@ -110,3 +110,19 @@ def lunar_day(text: str) -> int:
 def era_year(text: str) -> int:
     """Return the year of an era (元年 1, 三年 3, 114年 114)."""
     return 1 if text == "元" else zh_int(text)
+
+
+def en_year(text: str) -> int:
+    """Return a year written in words: two thousand and fifteen 2015, two thousand 2000,
+    nineteen ninety six 1996, nineteen oh five 1905, seventeen hundred thirty three 1733,
+    twenty twenty 2020."""
+    words = " ".join(text.lower().replace("-", " ").split()).replace(" and ", " ")
+    if words.startswith(("one thousand", "two thousand")):
+        head, _, rest = words.partition(" thousand")
+        return EN_CARDINALS[head] * 1000 + (en_int(rest.strip()) if rest.strip() else 0)
+    head, _, rest = words.partition(" ")
+    hundreds = EN_CARDINALS[head] * 100
+    rest = rest.removeprefix("hundred").strip()
+    if rest.startswith("oh "):
+        return hundreds + EN_CARDINALS[rest[3:]]
+    return hundreds + (en_int(rest) if rest else 0)
