@@ -211,6 +211,8 @@ class PointReader:
         quarters the month reached; years the year; a span (the past 3 days, 前两天) the
         days between it and the base."""
         span = self.frame.get("span")
+        if unit in ("quarter", "decade") and span in ("past", "next"):
+            return self._whole(count, unit, span)
         if unit == "fortnight":
             unit, count = "week", 2 * count
         if unit == "quarter":
@@ -252,6 +254,23 @@ class PointReader:
         else:
             start, end = self.base + DAY, self.base + DAY + step
         return Point(When(start, end, "day", True), f"P{amount}{steps[unit]}", "period")
+
+    def _whole(self, count: int, unit: str, span: str) -> Point:
+        """The last or next ``count`` whole quarters or decades (the last 2 quarters: the
+        two before the one holding the base), as a period."""
+        if unit == "quarter":
+            current = datetime.date(self.base.year, 3 * ((self.base.month - 1) // 3) + 1, 1)
+            step = relativedelta(months=3)
+            value = f"P{3 * count}M"
+        else:
+            current = datetime.date(self.base.year // 10 * 10, 1, 1)
+            step = relativedelta(years=10)
+            value = f"P{10 * count}Y"
+        if span == "past":
+            start, end = current - count * step, current
+        else:
+            start, end = current + step, current + (count + 1) * step
+        return Point(When(start, end, "day", True), value, "period")
 
     def _weekday(self, number: int, year: int | None, after: datetime.date | None) -> Point:
         f = self.frame
