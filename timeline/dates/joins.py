@@ -151,7 +151,9 @@ def join(
     while index < len(items):
         item = items[index]
         if index + 1 < len(items):
-            joined = _range(item, items[index + 1], folded, found, reference, reread)
+            following = items[index + 1]
+            joined = _range(item, following, folded, found, reference, reread)
+            joined = joined or _counted(item, following, folded, reread)
             if joined is not None:
                 out.append(joined)
                 index += 2
@@ -161,6 +163,25 @@ def join(
         out.append(item)
         index += 1
     return out
+
+
+def _counted(a: Item, b: Item, folded: str, reread: Reread) -> Item | None:
+    """An offset right before a date counts from it (2 weeks before Christmas, 3 days
+    after January 12th)."""
+    offset = a.reading.offset
+    if a.match is None or a.reading.kind != "anaphoric" or a.reading.event is not None:
+        return None
+    if offset is None or "X" in offset or offset.endswith("P0D") or folded[a.end : b.start].strip():
+        return None
+    when = b.reading.when
+    if b.reading.kind == "anaphoric" or b.reading.flag is not None or when is None:
+        return None
+    if not isinstance(when.start, datetime.date) or isinstance(when.start, datetime.datetime):
+        return None
+    reading = reread(a, {"anchor": when.start})
+    return Item(
+        a.start, b.end, None, replace(reading, kind=b.reading.kind), "a date counted from another"
+    )
 
 
 def _usable(reading: Reading, reference: datetime.date | None) -> When | None:

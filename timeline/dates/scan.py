@@ -111,9 +111,11 @@ def scan(
     def reread(item: joins.Item, extra: dict[str, Any]) -> frames.Reading:
         assert item.match is not None
         slots = dict(extra)
-        after = slots.pop("after", None)
+        after, anchor = slots.pop("after", None), slots.pop("anchor", None)
         tense = future(item.start) if future is not None else None
-        return frames.read(item.match, grammar, reference, future=tense, after=after, extra=slots)
+        return frames.read(
+            item.match, grammar, reference, anchor=anchor, future=tense, after=after, extra=slots
+        )
 
     joined = joins.join(items, folded, grammar, reference, reread)
     return _anaphora(joins.bound(joined, folded, grammar), text, grammar, reference)
