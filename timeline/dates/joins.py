@@ -228,7 +228,7 @@ def _joined(a: Item, b: Item, reference: datetime.date | None, reread: Reread) -
     if isinstance(last.start, datetime.datetime):
         return None
     ra, rb = a.reading, b.reading
-    if rb.tense_sensitive and b.match is not None and last.start < first.start:
+    if rb.tense_sensitive and b.match is not None:  # 春节到元宵节: the first one after
         rb = reread(b, {"after": first.start})
         last = _usable(rb, reference) or last
     if ra.tense_sensitive and a.match is not None and rb.kind == "absolute":

@@ -3,6 +3,8 @@
 import re
 
 _ZH_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2, "俩": 2}
+# 首 (first) is a number where the grammar lets it be one: 首月, 首季度.
+_ZH_FIRST = {"首": 1}
 _ZH_TENS = re.compile(
     r"(?:(?P<h>[一二两三四五六七八九])百零?)?"
     r"(?:(?P<t>[一二两三四五六七八九])?(?P<ten>十)|(?P<twenty>廿)|(?P<thirty>卅))?"
@@ -51,6 +53,8 @@ def zh_int(text: str) -> int:
         # Two digits side by side are a vague count (两三天: two or three days), not 23.
         if len(text) == 1 and text in _ZH_DIGITS:
             return _ZH_DIGITS[text]
+        if text in _ZH_FIRST:
+            return _ZH_FIRST[text]
         raise ValueError(f"cannot read the Chinese number {text!r}")
     parts = _ZH_TENS.fullmatch(text)
     if parts is None:
