@@ -304,7 +304,8 @@ def rt_cases(language: Literal["zh", "en"]) -> list[Case]:
 
 
 def _steps(after: dt.date) -> set[dt.date]:
-    return {after, after + DAY, after + relativedelta(months=1), after + relativedelta(years=1)}
+    months = (1, 3, 12)  # the last month, quarter or year, as the corpus writes them
+    return {after, after + DAY, *(after + relativedelta(months=m) for m in months)}
 
 
 def judge(expected: Expected, predictions: Iterable[Prediction]) -> Verdict:

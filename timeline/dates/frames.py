@@ -199,6 +199,8 @@ def _range(frame: dict[str, Any], reader: PointReader) -> Point:
     if "yy" in last and "year" in first:  # 1957-58: the end's century is the start's
         year = int(first["year"]) // 100 * 100 + int(last.pop("yy"))
         last["year"] = year + 100 if year < int(first["year"]) else year
+        if last["year"] != int(first["year"]) + 1:
+            raise ValueError(f"{first['year']}/{last['year'] % 100:02d} is not a year and the next")
     if not any(k in last for k in years):
         last |= {k: first[k] for k in years if k in first}
     if not any(k in first for k in years):

@@ -90,6 +90,7 @@ class Rule:
     cased: bool
     examples: tuple[tuple[str, ...], ...]
     quick: stdre.Pattern[str]
+    unjoined: str | None = None
 
 
 @dataclass(frozen=True)
@@ -276,6 +277,7 @@ def _rule(compiler: _Compiler, data: Mapping[str, Any], spec: Mapping[str, Any])
         bool(spec.get("cased", False)),
         examples,
         quick,
+        spec.get("unjoined"),
     )
 
 

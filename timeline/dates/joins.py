@@ -89,10 +89,12 @@ def bound(items: Sequence[Item], folded: str, grammar: Grammar) -> list[Item]:
     end of December is BEFORE the end of December)."""
     found = bounds(grammar)
     out = []
+    # Words after a date first: year 2016 and greater, not (how) about 2016.
+    ordered = [b for b in found if b.after is not None] + [b for b in found if b.after is None]
     for item in items:
         reading = item.reading
         if reading.flag is None and reading.mod in (None, "START", "MID", "END"):
-            for spec in found:
+            for spec in ordered:
                 if spec.before is not None:
                     if spec.before.search(folded, max(0, item.start - 24), item.start) is None:
                         continue
@@ -160,6 +162,10 @@ def join(
                 continue
         if out and lists:
             item = _listed(out[-1], item, folded, lists, reread)
+        if item.match is not None and item.match.rule.unjoined is not None:
+            # 16 days from ... with no date read after it: nothing to count from.
+            flagged = replace(item.reading, when=None, value="", flag=item.match.rule.unjoined)
+            item = replace(item, reading=flagged)
         out.append(item)
         index += 1
     return out
@@ -184,6 +190,30 @@ def _counted(a: Item, b: Item, folded: str, reread: Reread) -> Item | None:
     )
 
 
+def _nearest_start(a: Item, b: Item, reference: datetime.date, reread: Reread) -> Reading | None:
+    """Read ``a`` in the year that puts the range of ``a`` and ``b`` nearest the
+    reference (holding it, if one does)."""
+    best: tuple[int, Reading] | None = None
+    for year in (reference.year - 1, reference.year, reference.year + 1):
+        ra = reread(a, {"year": year})
+        if ra.when is None or not isinstance(ra.when.start, datetime.date):
+            continue
+        rb = reread(b, {"after": ra.when.start})
+        if rb.when is None or not isinstance(rb.when.end, datetime.date):
+            continue
+        start, end = ra.when.start, rb.when.end
+        distance = max((start - reference).days, (reference - end).days + 1, 0)
+        if best is None or distance < best[0]:
+            best = (distance, ra)
+    return best[1] if best is not None else None
+
+
+def _same_grain(a: Reading, b: Reading) -> bool:
+    if a.when is None or b.when is None:
+        return False
+    return a.when.precision == b.when.precision and ("-" in a.value) == ("-" in b.value)
+
+
 def _usable(reading: Reading, reference: datetime.date | None) -> When | None:
     if reading.flag is not None or reading.kind not in _RANGE_KINDS:
         return None
@@ -206,6 +236,9 @@ def _range(
         between = joint.between.fullmatch(folded, a.end, b.start)
         if between is None:
             continue
+        tight = between.group() in ("-", "–", "—", "~", "～")
+        if tight and not _same_grain(a.reading, b.reading):
+            continue  # 2020-September, 23-2020: a dash between unlike dates is no range
         opening = (
             joint.opening.search(folded, max(0, a.start - 12), a.start) if joint.opening else None
         )
@@ -228,6 +261,10 @@ def _joined(a: Item, b: Item, reference: datetime.date | None, reread: Reread) -
     if isinstance(last.start, datetime.datetime):
         return None
     ra, rb = a.reading, b.reading
+    if ra.tense_sensitive and rb.tense_sensitive and a.match is not None and reference:
+        # 三月和九月之间, no year at all: the placement nearest the reference
+        ra = _nearest_start(a, b, reference, reread) or ra
+        first = _usable(ra, reference) or first
     if rb.tense_sensitive and b.match is not None:  # 春节到元宵节: the first one after
         rb = reread(b, {"after": first.start})
         last = _usable(rb, reference) or last
