@@ -276,6 +276,11 @@ def _joined(a: Item, b: Item, reference: datetime.date | None, reread: Reread) -
             ra = reread(a, {"year": last.start.year - 1})
         first = _usable(ra, reference) or first
     assert isinstance(first.start, datetime.date) and isinstance(last.end, datetime.date)
+    if last.start < first.start and ra.tense_sensitive and a.match is not None:
+        # from March to date: the March before the end
+        ra = reread(a, {"future": False})
+        first = _usable(ra, reference) or first
+        assert isinstance(first.start, datetime.date)
     if last.end <= first.start or last.start < first.start:
         return None
     precision: Precision = first.precision if first.precision == last.precision else "day"

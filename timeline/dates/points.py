@@ -322,6 +322,11 @@ class PointReader:
             raise ValueError(f"month {month} is out of range")
         if year is not None:
             return _day(date(year, month, day))
+        if "sign" in f:  # next 6th of April: the first one after the reference
+            sign, ref = int(f["sign"]), self.reference
+            days = [date(y, month, day) for y in range(ref.year - 1, ref.year + 2)]
+            chosen = [d for d in days if (d > ref if sign > 0 else d < ref)]
+            return _day(min(chosen) if sign > 0 else max(chosen))
         if after is not None:
             return self._after(lambda y: _day(date(y, month, day)), after)
         self.tense_sensitive = True

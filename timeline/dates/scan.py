@@ -113,6 +113,7 @@ def scan(
         slots = dict(extra)
         after, anchor = slots.pop("after", None), slots.pop("anchor", None)
         tense = future(item.start) if future is not None else None
+        tense = slots.pop("future", tense)
         return frames.read(
             item.match, grammar, reference, anchor=anchor, future=tense, after=after, extra=slots
         )
