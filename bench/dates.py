@@ -48,8 +48,9 @@ def _tally(
     began = time.perf_counter()
     for case in cases:
         verdict = judge(case, system(case))
-        if verdict != "right" and listed is not None and case.id in listed:
-            verdict = "on_purpose"
+        if verdict != "right" and listed is not None:
+            if listed.get(case.id, {}).get("kind") == "on purpose":
+                verdict = "on_purpose"
         counts[verdict] += 1
         if verdict == "wrong":
             wrong_ids.append(case.id)
