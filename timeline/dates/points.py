@@ -322,15 +322,27 @@ class PointReader:
             raise ValueError(f"month {month} is out of range")
         if year is not None:
             return _day(date(year, month, day))
-        if "sign" in f:  # next 6th of April: the first one after the reference
-            sign, ref = int(f["sign"]), self.reference
-            days = [date(y, month, day) for y in range(ref.year - 1, ref.year + 2)]
-            chosen = [d for d in days if (d > ref if sign > 0 else d < ref)]
-            return _day(min(chosen) if sign > 0 else max(chosen))
+        return self._yearless(lambda y: _day(date(y, month, day)), after)
+
+    def _yearless(self, make: Callable[[int], Point], after: datetime.date | None) -> Point:
+        """``make(year)`` in the year the text does not give: with last or next (``sign``:
+        last August, next Easter, next 6th of April) the last one over before the
+        reference or the first one after it; at the end of a range the first one after
+        its start; else the nearest (or as the tense says)."""
+        if "sign" in self.frame:
+            sign, ref, found = int(self.frame["sign"]), self.reference, []
+            for year in range(ref.year - 1, ref.year + 2):
+                try:
+                    found.append(make(year))
+                except ValueError:
+                    continue
+            if sign < 0:
+                return max((p for p in found if _end(p.when) <= ref), key=lambda p: _end(p.when))
+            return min((p for p in found if p.when.start > ref), key=lambda p: _end(p.when))
         if after is not None:
-            return self._after(lambda y: _day(date(y, month, day)), after)
+            return self._after(make, after)
         self.tense_sensitive = True
-        return _nearest_point(self.reference, lambda y: _day(date(y, month, day)), self.future)
+        return _nearest_point(self.reference, make, self.future)
 
     def _after(self, make: Callable[[int], Point], after: datetime.date) -> Point:
         for year in range(after.year, after.year + 9):
@@ -377,21 +389,7 @@ class PointReader:
         month = int(f["month"])
         if year is not None:
             return _month(periods.months(year, month))
-        if "sign" in f:
-            # last August: the last August before the reference's month; next March the next.
-            sign = int(f["sign"])
-            year = self.reference.year
-            if sign < 0:
-                year -= 1 if month >= self.reference.month else 0
-            else:
-                year += 1 if month <= self.reference.month else 0
-            return _month(periods.months(year, month))
-        if after is not None:
-            return self._after(lambda y: _month(periods.months(y, month)), after)
-        self.tense_sensitive = True
-        return _nearest_point(
-            self.reference, lambda y: _month(periods.months(y, month)), self.future
-        )
+        return self._yearless(lambda y: _month(periods.months(y, month)), after)
 
     def _quarter(self, year: int | None) -> Point:
         f = self.frame
@@ -516,23 +514,6 @@ class PointReader:
         return next(iter(found.values()))
 
     def _holiday(self, name: str, year: int | None, after: datetime.date | None) -> Point:
-        if "sign" in self.frame:  # last Easter: the last one before the reference
-            sign = int(self.frame["sign"])
-            days = []
-            for shift in (-1, 0, 1):
-                try:
-                    days.append(holidays.date_of(name, self.reference.year + shift))
-                except ValueError:
-                    continue
-            chosen = [d for d in days if (d < self.reference if sign < 0 else d > self.reference)]
-            if not chosen:
-                raise ValueError(f"no {name} around {self.reference}")
-            return _day(max(chosen) if sign < 0 else min(chosen))
         if year is not None:
             return _day(holidays.date_of(name, year))
-        if after is not None:
-            return self._after(lambda y: _day(holidays.date_of(name, y)), after)
-        self.tense_sensitive = True
-        return _nearest_point(
-            self.reference, lambda y: _day(holidays.date_of(name, y)), self.future
-        )
+        return self._yearless(lambda y: _day(holidays.date_of(name, y)), after)
