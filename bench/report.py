@@ -354,10 +354,11 @@ def _dates(results: dict[str, Any]) -> list[str]:
 def _readings() -> list[str]:
     from bench.corpora import readings
 
-    lines = ["| case | text | ours | why |", "|---|---|---|---|"]
+    lines = ["| case | text | the corpus | ours | | why |", "|---|---|---|---|---|---|"]
     for case, reading in readings().items():
-        why = str(reading["reason"]).replace("|", "/")
-        lines.append(f"| {case} | {reading.get('text', '')} | {reading['ours']} | {why} |")
+        cells = [reading.get(k, "") for k in ("text", "corpus", "ours", "kind", "reason")]
+        cells = [str(c).replace("|", "/").replace("\n", " ") for c in cells]
+        lines.append(f"| {case} | " + " | ".join(cells) + " |")
     return lines
 
 
@@ -419,10 +420,11 @@ def write(results: dict[str, Any], results_path: Path) -> Path:
         "",
         *_dates(results),
         "",
-        "### Cases read differently on purpose",
+        "### Cases read differently on purpose, and those not read yet",
         "",
-        "Each with the reason (from `bench/date_readings.toml`; tests/dates/test_corpora.py"
-        " checks that each is still read so):",
+        "Each with the reason (from `bench/date_readings.toml`; `tests/dates/test_corpora.py`"
+        " checks that each is still read so, and that those not read yet are missed or"
+        " refused, never read wrong):",
         "",
         *_readings(),
         "",
