@@ -18,7 +18,8 @@ import time
 import warnings
 from typing import Any
 
-from bench.corpora import DAY, Document, Prediction
+from bench.corpora import DAY, Prediction
+from bench.te3 import Document
 
 
 def _day(text: str) -> dt.date:

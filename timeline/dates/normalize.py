@@ -8,7 +8,8 @@ import unicodedata
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from timeline.dates import frames
-from timeline.dates.grammar import Match, load
+from timeline.dates.grammar import load
+from timeline.dates.matcher import Match
 from timeline.dates.periods import Precision, When
 
 __all__ = ["FORMS", "MAX_LENGTH", "Precision", "When", "WhenError", "parse_when"]

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from timeline.dates import frames, joins
-from timeline.dates.grammar import LANGUAGES, Grammar, load
+from timeline.dates.grammar import LANGUAGES, load
+from timeline.dates.matcher import Grammar
 from timeline.dates.periods import DAY, When
 
 Kind = Literal["absolute", "relative", "anaphoric"]
