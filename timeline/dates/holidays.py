@@ -1,16 +1,19 @@
 """Dates of named days: holidays and festivals as the grammar's word tables describe them,
 fixed (``12-25``), the n-th weekday of a month (``11-w4#4``, the fourth Thursday of
 November; ``#-1`` the last), Easter (``easter``, ``easter-2``, by dateutil's Western
-reckoning) or a day of the Chinese lunar calendar (``lunar:01-01``, ``lunar:12-last``
-the last day of the lunar year, 除夕; read with lunardate, 1900-2099)."""
+reckoning), a day of the Chinese lunar calendar (``lunar:01-01``, ``lunar:12-last`` the
+last day of the lunar year, 除夕) or one of the 24 solar terms (``term:清明``, the day in
+China's time it begins). The Chinese calendar is lunar-python's (寿星天文历), read for the
+years 1900-2099."""
 
 from __future__ import annotations
 
 import datetime
 import re
+from typing import Any
 
 from dateutil.easter import easter
-from lunardate import LunarDate
+from lunar_python import Lunar, LunarMonth, Solar
 
 from timeline.dates import periods
 
@@ -19,6 +22,12 @@ _NTH = re.compile(r"(\d{2})-w([1-7])#(-?[1-5])")
 _EASTER = re.compile(r"easter([+-]\d+)?")
 _SHIFTED = re.compile(r"(\d{2}-w[1-7]#-?[1-5]|lunar:\d{2}-(?:\d{2}|last)|\d{2}-\d{2})([+-]\d+)")
 _LUNAR = re.compile(r"lunar:(\d{2})-(\d{2}|last)")
+_TERM = re.compile(r"term:(\w{2})")
+#: The solar terms in the order of a Gregorian year, 小寒 (early January) to 冬至.
+SOLAR_TERMS = tuple(
+    """小寒 大寒 立春 雨水 惊蛰 春分 清明 谷雨 立夏 小满 芒种 夏至
+    小暑 大暑 立秋 处暑 白露 秋分 寒露 霜降 立冬 小雪 大雪 冬至""".split()
+)
 
 
 def date_of(spec: str, year: int) -> datetime.date:
@@ -38,31 +47,54 @@ def date_of(spec: str, year: int) -> datetime.date:
         return easter(year) + int(match[1] or 0) * periods.DAY
     if (match := _LUNAR.fullmatch(spec)) is not None:
         return lunar(year, int(match[1]), None if match[2] == "last" else int(match[2]))
+    if (match := _TERM.fullmatch(spec)) is not None:
+        return solar_term(year, match[1])
     raise ValueError(f"unknown holiday {spec!r}")
 
 
 def lunar(year: int, month: int, day: int | None, leap: bool = False) -> datetime.date:
     """Return the Gregorian day of lunar ``year``-``month``-``day`` (``day`` None: the
     month's last day; ``leap``: the leap month of that number). Raises ValueError out of
-    1900-2099 or for a day the lunar month does not have."""
-    if not 1900 <= year <= 2099:
-        raise ValueError(f"the lunar year {year} is out of range (1900-2099)")
-    try:
-        if day is None:
-            following = LunarDate(year + 1, 1, 1) if month == 12 else LunarDate(year, month + 1, 1)
-            last: datetime.date = following.to_solar_date() - periods.DAY
-            return last
-        solar: datetime.date = LunarDate(year, month, day, leap).to_solar_date()
-        return solar
-    except ValueError:
-        raise ValueError(f"the lunar month {year}-{month} has no day {day}") from None
+    1900-2099 or for a day or leap month the lunar year does not have."""
+    _check(year)
+    number = -month if leap else month
+    held = LunarMonth.fromYm(year, number)
+    if held is None:
+        raise ValueError(f"the lunar year {year} has no leap month {month}")
+    count: int = held.getDayCount()
+    if day is not None and not 1 <= day <= count:
+        raise ValueError(f"the lunar month {year}-{month} has no day {day}")
+    first = held.getFirstJulianDay()
+    return _solar(Solar.fromJulianDay(first + (count if day is None else day) - 1))
 
 
 def lunar_month(year: int, month: int, leap: bool = False) -> periods.When:
     """Return the Gregorian days of a lunar month (precision ``day``, approximate: the
     event is somewhere in it). Raises ValueError as :func:`lunar`."""
     first = lunar(year, month, 1, leap)
-    end = first + 29 * periods.DAY
-    if LunarDate.from_solar_date(end.year, end.month, end.day).day != 1:
-        end += periods.DAY
-    return periods.When(first, end, "day", True)
+    last = lunar(year, month, None, leap)
+    return periods.When(first, last + periods.DAY, "day", True)
+
+
+def solar_term(year: int, name: str) -> datetime.date:
+    """Return the day, in China's time (UTC+8), the solar term ``name`` (one of
+    :data:`SOLAR_TERMS`) begins in Gregorian ``year``. Raises ValueError out of 1900-2099
+    or for a name that is not a solar term."""
+    if name not in SOLAR_TERMS:
+        raise ValueError(f"{name!r} is not a solar term")
+    _check(year)
+    # The table of lunar year Y runs from the 大雪 of Y-1 to the 惊蛰 of Y+1; its
+    # Chinese names are those of Y but 冬至, whose day in Y is named DONG_ZHI.
+    table = Lunar.fromYmd(year, 1, 1).getJieQiTable()
+    found = _solar(table["DONG_ZHI" if name == "冬至" else name])
+    assert found.year == year, (name, year, found)
+    return found
+
+
+def _check(year: int) -> None:
+    if not 1900 <= year <= 2099:
+        raise ValueError(f"the lunar year {year} is out of range (1900-2099)")
+
+
+def _solar(solar: Any) -> datetime.date:
+    return datetime.date(solar.getYear(), solar.getMonth(), solar.getDay())
