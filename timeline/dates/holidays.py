@@ -9,6 +9,7 @@ years 1900-2099."""
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from typing import Any
 
@@ -57,15 +58,13 @@ def lunar(year: int, month: int, day: int | None, leap: bool = False) -> datetim
     month's last day; ``leap``: the leap month of that number). Raises ValueError out of
     1900-2099 or for a day or leap month the lunar year does not have."""
     _check(year)
-    number = -month if leap else month
-    held = LunarMonth.fromYm(year, number)
+    held = _lunar_year(year).get(-month if leap else month)
     if held is None:
         raise ValueError(f"the lunar year {year} has no leap month {month}")
-    count: int = held.getDayCount()
+    first, count = held
     if day is not None and not 1 <= day <= count:
         raise ValueError(f"the lunar month {year}-{month} has no day {day}")
-    first = held.getFirstJulianDay()
-    return _solar(Solar.fromJulianDay(first + (count if day is None else day) - 1))
+    return first + ((count if day is None else day) - 1) * periods.DAY
 
 
 def lunar_month(year: int, month: int, leap: bool = False) -> periods.When:
@@ -83,12 +82,29 @@ def solar_term(year: int, name: str) -> datetime.date:
     if name not in SOLAR_TERMS:
         raise ValueError(f"{name!r} is not a solar term")
     _check(year)
+    return _solar_terms(year)[name]
+
+
+@functools.cache
+def _lunar_year(year: int) -> dict[int, tuple[datetime.date, int]]:
+    """The months of a lunar year (a leap month as its negative number): first day, length."""
+    months = {}
+    for number in range(-12, 13):
+        held = LunarMonth.fromYm(year, number) if number else None
+        if held is not None:
+            first = _solar(Solar.fromJulianDay(held.getFirstJulianDay()))
+            months[number] = (first, int(held.getDayCount()))
+    return months
+
+
+@functools.cache
+def _solar_terms(year: int) -> dict[str, datetime.date]:
     # The table of lunar year Y runs from the 大雪 of Y-1 to the 惊蛰 of Y+1; its
     # Chinese names are those of Y but 冬至, whose day in Y is named DONG_ZHI.
     table = Lunar.fromYmd(year, 1, 1).getJieQiTable()
-    found = _solar(table["DONG_ZHI" if name == "冬至" else name])
-    assert found.year == year, (name, year, found)
-    return found
+    days = {name: _solar(table["DONG_ZHI" if name == "冬至" else name]) for name in SOLAR_TERMS}
+    assert all(day.year == year for day in days.values()), (year, days)
+    return days
 
 
 def _check(year: int) -> None:
