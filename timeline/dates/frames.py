@@ -141,7 +141,7 @@ def read(
     if reference is None and kind == "absolute":
         reference = _ANY_DAY  # the text gives the year: no day to count from is needed
     base = anchor if kind == "anaphoric" and anchor is not None else reference
-    if base is None or reference is None:
+    if base is None:  # an anaphoric one anchored in the text reads without a reference
         return Reading(None, "", kind, mod, offset=offset, event=event)
     try:
         reader = PointReader(frame, reference or base, base, future)

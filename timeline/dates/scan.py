@@ -83,7 +83,8 @@ def scan(
 ) -> list[Found]:
     """Return every date expression of ``text`` in order of ``start``, never overlapping
     (where two could match, the longest), read against ``reference`` (the publication
-    date; None: relative expressions come back with ``when`` None and ``value`` "").
+    date; None: relative expressions come back with ``when`` None and ``value`` "", and
+    anaphoric ones are read only from a date of the text).
 
     Two expressions that make a range (from May to Oct 2020, 三月和九月之间) are one
     Found; a day of a list takes the month of the day before it (9月10日、11日).
