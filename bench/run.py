@@ -22,7 +22,7 @@ from bench.machine import code_version, describe
 from bench.targets import evaluate, verdict
 
 RESULTS = Path(__file__).resolve().parent / "results"
-SECTIONS = ("render", "http", "memory", "writes", "import", "page")
+SECTIONS = ("render", "http", "memory", "writes", "import", "page", "dates")
 
 
 def _sizes(text: str) -> list[int]:
@@ -108,6 +108,11 @@ def _section(name: str, args: argparse.Namespace, results: dict[str, Any]) -> No
 
         print("page: GET / beside GET /feed.rss, and bursts on timeline serve", flush=True)
         results["page"] = page.run(args.page_sizes)
+    elif name == "dates":
+        from bench import dates
+
+        print("dates: the scanner and its peers on ../shared/corpora, and its speed", flush=True)
+        results["dates"] = dates.run()
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -125,11 +130,12 @@ def main(argv: list[str] | None = None) -> None:
         command="python -m bench" + (" --quick" if args.quick else ""),
         machine=describe(),
     )
-    from bench.load import verify_bulk
+    if set(args.only) - {"dates"}:
+        from bench.load import verify_bulk
 
-    # The bulk loader must write what create_event writes, or the figures mean nothing.
-    if not verify_bulk():
-        sys.exit("bench/load.py no longer writes the rows create_event writes: fix it first")
+        # The bulk loader must write what create_event writes, or the figures mean nothing.
+        if not verify_bulk():
+            sys.exit("bench/load.py no longer writes the rows create_event writes: fix it first")
     invoked = "python -m bench " + " ".join(argv if argv is not None else sys.argv[1:])
     for name in args.only:
         began = time.perf_counter()

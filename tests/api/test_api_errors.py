@@ -253,7 +253,7 @@ def test_unreadable_when_says_what_is_read_and_suggests_start(api: ApiClient) ->
     response = api.post({"title": "x", "when": "someday"})
     assert response.status_code == 422
     detail = (
-        "cannot read a date in 'someday': Unknown string format; it reads dates "
+        "cannot read a date in 'someday': not a date form this module can read; it reads dates "
         "(2025-02-17, Feb 17 2025, 17 February, 2月17日, 二〇二五年三月三日), ranges (Feb 9-10, "
         "2月9日至10日), months and years (March 2025, 去年12月, Q1 2025, 2025年上半年), relative "
         "days and weeks (yesterday, 昨天, last Tuesday, 上周二, next week), parts (early March, "

@@ -165,8 +165,10 @@ def test_each_metro_event_is_proposed(metro: Extraction, event: dict[str, Any]) 
 def test_the_metro_article_non_events(metro: Extraction) -> None:
     # 当日客流 (that day's ridership) is a figure, read as "the same day" of the event before.
     assert _non_events(metro, METRO_EVENTS) == [("当日", "2025-09-25")]
+    # The one grammar reads the headline's 今日 and the cut-off's time of day (18时).
     assert [(s.when, s.reason) for s in metro.skipped] == [
-        ("9月25日", "a cut-off of figures (截至, as of), not an event")
+        ("今日", "a headline, not an event"),
+        ("9月25日18时", "a cut-off of figures (截至, as of), not an event"),
     ]
     assert len(metro.candidates) == len(METRO_EVENTS) + 1
 

@@ -172,7 +172,7 @@ class _Reader:
         bounds = sentences(self.article, chinese=self.chinese)
         starts = [s for s, _ in bounds]
         by_sentence: dict[int, list[found.Mention]] = {}
-        for mention in found.find_mentions(clean, chinese=self.chinese):
+        for mention in found.find_mentions(clean, chinese=self.chinese, published=self.published):
             index = bisect.bisect_right(starts, mention.start) - 1
             if index < 0 or mention.end > bounds[index][1]:
                 continue
@@ -207,7 +207,8 @@ class _Reader:
                 bounds = (rest.end(), bounds[1])
         cuts = [bounds[0]]
         for mention in group[1:]:
-            clause = max(m.end() for m in _CLAUSE.finditer(clean, cuts[-1], mention.start))
+            marks = _CLAUSE.finditer(clean, cuts[-1], mention.start)
+            clause = max((m.end() for m in marks), default=cuts[-1])
             cuts.append(clause if clause > cuts[-1] else mention.start)
         cuts.append(bounds[1])
         for number, mention in enumerate(group):
