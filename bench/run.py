@@ -22,7 +22,7 @@ from bench.machine import code_version, describe
 from bench.targets import evaluate, verdict
 
 RESULTS = Path(__file__).resolve().parent / "results"
-SECTIONS = ("render", "http", "memory", "writes", "import", "extraction")
+SECTIONS = ("render", "http", "memory", "writes", "import", "page", "dates", "extraction")
 
 
 def _sizes(text: str) -> list[int]:
@@ -42,6 +42,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--writes-preload", type=int, help="also write on SQLite holding this many events"
     )
+    parser.add_argument("--page-sizes", type=_sizes, help="default 10k,100k")
     parser.add_argument("--only", help=f"comma-separated sections of {','.join(SECTIONS)}")
     parser.add_argument("--output", type=Path, help="results file (merged into if it exists)")
     parser.add_argument("--report", type=Path, help="only rewrite the docs from this file")
@@ -50,6 +51,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         args.sizes = [1_000, 10_000] if args.quick else [1_000, 10_000, 100_000]
     if args.memory_sizes is None:
         args.memory_sizes = [10_000] if args.quick else [10_000, 100_000, 1_000_000]
+    if args.page_sizes is None:
+        args.page_sizes = [10_000] if args.quick else [10_000, 100_000]
     if args.writes_preload is None:
         args.writes_preload = 0 if args.quick else 100_000
     if args.quick:
@@ -100,6 +103,16 @@ def _section(name: str, args: argparse.Namespace, results: dict[str, Any]) -> No
 
         print("import: 10,000 events, JSON and ICS on SQLite, JSON on PostgreSQL", flush=True)
         results["import"] = importing.run(postgres=POSTGRES)
+    elif name == "page":
+        from bench import page
+
+        print("page: GET / beside GET /feed.rss, and bursts on timeline serve", flush=True)
+        results["page"] = page.run(args.page_sizes)
+    elif name == "dates":
+        from bench import dates
+
+        print("dates: the scanner and its peers on ../shared/corpora, and its speed", flush=True)
+        results["dates"] = dates.run()
     elif name == "extraction":
         from bench import extraction
 
@@ -122,11 +135,12 @@ def main(argv: list[str] | None = None) -> None:
         command="python -m bench" + (" --quick" if args.quick else ""),
         machine=describe(),
     )
-    from bench.load import verify_bulk
+    if set(args.only) - {"dates"}:
+        from bench.load import verify_bulk
 
-    # The bulk loader must write what create_event writes, or the figures mean nothing.
-    if not verify_bulk():
-        sys.exit("bench/load.py no longer writes the rows create_event writes: fix it first")
+        # The bulk loader must write what create_event writes, or the figures mean nothing.
+        if not verify_bulk():
+            sys.exit("bench/load.py no longer writes the rows create_event writes: fix it first")
     invoked = "python -m bench " + " ".join(argv if argv is not None else sys.argv[1:])
     for name in args.only:
         began = time.perf_counter()

@@ -1,4 +1,4 @@
-"""The figures issues 5 and 12 ask for, checked against a results document."""
+"""The figures issues 5, 12, 17 and 18 ask for, checked against a results document."""
 
 from __future__ import annotations
 
@@ -107,13 +107,78 @@ def _import(results: dict[str, Any]) -> list[Check]:
     return [Check(name, goal, measured, rate >= 5_000)]
 
 
+def _page(results: dict[str, Any]) -> list[Check]:
+    page = results.get("page", {}).get("100000")
+    fast = "GET / at 100,000 events, not cached, against GET /feed.rss"
+    fast_goal = "<= 1.5x the feed's time (as fast as the feed)"
+    burst = "16 parallel GET / on timeline serve, 100,000 events"
+    burst_goal = "/healthz < 100 ms"
+    if page is None:
+        return [Check(fast, fast_goal, "not run", None), Check(burst, burst_goal, "not run", None)]
+    x = page["cases"]["page"]["median"] / page["cases"]["feed"]["median"]
+    worst = max(page["bursts"]["same"]["healthz_ms"])
+    return [
+        Check(fast, fast_goal, f"{x:.2f}x", x <= 1.5),
+        Check(burst, burst_goal, f"at most {worst:.0f} ms", worst < 100),
+    ]
+
+
+#: The corpora of the dates section, their label, and the peers run on them.
+DATE_CORPORA = (
+    ("rt-zh", "Recognizers-Text DateTime, Chinese"),
+    ("rt-en", "Recognizers-Text DateTime, English"),
+    ("jionlp", "JioNLP's time parser cases"),
+)
+
+
+def _dates(results: dict[str, Any]) -> list[Check]:
+    dates = results.get("dates")
+    names = ["TempEval-3 platinum, DATE", "scanner speed on news text"]
+    names += [label for _, label in DATE_CORPORA]
+    if dates is None:
+        return [Check(n, "see issue 18", "not run", None) for n in names]
+    te3 = dates["te3"]
+    ours, heideltime = te3["ours"]["value_f1"], te3["heideltime"]["value_f1"]
+    checks = [
+        Check(
+            names[0],
+            "value F1 >= 0.90, ahead of HeidelTime",
+            f"value F1 {ours:.3f} (HeidelTime {heideltime:.3f})",
+            ours >= 0.90 and ours > heideltime,
+        ),
+        Check(
+            names[1],
+            ">= 500 KB/s",
+            f"{dates['speed']['plain']['kb_per_second']:,} KB/s",
+            dates["speed"]["plain"]["kb_per_second"] >= 500,
+        ),
+    ]
+    for key, label in DATE_CORPORA:
+        found = dates[key]
+        ours_share = found["ours"]["right_or_on_purpose_share"]
+        as_corpus = found["ours"]["right_share"]
+        best_peer = max(found[p]["right_share"] for p in found if p != "ours")
+        wrong = found["ours"]["wrong_unambiguous"]
+        checks.append(
+            Check(
+                label,
+                ">= 90% right (those read on purpose included), 0 wrong on unambiguous"
+                " cases, ahead of every peer as the corpus reads",
+                f"{ours_share:.0%} right with those read on purpose ({as_corpus:.0%} as the"
+                f" corpus reads; best peer {best_peer:.0%}), {wrong} wrong on unambiguous cases",
+                ours_share >= 0.9 and wrong == 0 and as_corpus > best_peer,
+            )
+        )
+    return checks
+
+
 def evaluate(results: dict[str, Any]) -> list[Check]:
-    """Return every target of the issues (5, and 12 for import) with its measurement in
-    ``results``."""
+    """Return every target of the issues (5, 12 for import, 17 for the page, 18 for
+    dates, 19 for extraction) with its measurement in ``results``."""
     from bench.extraction_report import checks as extraction
 
     checks = _render(results) + _http(results) + _memory(results) + _writes(results)
-    return checks + _import(results) + extraction(results)
+    return checks + _import(results) + _page(results) + _dates(results) + extraction(results)
 
 
 def verdict(passed: bool | None) -> str:

@@ -7,10 +7,11 @@ values and call the ``render_*`` functions, which return bytes.
 
 from feeds.ical import iter_ical, render_ical, render_vevent, vevent_tzid
 from feeds.jsonfeed import render_json_feed, render_json_item
-from feeds.model import Channel, Entry, Precision
+from feeds.model import ENGLISH, Channel, Entry, Precision, Wording
 from feeds.xmlfeeds import render_atom, render_rss
 
 __all__ = [
+    "ENGLISH",
     "Channel",
     "Entry",
     "Precision",
@@ -22,4 +23,5 @@ __all__ = [
     "render_rss",
     "render_vevent",
     "vevent_tzid",
+    "Wording",
 ]

@@ -64,9 +64,10 @@ def render_json_item(entry: Entry) -> dict[str, Any]:
     ``date_published`` = start in UTC RFC 3339 (all-day: the first day at 10:00 UTC,
     shown on that day by readers from UTC-10:00 to UTC+13:59, see
     :data:`feeds.times.ALL_DAY_HOUR`),
-    ``date_modified`` = ``entry.updated`` in UTC, ``tags`` when any, and the extension
-    ``_timeline``: ``start``/``end`` (all-day: ISO dates, ``end`` the last day inclusive,
-    as the API's ``end``, so a one-day event on 2025-02-17 has ``end`` 2025-02-17 and a
+    ``date_modified`` = ``entry.updated`` in UTC (both in whole seconds), ``tags`` when
+    any, and the extension ``_timeline``: ``start``/``end`` (all-day: ISO dates, ``end``
+    the last day inclusive, as the API's ``end``, so a one-day event on 2025-02-17 has
+    ``end`` 2025-02-17 and a
     month event of January 2025 has 2025-01-31; timed: RFC 3339 datetimes in the event's
     zone, ``end`` null for an instant), ``all_day``, ``timezone``
     (IANA name; "UTC" for a timed event without one), ``precision``, ``approximate``,

@@ -8,6 +8,79 @@ from typing import Literal
 
 Precision = Literal["year", "month", "day", "datetime"]
 
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+@dataclass(frozen=True)
+class Wording:
+    """The words the renderers add to an event's own texts, in one language: English by
+    default. Each is a ``%``-format with named fields (``%(date)s``); ``months`` are the
+    names of the months, January first. ISO dates (``2025-01-15``) stay as they are.
+
+    - dates known to the month or year, and spans of days: ``month`` (``January
+      2025``), ``months_in_year`` (``January–March 2025``), ``months_across_years``
+      (``November 2024–February 2025``), ``year`` (``2025``), ``years``
+      (``2024–2025``), ``days`` (``2025-02-11 to 2025-02-20``);
+    - the title's suffix (:func:`feeds.text.precision_marker`): ``month_marker``,
+      ``month_marker_approximate``, ``year_marker``, ``year_marker_approximate``,
+      ``approximate_marker``;
+    - the description's first sentence (:func:`feeds.text.precision_note`):
+      ``month_note``, ``month_note_approximate``, ``year_note``,
+      ``year_note_approximate``, ``approximate_note``;
+    - the source line (:func:`feeds.text.source_line`): ``source``, ``published``, and
+      ``separator`` between its parts;
+    - TimelineJS's display dates: ``day`` (``9 February 2025``), ``days_in_month``
+      (``9–10 February 2025``), ``days_in_year`` (``30 January – 2 February 2025``),
+      ``days_across`` (``30 December 2024 – 2 January 2025``), ``moment`` (``20
+      August 2025, 16:00``), ``in_zone`` (``… (Europe/Madrid)``), ``around``;
+    - ``untitled``, the title of an event without one.
+    """
+
+    months: tuple[str, ...] = MONTHS
+    month: str = "%(month)s %(year)s"
+    months_in_year: str = "%(first)s–%(last)s %(year)s"
+    months_across_years: str = "%(first)s %(first_year)s–%(last)s %(last_year)s"
+    year: str = "%(year)s"
+    years: str = "%(first)s–%(last)s"
+    days: str = "%(first)s to %(last)s"
+    month_marker: str = " (%(date)s; day not reported)"
+    month_marker_approximate: str = " (around %(date)s; day not reported)"
+    year_marker: str = " (%(date)s; date not reported)"
+    year_marker_approximate: str = " (around %(date)s; date not reported)"
+    approximate_marker: str = " (approximate date)"
+    month_note: str = "Date known to the month only: %(date)s."
+    month_note_approximate: str = "Approximate date, known to the month only: %(date)s."
+    year_note: str = "Date known to the year only: %(date)s."
+    year_note_approximate: str = "Approximate date, known to the year only: %(date)s."
+    approximate_note: str = "Approximate date: %(date)s."
+    source: str = "Source: %(source)s"
+    published: str = "published %(date)s"
+    separator: str = ", "
+    day: str = "%(day)s %(month)s %(year)s"
+    days_in_month: str = "%(first)s–%(last)s %(month)s %(year)s"
+    days_in_year: str = "%(first_day)s %(first_month)s – %(last_day)s %(last_month)s %(year)s"
+    days_across: str = "%(first)s – %(last)s"
+    moment: str = "%(day)s, %(time)s"
+    in_zone: str = "%(date)s (%(zone)s)"
+    around: str = "around %(date)s"
+    untitled: str = "(untitled)"
+
+
+ENGLISH = Wording()
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -34,7 +107,8 @@ class Entry:
     Languages: ``language`` is the BCP 47 tag of ``title`` and ``description_language``
     that of ``description``, when the calendar should say it (the ``LANGUAGE`` parameter
     of SUMMARY and DESCRIPTION, RFC 5545 §3.2.10); None says nothing. Feeds state one
-    language per document (``Channel.language``).
+    language per document (``Channel.language``). ``wording`` holds the words the
+    renderers add (precision, source, dates): :class:`Wording`, English by default.
     """
 
     id: str
@@ -61,6 +135,7 @@ class Entry:
     source_locator: str | None = None
     language: str | None = None
     description_language: str | None = None
+    wording: Wording = ENGLISH
 
 
 @dataclass(frozen=True)

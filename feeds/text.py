@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from feeds.model import MONTHS as MONTHS
 from feeds.model import Channel, Entry
 from feeds.times import ONE_DAY, all_day_span, local_date
 
@@ -14,20 +15,6 @@ _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\ufff
 _LINE_BREAK = re.compile("\r\n?")
 _SINGLE_LINE = re.compile("[\t\n]")
 
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 UNTITLED = "(untitled)"
 
 
@@ -99,76 +86,97 @@ def channel_description(channel: Channel) -> str:
 
 
 def precision_label(entry: Entry) -> str:
-    """Return what is known of the date, over the whole span of an all-day entry:
-    ``"January 2025"``, ``"January–March 2025"``, ``"November 2024–February 2025"``,
-    ``"2025"``, ``"2024–2025"``, ``"2025-01-15"`` or ``"2025-02-11 to 2025-02-20"``.
+    """Return what is known of the date, over the whole span of an all-day entry, in
+    the entry's :class:`feeds.model.Wording` (English: ``"January 2025"``,
+    ``"January–March 2025"``, ``"November 2024–February 2025"``, ``"2025"``,
+    ``"2024–2025"``, ``"2025-01-15"`` or ``"2025-02-11 to 2025-02-20"``).
 
     The date is the event's start, in its own time zone for timed events (whose end is
     not part of the label).
     """
+    words = entry.wording
     first = local_date(entry)
     last = all_day_span(entry)[1] - ONE_DAY if entry.all_day else first
     if entry.precision == "year":
-        return f"{first.year}" if last.year == first.year else f"{first.year}–{last.year}"
-    if entry.precision == "month":
-        if (last.year, last.month) == (first.year, first.month):
-            return f"{MONTHS[first.month - 1]} {first.year}"
         if last.year == first.year:
-            return f"{MONTHS[first.month - 1]}–{MONTHS[last.month - 1]} {first.year}"
-        return f"{MONTHS[first.month - 1]} {first.year}–{MONTHS[last.month - 1]} {last.year}"
+            return words.year % {"year": first.year}
+        return words.years % {"first": first.year, "last": last.year}
+    if entry.precision == "month":
+        name, last_name = words.months[first.month - 1], words.months[last.month - 1]
+        if (last.year, last.month) == (first.year, first.month):
+            return words.month % {"month": name, "year": first.year}
+        if last.year == first.year:
+            return words.months_in_year % {"first": name, "last": last_name, "year": first.year}
+        return words.months_across_years % {
+            "first": name,
+            "first_year": first.year,
+            "last": last_name,
+            "last_year": last.year,
+        }
     if last != first:
-        return f"{first.isoformat()} to {last.isoformat()}"
+        return words.days % {"first": first.isoformat(), "last": last.isoformat()}
     return first.isoformat()
 
 
 def precision_marker(entry: Entry) -> str:
     """Return the title suffix stating the precision, or ``""`` for an exact date.
 
-    ``" (January 2025; day not reported)"``, ``" (2025; date not reported)"``, their
-    approximate forms ``" (around January 2025; day not reported)"`` and
-    ``" (around 2025; date not reported)"``, and ``" (approximate date)"`` for an
-    approximate day or time.
+    In English: ``" (January 2025; day not reported)"``, ``" (2025; date not
+    reported)"``, their approximate forms ``" (around January 2025; day not
+    reported)"`` and ``" (around 2025; date not reported)"``, and ``" (approximate
+    date)"`` for an approximate day or time; in other languages, the entry's
+    :class:`feeds.model.Wording`.
     """
-    around = "around " if entry.approximate else ""
+    words = entry.wording
     if entry.precision == "month":
-        return f" ({around}{precision_label(entry)}; day not reported)"
-    if entry.precision == "year":
-        return f" ({around}{precision_label(entry)}; date not reported)"
-    return " (approximate date)" if entry.approximate else ""
+        form = words.month_marker_approximate if entry.approximate else words.month_marker
+    elif entry.precision == "year":
+        form = words.year_marker_approximate if entry.approximate else words.year_marker
+    else:
+        return words.approximate_marker if entry.approximate else ""
+    return form % {"date": precision_label(entry)}
 
 
 def precision_note(entry: Entry) -> str:
     """Return the sentence that opens the description, or ``""`` for an exact date.
 
-    ``"Date known to the month only: January 2025."``, ``"Date known to the year only:
-    2025."``, or when approximate ``"Approximate date, known to the month only: January
-    2025."``; ``"Approximate date: 2025-01-15."`` for an approximate day or time.
+    In English: ``"Date known to the month only: January 2025."``, ``"Date known to the
+    year only: 2025."``, or when approximate ``"Approximate date, known to the month
+    only: January 2025."``; ``"Approximate date: 2025-01-15."`` for an approximate day
+    or time; in other languages, the entry's :class:`feeds.model.Wording`.
     """
-    if entry.precision in ("month", "year"):
-        lead = "Approximate date, known" if entry.approximate else "Date known"
-        return f"{lead} to the {entry.precision} only: {precision_label(entry)}."
-    if entry.approximate:
-        return f"Approximate date: {precision_label(entry)}."
-    return ""
+    words = entry.wording
+    if entry.precision == "month":
+        form = words.month_note_approximate if entry.approximate else words.month_note
+    elif entry.precision == "year":
+        form = words.year_note_approximate if entry.approximate else words.year_note
+    elif entry.approximate:
+        form = words.approximate_note
+    else:
+        return ""
+    return form % {"date": precision_label(entry)}
 
 
 def display_title(entry: Entry) -> str:
     """Return the title shown in every format: the title plus :func:`precision_marker`.
 
-    A blank title becomes ``"(untitled)"`` (Atom and RSS need a title).
+    A blank title becomes the wording's ``untitled`` (``"(untitled)"``; Atom and RSS
+    need a title).
     """
-    title = entry.title if entry.title.strip() else UNTITLED
+    title = entry.title if entry.title.strip() else entry.wording.untitled
     return title + precision_marker(entry)
 
 
 def source_line(entry: Entry) -> str:
-    """Return ``"Source: name, published 2025-01-03, locator"`` or ``""`` without source."""
+    """Return ``"Source: name, published 2025-01-03, locator"`` (in the entry's
+    :class:`feeds.model.Wording`) or ``""`` without source."""
+    words = entry.wording
     parts = [entry.source_name or ""]
     if entry.source_published is not None:
-        parts.append(f"published {entry.source_published}")
+        parts.append(words.published % {"date": entry.source_published})
     parts.append(entry.source_locator or "")
     known = [part for part in parts if part]
-    return "Source: " + ", ".join(known) if known else ""
+    return words.source % {"source": words.separator.join(known)} if known else ""
 
 
 def body_text(entry: Entry) -> str:

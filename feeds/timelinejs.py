@@ -8,9 +8,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from feeds.model import Channel, Entry
+from feeds.model import Channel, Entry, Wording
 from feeds.text import (
-    MONTHS,
     UNTITLED,
     channel_description,
     clean_channel,
@@ -39,28 +38,49 @@ def _parts(value: dt.date, precision: str) -> dict[str, int]:
     return parts
 
 
-def _day(value: dt.date) -> str:
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+def _day(value: dt.date, words: Wording) -> str:
+    return words.day % {
+        "day": value.day,
+        "month": words.months[value.month - 1],
+        "year": value.year,
+    }
 
 
-def _days(first: dt.date, last: dt.date) -> str:
-    """``9 February 2025``, ``9–10 February 2025``, ``30 January – 2 February 2025``."""
+def _days(first: dt.date, last: dt.date, words: Wording) -> str:
+    """``9 February 2025``, ``9–10 February 2025``, ``30 January – 2 February 2025``
+    (in English; in ``words``)."""
     if first == last:
-        return _day(first)
+        return _day(first, words)
+    month, last_month = words.months[first.month - 1], words.months[last.month - 1]
     if (first.year, first.month) == (last.year, last.month):
-        return f"{first.day}–{_day(last)}"
+        return words.days_in_month % {
+            "first": first.day,
+            "last": last.day,
+            "month": month,
+            "year": first.year,
+        }
     if first.year == last.year:
-        return f"{first.day} {MONTHS[first.month - 1]} – {_day(last)}"
-    return f"{_day(first)} – {_day(last)}"
+        return words.days_in_year % {
+            "first_day": first.day,
+            "first_month": month,
+            "last_day": last.day,
+            "last_month": last_month,
+            "year": first.year,
+        }
+    return words.days_across % {"first": _day(first, words), "last": _day(last, words)}
 
 
-def _timed_words(start: dt.datetime, end: dt.datetime | None, zone: str) -> str:
+def _timed_words(start: dt.datetime, end: dt.datetime | None, zone: str, words: Wording) -> str:
     """``20 August 2025, 16:00 (Europe/Madrid)``, with ``–18:00`` or ``– 21 August 2025,
-    10:00`` for an end."""
-    words = f"{_day(start)}, {start:%H:%M}"
+    10:00`` for an end (in English; in ``words``)."""
+    text = words.moment % {"day": _day(start, words), "time": f"{start:%H:%M}"}
     if end is not None and end != start:
-        words += f"–{end:%H:%M}" if end.date() == start.date() else f" – {_day(end)}, {end:%H:%M}"
-    return f"{words} ({zone})"
+        if end.date() == start.date():
+            text += f"–{end:%H:%M}"
+        else:
+            later = words.moment % {"day": _day(end, words), "time": f"{end:%H:%M}"}
+            text = words.days_across % {"first": text, "last": later}
+    return words.in_zone % {"date": text, "zone": zone}
 
 
 def render_timelinejs_event(entry: Entry) -> dict[str, Any]:
@@ -85,18 +105,20 @@ def render_timelinejs_event(entry: Entry) -> dict[str, Any]:
         slide["start_date"] = _parts(first, entry.precision)
         if _parts(last, entry.precision) != slide["start_date"]:
             slide["end_date"] = _parts(last, entry.precision)
-        words = _days(first, last) if entry.precision == "day" else precision_label(entry)
+        day = entry.precision == "day"
+        words = _days(first, last, entry.wording) if day else precision_label(entry)
         if entry.approximate:
-            slide["display_date"] = f"around {words}"
+            slide["display_date"] = entry.wording.around % {"date": words}
     else:
         start, end = timed_span(entry)
         slide["start_date"] = _parts(start, "datetime")
         if end is not None and end != start:
             slide["end_date"] = _parts(end, "datetime")
-        around = "around " if entry.approximate else ""
-        slide["display_date"] = around + _timed_words(start, end, entry.timezone or "UTC")
+        timed = _timed_words(start, end, entry.timezone or "UTC", entry.wording)
+        around = entry.wording.around % {"date": timed}
+        slide["display_date"] = around if entry.approximate else timed
     slide["text"] = {
-        "headline": _html(entry.title if entry.title.strip() else UNTITLED),
+        "headline": _html(entry.title if entry.title.strip() else entry.wording.untitled),
         "text": _html(entry.description),
     }
     if entry.tags:

@@ -106,6 +106,13 @@ def local_date(entry: Entry) -> dt.date:
     return timed_span(entry)[0].date()
 
 
+def whole_seconds(value: dt.datetime) -> dt.datetime:
+    """Return the aware ``value`` in UTC without its fraction of a second: the form of
+    every date a feed carries (ROME, behind many Java readers, reads no fraction)."""
+    return to_utc(value).replace(microsecond=0)
+
+
 def iso_utc(value: dt.datetime) -> str:
-    """Return the aware ``value`` as RFC 3339 in UTC with a ``Z``: ``2025-01-02T03:04:05Z``."""
-    return to_utc(value).replace(tzinfo=None).isoformat() + "Z"
+    """Return the aware ``value`` as RFC 3339 in UTC with a ``Z``, in whole seconds (the
+    fraction dropped, :func:`whole_seconds`): ``2025-01-02T03:04:05Z``."""
+    return whole_seconds(value).replace(tzinfo=None).isoformat() + "Z"

@@ -17,7 +17,7 @@ from feeds.text import (
     clean_entry,
     display_title,
 )
-from feeds.times import item_instant, to_utc
+from feeds.times import item_instant, whole_seconds
 
 GENERATOR = "timeline"
 _SELF_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
@@ -62,7 +62,8 @@ def _feed(channel: Channel, entries: Sequence[Entry], fmt: Literal["rss", "atom"
     fg = FeedGenerator()
     # Every date is set explicitly: feedgen defaults the feed's and the entries'
     # updated/lastBuildDate to the current time, which would change the bytes per request.
-    fg.updated(to_utc(channel.updated))
+    # Whole seconds everywhere: ROME (many Java readers) reads no fraction of a second.
+    fg.updated(whole_seconds(channel.updated))
     fg.id(channel.id)
     fg.title(title)
     fg.author({"name": title})
@@ -79,10 +80,14 @@ def _feed(channel: Channel, entries: Sequence[Entry], fmt: Literal["rss", "atom"
         # order="append" keeps the caller's newest-first order (the default prepends).
         item = fg.add_entry(order="append")
         item.guid(entry.guid, permalink=is_permalink(entry))
-        item.title(display_title(entry))
+        # An RSS title is read as HTML by many readers (feedparser calls it text/html
+        # whenever it holds markup or an entity): it is HTML-escaped, then XML-escaped,
+        # as the description is, so "<b>" shows as written rather than as bold.
+        title = display_title(entry)
+        item.title(rss_html(title) if fmt == "rss" else title)
         item.link(href=entry.url or entry.link, rel="alternate")
-        item.published(item_instant(entry))
-        item.updated(to_utc(entry.updated))
+        item.published(whole_seconds(item_instant(entry)))
+        item.updated(whole_seconds(entry.updated))
         if entry.tags:
             item.category([{"term": tag} for tag in entry.tags])
         body = body_text(entry)
@@ -103,12 +108,15 @@ def render_rss(channel: Channel, entries: Sequence[Entry]) -> bytes:
     ``entries`` are output in the order given (the caller sorts newest first and caps).
     Channel: title, link, description (the title when blank), language,
     ``atom:link rel="self"``, lastBuildDate = ``channel.updated``, generator, ttl in
-    minutes from ``channel.refresh_interval``. Item: title with the precision marker,
-    link (``url``, else ``link``), description (plain body HTML-escaped, line breaks as
-    ``<br />``, then XML-escaped), guid (``isPermaLink="true"`` only when it is the
-    event's page URL), one category per tag, pubDate = start (all-day: the first day at
-    10:00 UTC, see :data:`feeds.times.ALL_DAY_HOUR`).
-    Control characters are removed. Raises ValueError as :func:`feeds.render_vevent`.
+    minutes from ``channel.refresh_interval``. Item: title with the precision marker and
+    description (plain body), each HTML-escaped (the description's line breaks as
+    ``<br />``) and then XML-escaped, for the many readers that render both as HTML
+    (``A <b>`` is ``A &amp;lt;b&amp;gt;``); link (``url``, else ``link``), guid
+    (``isPermaLink="true"`` only when it is the event's page URL), one category per tag,
+    pubDate = start (all-day: the first day at 10:00 UTC, see
+    :data:`feeds.times.ALL_DAY_HOUR`).
+    Dates in whole seconds. Control characters are removed. Raises ValueError as
+    :func:`feeds.render_vevent`.
     """
     return _feed(channel, entries, "rss")
 
@@ -122,6 +130,7 @@ def render_atom(channel: Channel, entries: Sequence[Entry]) -> bytes:
     ``rel="alternate"`` link (``url``, else ``link``), ``content type="text"`` with the
     plain body when non-empty, one category per tag, published = start (all-day: the
     first day at 10:00 UTC, see :data:`feeds.times.ALL_DAY_HOUR`), updated =
-    ``entry.updated``. Raises ValueError as :func:`feeds.render_vevent`.
+    ``entry.updated``; dates in whole seconds (RFC 3339 without a fraction). Raises
+    ValueError as :func:`feeds.render_vevent`.
     """
     return _feed(channel, entries, "atom")

@@ -3,6 +3,7 @@ schema on the PostgreSQL server named by TIMELINE_TEST_DATABASE_URL)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import uuid
@@ -14,6 +15,7 @@ from typing import Any, Protocol
 
 import click
 import feedparser
+import hypothesis
 import icalendar
 import pytest
 import sqlalchemy as sa
@@ -29,6 +31,14 @@ from timeline.http import db
 from timeline.store.engine import begin_write, make_engine
 
 BASE_URL = "https://example.org"
+
+# Property tests explore new examples on every run on a developer's machine; CI
+# (HYPOTHESIS_PROFILE=ci, set by .ci/run) runs the same examples every time, so that a
+# submission's result does not depend on the draw. A failure found locally is printed
+# with the blob that reproduces it: add it to the test as @hypothesis.example.
+hypothesis.settings.register_profile("ci", derandomize=True, print_blob=True)
+hypothesis.settings.register_profile("dev", print_blob=True)
+hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 @contextmanager
@@ -134,6 +144,15 @@ def delete_event(app: Flask, event_id: str) -> None:
 
 
 @pytest.fixture
+def settled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The service's clock seconds after every change the test makes, so that documents
+    carry Last-Modified (which is not sent within the second of a change:
+    :func:`timeline.publish.fastpath.last_modified`)."""
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=5)
+    monkeypatch.setattr("timeline.publish.fastpath.utcnow", lambda: later)
+
+
+@pytest.fixture
 def seeded_app(make_app: AppFactory) -> Flask:
     """The service on a store holding the project's seed events."""
     return make_app(SEED_ON_START=True)
@@ -162,12 +181,17 @@ def session(app: Flask) -> Iterator[orm.Session]:
 @pytest.fixture
 def token(app: Flask) -> str:
     """A live write token named ``tester``, created through :mod:`timeline.api.auth`."""
+    return create_token(app)
+
+
+def create_token(app: Flask, name: str = "tester") -> str:
+    """Create a live write token ``name`` on ``app``'s store and return it."""
     from timeline.api import auth
 
     with app.app_context():
         session = db.get_session()
         begin_write(session)
-        value = auth.create_token(session, "tester")
+        value = auth.create_token(session, name)
         session.commit()
     return value
 

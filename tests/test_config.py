@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 import sys
 import tomllib
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from timeline.app import create_app
+from timeline.app import create_app, prepare_store
 from timeline.config import DEFAULTS
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "config" / "example.toml"
@@ -59,6 +60,31 @@ def test_default_database_is_sqlite_in_instance_folder(monkeypatch: pytest.Monke
     from timeline.http import db
 
     db.close_app(app)
+
+
+def test_the_default_store_is_readable_by_its_owner_only(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # The SQLite file holds token hashes and every revision: it was created 0644, in an
+    # instance folder of 0755.
+    monkeypatch.delenv("TIMELINE_DATABASE_URL", raising=False)
+    monkeypatch.delenv("TIMELINE_CONFIG", raising=False)
+    instance = tmp_path / "instance"
+    monkeypatch.setattr(Flask, "auto_find_instance_path", lambda self: str(instance))
+    umask = os.umask(0o022)
+    try:
+        app = create_app({"SEED_ON_START": False})
+        prepare_store(app)
+    finally:
+        os.umask(umask)
+    from timeline.http import db
+
+    try:
+        assert stat.S_IMODE(instance.stat().st_mode) == 0o700
+        files = {p.name: stat.S_IMODE(p.stat().st_mode) for p in instance.glob("timeline.db*")}
+        assert files == {"timeline.db": 0o600, "timeline.db-wal": 0o600, "timeline.db-shm": 0o600}
+    finally:
+        db.close_app(app)
 
 
 @pytest.mark.parametrize(

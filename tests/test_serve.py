@@ -3,6 +3,7 @@ only once bound, a base URL without a scheme refused, the example ID_DOMAIN warn
 
 from __future__ import annotations
 
+import select
 import socket
 import subprocess
 import urllib.request
@@ -95,3 +96,50 @@ def test_a_base_url_without_a_scheme_is_refused_at_start(database_url: str) -> N
 )
 def test_served_base_url(host: str, port: int, url: str) -> None:
     assert served_base_url(host, port) == url
+
+
+def _status_line(sock: socket.socket) -> str:
+    received = b""
+    while b"\r\n" not in received:
+        data = sock.recv(4096)
+        if not data:
+            break
+        received += data
+    return received.split(b"\r\n")[0].decode()
+
+
+def test_an_upload_over_max_content_length_is_cut_off_as_it_arrives(database_url: str) -> None:
+    # Waitress used to read up to 1 GiB of a chunked body into a temporary file before
+    # the app answered 401: a few anonymous uploads could fill the disk.
+    env = {"TIMELINE_SEED_ON_START": "false"}
+    mib = 1024 * 1024
+    chunk = b"%x\r\n" % mib + b" " * mib + b"\r\n"
+    with live_server(database_url, env=env) as server:
+        host, port = server.url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=30) as sock:
+            sock.sendall(
+                b"POST /api/events HTTP/1.1\r\nHost: " + host.encode() + b"\r\n"
+                b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+            )
+            sent = 0
+            for _ in range(64):  # at most 64 MiB
+                if select.select([sock], [], [], 0.05)[0]:
+                    break  # the server has answered
+                try:
+                    sock.sendall(chunk)
+                except OSError:  # it has closed the connection
+                    break
+                sent += 1
+            else:
+                sock.sendall(b"0\r\n\r\n")
+            status = _status_line(sock)
+        # Over MAX_CONTENT_LENGTH (128 KiB) announced: refused before any byte of it.
+        with socket.create_connection((host, int(port)), timeout=10) as sock:
+            sock.sendall(
+                b"POST /api/events HTTP/1.1\r\nHost: " + host.encode() + b"\r\n"
+                b"Content-Type: application/json\r\nContent-Length: 419430400\r\n\r\n"
+            )
+            announced = _status_line(sock)
+    assert status.startswith("HTTP/1.1 413 "), (status, sent)
+    assert sent < 16
+    assert announced.startswith("HTTP/1.1 413 ")

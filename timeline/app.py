@@ -10,10 +10,9 @@ from flask import Flask
 
 from timeline import config
 from timeline.api import routes
-from timeline.http import db, errors
+from timeline.http import db, errors, security
 from timeline.io import seeds
 from timeline.publish import caching
-from timeline.store import migrations
 from timeline.store.engine import begin_write
 from timeline.web import i18n, pages, timelinejs, views
 
@@ -29,6 +28,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app, page=pages.error_page)
     i18n.init_app(app)
     caching.init_app(app)
+    security.init_app(app)  # outermost: it sees the fast path's answers too
     app.register_blueprint(pages.bp)
     app.register_blueprint(views.bp)
     app.register_blueprint(timelinejs.bp)
@@ -36,18 +36,22 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
-def prepare_store(app: Flask) -> dict[str, int]:
-    """Migrate the store to the newest schema and, if ``SEED_ON_START``, load the seed
-    files (``SEED_FILES``, default: the project's ``seeds/*.toml``); return the seeding
-    counts by outcome. Raises what :func:`timeline.store.migrations.upgrade` and
-    :func:`timeline.io.seeds.load_seeds` raise."""
-    migrations.upgrade(db.get_engine(app), language=app.config["LANGUAGE"])
+def prepare_store(app: Flask, *, force: bool = False) -> seeds.SeedReport | None:
+    """Migrate the store to the newest schema, derive the instants of wall times again
+    if the tz database changed (:func:`timeline.http.db.prepare_engine`) and, if
+    ``SEED_ON_START``, load the seed
+    files (``SEED_FILES``, default: the project's ``seeds/*.toml``), keeping what people
+    changed unless ``force`` (see :func:`timeline.io.seeds.load_seeds`); return what
+    seeding did, or None when it did not run. Raises what
+    :func:`timeline.store.migrations.upgrade` and :func:`timeline.io.seeds.load_seeds`
+    raise."""
+    db.prepare_engine(db.get_engine(app), app.config["LANGUAGE"])
     if not app.config["SEED_ON_START"]:
-        return {}
+        return None
     with app.app_context():
         session = db.get_session()
         begin_write(session)
         files = [Path(p) for p in app.config["SEED_FILES"]] or seeds.default_seed_files()
-        counts = seeds.load_seeds(session, files)
+        report = seeds.load_seeds(session, files, force=force)
         session.commit()
-    return dict(counts)
+    return report

@@ -21,6 +21,7 @@ from timeline.io.export import export_command
 from timeline.io.importer import import_command
 from timeline.io.seeds import SeedError
 from timeline.store import migrations
+from timeline.web import pages
 
 #: Shown under every command's help: what decides where it acts.
 ENVIRONMENT = """\b
@@ -129,15 +130,28 @@ def serve(host: str, port: int, threads: int, dev: bool) -> None:
     if not config.read_layers()["BASE_URL"]:
         overrides["BASE_URL"] = served_base_url(host, port)
     app = create_app(overrides)
-    counts = prepare_store(app)
-    if counts:
-        click.echo("seeds: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    report = prepare_store(app)
+    if report is not None:
+        for line in report.lines():
+            click.echo(f"seeds: {line}")
     if dev:  # Werkzeug says where it listens once it does
         app.run(host=host, port=port, debug=True)
         return
     import waitress
 
-    server = waitress.create_server(app, host=host, port=port, threads=threads, ident="timeline")
+    pages.warm_up(app)
+
+    # Waitress reads a whole body (spooled to disk) before the app sees it: its limit is
+    # the app's, so that a body over MAX_CONTENT_LENGTH is cut off as it arrives (413).
+    # Waitress refuses a body of its limit or more, the app one over MAX_CONTENT_LENGTH.
+    server = waitress.create_server(
+        app,
+        host=host,
+        port=port,
+        threads=threads,
+        ident="timeline",
+        max_request_body_size=int(app.config["MAX_CONTENT_LENGTH"]) + 1,
+    )
     if app.config["ID_DOMAIN"] == config.DEFAULTS["ID_DOMAIN"]:
         click.echo(
             f"warning: ID_DOMAIN is the example {config.DEFAULTS['ID_DOMAIN']}: every UID and "
@@ -168,19 +182,29 @@ def db_upgrade(revision: str) -> None:
 @click.argument(
     "files", nargs=-1, metavar="[FILE ...]", type=click.Path(exists=True, dir_okay=False)
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Bring every seeded event back to its entry, even one changed since by the API.",
+)
 @with_appcontext
-def seed(files: tuple[str, ...]) -> None:
+def seed(files: tuple[str, ...], force: bool) -> None:
     """Migrate, then load the seed files and list what changed.
 
     FILES are seed files to load instead of the configured ones (SEED_FILES, by default
-    seeds/*.toml), such as a draft of `timeline extract` once reviewed. Loading is
-    idempotent: an unchanged seed is left alone, a changed one gets a new revision."""
+    seeds/*.toml), such as a draft of `timeline extract` once reviewed. Missing events
+    are added; an event is updated when its entry changed since it was seeded and nobody
+    changed it since; one edited or deleted through the API (or an import) is left as
+    it is, and listed with why. --force overwrites such edits (deleted events stay
+    deleted) and says so. Run twice, nothing changes."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     app.config["SEED_ON_START"] = True
     if files:
         app.config["SEED_FILES"] = list(files)
-    counts = prepare_store(app)
-    click.echo(", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "no seed files")
+    report = prepare_store(app, force=force)
+    assert report is not None
+    for line in report.lines():
+        click.echo(line)
 
 
 for _command in (export_command, extract_command, import_command, token_group):

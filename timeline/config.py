@@ -20,18 +20,24 @@ DEFAULTS: dict[str, Any] = {
     "BASE_URL": "",
     "ID_DOMAIN": "timeline.example.org",
     "ID_DATE": "2025",
-    "CALENDAR_NAME": "AI timeline",
-    "CALENDAR_DESCRIPTION": "Dated events of AI models, investment and regulation.",
+    "CALENDAR_NAME": {"en": "AI timeline", "zh": "人工智能时间线"},
+    "CALENDAR_DESCRIPTION": {
+        "en": "Dated events of AI models, investment and regulation.",
+        "zh": "人工智能模型、投资与监管的大事记。",
+    },
     "LANGUAGE": "en",
     "LANGUAGES": ["en", "zh"],
     "REFRESH_INTERVAL": 3600,
     "CACHE_MAX_AGE": 300,
     "FEED_MAX_ITEMS": 50,
+    "PAGE_MAX_EVENTS": 50,
     "CALENDAR_MAX_BYTES": 1_000_000,
     "API_PAGE_SIZE": 50,
     "API_MAX_PAGE_SIZE": 200,
     # A description of 8,000 emoji escaped as JSON's \ud83d\ude42 pairs is 96,000 bytes.
     "MAX_CONTENT_LENGTH": 128 * 1024,
+    # timeline import holds a file's events in memory, about 40 times the file's size.
+    "IMPORT_MAX_BYTES": 32 * 1024 * 1024,
     "RENDER_CACHE_BYTES": 64 * 1024 * 1024,
     "SPOOL_DIR": "",
     "SPOOL_BYTES": 1024 * 1024 * 1024,
@@ -81,13 +87,28 @@ def load_config(app: Flask, test_config: dict[str, Any] | None = None) -> None:
     app.config["BASE_URL"] = str(app.config["BASE_URL"] or LOCAL_BASE_URL).rstrip("/")
 
 
+def _texts_by_language(value: Any) -> bool:
+    """Whether ``value`` is a non-empty table of text by BCP 47 language tag."""
+    if not isinstance(value, dict) or not value:
+        return False
+    for tag, text in value.items():
+        try:
+            canonical_tag(tag)
+        except LanguageTagError:
+            return False
+        if not isinstance(text, str):
+            return False
+    return True
+
+
 class ConfigError(ValueError):
     """A setting whose value is not of the kind its default is; the message names it."""
 
 
 def check_config(config: Mapping[str, Any]) -> None:
     """Check that each setting of :data:`DEFAULTS` has a value of its default's kind (a
-    whole number of at least 1 for numbers, true or false, text, a list), so that a typo
+    whole number of at least 1 for numbers, true or false, text, a list; the calendar's
+    name and description text or a table of text by language), so that a typo
     stops the service at start rather than failing every request. Raises ConfigError."""
     for key, default in DEFAULTS.items():
         value = config.get(key)
@@ -100,6 +121,9 @@ def check_config(config: Mapping[str, Any]) -> None:
         elif isinstance(default, list):
             ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
             kind = "a list of text"
+        elif isinstance(default, dict):
+            ok = isinstance(value, str) or _texts_by_language(value)
+            kind = "text, or a table of text by language tag ({en = ..., zh = ...})"
         else:
             ok = isinstance(value, str)
             kind = "text"

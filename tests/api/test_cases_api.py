@@ -10,6 +10,7 @@ from typing import Any
 
 import feedparser
 import icalendar
+import pytest
 import sqlalchemy as sa
 from flask import Flask
 from lxml import etree
@@ -234,6 +235,7 @@ def _stamp(updated: str) -> str:
     return dt.datetime.fromisoformat(updated).strftime("DTSTAMP:%Y%m%dT%H%M%SZ")
 
 
+@pytest.mark.usefixtures("settled")
 def test_b20_conditional_get_through_the_api_flow(api: ApiClient) -> None:
     events = [
         api.created(

@@ -141,6 +141,7 @@ def test_a_small_store_fits_whole_and_says_so(seeded_app: Flask) -> None:
 
 
 @pytest.mark.parametrize("query", ["", "?tag=models"])
+@pytest.mark.usefixtures("settled")
 def test_conditional_get_as_for_the_other_documents(seeded_app: Flask, query: str) -> None:
     client = seeded_app.test_client()
     path = f"/calendar-google.ics{query}"

@@ -330,22 +330,22 @@ def test_relative_to_other_references(text: str, reference: D, expected: When) -
         ("3/4/2025", "3/4/2025 is ambiguous: 2025-04-03 (day first) or 2025-03-04 (month first)"),
         ("03.04.2025", "is ambiguous"),
         ("13/14/2025", "neither 13 nor 14 can be a month"),
-        ("3/4/25", "write the year with four digits"),
+        ("3/4/25", "could be read in more than one order"),
         # A weekday that contradicts its date
         ("Monday, Feb 18", "2025-02-18 is a Tuesday, not a Monday"),
         ("Monday, Feb 18, 2025", "2025-02-18 is a Tuesday, not a Monday"),
         ("2月18日星期一", "2025-02-18 is a Tuesday, not a Monday"),
         ("2月18日(周三)下午3点", "2025-02-18 is a Tuesday, not a Wednesday"),
-        ("Monday, Feb 17-18, 2025", "a weekday (Monday) goes with a single day"),
+        ("Monday, Feb 17-18, 2025", "not a date form"),
         # Vague counts and words: never a guess
-        ("两三天前", "cannot read the Chinese number '两三'"),
-        ("几天后", "not a date form"),
-        ("a few days ago", "Unknown string format"),
+        ("两三天前", "a vague count (两三)"),
+        ("几天后", "a vague count (几)"),
+        ("a few days ago", "a vague count (a few)"),
         ("2015年前", "not a date form"),
         ("上旬", "not a date form"),
         ("底", "not a date form"),
         ("今天上午", "not a date form"),
-        ("someday", "Unknown string format"),
+        ("someday", "not a date form"),
         ("周八", "not a date form"),
         ("9999 years later", "year 12024 is out of range"),
         ("2月30日至3月1日", "day 30 is out of range"),
@@ -357,7 +357,7 @@ def test_refusals(text: str, reason: str) -> None:
     assert reason in str(info.value)
 
 
-@pytest.mark.parametrize("text", ["someday", "next blue moon", "农历正月初一", "几天后"])
+@pytest.mark.parametrize("text", ["someday", "next blue moon", "半个月", "下午3点"])
 def test_unreadable_form_lists_the_forms_read(text: str) -> None:
     with pytest.raises(WhenError) as info:
         parse_when(text, reference=REFERENCE)

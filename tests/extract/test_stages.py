@@ -148,3 +148,9 @@ def test_refusals() -> None:
         extract("2月17日，xAI发布Grok 3。")
     with pytest.raises(ExtractError, match="empty"):
         extract(" \n ", published=PUBLISHED)
+
+
+def test_two_dates_in_one_clause_do_not_crash() -> None:
+    # No clause mark between the dates: the second starts where the first's clause does.
+    result = extract("xAI在2月17日和2月18日发布了两个模型。", published=PUBLISHED)
+    assert [c.start for c in result.candidates] == ["2025-02-17", "2025-02-18"]

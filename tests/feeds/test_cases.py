@@ -13,6 +13,7 @@ import feedparser
 import icalendar
 import vobject
 from lxml import etree
+from lxml import html as lxml_html
 
 from feeds import Entry, render_atom, render_ical, render_json_feed, render_rss
 from tests.feeds.fixtures import channel
@@ -274,6 +275,33 @@ def test_b18_markup_is_escaped_once_per_layer() -> None:
     assert atom_entry.content[0].type == "text/plain"
     assert 'DESCRIPTION:Bring <laptop> & charger. Room "B" > 2' in unfolded_lines(
         render_ical(CHANNEL, [hack])
+    )
+
+
+def _shown_as_html(markup: str) -> str:
+    """The text a reader shows for ``markup`` when it renders it as HTML."""
+    return str(lxml_html.fragment_fromstring(markup, create_parent="p").text_content())
+
+
+def test_rss_titles_are_escaped_as_descriptions_are() -> None:
+    # Titles were escaped once: feedparser called "<b>bold</b>" HTML, and readers
+    # that render titles as HTML showed it bold.
+    title = 'AT&T <b>bold</b> & "quoted" > <script>x</script> &amp;'
+    event = all_day("markup", title, dt.date(2025, 2, 17), None, description="Bring <laptop>")
+    rss = render_rss(CHANNEL, [event])
+    assert b"<title>AT&amp;amp;T &amp;lt;b&amp;gt;bold&amp;lt;/b&amp;gt; &amp;amp;" in rss
+    raw = etree.fromstring(rss).findtext("channel/item/title")
+    assert raw is not None and html.unescape(raw) == title and _shown_as_html(raw) == title
+    entry = parse(rss, RSS_TYPE).entries[0]
+    assert entry.title_detail.type == "text/html"
+    assert _shown_as_html(entry.title) == title
+    assert _shown_as_html(entry.summary) == "Bring <laptop>"
+    # Atom says its title is text; JSON Feed's title is plain text.
+    atom_entry = parse(render_atom(CHANNEL, [event]), ATOM_TYPE).entries[0]
+    assert (atom_entry.title, atom_entry.title_detail.type) == (title, "text/plain")
+    plain = all_day("plain", "Quiet day", dt.date(2025, 2, 17), None)
+    assert etree.fromstring(render_rss(CHANNEL, [plain])).findtext("channel/item/title") == (
+        "Quiet day"
     )
 
 

@@ -219,3 +219,24 @@ def test_golden_rss() -> None:
 def test_golden_atom() -> None:
     channel = dataclasses.replace(CHANNEL, self_url="https://example.org/feed.atom")
     assert render_atom(channel, sample()) == (GOLDEN / "feeds_feed.atom").read_bytes()
+
+
+def test_feed_dates_are_whole_seconds_in_rss_atom_and_json() -> None:
+    """Times stored to the microsecond are written without a fraction of a second, which
+    ROME (the Java library behind many readers) cannot read."""
+    import json
+
+    from feeds import render_json_feed
+
+    fraction = dt.datetime(2026, 12, 6, 2, 26, 5, 678839, tzinfo=UTC)
+    head = channel("https://example.org/feed.atom", updated=fraction)
+    timed = make(start=fraction, end=None, updated=fraction, timezone=None)
+    atom = etree.fromstring(render_atom(head, [timed]))
+    dates = [e.text for e in atom.iter(f"{ATOM}updated", f"{ATOM}published")]
+    assert dates == ["2026-12-06T02:26:05+00:00"] * 3
+    rss = etree.fromstring(render_rss(head, [timed]))
+    assert [e.text for e in rss.iter("lastBuildDate", "pubDate")] == [
+        "Sun, 06 Dec 2026 02:26:05 +0000"
+    ] * 2
+    item = json.loads(render_json_feed(head, [timed]))["items"][0]
+    assert (item["date_published"], item["date_modified"]) == ("2026-12-06T02:26:05Z",) * 2

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 import feedparser
@@ -71,3 +73,26 @@ def test_export_to_dev_null_leaves_it_alone(seeded_app: Flask) -> None:
     assert result.exit_code == 0, result.output
     assert Path("/dev/null").is_char_device()
     assert not Path("/dev/null.partial").exists()
+
+
+def test_export_never_writes_through_a_planted_link(seeded_app: Flask, tmp_path: Path) -> None:
+    # `out.ics.partial` used to be opened as it was: a link planted there by another user
+    # of the folder made the export overwrite the file it points to.
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    victim = folder / "victim.txt"
+    victim.write_text("keep me\n")
+    (folder / "out.ics.partial").symlink_to(victim)
+    out = folder / "out.ics"
+    result = seeded_app.test_cli_runner().invoke(args=["export", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert victim.read_text() == "keep me\n"
+    assert out.read_bytes() == seeded_app.test_client().get("/calendar.ics").data
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "out.ics",
+        "out.ics.partial",
+        "victim.txt",
+    ]
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask

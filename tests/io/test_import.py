@@ -3,8 +3,11 @@ JSON; the API's validation and reasons; nothing of a rejected event stored."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import os
+import threading
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -638,3 +641,43 @@ def test_a_cancelled_event_is_not_imported(api: ApiClient, tmp_path: Path) -> No
         "rejected off@example.com: STATUS: the event is cancelled (RFC 5545 §3.8.1.11)",
         "added 0, updated 0, unchanged 0, rejected 1",
     ]
+
+
+def _fed_pipe(path: Path, size: int) -> threading.Thread:
+    """A FIFO at ``path`` that a thread feeds with ``size`` zero bytes (less if the reader
+    closes it first), like /dev/zero but bounded."""
+    os.mkfifo(path)
+
+    def feed() -> None:
+        with contextlib.suppress(BrokenPipeError), path.open("wb") as pipe:
+            for _ in range(size // 65536):
+                pipe.write(bytes(65536))
+
+    thread = threading.Thread(target=feed, daemon=True)
+    thread.start()
+    return thread
+
+
+@pytest.mark.parametrize("source", ["file", "pipe"])
+def test_a_file_over_import_max_bytes_is_one_line_and_never_read_whole(
+    make_app: AppFactory, tmp_path: Path, source: str
+) -> None:
+    # /dev/zero was read until MemoryError; a 16.6 MB calendar took 702 MB.
+    app = make_app(IMPORT_MAX_BYTES=100_000)
+    path = tmp_path / "big.json"
+    feeder = None
+    if source == "file":
+        path.write_text(json.dumps([{"title": "x" * 200, "start": "2025-02-17"}] * 500))
+    else:
+        feeder = _fed_pipe(path, 4 * 1024 * 1024)
+    result = run(app, "import", str(path))
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"Error: {path} holds more than IMPORT_MAX_BYTES (100,000 bytes): split it "
+        "(timeline export --from/--to) or raise TIMELINE_IMPORT_MAX_BYTES\n"
+    )
+    if feeder is not None:
+        feeder.join(timeout=10)
+    small = tmp_path / "small.json"
+    small.write_text(json.dumps([{"id": "ok", "title": "x", "start": "2025-02-17"}]))
+    assert run(app, "import", str(small)).stdout.splitlines()[0] == "added ok"

@@ -75,11 +75,11 @@ def test_seeding_twice_changes_nothing(seeded_app: Flask) -> None:
     with seeded_app.app_context():
         session = db.get_session()
         before = session.execute(sa.select(Event.id, Event.sequence, Event.updated)).all()
-        counts = load_seeds(session, default_seed_files())
+        report = load_seeds(session, default_seed_files())
         session.commit()
         after = session.execute(sa.select(Event.id, Event.sequence, Event.updated)).all()
         revisions = session.scalar(sa.select(sa.func.count()).select_from(Revision))
-    assert counts == {"unchanged": len(EXPECTED)}
+    assert (report.counts, report.notes) == ({"unchanged": len(EXPECTED)}, [])
     assert sorted(after) == sorted(before)
     assert revisions == len(EXPECTED)
 
@@ -94,7 +94,7 @@ def test_editing_an_entry_updates_that_event_only(seeded_app: Flask, tmp_path: P
     edited.write_text(text.replace(old, 'title = "xAI launches Grok 3"'), encoding="utf-8")
     with seeded_app.app_context():
         session = db.get_session()
-        counts = load_seeds(session, [edited])
+        report = load_seeds(session, [edited])
         session.commit()
         grok = session.get(Event, "2025-02-17-xai-grok-3")
         assert grok is not None
@@ -106,7 +106,94 @@ def test_editing_an_entry_updates_that_event_only(seeded_app: Flask, tmp_path: P
             "create",
             "update",
         ]
-    assert counts == {"updated": 1, "unchanged": len(EXPECTED) - 1}
+    assert report.counts == {"updated": 1, "unchanged": len(EXPECTED) - 1}
+
+
+GROK = "2025-02-17-xai-grok-3"
+SUMMIT = "2025-02-09-ai-action-summit"
+
+
+def _edited_seed_file(tmp_path: Path) -> Path:
+    """The seed file with Grok 3's entry changed since it was seeded."""
+    [original] = default_seed_files()
+    edited = tmp_path / original.name
+    old = 'title = "xAI releases Grok 3 and Grok 3 mini"'
+    text = original.read_text(encoding="utf-8")
+    edited.write_text(text.replace(old, 'title = "xAI launches Grok 3"'), encoding="utf-8")
+    return edited
+
+
+def test_seeding_keeps_what_people_edited_and_deleted(
+    seeded_app: Flask, auth_headers: dict[str, str], tmp_path: Path
+) -> None:
+    """A restart (seeding again) leaves an event edited through the API as edited, and
+    one deleted as deleted, even when their entries changed since; the command says
+    which and why."""
+    client = seeded_app.test_client()
+    edit = client.patch(f"/api/events/{GROK}", json={"tags": ["edited"]}, headers=auth_headers)
+    assert edit.status_code == 200
+    assert client.delete(f"/api/events/{SUMMIT}", headers=auth_headers).status_code == 204
+    for files in ([], [str(_edited_seed_file(tmp_path))]):
+        result = seeded_app.test_cli_runner().invoke(args=["seed", *files])
+        assert result.exit_code == 0, result.output
+        lines = result.output.splitlines()
+        assert lines[0] == f"deleted 1, kept 1, unchanged {len(EXPECTED) - 2}"
+        assert re.fullmatch(
+            rf"{SUMMIT}: left alone, deleted by tester on \d{{4}}-\d\d-\d\d \d\d:\d\d UTC "
+            r"\(a deleted event stays so\)",
+            lines[2],
+        ), lines
+        assert re.fullmatch(
+            rf"{GROK}: left alone, changed by tester on [-\d]+ [:\d]+ UTC since it was seeded "
+            r"\(timeline seed --force overwrites it\)",
+            lines[1],
+        ), lines
+        grok = client.get(f"/api/events/{GROK}").get_json()
+        assert (grok["tags"], grok["title"], grok["sequence"]) == (
+            ["edited"],
+            "xAI releases Grok 3 and Grok 3 mini",
+            1,
+        )
+        assert client.get(f"/api/events/{SUMMIT}").status_code == 410
+
+
+def test_seed_force_overwrites_edits_and_says_so(
+    seeded_app: Flask, auth_headers: dict[str, str], tmp_path: Path
+) -> None:
+    client = seeded_app.test_client()
+    client.patch(f"/api/events/{GROK}", json={"tags": ["edited"]}, headers=auth_headers)
+    client.delete(f"/api/events/{SUMMIT}", headers=auth_headers)
+    edited = _edited_seed_file(tmp_path)
+    result = seeded_app.test_cli_runner().invoke(args=["seed", "--force", str(edited)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == (
+        f"deleted 1, unchanged {len(EXPECTED) - 2}, updated 1 "
+        "(--force: seed entries overwrite what people changed)"
+    )
+    assert lines[1].startswith(
+        f"{GROK}: overwritten with its seed entry (--force), changed by tester on "
+    )
+    grok = client.get(f"/api/events/{GROK}").get_json()
+    assert (grok["tags"], grok["title"], grok["sequence"]) == (
+        ["models", "us"],
+        "xAI launches Grok 3",
+        2,
+    )
+    assert client.get(f"/api/events/{SUMMIT}").status_code == 410
+
+
+def test_a_changed_entry_updates_an_event_nobody_edited(
+    seeded_app: Flask, auth_headers: dict[str, str], tmp_path: Path
+) -> None:
+    """Edits of other events keep theirs; the untouched event follows its entry."""
+    client = seeded_app.test_client()
+    client.patch(f"/api/events/{SUMMIT}", json={"tags": ["edited"]}, headers=auth_headers)
+    result = seeded_app.test_cli_runner().invoke(args=["seed", str(_edited_seed_file(tmp_path))])
+    assert result.output.splitlines()[0] == f"kept 1, unchanged {len(EXPECTED) - 2}, updated 1"
+    assert client.get(f"/api/events/{GROK}").get_json()["title"] == "xAI launches Grok 3"
+    again = seeded_app.test_cli_runner().invoke(args=["seed", str(_edited_seed_file(tmp_path))])
+    assert again.output.splitlines()[0] == f"kept 1, unchanged {len(EXPECTED) - 1}"
 
 
 def test_seed_cli_reports_counts(app: Flask) -> None:
@@ -247,3 +334,47 @@ def test_the_chinese_texts_are_not_the_articles_sentences() -> None:
         text = re.sub(r"\s", "", chinese.description)
         copied = [text[i : i + 25] for i in range(len(text) - 25) if text[i : i + 25] in article]
         assert not copied, (event.id, copied[:1])
+
+
+def test_the_seed_file_names_its_source_by_file_name_and_where_it_is_kept() -> None:
+    """The header names the article as a reader of any checkout finds it: its file name
+    and the shared folder beside the project (the README's path), no machine's path."""
+    [path] = default_seed_files()
+    header = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            break
+        header.append(line)
+    text = "\n".join(header)
+    assert "000_782b2cc3e3de6569.txt" in text
+    assert "../shared/seeds/000_782b2cc3e3de6569.txt" in text.replace("\n# ", " ")
+    assert not re.search(r"(^|[\s(])/[a-z]+/", text, flags=re.M), "an absolute path"
+    readme = (path.parents[1] / "README.md").read_text(encoding="utf-8")
+    assert "../shared/seeds/000_782b2cc3e3de6569.txt" in readme
+
+
+def test_restarting_the_service_keeps_an_edit(database_url: str) -> None:
+    """The issue's case: PATCH the tags of Grok 3, restart `timeline serve`: it says it
+    left the event alone, and the tags are the edited ones."""
+    import urllib.request
+
+    from tests.live import create_token, live_server
+
+    def patch(url: str, token: str) -> None:
+        request = urllib.request.Request(
+            f"{url}/api/events/{GROK}",
+            data=json.dumps({"tags": ["edited"]}).encode(),
+            method="PATCH",
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.status == 200
+
+    with live_server(database_url) as first:
+        patch(first.url, create_token(database_url, "editor"))
+    with live_server(database_url) as second:
+        with urllib.request.urlopen(f"{second.url}/api/events/{GROK}", timeout=10) as response:
+            tags = json.load(response)["tags"]
+    assert tags == ["edited"]
+    assert f"seeds: kept 1, unchanged {len(EXPECTED) - 1}\n" in second.output
+    assert f"seeds: {GROK}: left alone, changed by editor on " in second.output

@@ -27,6 +27,7 @@ def flask_calls(seeded_app: Flask) -> list[str]:
 @pytest.mark.parametrize(
     "path", ["/calendar.ics", "/feed.rss", "/feed.atom?tag=summit", "/feed.json"]
 )
+@pytest.mark.usefixtures("settled")
 def test_a_repeat_poll_skips_flask_with_the_same_answer(
     seeded_app: Flask, flask_calls: list[str], path: str
 ) -> None:

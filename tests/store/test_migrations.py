@@ -9,6 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask import Flask
 
+from tests.conftest import AppFactory, create_token
 from timeline.http import db
 from timeline.store import migrations
 from timeline.store.models import Base, Event
@@ -74,3 +75,58 @@ def test_texts_stored_before_languages_are_in_the_configured_language(
         translations = connection.execute(sa.text("SELECT count(*) FROM event_translations"))
         assert translations.scalar() == 0
     assert languages == [("zh",)]
+
+
+SERVED = [
+    "/api/events?limit=200",
+    "/api/events/meeting",
+    "/calendar.ics",
+    "/events/meeting.ics",
+    "/feed.rss",
+    "/feed.atom",
+    "/feed.json",
+    "/timeline.json",
+    "/",
+]
+
+
+def test_a_store_written_at_0005_is_served_with_the_same_content(make_app: AppFactory) -> None:
+    """Seeds, a timed event in a zone, one in UTC: at 0005 (the schema before wall
+    times and organizations' names by language), upgraded to the newest and served
+    again, every document is the same (in the events' own languages: 0005 knew no
+    organization's Chinese name)."""
+    first = make_app(SEED_ON_START=True)
+    token = create_token(first)
+    client = first.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    for body in (
+        {
+            "id": "meeting",
+            "title": "Board",
+            "start": "2026-07-01T10:00:00",
+            "timezone": "Europe/Berlin",
+        },
+        {
+            "id": "call",
+            "title": "Call",
+            "start": "2026-03-29T01:30:00Z",
+            "end": "2026-03-29T03:00:00Z",
+        },
+    ):
+        assert client.post("/api/events", json=body, headers=headers).status_code == 201
+    before = {path: client.get(path).data for path in SERVED}
+    engine = db.get_engine(first)
+    migrations.downgrade(engine, "0005")
+    with engine.begin() as connection:
+        columns = {c["name"] for c in sa.inspect(connection).get_columns("events")}
+        # What 0005's code stored, without what this code rendered: rendered anew.
+        connection.execute(sa.text("DELETE FROM event_parts"))
+    assert "wall_start" not in columns
+    second = make_app()  # migrates to the newest schema
+    with engine.connect() as connection:
+        walls = connection.execute(
+            sa.text("SELECT id, wall_start, wall_end FROM events WHERE NOT all_day ORDER BY id")
+        ).all()
+    assert walls == [("call", None, None), ("meeting", "2026-07-01T10:00:00+02:00", None)]
+    after = {path: second.test_client().get(path).data for path in SERVED}
+    assert after == before

@@ -30,7 +30,7 @@ if not CHROMIUM.exists():
         allow_module_level=True,
     )
 
-from playwright.sync_api import Browser, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +39,19 @@ def browser() -> Iterator[Browser]:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         yield browser
         browser.close()
+
+
+def _refusals(page: Page) -> list[str]:
+    """The messages the page's console gets, as they come, of what its
+    Content-Security-Policy refused (an inline style, a script, another site's asset)."""
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    return refused
 
 
 @pytest.fixture
@@ -52,6 +65,7 @@ def test_timeline_page(
     browser: Browser, server: LiveServer, tmp_path: Path, size: str, width: int, height: int
 ) -> None:
     page = browser.new_page(viewport={"width": width, "height": height})
+    refused = _refusals(page)
     try:
         response = page.goto(server.url + "/")
         assert response is not None and response.status == 200
@@ -93,36 +107,54 @@ def test_timeline_page(
         assert page.locator("p.detail").inner_text() == "There is no event with id 'nope'."
         page.locator("section.error a").click()
         page.wait_for_url(server.url + "/")
+        assert refused == []
     finally:
         page.close()
 
 
-@pytest.mark.parametrize(("size", "width", "height"), [("phone", 390, 844), ("desktop", 1280, 900)])
+@pytest.mark.parametrize(
+    ("size", "width", "height", "shown", "hidden"),
+    [("phone", 390, 844, "narrow", "wide"), ("desktop", 1280, 900, "wide", "narrow")],
+)
 def test_the_picture_of_the_timeline(
-    browser: Browser, server: LiveServer, tmp_path: Path, size: str, width: int, height: int
+    browser: Browser,
+    server: LiveServer,
+    tmp_path: Path,
+    size: str,
+    width: int,
+    height: int,
+    shown: str,
+    hidden: str,
 ) -> None:
     page = browser.new_page(viewport={"width": width, "height": height})
+    refused = _refusals(page)
     try:
         page.goto(server.url + "/")
-        marks = page.locator("svg.axis a.mark")
+        # Drawn with the lanes of phones and of wide screens; the stylesheet shows one.
+        assert page.locator(f"svg.axis.{hidden}").is_hidden()
+        picture = f"svg.axis.{shown}"
+        marks = page.locator(f"{picture} a.mark")
         assert marks.count() == page.locator("article.event").count() == 21
         for event_id, href in page.eval_on_selector_all(
-            "svg.axis a.mark", "marks => marks.map(m => [m.dataset.event, m.getAttribute('href')])"
+            f"{picture} a.mark",
+            "marks => marks.map(m => [m.dataset.event, m.getAttribute('href')])",
         ):
             assert href == f"/events/{event_id}"
-        grok = page.locator("#mark-2025-02-17-xai-grok-3")
+        grok = page.locator(f"{picture} a.mark[data-event='2025-02-17-xai-grok-3']")
         assert grok.locator("circle").count() == 1
         point = grok.locator("circle").bounding_box()
-        month = page.locator("#mark-2025-01-microsoft-80-billion rect").bounding_box()
+        month = page.locator(
+            f"{picture} a.mark[data-event='2025-01-microsoft-80-billion'] rect"
+        ).bounding_box()
         assert point is not None and month is not None
         assert month["width"] > point["width"] >= 10
-        svg = page.locator("svg.axis").bounding_box()
+        svg = page.locator(picture).bounding_box()
         assert svg is not None
         assert 0 <= svg["x"] and svg["x"] + svg["width"] <= width
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         # No mark hides another: their boxes do not meet.
         boxes = page.eval_on_selector_all(
-            "svg.axis a.mark > circle, svg.axis a.mark > rect",
+            f"{picture} a.mark > circle, {picture} a.mark > rect",
             "shapes => shapes.map(s => { const b = s.getBoundingClientRect();"
             " return [s.parentNode.dataset.event, b.left, b.right, b.top, b.bottom]; })",
         )
@@ -131,16 +163,22 @@ def test_the_picture_of_the_timeline(
             for other, left2, right2, top2, bottom2 in boxes[i + 1 :]:
                 apart = right <= left2 or right2 <= left or bottom <= top2 or bottom2 <= top
                 assert apart, (one, other)
+        # The lowest lane ends the picture: the SVG is as tall as its lanes need.
+        lowest = max(bottom for *_rest, bottom in boxes)
+        assert svg["y"] + svg["height"] - 12 <= lowest <= svg["y"] + svg["height"]
         shot = tmp_path / f"picture-{size}.png"
         page.locator("figure.picture").screenshot(path=str(shot))
         assert shot.stat().st_size > 5_000
 
         page.goto(server.url + "/?tag=summit")
-        shown = page.eval_on_selector_all("svg.axis a.mark", "ms => ms.map(m => m.dataset.event)")
+        shown_ids = page.eval_on_selector_all(
+            f"{picture} a.mark", "ms => ms.map(m => m.dataset.event)"
+        )
         listed = page.eval_on_selector_all(
             "article.event", "as => as.map(a => a.id.replace('event-', ''))"
         )
-        assert sorted(shown) == sorted(listed) and len(shown) == 3
+        assert sorted(shown_ids) == sorted(listed) and len(shown_ids) == 3
+        assert refused == []
     finally:
         page.close()
 

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from timeline.events import schemas
+from timeline.store.languages import text_in
 
 REF = "#/components/schemas/{model}"
 PROBLEM = "application/problem+json"
@@ -74,7 +75,7 @@ OPERATIONS = (
         parameters=("IdempotencyKey",),
         body="EventInput",
         responses={
-            201: ("Created: the stored event.", "Event", ("Location", "ETag")),
+            201: ("Created: the stored event.", "WrittenEvent", ("Location", "ETag")),
             200: ("A repeat: the event created before.", "Event", ("Location", "ETag")),
         },
         problems=(400, 401, 409, 410, 413, 415, 422),
@@ -109,7 +110,7 @@ OPERATIONS = (
         parameters=("event_id", "IfMatch"),
         body="EventPatch",
         body_types=("application/merge-patch+json", "application/json"),
-        responses={200: ("The event, changed or not.", "Event", ("ETag", "Last-Modified"))},
+        responses={200: ("The event, changed or not.", "WrittenEvent", ("ETag", "Last-Modified"))},
         problems=(400, 401, 404, 409, 410, 412, 413, 415, 422),
         auth=True,
     ),
@@ -163,6 +164,7 @@ MODELS: tuple[tuple[type[BaseModel], JsonSchemaMode], ...] = (
     (schemas.EventInput, "validation"),
     (schemas.EventPatch, "validation"),
     (schemas.Event, "serialization"),
+    (schemas.WrittenEvent, "serialization"),
     (schemas.EventList, "serialization"),
     (schemas.RevisionList, "serialization"),
     (schemas.ExtractInput, "validation"),
@@ -275,7 +277,7 @@ def document(config: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {
-            "title": f"{config['CALENDAR_NAME']} API",
+            "title": f"{text_in(config['CALENDAR_NAME'], None, config['LANGUAGE'])} API",
             "version": _version(),
             "description": _INFO,
         },

@@ -37,7 +37,9 @@ from timeline.extract.known import KnownDatesError
 from timeline.extract.pipeline import ExtractError, NoPublicationDateError, combine, extract
 from timeline.extract.store import mark_existing, store_gazetteer
 from timeline.http import db
+from timeline.http.cors import public_reads
 from timeline.http.filters import (
+    CACHE_BUSTER,
     FEED_PARAMETERS,
     offered_languages,
     parse_filter,
@@ -54,10 +56,12 @@ from timeline.store.values import EventData
 
 log = logging.getLogger("timeline")
 bp = Blueprint("api", __name__, url_prefix="/api")
+# Reads are public, for pages on any host too; writes need a token and say nothing.
+public_reads(bp)
 
 POST_TYPES = ("application/json",)
 PATCH_TYPES = ("application/merge-patch+json", "application/json")
-LIST_PARAMETERS = FEED_PARAMETERS | {"q", "limit", "cursor"}
+LIST_PARAMETERS = FEED_PARAMETERS | {"q", "limit", "cursor", CACHE_BUSTER}
 
 
 class ConflictError(ProblemError):
@@ -103,8 +107,9 @@ def _language() -> str | None:
     return parse_language(request.args, offered_languages(current_app.config))
 
 
-def _parse(body: Any) -> EventData:
-    return parse_event(body, today=_today(), language=current_app.config["LANGUAGE"])
+def _parse(body: Any, notes: list[str] | None = None) -> EventData:
+    language = current_app.config["LANGUAGE"]
+    return parse_event(body, today=_today(), language=language, notes=notes)
 
 
 def _json(model: BaseModel, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -119,12 +124,20 @@ def _empty(status: int, headers: dict[str, str] | None = None) -> Response:
 
 
 def _event_response(
-    event: Event, status: int = 200, *, location: bool = False, lang: str | None = None
+    event: Event,
+    status: int = 200,
+    *,
+    location: bool = False,
+    lang: str | None = None,
+    notes: list[str] | None = None,
 ) -> Response:
     headers = {"ETag": event_etag(event, lang), "Last-Modified": http_date(event.updated)}
     if location:
         headers["Location"] = f"/api/events/{quote(event.id, safe='')}"
-    return _json(event_output(event, current_app.config, lang), status, headers)
+    output = event_output(event, current_app.config, lang)
+    if notes:
+        output = schemas.WrittenEvent(**output.model_dump(), notes=notes)
+    return _json(output, status, headers)
 
 
 def _check_if_match(event: Event) -> None:
@@ -151,17 +164,18 @@ def create_event() -> Response:
     author = require_token()
     body = read_json(POST_TYPES, "Accept-Post")
     key = idempotency_key()
-    data = _parse(body)
+    notes: list[str] = []
+    data = _parse(body, notes)
     try:
-        return _create(body, key, data, author)
+        return _create(body, key, data, author, notes)
     except (ConflictError, writes.EventExistsError):
         # A concurrent request took the id or the Idempotency-Key first and has committed
         # (PostgreSQL made this one wait for it, or it committed between the look-up of a
         # free id and the insert): seen now, this request is its repeat.
-        return _create(body, key, data, author)
+        return _create(body, key, data, author, notes)
 
 
-def _create(body: Any, key: str | None, data: EventData, author: str) -> Response:
+def _create(body: Any, key: str | None, data: EventData, author: str, notes: list[str]) -> Response:
     """Store ``data`` as a new event, or answer a repeat with the event it repeats (see
     :func:`create_event`). Raises ProblemError (409, 422) and ConflictError."""
     with write_unit() as session:
@@ -170,7 +184,8 @@ def _create(body: Any, key: str | None, data: EventData, author: str) -> Respons
                 detail = "This Idempotency-Key was used with another body."
                 errors = [{"header": "Idempotency-Key", "detail": detail}]
                 raise ProblemError(422, detail, title="Idempotency-Key reused", errors=errors)
-            return _event_response(live_event(session, used.event_id), location=True)
+            event = live_event(session, used.event_id)
+            return _event_response(event, location=True, notes=notes)
         existing = session.get(Event, data.id) if data.id else None
         if existing is not None:
             if existing.deleted or not _same_content(existing, data):
@@ -178,11 +193,12 @@ def _create(body: Any, key: str | None, data: EventData, author: str) -> Respons
                 detail = f"An event with id {data.id!r} {state} with other content."
                 errors = [{"pointer": "/id", "detail": detail}]
                 raise ProblemError(409, detail, title="Id taken", errors=errors)
-            return _event_response(existing, location=True)
+            writes.name_organizations(session, data)
+            return _event_response(existing, location=True, notes=notes)
         event = writes.create_event(session, assign_id(session, data), author=author)
         if key is not None:
             session.add(IdempotencyKey(key=key, request_hash=request_hash(body), event_id=event.id))
-        response = _event_response(event, 201, location=True)
+        response = _event_response(event, 201, location=True, notes=notes)
     return response
 
 
@@ -227,7 +243,9 @@ def list_events_view() -> Response:
     next_url = None
     headers = {"Cache-Control": "no-cache"}
     if len(events) > limit:
-        args = [(k, v) for k, v in request.args.items(multi=True) if k != "cursor"]
+        args = [
+            (k, v) for k, v in request.args.items(multi=True) if k not in ("cursor", CACHE_BUSTER)
+        ]
         next_url = f"{request.path}?{urlencode([*args, ('cursor', cursor_after(page[-1]))])}"
         headers["Link"] = f'<{next_url}>; rel="next"'
     config = current_app.config
@@ -260,6 +278,8 @@ def patch_event(event_id: str) -> Response:
         data = _parse(patched_body(event, patch))
         if not _same_content(event, data):
             writes.update_event(session, event, data, author=author)
+        else:
+            writes.name_organizations(session, data)
         response = _event_response(event)
     return response
 

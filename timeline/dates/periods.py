@@ -181,3 +181,109 @@ def check_weekday(when: When, number: int) -> None:
     if start.isoweekday() != number:
         actual, named = WEEKDAYS[start.isoweekday() - 1], WEEKDAYS[number - 1]
         raise ValueError(f"{start.isoformat()} is a {actual}, not a {named}")
+
+
+#: Seasons as TIMEX3 writes them (SP, SU, FA, WI) and their months in the northern
+#: hemisphere (meteorological): (first month, number of months); winter runs into the next
+#: year (2024-WI is December 2024 to February 2025).
+SEASONS: dict[str, tuple[int, int]] = {"SP": (3, 3), "SU": (6, 3), "FA": (9, 3), "WI": (12, 3)}
+
+
+def iso_week(year: int, number: int) -> When:
+    """Return ISO 8601 week ``number`` of ``year`` (Monday to Sunday, approximate).
+    Raises ValueError for a week the year does not have."""
+    try:
+        first = datetime.date.fromisocalendar(year, number, 1)
+    except ValueError:
+        raise ValueError(f"{year} has no week {number}") from None
+    return When(first, first + 7 * DAY, "day", True)
+
+
+def week_of(date: datetime.date) -> When:
+    """Return the ISO week (Monday to Sunday, approximate) that holds ``date``."""
+    first = monday(date)
+    return When(first, first + 7 * DAY, "day", True)
+
+
+def week_of_month(year: int, month: int, number: int, first_week: str = "iso") -> When:
+    """Return week ``number`` of a month (-1: the last), weeks running Monday to Sunday.
+    ``first_week`` ``iso`` counts them as ISO 8601 counts a year's (the first is the one
+    holding the 4th, the last the one holding the month's last Thursday), as English
+    speakers do; ``monday`` from the first Monday of the month (the last: the one of its
+    last Monday), as Chinese ones do (本月第2周). Raises ValueError for a week the month
+    lacks."""
+    start = first_of(year, month)
+    end = start + relativedelta(months=1) - DAY
+    if number == -1:
+        if first_week == "monday":
+            return week_of(end - end.weekday() * DAY)
+        return week_of(end - ((end.weekday() - 3) % 7) * DAY)
+    first = monday(start.replace(day=4))
+    if first_week == "monday":
+        first = start + ((7 - start.weekday()) % 7) * DAY
+    week = first + (number - 1) * 7 * DAY
+    held = week if first_week == "monday" else week + 3 * DAY
+    if not 1 <= number <= 5 or held.month != month:
+        raise ValueError(f"{start:%Y-%m} has no week {number}")
+    return When(week, week + 7 * DAY, "day", True)
+
+
+def nth_weekday(year: int, month: int, weekday: int, number: int) -> datetime.date:
+    """Return the ``number``-th (1..5, or -1 for the last) weekday ``weekday`` (ISO 1..7) of
+    a month: the third Tuesday of September 2014 is 2014-09-16. Raises ValueError when the
+    month has no such day."""
+    start = first_of(year, month)
+    if number == -1:
+        last = start + relativedelta(months=1) - DAY
+        return last - ((last.isoweekday() - weekday) % 7) * DAY
+    first = start + ((weekday - start.isoweekday()) % 7) * DAY
+    found = first + (number - 1) * 7 * DAY
+    if not 1 <= number <= 5 or found.month != month:
+        raise ValueError(f"{start:%Y-%m} has no weekday {WEEKDAYS[weekday - 1]} number {number}")
+    return found
+
+
+def season(year: int, code: str) -> When:
+    """Return the months of season ``code`` (a key of SEASONS) of ``year``: precision
+    ``month``, approximate."""
+    first, count = SEASONS[code]
+    return months(year, first, count, approximate=True)
+
+
+def years(first: int, count: int, *, approximate: bool = True) -> When:
+    """Return ``count`` calendar years from ``first`` (a decade, a century): precision
+    ``year``. Raises ValueError out of range."""
+    start = year(first).start
+    return When(start, year(first + count - 1).end, "year", approximate)
+
+
+def part_of_week(week: When, part: str) -> When:
+    """Return a part of a week (Monday to Sunday): early Monday to Wednesday, mid Tuesday
+    to Thursday, late Thursday to Sunday (the end of the week); precision ``day``,
+    approximate."""
+    first = week.start
+    assert isinstance(first, datetime.date)
+    start, count = {"early": (0, 3), "mid": (1, 3), "late": (3, 4)}[part]
+    return When(first + start * DAY, first + (start + count) * DAY, "day", True)
+
+
+def thirds(span: When, part: str) -> When:
+    """Return the first, middle or last third (``part`` early, mid, late) of a span of
+    whole months or years (a quarter: its months; a decade: 1990-1993, 1994-1996,
+    1997-1999), approximate and of the span's precision."""
+    start, end = span.start, span.end
+    assert isinstance(start, datetime.date) and isinstance(end, datetime.date)
+    if span.precision == "year":
+        total = end.year - start.year
+        size = round(total * 0.4) if total >= 10 else max(total // 3, 1)
+        first, last = {
+            "early": (start.year, start.year + size),
+            "mid": (start.year + size, end.year - size + (1 if total >= 10 else 0)),
+            "late": (end.year - size + (1 if total >= 10 else 0), end.year),
+        }[part]
+        return When(datetime.date(first, 1, 1), datetime.date(last, 1, 1), "year", True)
+    total = (end.year - start.year) * 12 + end.month - start.month
+    size = max(total // 3, 1)
+    offsets = {"early": (0, size), "mid": (size, total - size), "late": (total - size, total)}
+    a, b = offsets[part]
+    return When(start + relativedelta(months=a), start + relativedelta(months=b), "month", True)

@@ -10,7 +10,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from timeline.dates.normalize import WhenError, parse_when
+from timeline.dates.normalize import When, WhenError, parse_when
 from timeline.store.values import EventData
 
 Precision = Literal["year", "month", "day", "datetime"]
@@ -137,22 +137,35 @@ def localize(value: dt.datetime, zone_name: str | None) -> dt.datetime:
     )
 
 
-#: Timed events lie between these instants: before 1900 many zones kept local mean time,
-#: whose offsets have seconds that RFC 3339 cannot write; the upper bound keeps every
-#: offset and VTIMEZONE span inside the years Python can represent.
-_FIRST_INSTANT = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
-_LAST_INSTANT = dt.datetime(9998, 12, 31, tzinfo=dt.UTC)
+#: The years of the dates every output carries validly, events lie in them (first and
+#: last day, or instants in UTC). 1900: an RSS date is an RFC 5322 date, whose year "is
+#: any numeric year 1900 or later" (§3.3); before it, many zones kept local mean time,
+#: whose offsets have seconds that RFC 3339 (Atom, JSON Feed, the API) cannot write.
+#: 2199: the page's time axis ticks every year between its events, and three centuries
+#: is the most it draws legibly; ICS, RFC 3339 and Outlook (to 4500) carry all of them.
+FIRST_YEAR = 1900
+LAST_YEAR = 2199
+_FIRST_DAY = dt.date(FIRST_YEAR, 1, 1)
+_AFTER_LAST_DAY = dt.date(LAST_YEAR + 1, 1, 1)
+_FIRST_INSTANT = dt.datetime(FIRST_YEAR, 1, 1, tzinfo=dt.UTC)
+_AFTER_LAST_INSTANT = dt.datetime(LAST_YEAR + 1, 1, 1, tzinfo=dt.UTC)
+#: What an error says of a date outside :data:`FIRST_YEAR` to :data:`LAST_YEAR`.
+OUT_OF_RANGE = (
+    f"dates must lie in the years {FIRST_YEAR} to {LAST_YEAR}, which every output "
+    "(iCalendar, RSS, Atom, JSON Feed, the API and the page's time axis) carries"
+)
 
 
 def check_instant(value: dt.datetime) -> dt.datetime:
-    """Return aware ``value`` if it lies from 1900 to 9998 (UTC) and its UTC offset is a
-    whole number of minutes (RFC 3339 §5.6). Raises DateFormError otherwise."""
+    """Return aware ``value`` if it lies in the years :data:`FIRST_YEAR` to
+    :data:`LAST_YEAR` (UTC) and its UTC offset is a whole number of minutes (RFC 3339
+    §5.6). Raises DateFormError otherwise."""
     try:
         instant = value.astimezone(dt.UTC)
     except OverflowError:
-        instant = _LAST_INSTANT + _ONE_DAY if value.year > 5000 else _FIRST_INSTANT - _ONE_DAY
-    if not _FIRST_INSTANT <= instant < _LAST_INSTANT:
-        raise DateFormError("a date-time must lie between 1900 and 9998")
+        instant = _AFTER_LAST_INSTANT if value.year > 5000 else _FIRST_INSTANT - _ONE_DAY
+    if not _FIRST_INSTANT <= instant < _AFTER_LAST_INSTANT:
+        raise DateFormError(OUT_OF_RANGE)
     offset = value.utcoffset() or dt.timedelta()
     if offset.seconds % 60 or offset.microseconds:
         raise DateFormError(f"the zone's offset then, {offset}, is not a whole number of minutes")
@@ -176,10 +189,40 @@ def _exclusive_end(precision: Precision, last: dt.date) -> dt.date:
         raise DateFormError("the event must end before 9999-12-31") from None
 
 
+#: The ``reference`` that says the relative text counts from today (UTC).
+TODAY = "today"
+
+
+class RelativeWhenError(ValueError):
+    """A ``when`` whose day depends on the day it counts from, given without
+    ``reference``; the message quotes it."""
+
+
+def depends_on_reference(text: str, reference: dt.date, tz: str | None = None) -> bool:
+    """Return whether ``text`` (a ``when``) names another span when read from another
+    day: relative days and weeks (昨天, 上周二, last Tuesday, 3 days ago), this or last
+    year, and dates without a year, which take the year nearest the reference. Read from
+    ``reference`` and from 400 days later (another year, month, week and weekday); text
+    that neither reading understands is not relative (its error is another)."""
+    readings: list[When | None] = []
+    for day in (reference, reference + dt.timedelta(days=400)):
+        try:
+            readings.append(parse_when(text, reference=day, tz=tz))
+        except WhenError:
+            readings.append(None)
+    return readings[0] != readings[1]
+
+
 def _from_when(fields: Mapping[str, Any], today: dt.date) -> Span:
     reference = fields.get("reference")
-    ref_day = dt.date.fromisoformat(reference) if reference else today
     tz = fields.get("timezone")
+    if reference is None and depends_on_reference(fields["when"], today, tz):
+        raise RelativeWhenError(
+            f"{fields['when']!r} is relative: its date depends on the day it counts from; "
+            f"give reference, that day (YYYY-MM-DD, such as the article's publication "
+            f'date), or "{TODAY}"'
+        )
+    ref_day = today if reference in (None, TODAY) else dt.date.fromisoformat(reference)
     when = parse_when(fields["when"], reference=ref_day, tz=tz)
     if isinstance(when.start, dt.datetime):
         start = localize(when.start, tz) if tz else when.start
@@ -195,7 +238,10 @@ def resolve_span(
     ``reference``, ``all_day``, ``timezone``; absent or None when not given) into a Span.
 
     ``bad`` names fields already reported invalid: checks that need them are skipped.
-    ``reference`` defaults to ``today`` (a UTC date). All-day ``end`` is the last day
+    ``reference`` is a day or :data:`TODAY` (``today``, a UTC date); a ``when`` that
+    depends on it (:func:`depends_on_reference`) without one is an error at
+    ``reference`` saying it is relative. Dates lie in :data:`FIRST_YEAR` to
+    :data:`LAST_YEAR` (:data:`OUT_OF_RANGE` otherwise). All-day ``end`` is the last day
     (month, year) inclusive, as schema.org ``endDate``; a timed ``end`` is an instant
     after ``start``. Returns the span (None when it cannot be built) and the errors as
     ``(field, message)`` pairs; never raises for bad input.
@@ -213,6 +259,8 @@ def resolve_span(
             errors.append(("end", "end cannot be combined with when; write the range in when"))
         try:
             span = _from_when(fields, today)
+        except RelativeWhenError as error:
+            errors.append(("reference", str(error)))
         except WhenError as error:
             errors.append(("when", f"{error}; or give the date as start (YYYY-MM-DD)"))
         except DateFormError as error:
@@ -224,11 +272,22 @@ def resolve_span(
             span = _from_start(fields, errors)
         except DateFormError as error:
             errors.append(("start", str(error)))
+    if span is not None and span.all_day and not _carried(span):
+        field = "when" if fields.get("when") is not None else "start"
+        if field == "start" and fields.get("end") is not None and span.start >= _FIRST_DAY:
+            field = "end"
+        errors.append((field, OUT_OF_RANGE))
     all_day = fields.get("all_day")
     if span is not None and all_day is not None and all_day != span.all_day:
         form = "a date" if span.all_day else "a date-time"
         errors.append(("all_day", f"all_day is {str(all_day).lower()} but the start is {form}"))
     return (None if errors else span), errors
+
+
+def _carried(span: Span) -> bool:
+    """Whether the days of an all-day span lie in :data:`FIRST_YEAR` to :data:`LAST_YEAR`."""
+    assert isinstance(span.end, dt.date)
+    return _FIRST_DAY <= span.start and span.end <= _AFTER_LAST_DAY
 
 
 def _from_start(fields: Mapping[str, Any], errors: list[tuple[str, str]]) -> Span | None:

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, Discriminator, Field
 from pydantic import Tag as Form
 
-from timeline.dates.spans import DATE_FORMS, DAY_FORM, PUBLISHED_FORMS
+from timeline.dates.spans import DATE_FORMS, DAY_FORM, PUBLISHED_FORMS, TODAY
 from timeline.events.texts import (
     check_date_form,
     check_day,
@@ -19,6 +19,7 @@ from timeline.events.texts import (
     check_one_line,
     check_organization,
     check_published,
+    check_reference,
     check_timezone,
     check_url,
     multi_line_pattern,
@@ -149,6 +150,18 @@ DayText = Annotated[
     Field(max_length=10, json_schema_extra={"pattern": DAY_FORM, "format": "date"}),
     AfterValidator(check_day),
 ]
+ReferenceText = Annotated[
+    str,
+    Field(
+        max_length=10,
+        description=(
+            f"The day relative text counts from: YYYY-MM-DD (the article's publication "
+            f'date), or "{TODAY}" (UTC).'
+        ),
+        json_schema_extra={"pattern": f"^({TODAY}|{DAY_FORM[1:-1]})$"},
+    ),
+    AfterValidator(check_reference),
+]
 TimeZoneName = Annotated[
     str,
     Field(max_length=64, description="An IANA time zone name, e.g. Europe/Berlin."),
@@ -169,8 +182,24 @@ WhenText = Annotated[
     _line(200, "Free text such as 'Feb 9-10, 2025' or '2月17日'.", min_length=1),
     AfterValidator(check_one_line),
 ]
+OrganizationTexts = Annotated[
+    Annotated[OrganizationName, Form("text")]
+    | Annotated[
+        dict[LanguageTag, OrganizationName],
+        Form("languages"),
+        Field(
+            min_length=1,
+            title="OrganizationNames",
+            description=(
+                'The name by BCP 47 language tag: {"zh": "法国政府", "en": "French '
+                'Government"}; each is shown in the outputs asked for in its language.'
+            ),
+        ),
+    ],
+    Discriminator(_form),
+]
 TagList = Annotated[list[Tag], Field(max_length=MAX_TAGS)]
-OrganizationList = Annotated[list[OrganizationName], Field(max_length=MAX_TAGS)]
+OrganizationList = Annotated[list[OrganizationTexts], Field(max_length=MAX_TAGS)]
 EventId = Annotated[
     str, Field(pattern=EVENT_ID, description="A slug: lowercase ASCII letters, digits, '-'.")
 ]

@@ -72,9 +72,13 @@ def links(event_id: str, config: Mapping[str, Any]) -> schemas.Links:
 
 def event_output(event: Event, config: Mapping[str, Any], lang: str | None = None) -> schemas.Event:
     """Return a stored event as the API shows it, its ``title`` and ``description`` in
-    ``lang`` (a BCP 47 tag) when it has them, else in the original language."""
+    ``lang`` (a BCP 47 tag) when it has them, else in the original language, and its
+    organizations by their names in ``lang`` where they have one (else canonical)."""
+    fields = content_fields(event_data(event), lang)
+    if lang is not None:
+        fields["organizations"] = event.organization_names_in(lang)
     return schemas.Event(
-        **content_fields(event_data(event), lang),
+        **fields,
         created=rfc3339(event.created),
         updated=rfc3339(event.updated),
         sequence=event.sequence,

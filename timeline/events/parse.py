@@ -21,7 +21,7 @@ from timeline.events import schemas
 from timeline.events.fields import TEXT_FORMS
 from timeline.events.output import content_fields
 from timeline.events.problems import ProblemError
-from timeline.store.languages import LanguageTagError, canonical_tag
+from timeline.store.languages import LanguageTagError, canonical_tag, script_language
 from timeline.store.models import Event
 from timeline.store.values import EventData, Translation, slugify
 from timeline.store.writes import event_data
@@ -60,6 +60,8 @@ def _location(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
     string or by language, nor pydantic's ``[key]`` after a bad language tag."""
     if len(loc) > 1 and loc[0] in _TEXT_FIELDS and loc[1] in TEXT_FORMS:
         loc = (loc[0], *loc[2:])
+    if len(loc) > 2 and loc[0] == "organizations" and loc[2] in TEXT_FORMS:
+        loc = (*loc[:2], *loc[3:])
     return loc[:-1] if loc and loc[-1] == "[key]" else loc
 
 
@@ -127,6 +129,24 @@ def validate(model: type[BaseModel], body: Any) -> BaseModel:
     return result
 
 
+def _organizations(
+    given: list[str | dict[str, str]], default_language: str
+) -> tuple[list[str], list[tuple[str, tuple[tuple[str, str], ...]]]]:
+    """The organizations' names as EventData has them: one name each (of a name given
+    by language, the one in the configured language, else the first), and the names by
+    language given."""
+    organizations, names = [], []
+    default = canonical_tag(default_language)
+    for item in given:
+        if isinstance(item, str):
+            organizations.append(item)
+            continue
+        chosen = item.get(default, next(iter(item.values())))
+        organizations.append(chosen)
+        names.append((chosen, tuple(sorted(item.items()))))
+    return organizations, names
+
+
 def _duplicates(name: str, values: list[str]) -> list[dict[str, str]]:
     seen: dict[str, int] = {}
     errors = []
@@ -167,8 +187,27 @@ def _copy_of(
     return [{"pointer": pointer(name), "detail": f"must be one of the texts of /{name}s"}]
 
 
+def _language_of(model: schemas.EventInput, default_language: str, notes: list[str]) -> str:
+    """The original language of a plain-string title: ``language``, else the one its
+    script tells (:func:`timeline.store.languages.script_language`), else the configured
+    one, which ``notes`` then says."""
+    if model.language is not None:
+        return model.language
+    description = model.description if isinstance(model.description, str) else ""
+    assert isinstance(model.title, str)
+    found = script_language(f"{model.title}\n{description}")
+    if found is not None:
+        return found
+    default = canonical_tag(default_language)
+    notes.append(
+        f"language: the script of the title does not tell its language; taken as "
+        f"{default}, the configured LANGUAGE (give language to say which it is)"
+    )
+    return default
+
+
 def _texts(
-    model: schemas.EventInput, default_language: str
+    model: schemas.EventInput, default_language: str, notes: list[str]
 ) -> tuple[tuple[str, str, str, tuple[Translation, ...]], list[dict[str, str]]]:
     """The original language, title and description, and the translations of a valid
     EventInput; errors for a ``language`` without a title and descriptions in
@@ -181,7 +220,7 @@ def _texts(
         errors += _copy_of("description", model.description, model.descriptions, "")
         model = model.model_copy(update={"description": model.descriptions})
     if isinstance(model.title, str):
-        language = model.language or canonical_tag(default_language)
+        language = _language_of(model, default_language, notes)
         titles = {language: model.title}
     else:
         titles = dict(model.title)
@@ -205,14 +244,18 @@ def _texts(
     return (*original, translations), errors
 
 
-def parse_event(body: Any, *, today: dt.date, language: str = "en") -> EventData:
+def parse_event(
+    body: Any, *, today: dt.date, language: str = "en", notes: list[str] | None = None
+) -> EventData:
     """Validate an event body (see :class:`timeline.events.schemas.EventInput`) into EventData.
 
     Dates resolve as :func:`timeline.dates.spans.resolve_span` says (``today``, a UTC
-    date, is the default ``reference``). ``id`` is ``""`` when the body has none (see
-    :func:`assign_id`). ``title`` and ``description`` are strings in the body's
-    ``language`` or, without one, in ``language`` (the configured LANGUAGE, a BCP 47
-    tag), or objects by language tag (pointers such as ``/title/zh``). Raises
+    date, is what ``reference: "today"`` means). ``id`` is ``""`` when the body has
+    none (see :func:`assign_id`). ``title`` and ``description`` are strings in the
+    body's ``language`` or, without one, in the language their script tells (Han:
+    ``zh``, Latin: ``en``), or when unsure in ``language`` (the configured LANGUAGE, a
+    BCP 47 tag), which is then said in ``notes``; or objects by language tag (pointers
+    such as ``/title/zh``). Raises
     ProblemError (400 for unknown fields, 422 otherwise) listing every error found,
     each with a JSON pointer; nothing is stored.
     """
@@ -232,14 +275,16 @@ def parse_event(body: Any, *, today: dt.date, language: str = "en") -> EventData
         {name: body.get(name) for name in _DATE_FIELDS if name not in bad}, bad, today
     )
     errors += [{"pointer": pointer(name), "detail": detail} for name, detail in date_errors]
-    for name in ("tags", "organizations"):
-        if model is not None:
-            errors += _duplicates(name, getattr(model, name))
+    organizations: list[str] = []
+    names: list[tuple[str, tuple[tuple[str, str], ...]]] = []
+    if model is not None:
+        organizations, names = _organizations(model.organizations, language)
+        errors += _duplicates("tags", model.tags) + _duplicates("organizations", organizations)
     for name in _TEXT_FIELDS:
         errors += _same_tags(name, body.get(name))
     texts = None
     if model is not None:
-        texts, text_errors = _texts(model, language)
+        texts, text_errors = _texts(model, language, [] if notes is None else notes)
         errors += text_errors
     if errors or model is None or span is None or texts is None:
         raise invalid(errors, unknown=unknown)
@@ -259,7 +304,8 @@ def parse_event(body: Any, *, today: dt.date, language: str = "en") -> EventData
         location=model.location,
         url=model.url,
         tags=tuple(model.tags),
-        organizations=tuple(model.organizations),
+        organizations=tuple(organizations),
+        organization_names=tuple(names),
         # An empty name or locator says nothing: kept as absent, so that every output
         # (and an ICS export read back) agrees that there is no source.
         source_name=source.name or None,

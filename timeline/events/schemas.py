@@ -18,6 +18,7 @@ from timeline.events.fields import (
     Line300,
     OrganizationList,
     Published,
+    ReferenceText,
     TagList,
     TimeZoneName,
     Title,
@@ -95,6 +96,7 @@ class EventInput(BaseModel):
     )
     titles: dict[LanguageTag, Title] | None = Field(
         default=None,
+        min_length=1,
         description=(
             "As the API answers: every title by language. When given, it is the titles, "
             "and `title` must be one of them."
@@ -115,9 +117,12 @@ class EventInput(BaseModel):
     when: WhenText | None = Field(
         default=None, description="Free-text date instead of `start`/`end`."
     )
-    reference: DayText | None = Field(
+    reference: ReferenceText | None = Field(
         default=None,
-        description="With `when`: the date relative text counts from (default: today, UTC).",
+        description=(
+            'With `when`: the day relative text counts from, or "today" (UTC). Required '
+            "when `when` is relative (昨天, last Tuesday, a date without a year)."
+        ),
     )
     all_day: bool | None = Field(
         default=None, description="If given, must agree with the form of `start`."
@@ -150,7 +155,7 @@ class EventPatch(BaseModel):
     start: DateText | None = None
     end: DateText | None = None
     when: WhenText | None = None
-    reference: DayText | None = None
+    reference: ReferenceText | None = None
     all_day: bool | None = None
     timezone: TimeZoneName | None = None
     approximate: bool | None = None
@@ -221,6 +226,18 @@ class Event(EventContent):
     updated: str = _read_only("RFC 3339, UTC.")
     sequence: int = _read_only("Revision number: 0, then +1 per change (RFC 5545 SEQUENCE).")
     links: Links = _read_only("Where the event is published.")
+
+
+class WrittenEvent(Event):
+    """An event as a write (POST, PATCH) returns it: with ``notes`` on what the server
+    assumed, when it assumed anything."""
+
+    notes: list[str] = Field(
+        description=(
+            "What the server assumed, such as the language of a title whose script does "
+            "not tell it (then the configured LANGUAGE); absent when nothing was assumed."
+        )
+    )
 
 
 class EventList(BaseModel):
@@ -329,6 +346,7 @@ class ExtractCandidate(BaseModel):
     approximate: bool
     date_note: str | None = Field(description="How a date not given outright was derived.")
     title: str = Field(description="Proposed title in the article's language.")
+    language: Literal["zh", "en"] = Field(description="The language of the title (BCP 47).")
     evidence: str = Field(description="The clause reporting the event, layout undone.")
     evidence_offsets: list[int]
     organizations: list[str] = Field(description="The store's organizations acting in it.")

@@ -8,7 +8,13 @@ from urllib.parse import urlsplit
 
 from pydantic_core import PydanticCustomError
 
-from timeline.dates.spans import DateFormError, known_timezones, parse_form, parse_published
+from timeline.dates.spans import (
+    TODAY,
+    DateFormError,
+    known_timezones,
+    parse_form,
+    parse_published,
+)
 from timeline.store.languages import LanguageTagError, canonical_tag
 from timeline.store.values import slugify
 
@@ -153,6 +159,11 @@ def check_day(value: str) -> str:
     if precision != "day":
         raise PydanticCustomError("date_form", "must be a date YYYY-MM-DD")
     return value
+
+
+def check_reference(value: str) -> str:
+    """Refuse anything but a real ``YYYY-MM-DD`` date or ``today``."""
+    return value if value == TODAY else check_day(value)
 
 
 def check_published(value: str) -> str:

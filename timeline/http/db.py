@@ -14,7 +14,8 @@ from flask.cli import with_appcontext
 from sqlalchemy import orm
 
 from timeline.store import migrations
-from timeline.store.engine import make_engine
+from timeline.store.engine import begin_write, make_engine
+from timeline.store.tzrules import follow_tz_rules, rules_changed
 from timeline.store.version import StoreVersion, VersionReader
 
 P = ParamSpec("P")
@@ -23,12 +24,13 @@ R = TypeVar("R")
 
 def init_app(app: Flask) -> None:
     """Create the app's engine and session factory (and the instance folder, if the
-    database is the default SQLite file there), and close each request's session."""
+    database is the default SQLite file there: readable by its owner only, mode 0700),
+    and close each request's session."""
     url = sa.make_url(app.config["DATABASE_URL"])
     if url.get_backend_name() == "sqlite" and url.database:
         folder = os.path.dirname(os.path.abspath(url.database))
         if folder == os.path.abspath(app.instance_path):
-            os.makedirs(folder, exist_ok=True)
+            os.makedirs(folder, mode=0o700, exist_ok=True)
     engine = make_engine(
         app.config["DATABASE_URL"],
         busy_timeout=int(app.config["SQLITE_BUSY_TIMEOUT"]),
@@ -82,13 +84,28 @@ def rollback_session() -> None:
         session.rollback()
 
 
+def prepare_engine(engine: sa.Engine, language: str) -> None:
+    """Migrate the store of ``engine`` to the newest schema (texts stored before events
+    had languages are in ``language``), then, when the tz database's rules changed since
+    its instants were derived, derive them again
+    (:func:`timeline.store.tzrules.follow_tz_rules`), committed."""
+    migrations.upgrade(engine, language=language)
+    with orm.Session(engine) as session:
+        if rules_changed(session):
+            session.rollback()
+            begin_write(session)
+            follow_tz_rules(session)
+            session.commit()
+
+
 def with_store(command: Callable[P, R]) -> Callable[P, R]:
     """Decorate a click command to run in the app context on a store migrated to the
-    newest schema (a fresh database gets its tables first)."""
+    newest schema (a fresh database gets its tables first) and following this
+    machine's tz database (:func:`prepare_engine`)."""
 
     @functools.wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        migrations.upgrade(get_engine(current_app), language=current_app.config["LANGUAGE"])
+        prepare_engine(get_engine(current_app), current_app.config["LANGUAGE"])
         return command(*args, **kwargs)
 
     return with_appcontext(wrapper)

@@ -9,9 +9,11 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
+from timeline.events.fields import MAX_TAGS
 from timeline.events.problems import ProblemError
+from timeline.publish.fastpath import CACHE_BUSTER as CACHE_BUSTER
 from timeline.store.languages import LanguageTagError, canonical_tag, lookup
-from timeline.store.queries import EventFilter
+from timeline.store.queries import Anchor, CursorError, EventFilter, decode_cursor
 from timeline.store.values import slugify
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -20,6 +22,13 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 LANG = "lang"
 #: The filter parameters every feed, calendar and listing accepts, and ``lang``.
 FEED_PARAMETERS = frozenset({"tag", "org", "from", "to", LANG})
+#: Where the page's window of events stands: one of them at most (see :func:`parse_window`).
+WINDOW_PARAMETERS = ("around", "before", "after")
+#: The most ``tag`` values one filter takes: an event carries at most MAX_TAGS tags, so a
+#: filter asking for more could match nothing, and each value costs a condition in SQL.
+MAX_FILTER_TAGS = MAX_TAGS
+#: The parameters of the public documents (calendars, feeds, /timeline.json).
+DOCUMENT_PARAMETERS = FEED_PARAMETERS | {CACHE_BUSTER}
 
 
 def _day(name: str, value: str, errors: list[dict[str, Any]]) -> dt.date | None:
@@ -40,11 +49,27 @@ def parse_filter(
     """Return the filter that ``args`` ask for.
 
     ``tag`` (repeatable; an event must carry every tag), ``org`` (a name or alias),
-    ``from`` and ``to`` (inclusive days, ``YYYY-MM-DD``), and ``q`` where allowed.
+    ``from`` and ``to`` (inclusive days, ``YYYY-MM-DD``), and ``q`` where allowed;
+    :data:`CACHE_BUSTER` (any value, any number of times), where allowed, is ignored.
     Raises ProblemError (400) listing every unknown parameter, repeated single parameter,
-    value with a control character, and bad value, each as ``{"parameter": name, "detail": ...}``.
+    value with a control character, and bad value, each as ``{"parameter": name, "detail": ...}``;
+    more than :data:`MAX_FILTER_TAGS` tags are refused at once, before any is read.
     """
+    tag_count = len(args.getlist("tag"))
+    if tag_count > MAX_FILTER_TAGS:
+        detail = (
+            f"tag may be given at most {MAX_FILTER_TAGS} times (an event carries at most "
+            f"{MAX_TAGS} tags), not {tag_count}"
+        )
+        raise ProblemError(
+            400,
+            detail,
+            title="Bad query parameter",
+            errors=[{"parameter": "tag", "detail": detail}],
+        )
     errors: list[dict[str, Any]] = []
+    if CACHE_BUSTER in allowed and CACHE_BUSTER in args:
+        args = MultiDict([(k, v) for k, v in args.items(multi=True) if k != CACHE_BUSTER])
     for name, value in args.items(multi=True):
         # PostgreSQL text cannot hold NUL, and no tag, name or date has control characters.
         if _CONTROL.search(value):
@@ -56,7 +81,7 @@ def parse_filter(
             errors.append(
                 {
                     "parameter": name,
-                    "detail": f"unknown parameter {name!r}; known: {', '.join(sorted(allowed))}",
+                    "detail": f"unknown parameter {name!r}; known: {_known(allowed)}",
                 }
             )
         elif name != "tag" and len(args.getlist(name)) > 1:
@@ -84,6 +109,10 @@ def parse_filter(
             errors=errors,
         )
     return EventFilter(tags=tuple(sorted(set(tags))), org=org, start=start, until=until, q=q)
+
+
+def _known(allowed: Collection[str]) -> str:
+    return ", ".join(sorted(name for name in allowed if name != CACHE_BUSTER))
 
 
 def offered_languages(config: Mapping[str, Any]) -> list[str]:
@@ -124,3 +153,43 @@ def parse_language(args: MultiDict[str, str], offered: Collection[str]) -> str |
             errors=[{"parameter": LANG, "detail": detail}],
         )
     return found
+
+
+def _bad(name: str, detail: str) -> ProblemError:
+    return ProblemError(
+        400, detail, title="Bad query parameter", errors=[{"parameter": name, "detail": detail}]
+    )
+
+
+def parse_window(args: MultiDict[str, str], size: int) -> Anchor:
+    """Return where the page's window of ``size`` events stands (see
+    :func:`timeline.store.queries.window_events`): ``around=YYYY-MM-DD``, half of it after
+    that day (UTC) and half on and before it; ``before=POSITION``, the events older than
+    a position the page links to (:func:`timeline.store.queries.cursor_after`);
+    ``after=POSITION``, the newer ones; none, the newest events. Raises ProblemError
+    (400 naming the parameter) for a bad day or position, or more than one of them."""
+    given = [name for name in WINDOW_PARAMETERS if name in args]
+    if len(given) > 1:
+        raise _bad(given[1], f"give one of around, before and after, not {' and '.join(given)}")
+    if not given:
+        return Anchor()
+    name = given[0]
+    if name == "around":
+        errors: list[dict[str, Any]] = []
+        day = _day(name, args[name], errors)
+        if day is None:
+            raise _bad(name, errors[0]["detail"])
+        if day == dt.date.max:
+            after = dt.datetime.max.replace(tzinfo=dt.UTC)
+        else:
+            after = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+        return Anchor((after, ""), newer_holds_it=True, newer=size // 2)
+    try:
+        position = decode_cursor(args[name])
+    except CursorError:
+        raise _bad(
+            name, f"{name} is not a position the timeline links to; start from its newest events"
+        ) from None
+    if name == "before":
+        return Anchor(position, newer_holds_it=True, newer=0)
+    return Anchor(position, newer_holds_it=False, newer=size)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -77,19 +79,41 @@ def export_command(
     if output is None:
         _write(sys.stdout.buffer, export_chunks(app, fmt, flt, query, lang))
         return
-    # A regular file is written beside and renamed, so that no half file ever stands
-    # under its name; anything else (/dev/null, a pipe) is written as it is.
-    direct = output.exists() and not output.is_file()
-    partial = output if direct else output.with_name(output.name + ".partial")
     try:
-        with partial.open("wb") as handle:
-            _write(handle, export_chunks(app, fmt, flt, query, lang))
-        if not direct:
-            partial.replace(output)
+        write_file(output, export_chunks(app, fmt, flt, query, lang))
     except OSError as error:
-        if not direct:
-            partial.unlink(missing_ok=True)
         raise click.ClickException(f"cannot write {output}: {error.strerror}") from None
+
+
+def write_file(output: Path, chunks: Iterator[bytes]) -> None:
+    """Write ``chunks`` to ``output``, so that no half file ever stands under its name.
+
+    A regular file (or a new one) is written to a temporary file created exclusively
+    beside it (``.<name>.<random>.partial``, ``O_EXCL``, never through a link planted
+    there) and renamed over it once complete, with the mode a new file gets (0666 less
+    the umask); anything else (``/dev/null``, a pipe) is written as it is. Raises
+    OSError; the temporary file is removed on any failure."""
+    if output.exists() and not output.is_file():
+        with output.open("wb") as handle:
+            _write(handle, chunks)
+        return
+    fd, temporary = tempfile.mkstemp(
+        dir=output.parent, prefix=f".{output.name}.", suffix=".partial"
+    )
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), 0o666 & ~_umask())
+            _write(handle, chunks)
+        os.replace(temporary, output)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _write(handle: BinaryIO, chunks: Iterator[bytes]) -> None:

@@ -19,6 +19,7 @@ from x_wr_timezone import X_WR_TIMEZONE
 from feeds import Entry
 from feeds.text import body_text, precision_marker
 from timeline.io.icszones import FileZones
+from timeline.publish.wording import wordings
 
 #: Properties of recurring events, which an event of the store cannot hold.
 RECURRENCE = ("RRULE", "RDATE", "RECURRENCE-ID")
@@ -211,9 +212,29 @@ def undo_render(
     summary: str, body: str, urls: Sequence[str | None], entry: Entry
 ) -> tuple[str, str, str | None]:
     """Undo :func:`feeds.text.display_title` and :func:`feeds.text.body_text` for
-    ``entry`` (the event as read so far), with the renderer's own functions: return the
-    title, the description and the external url, the first of ``urls`` whose composed
-    body matches ``body``. Text that does not match (edited elsewhere) is kept whole."""
+    ``entry`` (the event as read so far), with the renderer's own functions, in the
+    words of any language the catalogs have (a document asked for in Chinese says
+    ``（大致日期）``): return the title, the description and the external url, the
+    first of ``urls`` whose composed body matches ``body``. Text that does not match
+    (edited elsewhere) is kept whole."""
+    found = None
+    for words in wordings():
+        undone = _undo(summary, body, urls, dataclasses.replace(entry, wording=words))
+        if undone is None:
+            return summary, body, urls[0]
+        if undone[1]:  # the body matched: this is the language it was written in
+            return undone[0]
+        if found is None or (undone[0][0] != summary and found[0] == summary):
+            found = undone[0]
+    assert found is not None
+    return found
+
+
+def _undo(
+    summary: str, body: str, urls: Sequence[str | None], entry: Entry
+) -> tuple[tuple[str, str, str | None], bool] | None:
+    """:func:`undo_render` in the words of ``entry``, and whether the body matched; None
+    for dates the renderer cannot have written."""
     try:
         marker = precision_marker(entry)
         forms = [
@@ -225,16 +246,16 @@ def undo_render(
             for url in urls
         ]
     except ValueError:  # dates the renderer cannot have written: the API will say why
-        return summary, body, urls[0]
+        return None
     title = summary[: -len(marker)] if marker and summary.endswith(marker) else summary
     for url, empty, composed in forms:
         if body == empty:
-            return title, "", url
+            return (title, "", url), True
         before, _, after = composed.partition(_HOLE)
         fits = len(body) >= len(before) + len(after)
         if fits and body.startswith(before) and body.endswith(after):
-            return title, body[len(before) : len(body) - len(after)], url
-    return title, body, urls[0]
+            return (title, body[len(before) : len(body) - len(after)], url), True
+    return (title, body, urls[0]), False
 
 
 #: The properties whose content lines identify an event without UID.

@@ -8,7 +8,9 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import os
 import re
+import stat
 import sys
 import unicodedata
 from collections import Counter
@@ -85,6 +87,26 @@ def _bad_file(message: str) -> click.BadParameter:
     return click.BadParameter(message, param_hint="FILE")
 
 
+class FileTooLargeError(click.ClickException):
+    """A file to import larger than ``IMPORT_MAX_BYTES``; the message says what to do."""
+
+
+def read_bounded(path: Path, limit: int) -> bytes:
+    """Return the bytes of ``path`` (a file, a device, a pipe), reading at most ``limit``
+    of them plus one. Raises FileTooLargeError when there are more (a regular file is
+    measured before it is read), OSError when it cannot be read."""
+    with path.open("rb") as handle:
+        status = os.fstat(handle.fileno())
+        too_large = stat.S_ISREG(status.st_mode) and status.st_size > limit
+        raw = b"" if too_large else handle.read(limit + 1)
+    if too_large or len(raw) > limit:
+        raise FileTooLargeError(
+            f"{path} holds more than IMPORT_MAX_BYTES ({limit:,} bytes): split it "
+            f"(timeline export --from/--to) or raise TIMELINE_IMPORT_MAX_BYTES"
+        )
+    return raw
+
+
 def read_items(path: Path, config: Mapping[str, Any]) -> list[Item]:
     """Read the events of ``path``: an iCalendar file (it begins with ``BEGIN:VCALENDAR``,
     RFC 5545; see :func:`timeline.io.icsread.vevent_body`) or JSON (RFC 8259, UTF-8, no
@@ -92,10 +114,11 @@ def read_items(path: Path, config: Mapping[str, Any]) -> list[Item]:
     own JSON Feed 1.1 (see :func:`timeline.io.jsonfeedread.item_body`).
 
     Raises click.BadParameter (exit status 2) when the file cannot be read, is not
-    UTF-8, or is neither a calendar nor such JSON.
+    UTF-8, or is neither a calendar nor such JSON, and click.ClickException (exit status
+    1) when it holds more than ``IMPORT_MAX_BYTES``, read no further than that.
     """
     try:
-        raw = path.read_bytes()
+        raw = read_bounded(path, int(config["IMPORT_MAX_BYTES"]))
     except OSError as error:
         raise _bad_file(f"cannot read {path}: {error.strerror or error}") from None
     try:

@@ -5,14 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import tomllib
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import orm
 
-from timeline.store.languages import canonical_tag
+from timeline.store.languages import canonical_tag, script_language
+from timeline.store.models import Event, Revision
 from timeline.store.values import EventData, Translation
-from timeline.store.writes import EventGoneError, define_organization, upsert_event
+from timeline.store.writes import create_event, define_organization, update_event
 
 #: The seed files shipped with the project.
 SEEDS_DIR = Path(__file__).resolve().parents[2] / "seeds"
@@ -63,7 +66,7 @@ def _entry(raw: dict[str, Any], source: dict[str, Any]) -> EventData:
         source_name=source.get("name"),
         source_published=source.get("published"),
         source_locator=raw.get("locator"),
-        language=canonical_tag(raw.get("language", "en")),
+        language=_language(raw),
         translations=tuple(
             sorted(
                 (
@@ -77,12 +80,33 @@ def _entry(raw: dict[str, Any], source: dict[str, Any]) -> EventData:
     )
 
 
+def _language(raw: dict[str, Any]) -> str:
+    """An entry's ``language``, else the one its title's script tells, else ``en``."""
+    if "language" in raw:
+        return canonical_tag(str(raw["language"]))
+    return script_language(str(raw["title"])) or "en"
+
+
+#: An organization of a seed file: its name, aliases, and names by language.
+SeedOrganization = tuple[str, list[str], list[tuple[str, str]]]
+
+
 def read_seed_file(path: Path) -> tuple[list[tuple[str, list[str]]], list[EventData]]:
-    """Read one seed file: its organizations as (name, aliases) and its events.
+    """Read one seed file: its organizations as (name, aliases) and its events, as
+    :func:`read_seeds` does."""
+    orgs, events = read_seeds(path)
+    return [(name, aliases) for name, aliases, _ in orgs], events
+
+
+def read_seeds(path: Path) -> tuple[list[SeedOrganization], list[EventData]]:
+    """Read one seed file: its organizations as (name, aliases, names by language as
+    ``(tag, name)`` from ``names = {en = "French Government", zh = "法国政府"}``) and its
+    events.
 
     Dates in the file are ``YYYY[-MM[-DD]]`` starts with an inclusive ``end`` day; the
     events returned are all-day with an exclusive end (RFC 5545 DTEND). Title and
-    description are in ``language`` (BCP 47, default ``en``), ``[event.translations.<tag>]``
+    description are in ``language`` (BCP 47; without one, the language the title's
+    script tells, Han ``zh`` or Latin ``en``, else ``en``), ``[event.translations.<tag>]``
     tables hold the other languages, and ``when`` (the date as the source writes it) is
     kept. An entry's ``review`` (drafts of ``timeline extract``) must be ``"accepted"`` or
     absent. Raises SeedError naming the entry for one still ``review = "pending"``, a
@@ -95,7 +119,14 @@ def read_seed_file(path: Path) -> tuple[list[tuple[str, list[str]]], list[EventD
         except tomllib.TOMLDecodeError as error:
             raise SeedError(f"{path.name} is not valid TOML: {error}") from None
     source = doc.get("source", {})
-    orgs = [(o["name"], list(o.get("aliases", []))) for o in doc.get("organization", [])]
+    orgs = [
+        (
+            o["name"],
+            list(o.get("aliases", [])),
+            [(canonical_tag(tag), name) for tag, name in sorted(o.get("names", {}).items())],
+        )
+        for o in doc.get("organization", [])
+    ]
     events: list[EventData] = []
     for index, raw in enumerate(doc.get("event", [])):
         _check_review(path, index, raw)
@@ -123,21 +154,87 @@ def _check_review(path: Path, index: int, raw: dict[str, Any]) -> None:
     raise SeedError(f'{entry} has review = {review!r}; it must be "accepted" or "pending"')
 
 
-def load_seeds(session: orm.Session, paths: list[Path]) -> Counter[str]:
-    """Bring the store in line with the seed files: define their organizations and add or
-    update their events (author ``seed``). Idempotent: a second run changes nothing.
-    An event deleted since is left deleted. Returns the count of events per outcome
-    (``added``, ``updated``, ``unchanged``, ``deleted``).
-    Does not commit. Raises SeedError as :func:`read_seed_file`.
+#: The author of the revisions that seeding writes.
+SEED_AUTHOR = "seed"
+
+
+@dataclass
+class SeedReport:
+    """What seeding did: ``counts`` of events by outcome (``added``, ``updated``,
+    ``unchanged``, ``kept``: left as people made them, ``deleted``: deleted and left so),
+    and for each event left alone (``kept``, or with ``force`` the ones overwritten or
+    left deleted) its id and why, in the files' order."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    notes: list[tuple[str, str]] = field(default_factory=list)
+    force: bool = False
+
+    def lines(self) -> list[str]:
+        """The lines that say it: the counts by outcome (``kept 1, unchanged 20``, or
+        ``no seed files``), with ``--force`` when given, then ``<id>: <why>`` for each
+        event left alone or overwritten."""
+        counts = ", ".join(f"{k} {v}" for k, v in sorted(self.counts.items()))
+        lines = [counts or "no seed files"]
+        if self.force:
+            lines[0] += " (--force: seed entries overwrite what people changed)"
+        return lines + [f"{event_id}: {why}" for event_id, why in self.notes]
+
+
+def _last_change(session: orm.Session, event_id: str) -> Revision:
+    stmt = (
+        sa.select(Revision)
+        .where(Revision.event_id == event_id)
+        .order_by(Revision.sequence.desc())
+        .limit(1)
+    )
+    return session.scalars(stmt).one()
+
+
+def _by_whom(revision: Revision) -> str:
+    return f"by {revision.author} on {revision.at:%Y-%m-%d %H:%M} UTC"
+
+
+def load_seeds(session: orm.Session, paths: list[Path], *, force: bool = False) -> SeedReport:
+    """Bring the store in line with the seed files without undoing what people did:
+    define their organizations, add the seed events that are missing, and update a
+    seeded event only when its entry changed since it was last seeded and nobody
+    changed the event since (its last revision is seeding's, author ``seed``). An event
+    edited or deleted by anyone else (the API, an import) is left as they left it, and
+    the report says which and why. With ``force`` (what seeding did before), such an
+    edited event is brought back to its entry, and the report says so; a deleted event
+    stays deleted either way (its id is never reused). Idempotent: a second run changes
+    nothing. Does not commit. Raises SeedError as :func:`read_seed_file`.
     """
-    outcome: Counter[str] = Counter()
+    report = SeedReport(force=force)
     for path in paths:
-        orgs, events = read_seed_file(path)
-        for name, aliases in orgs:
-            define_organization(session, name, aliases)
+        orgs, events = read_seeds(path)
+        for name, aliases, names in orgs:
+            define_organization(session, name, aliases, names)
         for data in events:
-            try:
-                outcome[upsert_event(session, data, author="seed")] += 1
-            except EventGoneError:
-                outcome["deleted"] += 1
-    return outcome
+            outcome, note = _seed(session, data, force)
+            report.counts[outcome] += 1
+            if note:
+                report.notes.append((data.id, note))
+    return report
+
+
+def _seed(session: orm.Session, data: EventData, force: bool) -> tuple[str, str]:
+    """Seed one event; return its outcome and, for one left alone or overwritten, why."""
+    event = session.get(Event, data.id)
+    if event is None:
+        create_event(session, data, author=SEED_AUTHOR)
+        return "added", ""
+    if event.deleted:
+        last = _last_change(session, event.id)
+        return "deleted", f"left alone, deleted {_by_whom(last)} (a deleted event stays so)"
+    if event.content_hash == data.content_hash():
+        return "unchanged", ""
+    last = _last_change(session, event.id)
+    if last.author == SEED_AUTHOR:
+        update_event(session, event, data, author=SEED_AUTHOR)
+        return "updated", ""
+    changed = f"changed {_by_whom(last)} since it was seeded"
+    if not force:
+        return "kept", f"left alone, {changed} (timeline seed --force overwrites it)"
+    update_event(session, event, data, author=SEED_AUTHOR)
+    return "updated", f"overwritten with its seed entry (--force), {changed}"

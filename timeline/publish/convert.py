@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from feeds import Channel, Entry
-from timeline.store.languages import autonym
+from timeline.publish.wording import wording
+from timeline.store.languages import autonym, text_in
 from timeline.store.models import Event
 from timeline.store.version import StoreVersion
 from timeline.store.writes import event_data
@@ -56,7 +57,8 @@ def texts(event: Event, config: dict[str, Any], lang: str | None) -> dict[str, A
 
 def to_entry(event: Event, config: dict[str, Any], lang: str | None = None) -> Entry:
     """Return the renderers' view of ``event`` (see :class:`feeds.Entry`), its texts in
-    ``lang`` as :func:`texts` says."""
+    ``lang`` as :func:`texts` says, and the words the renderers add in ``lang`` (else the
+    configured ``LANGUAGE``: :func:`timeline.publish.wording.wording`)."""
     return Entry(
         id=event.id,
         uid=event_uid(event.id, config),
@@ -74,10 +76,11 @@ def to_entry(event: Event, config: dict[str, Any], lang: str | None = None) -> E
         location=event.location,
         url=event.url,
         tags=tuple(event.tag_names),
-        organizations=tuple(event.organization_names),
+        organizations=tuple(event.organization_names_in(lang)),
         source_name=event.source_name,
         source_published=event.source_published,
         source_locator=event.source_locator,
+        wording=wording(lang or config["LANGUAGE"]),
         **texts(event, config, lang),
     )
 
@@ -92,13 +95,16 @@ def to_channel(
 ) -> Channel:
     """Return a feed's metadata from configuration; ``updated`` is the store version's
     newest change, so the output depends on the data only, never on the clock. The
-    language is ``lang`` (BCP 47), else the configured ``LANGUAGE``."""
+    language is ``lang`` (BCP 47), else the configured ``LANGUAGE``, and so are the
+    name and description (``CALENDAR_NAME``, ``CALENDAR_DESCRIPTION``: see
+    :func:`timeline.store.languages.text_in`)."""
     base = config["BASE_URL"]
-    title = config["CALENDAR_NAME"] + title_suffix
+    title = text_in(config["CALENDAR_NAME"], lang, config["LANGUAGE"]) + title_suffix
+    description = text_in(config["CALENDAR_DESCRIPTION"], lang, config["LANGUAGE"])
     return Channel(
         id=f"tag:{config['ID_DOMAIN']},{config['ID_DATE']}:feed{self_path}",
         title=title,
-        description=config["CALENDAR_DESCRIPTION"] or title,
+        description=description or title,
         link=f"{base}/",
         self_url=f"{base}{self_path}",
         updated=version.updated,

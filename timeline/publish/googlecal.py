@@ -16,6 +16,7 @@ from feeds.vtimezone import render_vtimezone
 from timeline.publish.convert import to_entry
 from timeline.publish.documents import PATHS, channel
 from timeline.publish.parts import zone_span
+from timeline.publish.wording import google_description
 from timeline.store.models import Event
 from timeline.store.queries import EventFilter, conditions, list_events
 from timeline.store.version import StoreVersion
@@ -26,15 +27,11 @@ PATH = "/calendar-google.ics"
 _SMALLEST_VEVENT = 200
 
 
-def describe(base: str, n: int, total: int, full_url: str) -> str:
+def describe(base: str, n: int, total: int, full_url: str, lang: str = "en") -> str:
     """Return the calendar description saying which events it holds: ``base``, then
     ``The 812 most recent of 3,000 events; the full calendar is at <full_url>.`` (or
-    ``All 21 events.`` when none is left out)."""
-    if n == total:
-        return f"{base} All {total:,} events.".strip()
-    return (
-        f"{base} The {n:,} most recent of {total:,} events; the full calendar is at {full_url}."
-    ).strip()
+    ``All 21 events.`` when none is left out), in the language ``lang``."""
+    return f"{base} {google_description(lang, n, total, full_url)}".strip()
 
 
 def google_calendar(
@@ -63,12 +60,15 @@ def google_calendar(
     full_url = f"{app.config['BASE_URL']}{PATHS['ics']}" + (f"?{query}" if query else "")
     head = channel(app, version, self_path, lang)
     base = head.description
+    words = head.language
 
     def header(n: int) -> feeds.Channel:
-        return dataclasses.replace(head, description=describe(base, n, total, full_url))
+        return dataclasses.replace(head, description=describe(base, n, total, full_url, words))
 
     # No description is longer than this one: "most recent", and counts with the most digits.
-    longest = dataclasses.replace(head, description=describe(base, total, total + 1, full_url))
+    longest = dataclasses.replace(
+        head, description=describe(base, total, total + 1, full_url, words)
+    )
     fixed = max(len(b"".join(feeds.iter_ical(c, [], []))) for c in (longest, header(total)))
     parts: list[bytes] = []
     tzids: set[str] = set()

@@ -25,7 +25,13 @@ from timeline.store.models import (
     utcnow,
 )
 from timeline.store.values import EventData, slugify
-from timeline.store.writes import as_utc, check_slugs, organization_for
+from timeline.store.writes import (
+    as_utc,
+    check_slugs,
+    name_organizations,
+    organization_for,
+    wall_times,
+)
 
 
 def _organizations(session: orm.Session, datas: Sequence[EventData]) -> dict[str, tuple[int, str]]:
@@ -65,6 +71,8 @@ def add_events(session: orm.Session, datas: Sequence[EventData], *, author: str)
         return
     for data in datas:
         check_slugs(data)
+    for data in datas:  # first: one of an organization's names may be an alias already
+        name_organizations(session, data)
     orgs = _organizations(session, datas)
     tag_slugs = sorted({slugify(label) for data in datas for label in data.tags})
     if tag_slugs:
@@ -102,6 +110,7 @@ def add_events(session: orm.Session, datas: Sequence[EventData], *, author: str)
         for name in data.organizations:
             org_id, canonical = orgs[slugify(name)]
             chosen.setdefault(org_id, canonical)
+        wall_start, wall_end = wall_times(data)
         events.append(
             {
                 "id": data.id,
@@ -111,6 +120,8 @@ def add_events(session: orm.Session, datas: Sequence[EventData], *, author: str)
                 "end": end,
                 "all_day": data.all_day,
                 "timezone": data.timezone,
+                "wall_start": wall_start,
+                "wall_end": wall_end,
                 "precision": data.precision,
                 "approximate": data.approximate,
                 "location": data.location,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,7 +16,8 @@ def make_engine(url: str, *, busy_timeout: int = 30, pool_size: int = 5) -> sa.E
     ``busy_timeout`` seconds and foreign keys on, and transactions start with
     ``BEGIN IMMEDIATE`` when :func:`begin_write` asks for it, so that concurrent writers
     queue on the busy timeout instead of failing with "database is locked" on lock
-    upgrade. PostgreSQL URLs without a driver use psycopg 3.
+    upgrade. A SQLite file that does not exist yet is created readable by its owner only
+    (see :func:`create_private`). PostgreSQL URLs without a driver use psycopg 3.
     Raises sqlalchemy.exc.ArgumentError for a malformed URL.
     """
     parsed = sa.engine.make_url(url)
@@ -23,6 +25,8 @@ def make_engine(url: str, *, busy_timeout: int = 30, pool_size: int = 5) -> sa.E
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() != "sqlite":
         return sa.create_engine(parsed, pool_size=pool_size, pool_pre_ping=True)
+    if parsed.database and parsed.database != ":memory:" and "uri" not in parsed.query:
+        create_private(parsed.database)
     engine = sa.create_engine(parsed, connect_args={"timeout": busy_timeout})
 
     @sa.event.listens_for(engine, "connect")
@@ -42,6 +46,17 @@ def make_engine(url: str, *, busy_timeout: int = 30, pool_size: int = 5) -> sa.E
         connection.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
+
+
+def create_private(path: str) -> None:
+    """Create the empty SQLite file ``path`` with mode 0600 (its owner may read and write
+    it, nobody else: it holds token hashes and every revision) when nothing is there yet;
+    SQLite gives the file's ``-wal`` and ``-shm`` the same mode. An existing file keeps its
+    mode; a folder that does not exist is left for SQLite to report."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except OSError:
+        pass
 
 
 def begin_write(session: orm.Session) -> None:

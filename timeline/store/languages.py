@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+import unicodedata
+from collections.abc import Iterable, Mapping
 
 # RFC 5646 §2.1, the forms events use: language (2-3 letters, or 4-8 registered ones),
 # up to 3 extended language subtags, script, region, variants, extensions, private use.
@@ -69,7 +70,51 @@ def lookup(requested: str, available: Iterable[str]) -> str | None:
     return None
 
 
+def text_in(value: str | Mapping[str, str], lang: str | None, default: str) -> str:
+    """Return a configured text in the language ``lang`` (BCP 47 Lookup), else in
+    ``default`` (the configured LANGUAGE), else its first: ``value`` is a table of text
+    by language tag, or one text for every language."""
+    if isinstance(value, str):
+        return value
+    for wanted in (lang, default):
+        found = lookup(wanted, value) if wanted is not None else None
+        if found is not None:
+            return value[found]
+    return next(iter(value.values()), "")
+
+
 def autonym(tag: str) -> str:
     """Return the language's name in itself (``zh`` → ``中文``), by its primary subtag;
     the tag itself when the name is not known."""
     return AUTONYMS.get(tag.split("-")[0].lower(), tag)
+
+
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+# Kana and Hangul: Japanese and Korean, which Han characters alone would take for Chinese.
+_KANA_HANGUL = re.compile("[\u3040-\u30ff\u31f0-\u31ff\u1100-\u11ff\uac00-\ud7af]")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def script_language(text: str) -> str | None:
+    """Return the language that the script of ``text`` tells: ``zh`` for Han characters,
+    ``en`` for Latin letters, None when unsure: no letters, kana or Hangul (Japanese,
+    Korean), other scripts, or both Han and Latin without one of them at least twice as
+    present as the other (a Han character and a Latin word count one each:
+    ``OpenAI发布GPT-4.5模型`` is ``zh``, ``Meeting with 李明 about the budget`` ``en``,
+    ``Trade fair 展会`` unsure)."""
+    if _KANA_HANGUL.search(text):
+        return None
+    han = len(_HAN.findall(text))
+    latin = other = 0
+    for word in _WORD.findall(_HAN.sub(" ", text)):
+        if all(unicodedata.name(c, "").startswith("LATIN ") for c in word):
+            latin += 1
+        else:
+            other += 1
+    if other or not (han or latin):
+        return None
+    if han >= 2 * latin:
+        return "zh"
+    if latin >= 2 * han:
+        return "en"
+    return None

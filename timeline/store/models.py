@@ -10,6 +10,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import orm
 
+from timeline.store.languages import lookup
+from timeline.store.walltime import from_wall
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -89,7 +92,12 @@ class Event(Base):
     floating dates as midnight UTC (``start`` the first day, ``end`` the day after the last:
     exclusive, as RFC 5545 DTEND); :attr:`start_value` and :attr:`end_value` give them
     back as ``datetime.date``. For a timed event they are the instants (``end`` None for
-    an instant), shown in ``timezone`` (IANA name; None means UTC).
+    an instant), shown in ``timezone`` (IANA name; None means UTC). A timed event in a
+    zone other than UTC keeps its times as entered, ``wall_start`` and ``wall_end``
+    (:func:`timeline.store.walltime.wall_text`): they are the truth, ``start`` and
+    ``end`` are derived from them (and derived again when the tz database changes:
+    :func:`timeline.store.tzrules.follow_tz_rules`), and :attr:`start_value` and
+    :attr:`end_value` read them under the rules of the day.
     """
 
     __tablename__ = "events"
@@ -115,6 +123,10 @@ class Event(Base):
     end: orm.Mapped[dt.datetime | None] = orm.mapped_column(UtcDateTime)
     all_day: orm.Mapped[bool] = orm.mapped_column(default=True)
     timezone: orm.Mapped[str | None] = orm.mapped_column(ZoneName())
+    #: The start and end as entered, in ``timezone`` (``2026-07-01T10:00:00+02:00``), for
+    #: timed events in a zone other than UTC; None otherwise.
+    wall_start: orm.Mapped[str | None] = orm.mapped_column(sa.String(40))
+    wall_end: orm.Mapped[str | None] = orm.mapped_column(sa.String(40))
     precision: orm.Mapped[str] = orm.mapped_column(sa.String(8), default="day")
     approximate: orm.Mapped[bool] = orm.mapped_column(default=False)
     location: orm.Mapped[str | None] = orm.mapped_column(sa.String(300))
@@ -152,17 +164,23 @@ class Event(Base):
         back_populates="event", order_by="Revision.sequence", lazy="raise_on_sql"
     )
 
+    def _wall(self, text: str | None, instant: dt.datetime) -> dt.datetime:
+        if text is None or self.timezone is None:
+            return instant
+        return from_wall(text, self.timezone)
+
     @property
     def start_value(self) -> dt.date | dt.datetime:
-        """The start as the feeds want it: a date if all-day, else an aware datetime."""
-        return self.start.date() if self.all_day else self.start
+        """The start as the feeds want it: a date if all-day, else an aware datetime (in
+        ``timezone``, from ``wall_start``, when kept as a wall time)."""
+        return self.start.date() if self.all_day else self._wall(self.wall_start, self.start)
 
     @property
     def end_value(self) -> dt.date | dt.datetime | None:
         """The exclusive end: a date if all-day, an aware datetime or None if timed."""
         if self.end is None:
             return None
-        return self.end.date() if self.all_day else self.end
+        return self.end.date() if self.all_day else self._wall(self.wall_end, self.end)
 
     @property
     def tag_names(self) -> list[str]:
@@ -173,6 +191,11 @@ class Event(Base):
     def organization_names(self) -> list[str]:
         """The canonical names of the event's organizations, in order."""
         return [o.organization.name for o in self.organizations]
+
+    def organization_names_in(self, lang: str | None) -> list[str]:
+        """The names of the event's organizations in the language ``lang`` where they
+        have one (:meth:`Organization.name_in`), in order."""
+        return [o.organization.name_in(lang) for o in self.organizations]
 
 
 class EventTranslation(Base):
@@ -228,6 +251,31 @@ class Organization(Base):
     aliases: orm.Mapped[list[OrganizationAlias]] = orm.relationship(
         back_populates="organization", cascade="all, delete-orphan", lazy="selectin"
     )
+    names: orm.Mapped[list[OrganizationName]] = orm.relationship(
+        cascade="all, delete-orphan", order_by="OrganizationName.language", lazy="selectin"
+    )
+
+    def name_in(self, lang: str | None) -> str:
+        """The organization's name in the language ``lang`` (BCP 47 Lookup), else its
+        canonical name."""
+        if lang is None or not self.names:
+            return self.name
+        by_language = {n.language: n.name for n in self.names}
+        found = lookup(lang, by_language)
+        return self.name if found is None else by_language[found]
+
+
+class OrganizationName(Base):
+    """An organization's name in one language (``language``, a BCP 47 tag), shown in the
+    outputs asked for in that language; it is an alias of the organization too."""
+
+    __tablename__ = "organization_names"
+
+    organization_id: orm.Mapped[int] = orm.mapped_column(
+        sa.ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True
+    )
+    language: orm.Mapped[str] = orm.mapped_column(sa.String(35), primary_key=True)
+    name: orm.Mapped[str] = orm.mapped_column(sa.String(200))
 
 
 class OrganizationAlias(Base):
@@ -295,6 +343,9 @@ class StoreState(Base):
     #: The longest span (end - start) any event has had, in seconds: date-range queries
     #: read the start index from ``from - longest`` on.
     longest: orm.Mapped[int] = orm.mapped_column(sa.BigInteger, default=0)
+    #: The tz database version (:func:`timeline.store.walltime.rules_version`) that the
+    #: stored instants of wall times were derived under.
+    zones: orm.Mapped[str] = orm.mapped_column(sa.String(16), default="")
 
 
 class EventPart(Base):

@@ -1,4 +1,5 @@
-"""Reads of the event store: filters, newest-first listing, and the store version."""
+"""Reads of the event store: filters, newest-first listing, windows of events around a
+place, and cursors."""
 
 from __future__ import annotations
 
@@ -119,13 +120,110 @@ def list_events(
     """
     stmt = sa.select(Event).where(*conditions(session, flt)).order_by(*NEWEST_FIRST)
     if cursor is not None:
-        start, event_id = _decode_cursor(cursor)
-        stmt = stmt.where(
-            sa.or_(Event.start < start, sa.and_(Event.start == start, Event.id < event_id))
+        start, event_id = decode_cursor(cursor)
+        stmt = stmt.where(  # start alone bounded too: an index seek, not a scan to it
+            Event.start <= start, sa.or_(Event.start < start, Event.id < event_id)
         )
     if limit is not None:
         stmt = stmt.limit(limit)
     return list(session.scalars(stmt))
+
+
+#: A place in newest-first order: a start (UTC-aware) and an id, as :func:`cursor_after`
+#: and :func:`decode_cursor` write and read it.
+Position = tuple[dt.datetime, str]
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """Where a window of events stands: at ``position`` (None: above the newest event),
+    which itself counts as newer when ``newer_holds_it``; the window takes ``newer`` of
+    its events from the newer side when both sides have enough."""
+
+    position: Position | None = None
+    newer_holds_it: bool = True
+    newer: int = 0
+
+
+@dataclass(frozen=True)
+class Window:
+    """A run of consecutive matching events, newest first, and whether the store holds
+    matching events newer than the first (``more_newer``) and older than the last
+    (``more_older``)."""
+
+    events: list[Event]
+    more_newer: bool
+    more_older: bool
+
+
+def _side(
+    session: orm.Session,
+    where: list[sa.ColumnElement[bool]],
+    position: Position | None,
+    *,
+    newer: bool,
+    inclusive: bool,
+    limit: int,
+) -> list[Position]:
+    """The positions of the ``limit`` matching events nearest ``position`` on one side of
+    it (None: the newest events), nearest first: read from the index alone."""
+    stmt = sa.select(Event.start, Event.id).where(*where)
+    if position is not None:
+        start, event_id = position
+        # The bound on start alone lets the database seek to the position in its index
+        # on (deleted, start, id) rather than scan to it from the newest event.
+        if newer:
+            tie = Event.id >= event_id if inclusive else Event.id > event_id
+            stmt = stmt.where(Event.start >= start, sa.or_(Event.start > start, tie))
+        else:
+            tie = Event.id <= event_id if inclusive else Event.id < event_id
+            stmt = stmt.where(Event.start <= start, sa.or_(Event.start < start, tie))
+    order = (Event.start.asc(), Event.id.asc()) if newer else NEWEST_FIRST
+    return [(row.start, row.id) for row in session.execute(stmt.order_by(*order).limit(limit))]
+
+
+def window_events(session: orm.Session, flt: EventFilter, anchor: Anchor, size: int) -> Window:
+    """Return the window of at most ``size`` consecutive events matching ``flt`` (newest
+    start first, ties by id) at ``anchor``. With ``anchor.newer`` 0, the events older
+    than its position (the newest ones without a position); with ``anchor.newer`` at
+    least ``size``, the newer ones: so that windows taken one after the other hold each
+    event once, the last one fewer (when that side holds none, the nearest on the other
+    side). In between, ``anchor.newer`` newer events and the
+    rest older ones, either side completed from the other when it runs short, so that
+    the window holds ``size`` events whenever that many match. Reads at most
+    ``2 × size + 2`` index entries and ``size`` events, whatever the store holds."""
+    where = conditions(session, flt)
+
+    def side(is_newer: bool, limit: int) -> list[Position]:
+        inclusive = anchor.newer_holds_it == is_newer
+        return _side(
+            session, where, anchor.position, newer=is_newer, inclusive=inclusive, limit=limit
+        )
+
+    if anchor.position is None:
+        older, newer = side(False, size + 1), []
+        take_newer, take_older = 0, min(len(older), size)
+    elif anchor.newer <= 0:
+        older = side(False, size + 1)
+        newer = side(True, 1 if older else size + 1)  # nothing older: the oldest ones
+        take_older = min(len(older), size)
+        take_newer = 0 if older else min(len(newer), size)
+    elif anchor.newer >= size:
+        newer = side(True, size + 1)
+        older = side(False, 1 if newer else size + 1)  # nothing newer: the newest ones
+        take_newer = min(len(newer), size)
+        take_older = 0 if newer else min(len(older), size)
+    else:
+        newer, older = side(True, size + 1), side(False, size + 1)
+        take_newer = min(len(newer), max(anchor.newer, size - len(older)))
+        take_older = min(len(older), size - take_newer)
+    ids = [event_id for _start, event_id in newer[:take_newer][::-1] + older[:take_older]]
+    loaded = {e.id: e for e in session.scalars(sa.select(Event).where(Event.id.in_(ids)))}
+    return Window(
+        events=[loaded[event_id] for event_id in ids if event_id in loaded],
+        more_newer=len(newer) > take_newer,
+        more_older=len(older) > take_older,
+    )
 
 
 def iter_events(session: orm.Session, flt: EventFilter, *, batch: int = 1000) -> Iterator[Event]:
@@ -147,17 +245,34 @@ def cursor_after(event: Event) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def _decode_cursor(cursor: str) -> tuple[dt.datetime, str]:
+#: The longest cursor read (characters): :func:`cursor_after` of any id the store takes
+#: is far shorter; anything longer is refused before it is decoded.
+MAX_CURSOR = 1000
+
+
+def decode_cursor(cursor: str) -> tuple[dt.datetime, str]:
+    """Return the position ``(start, id)`` that ``cursor`` (from :func:`cursor_after`)
+    holds, ``start`` aware. Raises CursorError for anything else, whatever it holds (too
+    long, not base64, not JSON, nested too deeply, not a date-time and an id)."""
+    shown = cursor if len(cursor) <= 60 else cursor[:60] + "…"
+    if len(cursor) > MAX_CURSOR:
+        raise CursorError(f"cursor {shown!r} is longer than {MAX_CURSOR} characters")
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        start, event_id = json.loads(raw)
+        position = json.loads(raw)
+        if not isinstance(position, list):
+            raise TypeError("not a list")
+        start, event_id = position
         when = dt.datetime.fromisoformat(start)
-    except (binascii.Error, ValueError, TypeError) as exc:
-        raise CursorError(f"cursor {cursor!r} is not valid") from exc
-    if not isinstance(event_id, str) or when.tzinfo is None or not event_id.isprintable():
-        raise CursorError(f"cursor {cursor!r} is not valid")
+        if when.tzinfo is None:
+            raise ValueError("no offset")
+        when = when.astimezone(dt.UTC)  # OverflowError past year 1 or 9999 in UTC
+    except (binascii.Error, ValueError, TypeError, RecursionError, OverflowError) as exc:
+        raise CursorError(f"cursor {shown!r} is not valid") from exc
+    if not isinstance(event_id, str) or not event_id.isprintable():
+        raise CursorError(f"cursor {shown!r} is not valid")
     try:
         event_id.encode()
     except UnicodeEncodeError:  # a lone surrogate, which no id has
-        raise CursorError(f"cursor {cursor!r} is not valid") from None
+        raise CursorError(f"cursor {shown!r} is not valid") from None
     return when, event_id

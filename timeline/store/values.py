@@ -74,6 +74,10 @@ class EventData:
     language: str = "en"
     translations: tuple[Translation, ...] = ()
     when: str | None = None
+    #: Names by language given for organizations of ``organizations``: ``(name, ((tag,
+    #: name in it), ...))``. They belong to the organization, not the event: neither
+    #: its content hash nor its JSON holds them.
+    organization_names: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
 
     def titles(self) -> dict[str, str]:
         """Return the title by language tag, the original first."""
@@ -127,7 +131,9 @@ class EventData:
         return cached
 
 
-_FIELD_NAMES = tuple(field.name for field in fields(EventData))
+_FIELD_NAMES = tuple(
+    field.name for field in fields(EventData) if field.name != "organization_names"
+)
 
 
 def _translation(value: Translation) -> dict[str, str]:

@@ -24,8 +24,10 @@ from timeline.store.models import (
     Tag,
     utcnow,
 )
+from timeline.store.orgnames import name_organization
 from timeline.store.values import EventData, Translation, slugify
 from timeline.store.version import record_change
+from timeline.store.walltime import keeps_wall_time, wall_text
 
 
 class StoreError(ValueError):
@@ -46,6 +48,19 @@ def as_utc(value: dt.date | dt.datetime) -> dt.datetime:
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.UTC)
     return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
+
+
+def wall_times(data: EventData) -> tuple[str | None, str | None]:
+    """Return the wall times (``wall_start``, ``wall_end``) kept for ``data``: its start
+    and end as entered in its zone (:func:`timeline.store.walltime.wall_text`), for a
+    timed event in a zone other than UTC; None otherwise."""
+    if not keeps_wall_time(data.all_day, data.timezone):
+        return None, None
+    assert data.timezone is not None and isinstance(data.start, dt.datetime)
+    end = data.end if isinstance(data.end, dt.datetime) else None
+    return wall_text(data.start, data.timezone), (
+        None if end is None else wall_text(end, data.timezone)
+    )
 
 
 def event_data(event: Event) -> EventData:
@@ -99,9 +114,15 @@ def organization_for(session: orm.Session, name: str) -> Organization:
     return org
 
 
-def define_organization(session: orm.Session, name: str, aliases: Iterable[str]) -> Organization:
-    """Create or update the organization ``name`` with ``aliases`` (other names). An alias
-    already held by another organization is moved to this one."""
+def define_organization(
+    session: orm.Session,
+    name: str,
+    aliases: Iterable[str],
+    names: Iterable[tuple[str, str]] = (),
+) -> Organization:
+    """Create or update the organization ``name`` with ``aliases`` (other names) and its
+    ``names`` by language (``(tag, name)``: :func:`name_organization`). An alias already
+    held by another organization is moved to this one."""
     org = organization_for(session, name)
     if org.name != name:  # ``name`` was an alias: promote it to the canonical name
         org.name = name
@@ -113,7 +134,25 @@ def define_organization(session: orm.Session, name: str, aliases: Iterable[str])
         elif alias.organization_id != org.id:
             alias.organization = org
     session.flush()
+    name_organization(session, org, names)
     return org
+
+
+def name_organizations(session: orm.Session, data: EventData) -> bool:
+    """Give the organizations of ``data`` the names by language it carries
+    (``organization_names``: :func:`timeline.store.orgnames.name_organization`), each
+    the organization that one of its names is an alias of, else a new one under the
+    name ``data`` gives it; return whether any changed. Does not commit."""
+    changed = False
+    for name, names in data.organization_names:
+        org = None
+        for text in (name, *(text for _, text in names)):
+            alias = session.get(OrganizationAlias, slugify(text))
+            if alias is not None:
+                org = alias.organization
+                break
+        changed |= name_organization(session, org or organization_for(session, name), names)
+    return changed
 
 
 def _tag(session: orm.Session, slug: str) -> None:
@@ -130,6 +169,7 @@ def _apply(session: orm.Session, event: Event, data: EventData) -> None:
     event.end = None if data.end is None else as_utc(data.end)
     event.all_day = data.all_day
     event.timezone = data.timezone
+    event.wall_start, event.wall_end = wall_times(data)
     event.precision = data.precision
     event.approximate = data.approximate
     event.location = data.location
@@ -158,6 +198,7 @@ def _apply(session: orm.Session, event: Event, data: EventData) -> None:
         EventTag(tag_slug=slug, label=label, position=i)
         for i, (slug, label) in enumerate(seen.items())
     ]
+    name_organizations(session, data)  # first: one of its names may be an alias already
     orgs: dict[int, Organization] = {}
     for name in data.organizations:
         org = organization_for(session, name)
@@ -200,13 +241,16 @@ def create_event(session: orm.Session, data: EventData, *, author: str) -> Event
 
 
 def update_event(session: orm.Session, event: Event, data: EventData, *, author: str) -> bool:
-    """Replace the content of ``event`` with ``data``; return False (and change nothing) if
-    it is the same. A change bumps ``sequence`` and ``updated`` and adds a revision.
+    """Replace the content of ``event`` with ``data``; return False (and change nothing
+    of the event) if it is the same. A change bumps ``sequence`` and ``updated`` and
+    adds a revision. The names by language that ``data`` gives its organizations are
+    theirs either way (:func:`name_organizations`).
 
     Raises EventGoneError for a deleted event and StoreError as :func:`create_event`.
     """
     if event.deleted:
         raise EventGoneError(f"event {event.id!r} was deleted")
+    name_organizations(session, data)  # the organizations' own, whatever the event's content
     if data.content_hash() == event.content_hash:
         return False
     _apply(session, event, data)

@@ -12,6 +12,7 @@ style.css applies from its ``48rem`` breakpoint up; at either, no mark hides ano
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -173,16 +174,19 @@ def assign_lanes(extents: Sequence[tuple[float, float]], gap: float) -> list[int
     """Return the lane (0, 1, ...) of each ``(left, right)`` extent, in the order given,
     so that two extents in one lane are at least ``gap`` apart: the extents are taken by
     their left edge (the longer first on a tie) and each goes to the lowest free lane,
-    which uses no more lanes than the most extents overlapping at one place."""
+    which uses no more lanes than the most extents overlapping at one place. O(n log n):
+    the lanes in use wait in a heap by where they come free, the free ones in a heap by
+    number."""
     order = sorted(range(len(extents)), key=lambda i: (extents[i][0], -extents[i][1], i))
-    ends: list[float] = []
+    busy: list[tuple[float, int]] = []  # (where the lane comes free, lane)
+    free: list[int] = []
     lanes = [0] * len(extents)
     for i in order:
         left, right = extents[i]
-        lane = next((n for n, end in enumerate(ends) if end + gap <= left), len(ends))
-        if lane == len(ends):
-            ends.append(right)
-        ends[lane] = right
+        while busy and busy[0][0] <= left:
+            heapq.heappush(free, heapq.heappop(busy)[1])
+        lane = heapq.heappop(free) if free else len(busy)
+        heapq.heappush(busy, (right + gap, lane))
         lanes[i] = lane
     return lanes
 

@@ -5,7 +5,7 @@ choice of language, and the language switch."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
+import functools
 from typing import Any
 
 import flask_babel
@@ -16,9 +16,11 @@ from flask_babel import Babel, get_locale
 
 from timeline.events.problems import ProblemError
 from timeline.http.filters import LANG, offered_languages, parse_language
+from timeline.publish.wording import CATALOGS
+from timeline.store.languages import text_in
 
 #: Where the catalogs are: one directory per language, as ``pybabel compile`` writes them.
-TRANSLATIONS = Path(__file__).parent / "translations"
+TRANSLATIONS = CATALOGS
 
 
 def gettext(string: str, **variables: Any) -> str:
@@ -82,7 +84,13 @@ def format_pattern(day: dt.date | dt.datetime, pattern: str) -> str:
     an aware date-time in its own zone."""
     if isinstance(day, dt.datetime):
         return format_datetime(day, pattern, tzinfo=day.tzinfo, locale=locale())
-    return format_date(day, pattern, locale=locale())
+    return _format_date(day, pattern, locale())
+
+
+@functools.lru_cache(maxsize=4096)
+def _format_date(day: dt.date, pattern: str, in_locale: Locale) -> str:
+    # A page writes the same few days and months many times over.
+    return format_date(day, pattern, locale=in_locale)
 
 
 def day_text(day: dt.date) -> str:
@@ -123,10 +131,22 @@ def language_links() -> list[dict[str, Any]]:
     ]
 
 
+def calendar_name() -> str:
+    """The calendar's name (``CALENDAR_NAME``) in the page's language."""
+    config = current_app.config
+    return text_in(config["CALENDAR_NAME"], page_language(), config["LANGUAGE"])
+
+
+def calendar_description() -> str:
+    """The calendar's description (``CALENDAR_DESCRIPTION``) in the page's language."""
+    config = current_app.config
+    return text_in(config["CALENDAR_DESCRIPTION"], page_language(), config["LANGUAGE"])
+
+
 def init_app(app: Flask) -> None:
     """Give ``app`` Flask-Babel with the catalogs of :data:`TRANSLATIONS`, the language of
-    :func:`chosen_language`, and ``language_links`` and ``page_language`` in the
-    templates."""
+    :func:`chosen_language`, and ``language_links``, ``page_language``,
+    ``calendar_name`` and ``calendar_description`` in the templates."""
     Babel(
         app,
         locale_selector=chosen_language,
@@ -134,3 +154,5 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.globals["language_links"] = language_links
     app.jinja_env.globals["page_language"] = page_language
+    app.jinja_env.globals["calendar_name"] = calendar_name
+    app.jinja_env.globals["calendar_description"] = calendar_description

@@ -1,26 +1,43 @@
-"""Blueprint of the HTML pages: the timeline, one event, and the health check."""
+"""Blueprint of the HTML pages: the timeline (a window of events, cached as the feeds
+are), one event, and the health check."""
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
+import hashlib
+import logging
+from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, current_app, make_response, render_template, request
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    make_response,
+    render_template,
+    request,
+    url_for,
+)
 
-from feeds.text import UNTITLED
-from feeds.times import local_date
 from timeline.http import db
-from timeline.http.filters import LANG, offered_languages, parse_filter, parse_language
+from timeline.http.filters import (
+    FEED_PARAMETERS,
+    LANG,
+    WINDOW_PARAMETERS,
+    offered_languages,
+    parse_filter,
+    parse_language,
+    parse_window,
+)
 from timeline.http.lookup import live_event
-from timeline.publish.convert import to_entry
+from timeline.publish.caching import cached_document
 from timeline.store.models import Event
-from timeline.store.queries import EventFilter, list_events
+from timeline.store.queries import Anchor, EventFilter, cursor_after, window_events
 from timeline.web import axis, i18n
-from timeline.web.i18n import gettext, pgettext
+from timeline.web.listing import event_views, filter_text, group_by_period
 
+log = logging.getLogger("timeline")
 bp = Blueprint("pages", __name__)
 
 
@@ -49,121 +66,100 @@ def subscribe_links(query: str = "") -> dict[str, str]:
     }
 
 
-def group_by_period(events: list[Event]) -> list[tuple[str, list[Event]]]:
-    """Return ``events`` (newest first) under headings, newest first: their month
-    (``February 2025``, ``2025年2月``), or their year (``2025``, ``2025年``) when only the
-    year is known, listed after that year's months since it may be any of them. Days are
-    the events' local days; the headings are in the page's language."""
-    groups: dict[tuple[int, int], tuple[str, list[Event]]] = {}
-    for event in events:
-        day = local_date(to_entry(event, current_app.config))
-        if event.precision == "year":
-            key, heading = (day.year, 0), i18n.year_text(day.year)
-        else:
-            key, heading = (day.year, day.month), i18n.month_text(day)
-        groups.setdefault(key, (heading, []))[1].append(event)
-    return [groups[key] for key in sorted(groups, reverse=True)]
+#: The Content-Type of the pages.
+HTML = "text/html; charset=utf-8"
 
 
-def filter_text(flt: EventFilter) -> str:
-    """Return the active filter in words in the page's language, ``""`` for none:
-    ``tagged #policy, of “OpenAI”, from 2025-01-01, until 2025-02-28`` (tags as their
-    slugs, the organization as given, days in ISO 8601)."""
-    words = [gettext("tagged #%(tag)s", tag=tag) for tag in flt.tags]
-    if flt.org is not None:
-        words.append(gettext("of “%(org)s”", org=flt.org))
-    if flt.start is not None:
-        words.append(gettext("from %(day)s", day=flt.start.isoformat()))
-    if flt.until is not None:
-        words.append(gettext("until %(day)s", day=flt.until.isoformat()))
-    return pgettext("between the parts of a filter", ", ").join(words)
+def page_key(app: Flask) -> str:
+    """Return the short key (16 hex digits) of what the page depends on beyond the store
+    and the feeds' settings: ``PAGE_MAX_EVENTS``, ``LANGUAGES``, and the code, templates
+    and message catalogs of :mod:`timeline.web`. Part of the page's ETag, so that a new
+    release never answers 304 with the old page."""
+    key: str | None = app.extensions.get("timeline.page_key")
+    if key is None:
+        web = Path(__file__).parent
+        digest = hashlib.sha256(f"{app.config['PAGE_MAX_EVENTS']!r}".encode())
+        digest.update(repr(app.config["LANGUAGES"]).encode())
+        sources = [*web.glob("*.py"), *web.glob("templates/*.html"), *web.glob("**/*.mo")]
+        for source in sorted(sources):
+            digest.update(source.relative_to(web).as_posix().encode() + b"\n")
+            digest.update(source.read_bytes())
+        key = app.extensions["timeline.page_key"] = digest.hexdigest()[:16]
+    return key
 
 
-def date_text(event: Event) -> str:
-    """Return the event's date as shown on the pages, with its precision, in the page's
-    language: ``17 Feb 2025``, ``9–10 Feb 2025``, ``January 2025 (day not reported)``,
-    ``around 22 Jan 2025``, ``20 Aug 2025, 16:00 (Europe/Madrid)``; ``2025年2月17日``,
-    ``2025年2月9日至10日``, ``2025年1月（日期未报道）``, ``约2025年1月22日``."""
-    text = _plain_date(event)
-    return gettext("around %(date)s", date=text) if event.approximate else text
+def _window_url(name: str, event: Event) -> str:
+    """The page's URL with the same filters and language, its window ``name``
+    (``before`` or ``after``) the position of ``event``."""
+    args = [(k, v) for k, v in request.args.items(multi=True) if k not in WINDOW_PARAMETERS]
+    return url_for("pages.index") + "?" + urlencode([*args, (name, cursor_after(event))])
 
 
-def _plain_date(event: Event) -> str:
-    entry = to_entry(event, current_app.config)
-    first = local_date(entry)
-    if event.precision == "year":
-        return gettext("%(year)s (date not reported)", year=i18n.year_text(first.year))
-    if event.precision == "month":
-        return gettext("%(month)s (day not reported)", month=i18n.month_text(first))
-    if isinstance(entry.start, dt.datetime):
-        zone = event.timezone or "UTC"
-        local = entry.start.astimezone(ZoneInfo(zone))
-        pattern = pgettext("LDML date pattern: a day and a time", "d MMM y, HH:mm")
-        return gettext("%(time)s (%(zone)s)", time=i18n.format_pattern(local, pattern), zone=zone)
-    last = (entry.end or first + dt.timedelta(days=1)) - dt.timedelta(days=1)
-    assert isinstance(last, dt.date)
-    if last == first:
-        return i18n.day_text(first)
-    if (last.year, last.month) == (first.year, first.month):
-        first_text = i18n.format_pattern(
-            first, pgettext("LDML date pattern: first day of days in one month", "d")
-        )
-        last_text = i18n.format_pattern(
-            last, pgettext("LDML date pattern: last day of days in one month", "d MMM y")
-        )
-        return gettext("%(first)s–%(last)s", first=first_text, last=last_text)
-    return gettext("%(first)s – %(last)s", first=i18n.day_text(first), last=i18n.day_text(last))
-
-
-def _view(event: Event, lang: str | None = None) -> dict[str, Any]:
-    # The page says the precision once, in the date beside the title; calendars and feeds,
-    # which have no date column, carry it in the title too (feeds.text.display_title).
-    entry = to_entry(event, current_app.config, lang)
-    return {
-        "event": event,
-        "title": entry.title if entry.title.strip() else UNTITLED,
-        "description": entry.description,
-        "language": entry.language,
-        "description_language": entry.description_language,
-        "when": event.when_text,
-        "as_written": gettext("As written: "),
-        "date": date_text(event),
-        "datetime": local_date(entry).isoformat(),
-    }
-
-
-def _axis_item(view: dict[str, Any]) -> axis.Item:
+def _index_body(flt: EventFilter, anchor: Anchor, lang: str | None) -> str:
+    size = int(current_app.config["PAGE_MAX_EVENTS"])
+    window = window_events(db.get_session(), flt, anchor, size)
+    views = event_views(window.events, lang)
+    groups = group_by_period(views)
     # The mark's <title>: the event's date as the list shows it, and its title.
-    entry = to_entry(view["event"], current_app.config)
-    return axis.item_of(entry, f"{view['date']}: {view['title']}")
+    items = [axis.item_of(v["entry"], f"{v['date']}: {v['title']}") for _, g in groups for v in g]
+    feed_args = [(k, v) for k, v in request.args.items(multi=True) if k in FEED_PARAMETERS]
+    whole = not (window.more_newer or window.more_older)
+    return render_template(
+        "index.html",
+        groups=groups,
+        axis=axis.layout(items),
+        urls={view["event"].id: view["url"] for view in views},
+        baseline=axis.BASELINE_PX,
+        radius=axis.POINT_RADIUS,
+        bar=axis.SPAN_HEIGHT,
+        links=subscribe_links(urlencode(feed_args)),
+        count=len(views) if whole else None,
+        filter=filter_text(flt),
+        newer=_window_url("after", window.events[0]) if window.more_newer else None,
+        older=_window_url("before", window.events[-1]) if window.more_older else None,
+    )
+
+
+def warm_up(app: Flask) -> None:
+    """Compile the pages' templates and render the timeline once in each offered language,
+    keeping nothing, so that the first visitors after a start wait for no template
+    compilation, message catalog or query compilation (``timeline serve`` calls it before
+    it listens). A failure is logged: the service still starts."""
+    try:
+        for name in app.jinja_env.list_templates():
+            app.jinja_env.get_template(name)
+        for tag in offered_languages(app.config):
+            with app.test_request_context(f"/?{LANG}={tag}"):
+                _index_body(EventFilter(), Anchor(), tag)
+    except Exception:
+        log.exception("warming up the pages failed")
 
 
 @bp.get("/")
 def index() -> Response:
-    """The timeline: the listed events' picture on a time axis, then the events grouped
-    by month (by year when only the year is known), newest first, with subscribe links
-    and the active filter named."""
-    flt = parse_filter(request.args)
-    parse_language(request.args, offered_languages(current_app.config))
+    """The timeline: a window of at most ``PAGE_MAX_EVENTS`` events matching the filters
+    (the newest; ``around`` a day; ``before`` or ``after`` a position the page links to),
+    their picture on a time axis, then the events grouped by month (by year when only
+    the year is known), newest first, with links to the newer and older ones, subscribe
+    links and the active filter named. Cached and revalidated as the feeds are (ETag,
+    304), one document per language; a page whose language ``?lang=`` names is answered
+    by the fast path too."""
+    flt = parse_filter(request.args, allowed=FEED_PARAMETERS | set(WINDOW_PARAMETERS))
+    anchor = parse_window(request.args, int(current_app.config["PAGE_MAX_EVENTS"]))
+    asked = parse_language(request.args, offered_languages(current_app.config))
     lang = i18n.asked_language()
-    events = list_events(db.get_session(), flt)
-    groups = [
-        (heading, [_view(e, lang) for e in group]) for heading, group in group_by_period(events)
-    ]
-    query = urlencode(list(request.args.items(multi=True)))
-    items = [_axis_item(item) for _heading, views in groups for item in views]
-    body = render_template(
-        "index.html",
-        groups=groups,
-        axis=axis.layout(items),
-        baseline=axis.BASELINE_PX,
-        radius=axis.POINT_RADIUS,
-        bar=axis.SPAN_HEIGHT,
-        links=subscribe_links(query),
-        count=len(events),
-        filter=filter_text(flt),
+    version = db.current_version()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    kind = f"page\n{page_key(app)}\n{lang or ''}"
+    response = cached_document(
+        kind,
+        HTML,
+        version,
+        lambda: [_index_body(flt, anchor, lang).encode()],
+        shared=asked is not None,
+        cross_origin=False,
     )
-    return i18n.vary(make_response(body))
+    return i18n.vary(response)
 
 
 @bp.get("/events/<event_id>")
@@ -174,7 +170,8 @@ def event_page(event_id: str) -> Response:
     lang = i18n.asked_language()
     event = live_event(db.get_session(), event_id)
     query = urlencode({LANG: asked}) if asked else ""
-    body = render_template("event.html", item=_view(event, lang), links=subscribe_links(query))
+    (item,) = event_views([event], lang)
+    body = render_template("event.html", item=item, links=subscribe_links(query))
     return i18n.vary(make_response(body))
 
 

@@ -6,31 +6,39 @@ from flask import Blueprint, Response, current_app, request
 
 from feeds.timelinejs import render_timelinejs
 from timeline.http import db
-from timeline.http.filters import parse_filter
-from timeline.publish.caching import cached_document
+from timeline.http.cors import public_reads
+from timeline.http.filters import (
+    DOCUMENT_PARAMETERS,
+    offered_languages,
+    parse_filter,
+    parse_language,
+)
+from timeline.publish.caching import cached_document, document_path
 from timeline.publish.convert import to_entry
 from timeline.publish.documents import channel
 from timeline.store.queries import list_events
 
 bp = Blueprint("timelinejs", __name__)
+# TimelineJS fetches its JSON from the page that embeds it, on any host.
+public_reads(bp)
 
 CONTENT_TYPE = "application/json; charset=utf-8"
-#: TimelineJS fetches its JSON from the page that embeds it, on any host.
-CORS = {"Access-Control-Allow-Origin": "*"}
 
 
 @bp.get("/timeline.json")
 def timeline_json() -> Response:
-    """Every event matching the filters, oldest first, as a TimelineJS3 timeline; cached
-    and revalidated like the feeds."""
-    flt = parse_filter(request.args)
+    """Every event matching the filters, oldest first, as a TimelineJS3 timeline, in the
+    language ``?lang=`` asks for (400 naming ``lang`` unless offered); cached and
+    revalidated like the feeds."""
+    flt = parse_filter(request.args, DOCUMENT_PARAMETERS)
+    lang = parse_language(request.args, offered_languages(current_app.config))
     version = db.current_version()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    path = request.full_path.rstrip("?")
+    path = document_path()
 
     def render() -> list[bytes]:
         events = list_events(db.get_session(), flt)
-        entries = [to_entry(event, app.config) for event in reversed(events)]
-        return [render_timelinejs(channel(app, version, path), entries)]
+        entries = [to_entry(event, app.config, lang) for event in reversed(events)]
+        return [render_timelinejs(channel(app, version, path, lang), entries)]
 
-    return cached_document("timelinejs", CONTENT_TYPE, version, render, headers=CORS)
+    return cached_document("timelinejs", CONTENT_TYPE, version, render)

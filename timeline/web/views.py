@@ -6,19 +6,28 @@ from flask import Blueprint, Response, current_app, request
 
 import feeds
 from timeline.http import db
-from timeline.http.filters import LANG, offered_languages, parse_filter, parse_language
+from timeline.http.cors import public_reads
+from timeline.http.filters import (
+    CACHE_BUSTER,
+    DOCUMENT_PARAMETERS,
+    LANG,
+    offered_languages,
+    parse_filter,
+    parse_language,
+)
 from timeline.http.lookup import live_event
-from timeline.publish.caching import cached_document
+from timeline.publish.caching import cached_document, document_path, document_query
 from timeline.publish.convert import to_entry
 from timeline.publish.documents import CONTENT_TYPES, calendar_chunks, channel, feed_bytes
 from timeline.publish.googlecal import PATH, google_calendar
 from timeline.store.version import StoreVersion
 
 bp = Blueprint("feeds", __name__)
+public_reads(bp)
 
 
 def _path() -> str:
-    return request.full_path.rstrip("?")
+    return document_path()
 
 
 def _language() -> str | None:
@@ -29,7 +38,7 @@ def _language() -> str | None:
 @bp.get("/calendar.ics")
 def calendar() -> Response:
     """The calendar of every event matching the filters (RFC 5545)."""
-    flt = parse_filter(request.args)
+    flt = parse_filter(request.args, DOCUMENT_PARAMETERS)
     lang = _language()
     version = db.current_version()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
@@ -46,12 +55,12 @@ def calendar() -> Response:
 def google_calendar_view() -> Response:
     """The calendar for Google Calendar: the most recent events matching the filters that
     fit in ``CALENDAR_MAX_BYTES`` (RFC 5545)."""
-    flt = parse_filter(request.args)
+    flt = parse_filter(request.args, DOCUMENT_PARAMETERS)
     lang = _language()
     version = db.current_version()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     path = _path()
-    query = request.query_string.decode()
+    query = document_query()
     return cached_document(
         "ics-google",
         CONTENT_TYPES["ics"],
@@ -63,7 +72,7 @@ def google_calendar_view() -> Response:
 @bp.get("/events/<event_id>.ics")
 def event_calendar(event_id: str) -> Response:
     """A calendar holding one event; 404 if unknown, 410 if deleted."""
-    parse_filter(request.args, allowed=(LANG,))
+    parse_filter(request.args, allowed=(LANG, CACHE_BUSTER))
     lang = _language()
     event = live_event(db.get_session(), event_id)
     version = StoreVersion(version=event.sequence, updated=event.updated)
@@ -79,7 +88,7 @@ def event_calendar(event_id: str) -> Response:
 
 
 def _feed(fmt: str) -> Response:
-    flt = parse_filter(request.args)
+    flt = parse_filter(request.args, DOCUMENT_PARAMETERS)
     lang = _language()
     version = db.current_version()
     app = current_app._get_current_object()  # type: ignore[attr-defined]

@@ -1,0 +1,128 @@
+"""What the pages show of events, in the page's language: each event's date in words and
+links, the list's headings by month, and the active filter in words."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import quote, urlencode
+from zoneinfo import ZoneInfo
+
+from flask import current_app, url_for
+
+from feeds import Entry
+from feeds.text import UNTITLED
+from feeds.times import local_date
+from timeline.publish.convert import to_entry
+from timeline.store.models import Event
+from timeline.store.queries import EventFilter
+from timeline.web import i18n
+from timeline.web.i18n import gettext, pgettext
+
+
+def event_views(events: Sequence[Event], lang: str | None = None) -> list[dict[str, Any]]:
+    """Return what the pages show of each of ``events``, in order, its texts in ``lang``
+    (BCP 47, or None: the original; see :func:`timeline.publish.convert.texts`): ``event``,
+    ``entry`` (the renderers' view), ``title``, ``description`` and their ``language`` and
+    ``description_language``, ``when`` (the date as the source writes it), ``date`` (see
+    :func:`date_text`), ``datetime`` (its first local day, ISO 8601), ``url`` (its page),
+    ``organizations`` and ``tags`` as ``(text, URL of the timeline filtered by it)``."""
+    config = current_app.config
+    timeline = url_for("pages.index")
+    page = url_for("pages.event_page", event_id="-").removesuffix("-")
+    views = []
+    for event in events:
+        # The page says the precision once, in the date beside the title; calendars and
+        # feeds, which have no date column, carry it in the title too
+        # (feeds.text.display_title).
+        entry = to_entry(event, config, lang)
+        views.append(
+            {
+                "event": event,
+                "entry": entry,
+                "title": entry.title if entry.title.strip() else UNTITLED,
+                "description": entry.description,
+                "language": entry.language,
+                "description_language": entry.description_language,
+                "when": event.when_text,
+                "date": date_text(event, entry),
+                "datetime": local_date(entry).isoformat(),
+                "url": page + quote(event.id, safe=""),
+                "organizations": [
+                    (name, f"{timeline}?{urlencode({'org': name})}") for name in entry.organizations
+                ],
+                "tags": [
+                    (f"#{tag.label}", f"{timeline}?{urlencode({'tag': tag.tag_slug})}")
+                    for tag in event.tags
+                ],
+            }
+        )
+    return views
+
+
+def group_by_period(views: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Return the events' ``views`` (see :func:`event_views`, newest first) under
+    headings, newest first: their month (``February 2025``, ``2025年2月``), or their year
+    (``2025``, ``2025年``) when only the year is known, listed after that year's months
+    since it may be any of them. Days are the events' local days; the headings are in the
+    page's language."""
+    groups: dict[tuple[int, int], tuple[str, list[dict[str, Any]]]] = {}
+    for view in views:
+        day = local_date(view["entry"])
+        key = (day.year, 0 if view["event"].precision == "year" else day.month)
+        if key not in groups:
+            heading = i18n.year_text(day.year) if key[1] == 0 else i18n.month_text(day)
+            groups[key] = (heading, [])
+        groups[key][1].append(view)
+    return [groups[key] for key in sorted(groups, reverse=True)]
+
+
+def filter_text(flt: EventFilter) -> str:
+    """Return the active filter in words in the page's language, ``""`` for none:
+    ``tagged #policy, of “OpenAI”, from 2025-01-01, until 2025-02-28`` (tags as their
+    slugs, the organization as given, days in ISO 8601)."""
+    words = [gettext("tagged #%(tag)s", tag=tag) for tag in flt.tags]
+    if flt.org is not None:
+        words.append(gettext("of “%(org)s”", org=flt.org))
+    if flt.start is not None:
+        words.append(gettext("from %(day)s", day=flt.start.isoformat()))
+    if flt.until is not None:
+        words.append(gettext("until %(day)s", day=flt.until.isoformat()))
+    return pgettext("between the parts of a filter", ", ").join(words)
+
+
+def date_text(event: Event, entry: Entry) -> str:
+    """Return the date of ``event`` (``entry`` its renderers' view) as shown on the pages,
+    with its precision, in the page's language: ``17 Feb 2025``, ``9–10 Feb 2025``,
+    ``January 2025 (day not reported)``, ``around 22 Jan 2025``, ``20 Aug 2025, 16:00
+    (Europe/Madrid)``; ``2025年2月17日``, ``2025年2月9日至10日``, ``2025年1月（日期未报道）``,
+    ``约2025年1月22日``."""
+    text = _plain_date(event, entry)
+    return gettext("around %(date)s", date=text) if event.approximate else text
+
+
+def _plain_date(event: Event, entry: Entry) -> str:
+    first = local_date(entry)
+    if event.precision == "year":
+        return gettext("%(year)s (date not reported)", year=i18n.year_text(first.year))
+    if event.precision == "month":
+        return gettext("%(month)s (day not reported)", month=i18n.month_text(first))
+    if isinstance(entry.start, dt.datetime):
+        zone = event.timezone or "UTC"
+        local = entry.start.astimezone(ZoneInfo(zone))
+        pattern = pgettext("LDML date pattern: a day and a time", "d MMM y, HH:mm")
+        return gettext("%(time)s (%(zone)s)", time=i18n.format_pattern(local, pattern), zone=zone)
+    last = (entry.end or first + dt.timedelta(days=1)) - dt.timedelta(days=1)
+    assert isinstance(last, dt.date)
+    if last == first:
+        return i18n.day_text(first)
+    if (last.year, last.month) == (first.year, first.month):
+        first_text = i18n.format_pattern(
+            first, pgettext("LDML date pattern: first day of days in one month", "d")
+        )
+        last_text = i18n.format_pattern(
+            last, pgettext("LDML date pattern: last day of days in one month", "d MMM y")
+        )
+        return gettext("%(first)s–%(last)s", first=first_text, last=last_text)
+    return gettext("%(first)s – %(last)s", first=i18n.day_text(first), last=i18n.day_text(last))
