@@ -10,7 +10,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable
 
-from timeline.extract import interim_scan as scanner
+from timeline.dates import scan as scanner
 from timeline.extract import references
 from timeline.extract.layout import Text
 from timeline.extract.model import EventRef, Found, Mention, Page, Sentence
@@ -87,18 +87,22 @@ def _dateline_day(page: Page, founds: list[Found], kinds: tuple[str, ...]) -> dt
     return None
 
 
-def _future(text: Text, sentences: list[Sentence]) -> Callable[[int], bool]:
+def _future(text: Text, sentences: list[Sentence]) -> Callable[[int], bool | None]:
+    """The tense of the clause at an offset for the scanner: True in the future, False in
+    the past, None when its words show neither (a present perfect, no verb: a bare
+    weekday is then of the reference's week, a date without a year the nearest)."""
     starts = [s.start for s in sentences]
     clauses = Clauses(text.clean)
-    seen: dict[tuple[int, int], bool] = {}
+    seen: dict[tuple[int, int], bool | None] = {}
+    answers: dict[str, bool | None] = {"future": True, "past": False}
 
-    def future(offset: int) -> bool:
+    def future(offset: int) -> bool | None:
         index = bisect.bisect_right(starts, offset) - 1
         if index < 0:
-            return False
+            return None
         bounds = clauses.around(sentences[index], offset, offset + 1)
         if bounds not in seen:
-            seen[bounds] = tense(text.folded, *bounds) == "future"  # else the last such day
+            seen[bounds] = answers.get(tense(text.folded, *bounds))
         return seen[bounds]
 
     return future

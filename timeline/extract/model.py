@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from timeline.dates.periods import When
-from timeline.extract.interim_scan import Found
+from timeline.dates.scan import Found
 
 Role = Literal["body", "heading", "meta", "caption"]
 Tense = Literal["past", "future", "present", "unknown"]
