@@ -11,7 +11,7 @@ from timeline.dates.periods import When
 from timeline.dates.scan import Found
 
 Role = Literal["body", "heading", "meta", "caption"]
-Tense = Literal["past", "future", "present", "unknown"]
+Tense = Literal["past", "future", "present", "planned", "unknown"]
 
 __all__ = [
     "Block",

@@ -21,9 +21,6 @@ from timeline.extract.sentences import Clauses, tense
 
 #: A few days (几天后, a few days later) is taken as this many, and marked approximate.
 FEW_DAYS = 3
-#: A date without a year is in the year nearest the publication date, unless the tense of
-#: its clause says otherwise and the nearest is further than this on the wrong side.
-YEARLESS_SLACK = dt.timedelta(days=60)
 _NOUN = re.compile(rf"{NOUNS_ZH}|\b(?:{NOUNS_EN})", re.IGNORECASE)
 _LAST_PHASES = ("闭幕", "结束", "close")
 _SAME = ("当天", "当日", "on", "during")
@@ -155,35 +152,20 @@ class _Resolver:
 
     def _by_tense(self, mention: Mention, when: When) -> When:
         """A weekday in a present perfect clause (has re-imposed ... on Friday) is the
-        nearest such day; a date without a year that the nearest year puts more than
-        YEARLESS_SLACK on the wrong side of the tense (the words just before it in the
-        past: was backdated to Sept 28, read in June; the clause in the future) moves a
-        year."""
+        nearest such day (the scanner, told neither past nor future, reads it in the
+        publication's week)."""
         sentence = self.sentences[mention.sentence]
         bounds = self.clauses.around(sentence, mention.found.start, mention.found.end)
-        said = tense(self.text.folded, *bounds)
-        first, last = days(when)
-        if said == "present" and when.precision == "day" and abs(first - self.published) < 7 * DAY:
+        first, _ = days(when)
+        if (
+            when.precision == "day"
+            and abs(first - self.published) < 7 * DAY
+            and tense(self.text.folded, *bounds) == "present"
+        ):
             options = [first - 7 * DAY, first, first + 7 * DAY]
             best = min(options, key=lambda d: (abs(d - self.published), d))
             return day(best, approximate=when.approximate)
-        years = 0
-        near = tense(
-            self.text.folded, max(bounds[0], mention.found.start - 40), mention.found.start
-        )
-        if near == "past" and first - self.published > YEARLESS_SLACK:
-            years = -1
-        elif said == "future" and self.published - last > YEARLESS_SLACK:
-            years = 1
-        if not years:
-            return when
-        try:
-            start = first.replace(year=first.year + years)
-            end = (last + DAY).replace(year=(last + DAY).year + years)
-        except ValueError:  # 29 February
-            return when
-        precision = "day" if when.precision == "datetime" else when.precision
-        return When(start, end, precision, when.approximate)
+        return when
 
     def _anaphoric(self, mention: Mention) -> Dated:
         found = mention.found

@@ -25,6 +25,15 @@ _FUTURE = re.compile(
     r"|Wednes|Thurs|Fri|Satur|Sun)day\b",
     re.IGNORECASE,
 )
+# A date that a plan sets, moves or confirms (postponed to March, confirmed as December,
+# had targeted October 23, 推迟至3月): the tense tells when the plan was made, not the date.
+_PLANNED = re.compile(
+    r"\b(?:postponed|delayed|deferred|pushed\s+back|brought\s+forward|moved|rescheduled"
+    r"|put\s+off)\s+(?:to|until|till|for)\b|\b(?:confirmed|scheduled|slated|set|penciled"
+    r"|pencilled|earmarked)\s+(?:as|for)\b|\btarget(?:ed|ing|s)?\b"
+    r"|推迟至|推迟到|延期至|延期到|延后至|提前至|提前到|改期至|改期到|定档",
+    re.IGNORECASE,
+)
 _PERFECT = re.compile(r"\b(?:has|have)\s(?:\w+\s)?(?:been\s)?[\w-]+(?:ed|en|wn|t)\b", re.I)
 _PAST = re.compile(
     r"了|已|曾|过|此前|日前|\b(?:was|were|had|did|said|told|came|went|took|made|won|set|hit|"
@@ -96,9 +105,13 @@ class Clauses:
 def tense(folded: str, start: int, end: int) -> Tense:
     """Return the tense of ``folded[start:end]`` (a clause, Chinese folded to simplified):
     ``future`` with a word of the future (将, 预计, will, is to, expected to, hoped to, by
-    Thursday), ``present`` with a present perfect and no simple past (has re-imposed),
-    ``past`` with a word of the past (了, 已, was, said, -ed), else ``unknown``."""
+    Thursday), ``planned`` for a date a plan sets or moves (postponed to, confirmed as,
+    targeted, 推迟至), ``present`` with a present perfect and no simple past (has
+    re-imposed), ``past`` with a word of the past (了, 已, was, said, -ed), else
+    ``unknown``."""
     piece = folded[start:end]
+    if _PLANNED.search(piece):
+        return "planned"
     if _FUTURE.search(piece):
         return "future"
     perfect = _PERFECT.search(piece)
