@@ -8,6 +8,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import Callable
 
 from timeline.dates import scan as scanner
@@ -16,6 +17,9 @@ from timeline.extract.layout import Text
 from timeline.extract.model import EventRef, Found, Mention, Page, Sentence
 from timeline.extract.sentences import Clauses, tense
 
+_WEEKDAY = re.compile(
+    r"(?:周|星期|礼拜)[一二三四五六日天]|(?:mon|tues|wednes|thurs|fri|satur|sun)day", re.IGNORECASE
+)
 #: A dateline's day is the reference of relative dates when it lies this close before
 #: the publication date (a dispatch filed on the 19th and printed on the 21st).
 DATELINE_SLACK = dt.timedelta(days=7)
@@ -89,8 +93,9 @@ def _dateline_day(page: Page, founds: list[Found], kinds: tuple[str, ...]) -> dt
 
 def _future(text: Text, sentences: list[Sentence]) -> Callable[[int], bool | None]:
     """The tense of the clause at an offset for the scanner: True in the future, False in
-    the past, None when its words show neither (a present perfect, no verb: a bare
-    weekday is then of the reference's week, a date without a year the nearest)."""
+    the past, None when its words show neither (a present perfect, a plan, no verb: a
+    date without a year is then the nearest), except that a bare weekday with no word of
+    the future is in the past (news reports what happened: 39 seconds on Sunday)."""
     starts = [s.start for s in sentences]
     clauses = Clauses(text.clean)
     seen: dict[tuple[int, int], bool | None] = {}
@@ -103,6 +108,8 @@ def _future(text: Text, sentences: list[Sentence]) -> Callable[[int], bool | Non
         bounds = clauses.around(sentences[index], offset, offset + 1)
         if bounds not in seen:
             seen[bounds] = answers.get(tense(text.folded, *bounds))
+        if seen[bounds] is None and _WEEKDAY.match(text.folded, offset):
+            return False
         return seen[bounds]
 
     return future
