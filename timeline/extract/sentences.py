@@ -18,7 +18,7 @@ _EN_BOUNDARY = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])|\n
 _CLAUSE = re.compile(r"[，,；;：:]|\s[-–—]+\s")
 # Read on folded text: Chinese traditional characters folded to simplified.
 _FUTURE = re.compile(
-    r"将(?!军|领|士)|预计|计划|拟于|即将|准备|有望|预定|原定|定于|届时|争取|力争|未来|明年|下周|下月"
+    r"(?<![女大名主干猛武老小悍战败健虎良强宿])将(?!军|领|士|帅|官)|预计|计划|拟于|即将|准备|有望|预定|原定|定于|届时|争取|力争|未来|明年|下周|下月"
     r"|\bwill\b|'ll\b|\bshall\b|\b(?:is|are|was|were) (?:set |due |scheduled |expected )?to\b"
     r"|\bscheduled\b|\bexpected to\b|\bplans? to\b|\bplanned\b|\bhop(?:es?|ed|ing) to\b"
     r"|\baims? to\b|\bgoing to\b|\bwould\b|\btargeting\b|\bupcoming\b|\bto come\b|\bby (?:Mon|Tues"
