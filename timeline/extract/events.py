@@ -93,6 +93,19 @@ def _near_publication(found: Found, published: dt.date) -> bool:
     return dt.timedelta(0) <= published - first <= dt.timedelta(days=7)
 
 
+def _today(found: Found, published: dt.date) -> bool:
+    """Whether ``found`` is now: the publication day, or a span that holds it (今日, 如今)."""
+    when = found.when
+    if found.value == "PRESENT_REF":
+        return True
+    if when is None or found.kind != "relative":
+        return False
+    first = when.start.date() if isinstance(when.start, dt.datetime) else when.start
+    last = when.end if isinstance(when.end, dt.date) else first + dt.timedelta(days=1)
+    last = last.date() if isinstance(last, dt.datetime) else last
+    return first <= published < last
+
+
 def _is_year(mention: Mention) -> bool:
     return mention.found.when is not None and mention.found.when.precision == "year"
 
@@ -147,7 +160,7 @@ def _not_an_event(
         return "a duration, not a date"
     if _BASELINE.search(before):
         return "the baseline of a comparison, not an event"
-    if (_NOWADAYS.match(after) or _UNTIL_NOW.search(before)) and found.kind == "relative":
+    if (_NOWADAYS.match(after) or _UNTIL_NOW.search(before)) and _today(found, published):
         return "'nowadays', not a date"
     if mention.sentence not in photos:
         photos[mention.sentence] = bool(_PHOTO.search(folded, sentence.start, sentence.end))
