@@ -20,6 +20,8 @@ Rules of reading, the same in every language:
   to Wednesday, Tuesday to Thursday and Thursday to Sunday (its end too); of a quarter,
   season or decade its thirds. Halves, quarters and seasons are their months (winter: December to
   February). All of these are approximate: the event is somewhere inside.
+- Earlier or later this week or year, and later this month, are the part of it before
+  or after the reference; earlier this month is the month, approximate.
 - Offsets: 三天前, 3 days ago are that day; a count of weeks the day counted,
   approximate; months the month reached; years the year.
 - What would be a guess is not read: a vague count (几天后, a few days later), day and

@@ -31,6 +31,10 @@ def modified(point: Point, frame: dict[str, Any], reference: datetime.date) -> P
         assert isinstance(start, datetime.date)
         weekend = When(start + 5 * DAY, start + 7 * DAY, "day", True)
         return Point(weekend, point.value + "-WE", "weekend")
+    if part == "earlier" and point.grain == "month":
+        # Earlier this month: the month, approximate (news says it of any day before the
+        # reference, even in the weeks before; later this month is the days after it).
+        return replace(point, when=replace(point.when, approximate=True))
     if part in ("earlier", "later"):
         start, end = point.when.start, point.when.end
         assert isinstance(start, datetime.date) and isinstance(end, datetime.date)

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 
-from timeline.dates.periods import DAY, When, day
+from timeline.dates.periods import DAY, When, day, months
 from timeline.extract.known import KnownDate, lookup
 from timeline.extract.layout import Text
 from timeline.extract.model import Dated, EventRef, Mention, Sentence
@@ -22,6 +22,8 @@ from timeline.extract.sentences import Clauses, tense
 #: A few days (几天后, a few days later) is taken as this many, and marked approximate.
 FEW_DAYS = 3
 _NOUN = re.compile(rf"{NOUNS_ZH}|\b(?:{NOUNS_EN})", re.IGNORECASE)
+#: The words of "a recent day" that news dates an event with: 近日宣布, 日前获悉.
+_RECENT = re.compile(r"近日|近期|日前")
 _LAST_PHASES = ("闭幕", "结束", "close")
 _SAME = ("当天", "当日", "on", "during")
 
@@ -134,6 +136,21 @@ class _Resolver:
     def _given(self, mention: Mention) -> Dated:
         found = mention.found
         when = found.when
+        if when is None and found.value == "PAST_REF" and _RECENT.fullmatch(found.text):
+            sentence = self.sentences[mention.sentence] if mention.sentence >= 0 else None
+            bounds = (
+                self.clauses.around(sentence, found.start, found.end)
+                if sentence is not None
+                else (found.start, found.end)
+            )
+            if tense(self.text.folded, *bounds) != "future":  # 计划近期公布: soon, no day
+                month = months(self.published.year, self.published.month, approximate=True)
+                return self._dated(
+                    mention,
+                    month,
+                    0.5,
+                    "a recent day (近日, 近期): the month of publication, approximately",
+                )
         if when is None:
             return self._dated(
                 mention,
