@@ -284,7 +284,7 @@ def run() -> dict[str, Any]:
     if not articles:
         raise SystemExit(f"extraction: no articles at {ARTICLES}")
     per, total = run_articles(ours, articles)
-    from bench.dates_peers import run as run_peers
+    from bench.extraction_peers import run as run_peers
 
     return {
         "articles": {name: _figures(s) for name, s in per.items()},

