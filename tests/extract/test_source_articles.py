@@ -110,8 +110,15 @@ def test_the_undated_seed_event_is_not_proposed(source: Extraction) -> None:
 @needs_source
 def test_no_candidate_of_the_source_article_is_not_an_event(source: Extraction) -> None:
     assert _non_events(source, DATED) == []
-    assert [(s.when, s.reason) for s in source.skipped] == [
+    vague = "now, before or later in general (目前, 此前, 未来), not a date"
+    assert [(_compact(s.when), s.reason) for s in source.skipped] == [
+        ("目前", vague),
+        ("今后4年", "a period (今后两年, the past 3 days), not an event"),
+        ("未来", vague),
+        ("未来", vague),
         ("近期", "not dated: cannot read a date in '近期'"),  # 计划近期公布: soon
+        ("此前", vague),
+        ("现在", vague),
         ("2月10日", "the date a photo was taken, not an event"),
         ("今年", "a period that runs to now (以来, so far), not an event"),
     ]
@@ -127,7 +134,7 @@ def test_references_resolve_against_the_article_and_say_how(source: Extraction) 
     )
     assert by_when["几天后"].date_note == (
         "The article says '几天后' of '2月6日' (2025-02-06, paragraph 15); "
-        "2025-02-09 is a chosen date."
+        "3 days after it, 2025-02-09, is a chosen date."
     )
     # The article never dates the inauguration: the date comes from the known dates.
     assert "not dated in the article" in (by_when["就职当天"].date_note or "")
@@ -174,7 +181,8 @@ def test_the_metro_article_non_events(metro: Extraction) -> None:
     # the headline's 今日 is the day of an article published on the 26th.
     assert _non_events(metro, METRO_EVENTS) == [("今日", "2025-09-26"), ("当日", "2025-09-25")]
     assert [(s.when, s.reason) for s in metro.skipped] == [
-        ("9月25日18时", "a cut-off of figures (截至, as of), not an event")
+        ("9月25日18时", "a cut-off of figures (截至, as of), not an event"),
+        ("今后两年", "a period (今后两年, the past 3 days), not an event"),
     ]
     assert len(metro.candidates) == len(METRO_EVENTS) + 2
 

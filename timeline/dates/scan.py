@@ -137,7 +137,15 @@ def _anaphora(
     for item in items:
         reading, used = item.reading, None
         target = dated if reading.coarse else anchor
-        if reading.kind == "anaphoric" and target is not None and item.match is not None:
+        # An offset left unjoined (four years after work began) counts from no date.
+        rule = item.match.rule if item.match is not None else None
+        unjoined = rule is not None and rule.unjoined is not None and reading.flag == rule.unjoined
+        if (
+            reading.kind == "anaphoric"
+            and target is not None
+            and item.match is not None
+            and not unjoined
+        ):
             day = _anchor_day(found[target], reading.offset)
             reading = frames.read(item.match, grammar, reference, anchor=day)
             used = target

@@ -33,11 +33,15 @@ _ORDINAL = re.compile(
     re.IGNORECASE,
 )
 _LASTING = re.compile(
-    r"(?:历时|历经|为期|长达|耗时|用时|持续|逾|近|约|超过|多达|前后|\bfor|\blasting)\s?$",
+    r"(?:历时|历经|为期|长达|耗时|用时|持续|逾|近|约|超过|多达|前后|\blasting)\s?$",
     re.IGNORECASE,
 )
 _NOWADAYS = re.compile(r"^\s?(?:也|仍|仍然|依然|依旧|还是|都)")
 _UNTIL_NOW = re.compile(r"(?:时到|直到|到了|迄)\s?$")
+#: The words of "a recent day" that news dates an event with (近日宣布, 日前获悉): dated by
+#: :mod:`timeline.extract.resolve`; the scanner's other vague now, past and future are not.
+RECENT = re.compile(r"近日|近期|日前")
+_REFS = ("PRESENT_REF", "PAST_REF", "FUTURE_REF")
 # A TIMEX3 duration: the scanner's value of a period (P3D, P2Y, PXD).
 _PERIOD = re.compile(r"P[0-9X]")
 _PHOTO = re.compile(r"这是.{0,60}(?:拍摄|摄)|图为|\bphoto (?:was )?taken\b|\bpictured\b", re.I)
@@ -134,6 +138,8 @@ def _not_an_event(
         return "the dispatch's dateline, not an event"
     if _PERIOD.match(found.value):
         return "a period (今后两年, the past 3 days), not an event"
+    if found.value in _REFS and not RECENT.fullmatch(found.text):
+        return "now, before or later in general (目前, 此前, 未来), not a date"
     heads = page.heads
     if _near_publication(found, published) and any(
         end <= found.start <= end + 1 and start in openings for start, end in heads

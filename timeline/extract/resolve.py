@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 
 from timeline.dates.periods import DAY, When, day, months
+from timeline.extract.events import RECENT
 from timeline.extract.known import KnownDate, lookup
 from timeline.extract.layout import Text
 from timeline.extract.model import Dated, EventRef, Mention, Sentence
@@ -22,8 +23,6 @@ from timeline.extract.sentences import Clauses, tense
 #: A few days (几天后, a few days later) is taken as this many, and marked approximate.
 FEW_DAYS = 3
 _NOUN = re.compile(rf"{NOUNS_ZH}|\b(?:{NOUNS_EN})", re.IGNORECASE)
-#: The words of "a recent day" that news dates an event with: 近日宣布, 日前获悉.
-_RECENT = re.compile(r"近日|近期|日前")
 _LAST_PHASES = ("闭幕", "结束", "close")
 _SAME = ("当天", "当日", "on", "during")
 
@@ -136,7 +135,7 @@ class _Resolver:
     def _given(self, mention: Mention) -> Dated:
         found = mention.found
         when = found.when
-        if when is None and found.value == "PAST_REF" and _RECENT.fullmatch(found.text):
+        if when is None and found.value == "PAST_REF" and RECENT.fullmatch(found.text):
             sentence = self.sentences[mention.sentence] if mention.sentence >= 0 else None
             bounds = (
                 self.clauses.around(sentence, found.start, found.end)
@@ -189,6 +188,8 @@ class _Resolver:
         text = _compact(found.text)
         anchor = self.dated_at.get(found.anchor) if found.anchor is not None else None
         when = found.when
+        if when is None and found.offset in ("+PXD", "-PXD"):  # 几天后, a few days later
+            return self._few_days(mention, anchor or self.latest_day, text)
         if anchor is None and found.anchor is not None and when is not None:
             # Read against a date that is no event's (a dateline, a cut-off): count the
             # same distance from the event before instead.
@@ -213,6 +214,27 @@ class _Resolver:
         note += "."
         confidence = 0.45 if when.approximate else 0.7
         return self._dated(mention, when, confidence, "counted from the event before", note)
+
+    def _few_days(self, mention: Mention, anchor: Dated | None, text: str) -> Dated:
+        """A few days after (or before) the event before: FEW_DAYS, approximate."""
+        if anchor is None or anchor.when is None:
+            return self._dated(
+                mention,
+                None,
+                0.1,
+                "a relative date with nothing to count from",
+                unresolved="counts from an event before, and none is dated",
+            )
+        first, last = days(anchor.when)
+        after = mention.found.offset == "+PXD"
+        chosen = last + FEW_DAYS * DAY if after else first - FEW_DAYS * DAY
+        note = (
+            f"The article says '{text}' of {_shown(self.text, anchor)}; {FEW_DAYS} days"
+            f" {'after' if after else 'before'} it, {chosen.isoformat()}, is a chosen date."
+        )
+        return self._dated(
+            mention, day(chosen, approximate=True), 0.45, "counted from the event before", note
+        )
 
     def _referred(self, mention: Mention, ref: EventRef) -> Dated:
         text = _compact(mention.found.text)
