@@ -154,3 +154,52 @@ def test_two_dates_in_one_clause_do_not_crash() -> None:
     # No clause mark between the dates: the second starts where the first's clause does.
     result = extract("xAI在2月17日和2月18日发布了两个模型。", published=PUBLISHED)
     assert [c.start for c in result.candidates] == ["2025-02-17", "2025-02-18"]
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        # Neither past nor future: the nearest June 3, not last year's.
+        ("The term of the present Lok Sabha ends on June 3.", dt.date(2019, 3, 10), "2019-06-03"),
+        # A date a plan confirms, sets or moves: read without the tense.
+        (
+            "The opening date has now been confirmed as December, the restored line said.",
+            dt.date(2024, 8, 7),
+            "2024-12",
+        ),
+        ("The launch was postponed to September.", dt.date(2025, 1, 10), "2025-09"),
+        # A bare weekday with no word of the future is in the past (news reports it).
+        ("Kipchoge won the race in 2 hours, 1 minute, 39 seconds on Sunday.", dt.date(2018, 9, 17),
+         "2018-09-16"),
+        # 女将 (a woman athlete) is no future: the 29th just past.
+        ("台灣舉重女將許淑淨倫敦時間29日勇奪奧運銀牌。", dt.date(2012, 7, 30), "2012-07-29"),
+        # 近日: a recent day, in the month of publication.
+        ("近日有消息称特斯拉获得批准。", dt.date(2019, 10, 19), "2019-10"),
+        # Earlier this month: the month.
+        ("Earlier this month, the bank raised its rate.", dt.date(2005, 3, 20), "2005-03"),
+        # 年底: December.
+        ("马斯克表示到今年年底将分阶段引导产量快速增长。", dt.date(2019, 10, 19), "2019-12"),
+    ],
+)  # fmt: skip
+def test_dates_follow_the_tense_and_news_usage(
+    text: str, published: dt.date, expected: str
+) -> None:
+    assert [c.start for c in extract(text, published=published).candidates] == [expected]
+
+
+def test_a_few_days_later_is_three_days_after_the_event_before() -> None:
+    text = "Google said on Feb. 10 it would. A few days later, Google released Gemini."
+    result = extract(text, published=PUBLISHED)
+    assert [(c.when, c.start, c.approximate) for c in result.candidates] == [
+        ("Feb. 10", "2025-02-10", False),
+        ("A few days later", "2025-02-13", True),
+    ]
+
+
+def test_periods_and_vague_times_are_left_out_with_their_reason() -> None:
+    result = extract("轨道交通集团还将在今后两年新建4个枢纽，目前已开工。", published=PUBLISHED)
+    assert result.candidates == []
+    assert [(s.when, s.reason) for s in result.skipped] == [
+        ("今后两年", "a period (今后两年, the past 3 days), not an event"),
+        ("目前", "now, before or later in general (目前, 此前, 未来), not a date"),
+    ]

@@ -92,14 +92,16 @@ def _dateline_day(page: Page, founds: list[Found], kinds: tuple[str, ...]) -> dt
 
 
 def _future(text: Text, sentences: list[Sentence]) -> Callable[[int], bool | None]:
-    """The tense of the clause at an offset for the scanner: True in the future, False in
-    the past, None when its words show neither (a present perfect, a plan, no verb: a
-    date without a year is then the nearest), except that a bare weekday with no word of
-    the future is in the past (news reports what happened: 39 seconds on Sunday)."""
+    """The tense of the clause at an offset for the scanner: True in the future (and for a
+    date a plan sets or moves: postponed to, confirmed as), False in the past, None when
+    its words show neither (a present perfect, no verb: a date without a year is then
+    the nearest), except that a bare weekday with no word of the future is in the past
+    (news reports what happened: 39 seconds on Sunday)."""
     starts = [s.start for s in sentences]
     clauses = Clauses(text.clean)
     seen: dict[tuple[int, int], bool | None] = {}
-    answers: dict[str, bool | None] = {"future": True, "past": False}
+    # A date a plan sets or moves (postponed to, confirmed as) lies ahead of the plan.
+    answers: dict[str, bool | None] = {"future": True, "planned": True, "past": False}
 
     def future(offset: int) -> bool | None:
         index = bisect.bisect_right(starts, offset) - 1
