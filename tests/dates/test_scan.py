@@ -221,7 +221,10 @@ def test_holidays_as_news_names_them() -> None:
 
 
 def test_chinese_news_forms() -> None:
-    text = "發言人周志浩昨表示，2月17日晚7时通车，10月12日下午13:00公布；2011年第三季，隔年，當年第三季。"
+    text = (
+        "發言人周志浩昨表示，2月17日晚7时通车，10月12日下午13:00公布；"
+        "2011年第三季，隔年，當年第三季。"
+    )
     found = scan(text, reference=REFERENCE)
     assert [(f.text, f.value) for f in found] == [
         ("昨", "2025-02-17"),
