@@ -279,18 +279,16 @@ def _hostile(sizes: Sequence[int] = (100_000, 1_000_000)) -> dict[str, Any]:
 
 
 def run() -> dict[str, Any]:
-    """Every figure of the section, as the results document keeps it."""
+    """Every figure of the section, as the results document keeps it, but the peers
+    (:mod:`bench.extraction_peers`, which ``python -m bench`` adds as ``peers``)."""
     articles = gold_articles()
     if not articles:
         raise SystemExit(f"extraction: no articles at {ARTICLES}")
     per, total = run_articles(ours, articles)
-    from bench.extraction_peers import run as run_peers
-
     return {
         "articles": {name: _figures(s) for name, s in per.items()},
         "total": _figures(total) | {"articles": len(articles)},
         "characters_per_second": round(_speed(articles)),
         "source_article": _source_article(),
         "hostile": _hostile(),
-        "peers": run_peers(articles),
     }

@@ -114,10 +114,11 @@ def _section(name: str, args: argparse.Namespace, results: dict[str, Any]) -> No
         print("dates: the scanner and its peers on ../shared/corpora, and its speed", flush=True)
         results["dates"] = dates.run()
     elif name == "extraction":
-        from bench import extraction
+        from bench import extraction, extraction_peers
 
         print("extraction: the 30 articles of ../shared/articles, peers, hostile input", flush=True)
         results["extraction"] = extraction.run()
+        results["extraction"]["peers"] = extraction_peers.run(extraction.gold_articles())
 
 
 def main(argv: list[str] | None = None) -> None:

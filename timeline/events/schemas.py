@@ -334,7 +334,9 @@ class ExtractCandidate(BaseModel):
 
     id: str = Field(description="A proposed id: <date>-<slug>.")
     existing: str | None = Field(description="The id of the store's event it reports, if any.")
-    language: str = Field(description="The article's language and the title's (BCP 47).")
+    language: str = Field(
+        description="The article's language and the title's (BCP 47: zh, zh-Hant, en)."
+    )
     when: str = Field(description="The date expression exactly as written.")
     when_offsets: list[int]
     start: str = Field(description="YYYY-MM-DD, YYYY-MM or YYYY, by precision.")
@@ -346,7 +348,6 @@ class ExtractCandidate(BaseModel):
     approximate: bool
     date_note: str | None = Field(description="How a date not given outright was derived.")
     title: str = Field(description="Proposed title in the article's language.")
-    language: Literal["zh", "en"] = Field(description="The language of the title (BCP 47).")
     evidence: str = Field(description="The clause reporting the event, layout undone.")
     evidence_offsets: list[int]
     organizations: list[str] = Field(description="The store's organizations acting in it.")
