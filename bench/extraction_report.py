@@ -104,4 +104,32 @@ def lines(results: dict[str, Any]) -> list[str]:
                 f"{figure['found']}/{figure['of']} ({figure['share']:.0%})" if figure else ""
             )
         out.append(f"| {name} | {cells[0]} | {cells[1]} |")
+    return out + _timelines(section.get("timelines"))
+
+
+def _timelines(figures: dict[str, Any] | None) -> list[str]:
+    """The ranking measured as a date F1 against gold timelines (bench/timelines.py)."""
+    if not figures:
+        return []
+    out = [
+        "",
+        "The ranking of merged candidates, a measure of our own after Timeline17's date F1"
+        " (`bench/timelines.py` says what it measures and what not): on each corpus of"
+        " SemEval-2015 Task 4 (30 English Wikinews reports, gold timelines of its entities),"
+        " the k days at the top of the ranking against the k days of the gold timelines'"
+        " dated events; beside it, the first k days in the reports' order and every"
+        " candidate's day. Not comparable with published Timeline17 scores.",
+        "",
+        "| corpus | gold days | candidates | top k ranked: right, F1 | first k in order: F1"
+        " | every candidate: P, R, F1 |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, c in figures["corpora"].items():
+        top, first, every = c["top_k_ranked"], c["first_k_in_order"], c["every_candidate"]
+        out.append(
+            f"| {name} | {c['gold_days']} | {c['candidates']} | {top['right']}, {top['f1']:.3f}"
+            f" | {first['f1']:.3f} | {every['precision']:.3f}, {every['recall']:.3f},"
+            f" {every['f1']:.3f} |"
+        )
+    out += ["", f"Mean F1 of the top k: {figures['mean_f1_top_k']:.3f}."]
     return out

@@ -114,11 +114,12 @@ def _section(name: str, args: argparse.Namespace, results: dict[str, Any]) -> No
         print("dates: the scanner and its peers on ../shared/corpora, and its speed", flush=True)
         results["dates"] = dates.run()
     elif name == "extraction":
-        from bench import extraction, extraction_peers
+        from bench import extraction, extraction_peers, timelines
 
         print("extraction: the 30 articles of ../shared/articles, peers, hostile input", flush=True)
         results["extraction"] = extraction.run()
         results["extraction"]["peers"] = extraction_peers.run(extraction.gold_articles())
+        results["extraction"]["timelines"] = timelines.run()
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -136,7 +137,7 @@ def main(argv: list[str] | None = None) -> None:
         command="python -m bench" + (" --quick" if args.quick else ""),
         machine=describe(),
     )
-    if set(args.only) - {"dates"}:
+    if set(args.only) - {"dates", "extraction", "import"}:  # those load no store in bulk
         from bench.load import verify_bulk
 
         # The bulk loader must write what create_event writes, or the figures mean nothing.
