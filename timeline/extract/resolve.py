@@ -201,13 +201,7 @@ class _Resolver:
                 shift = days(when)[0] - days(anchor_found.when)[0]
                 when = day(days(anchor.when)[0] + shift, approximate=when.approximate)
         if when is None or anchor is None or anchor.when is None:
-            return self._dated(
-                mention,
-                None,
-                0.1,
-                "a relative date with nothing to count from",
-                unresolved="counts from an event before, and none is dated",
-            )
+            return self._nothing_before(mention)
         note = f"The article says '{text}' of {_shown(self.text, anchor)}"
         if when.approximate:
             note += f"; {days(when)[0].isoformat()} is a chosen date"
@@ -215,16 +209,19 @@ class _Resolver:
         confidence = 0.45 if when.approximate else 0.7
         return self._dated(mention, when, confidence, "counted from the event before", note)
 
+    def _nothing_before(self, mention: Mention) -> Dated:
+        return self._dated(
+            mention,
+            None,
+            0.1,
+            "a relative date with nothing to count from",
+            unresolved="counts from an event before, and none is dated",
+        )
+
     def _few_days(self, mention: Mention, anchor: Dated | None, text: str) -> Dated:
         """A few days after (or before) the event before: FEW_DAYS, approximate."""
         if anchor is None or anchor.when is None:
-            return self._dated(
-                mention,
-                None,
-                0.1,
-                "a relative date with nothing to count from",
-                unresolved="counts from an event before, and none is dated",
-            )
+            return self._nothing_before(mention)
         first, last = days(anchor.when)
         after = mention.found.offset == "+PXD"
         chosen = last + FEW_DAYS * DAY if after else first - FEW_DAYS * DAY
