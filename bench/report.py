@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from bench import extraction_report
 from bench.targets import DATE_CORPORA, evaluate, verdict
 from bench.timing import ratio
 
@@ -484,6 +485,10 @@ def write(results: dict[str, Any], results_path: Path) -> Path:
         " refused, never read wrong):",
         "",
         *_readings(),
+        "",
+        "## Extraction",
+        "",
+        *extraction_report.lines(results),
         "",
         METHOD,
     ]

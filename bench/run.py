@@ -22,7 +22,7 @@ from bench.machine import code_version, describe
 from bench.targets import evaluate, verdict
 
 RESULTS = Path(__file__).resolve().parent / "results"
-SECTIONS = ("render", "http", "memory", "writes", "import", "page", "dates")
+SECTIONS = ("render", "http", "memory", "writes", "import", "page", "dates", "extraction")
 
 
 def _sizes(text: str) -> list[int]:
@@ -113,6 +113,13 @@ def _section(name: str, args: argparse.Namespace, results: dict[str, Any]) -> No
 
         print("dates: the scanner and its peers on ../shared/corpora, and its speed", flush=True)
         results["dates"] = dates.run()
+    elif name == "extraction":
+        from bench import extraction, extraction_peers, timelines
+
+        print("extraction: the 30 articles of ../shared/articles, peers, hostile input", flush=True)
+        results["extraction"] = extraction.run()
+        results["extraction"]["peers"] = extraction_peers.run(extraction.gold_articles())
+        results["extraction"]["timelines"] = timelines.run()
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -130,7 +137,7 @@ def main(argv: list[str] | None = None) -> None:
         command="python -m bench" + (" --quick" if args.quick else ""),
         machine=describe(),
     )
-    if set(args.only) - {"dates"}:
+    if set(args.only) - {"dates", "extraction", "import"}:  # those load no store in bulk
         from bench.load import verify_bulk
 
         # The bulk loader must write what create_event writes, or the figures mean nothing.

@@ -174,9 +174,11 @@ def _dates(results: dict[str, Any]) -> list[Check]:
 
 def evaluate(results: dict[str, Any]) -> list[Check]:
     """Return every target of the issues (5, 12 for import, 17 for the page, 18 for
-    dates) with its measurement in ``results``."""
+    dates, 19 for extraction) with its measurement in ``results``."""
+    from bench.extraction_report import checks as extraction
+
     checks = _render(results) + _http(results) + _memory(results) + _writes(results)
-    return checks + _import(results) + _page(results) + _dates(results)
+    return checks + _import(results) + _page(results) + _dates(results) + extraction(results)
 
 
 def verdict(passed: bool | None) -> str:

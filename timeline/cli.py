@@ -15,8 +15,8 @@ from flask.cli import ScriptInfo, with_appcontext
 from timeline import config
 from timeline.api.auth import token_group
 from timeline.app import create_app, prepare_store
+from timeline.extract.command import extract_command
 from timeline.http import db
-from timeline.io.drafts import extract_command
 from timeline.io.export import export_command
 from timeline.io.importer import import_command
 from timeline.io.seeds import SeedError

@@ -43,6 +43,7 @@ DEFAULTS: dict[str, Any] = {
     "SPOOL_BYTES": 1024 * 1024 * 1024,
     "SEED_ON_START": True,
     "SEED_FILES": [],
+    "KNOWN_DATES": [],
     "SQLITE_BUSY_TIMEOUT": 30,
     "DB_POOL_SIZE": 5,
 }

@@ -45,9 +45,9 @@ NEWS = [
     # 这一政策将于3月份正式实施。
     ("3月份", month(2025, 3)),
     # 项目预计于今年年底完工。
-    ("今年年底", around(D(2025, 10, 1), D(2026, 1, 1), "month")),
+    ("今年年底", around(D(2025, 12, 1), D(2026, 1, 1), "month")),
     # 截至2024年底，全国共有……
-    ("2024年底", around(D(2024, 10, 1), D(2025, 1, 1), "month")),
+    ("2024年底", around(D(2024, 12, 1), D(2025, 1, 1), "month")),
     # 2月中旬以来，多地出现降雪。
     ("2月中旬", around(D(2025, 2, 11), D(2025, 2, 21))),
     # 三天前，该公司宣布裁员。
@@ -95,7 +95,7 @@ NEWS = [
     # The law takes effect in early April.
     ("early April", around(D(2025, 4, 1), D(2025, 4, 11))),
     # The factory closed at the end of 2012.
-    ("the end of 2012", around(D(2012, 10, 1), D(2013, 1, 1), "month")),
+    ("the end of 2012", around(D(2012, 12, 1), D(2013, 1, 1), "month")),
     # The model was released three weeks ago.
     ("three weeks ago", day(2025, 1, 28, approx=True)),
     # Three months later, the company went public. (counted from the article's date)

@@ -196,6 +196,8 @@ def test_year_from_reference(text: str, reference: datetime.date, expected: When
             datetime.datetime(2025, 2, 17, 14, tzinfo=offset(8)),
         ),
         ("2月17日下午3点", "Asia/Shanghai", datetime.datetime(2025, 2, 17, 15, tzinfo=offset(8))),
+        # A 24-hour hour that agrees with its period, as news writes it.
+        ("2月17日下午13点", "Asia/Shanghai", datetime.datetime(2025, 2, 17, 13, tzinfo=offset(8))),
         (
             "2月17日下午3点半",
             "Asia/Shanghai",
@@ -286,7 +288,7 @@ def test_datetimes(text: str, tz: str | None, expected: datetime.datetime) -> No
         ("2025-02-17T25:00+08:00", None, "hour must be in 0..23"),
         ("2月17日25点", "Asia/Shanghai", "hour must be in 0..23"),
         ("2月17日9点60分", "Asia/Shanghai", "minute must be in 0..59"),
-        ("2月17日下午13点", "Asia/Shanghai", "hour 13 does not go with 下午"),
+        ("2月17日上午13点", "Asia/Shanghai", "hour 13 does not go with 上午"),
         ("2月17日晚上12点", "Asia/Shanghai", "hour 12 does not go with 晚上"),
         ("2月17日", "Mars/Olympus", "unknown time zone 'Mars/Olympus'"),
         ("2月17日", "America", "unknown time zone"),

@@ -146,3 +146,91 @@ def test_finds_are_in_order_and_never_overlap(pieces: list[str]) -> None:
         assert text[f.start : f.end] == f.text and f.start < f.end
         assert f.anchor is None or 0 <= f.anchor < index
         assert (f.when is None) == (f.value == "") or f.value.endswith("_REF")
+
+
+def test_a_tense_of_none_leaves_the_rules_without_tense() -> None:
+    # The term ends on June 3 (no past nor future): the nearest June 3, not last year's.
+    text = "The term of the present Lok Sabha ends on June 3."
+    unknown = scan(text, reference=D(2019, 3, 10), future=lambda offset: None)
+    past = scan(text, reference=D(2019, 3, 10), future=lambda offset: False)
+    assert [f.value for f in unknown] == ["2019-06-03"]
+    assert [f.value for f in past] == ["2018-06-03"]
+
+
+def test_a_date_without_a_year_near_the_reference_stays_nearest_whatever_the_tense() -> None:
+    # Within 60 days on the other side of the tense: the nearest one.
+    text = "The agency had earlier targeted October 23 for the launch."
+    assert [f.value for f in scan(text, reference=D(2020, 9, 30), future=lambda o: False)] == [
+        "2020-10-23"
+    ]
+    # Further: the tense decides (the last one up to the reference).
+    assert [f.value for f in scan(text, reference=D(2020, 6, 30), future=lambda o: False)] == [
+        "2019-10-23"
+    ]
+
+
+def test_the_end_of_a_year_is_december() -> None:
+    found = scan("项目预计今年年底完工，去年年末开工。", reference=REFERENCE)
+    assert [(f.text, f.when, f.mod) for f in found] == [
+        ("今年年底", When(D(2025, 12, 1), D(2026, 1, 1), "month", True), "END"),
+        ("去年年末", When(D(2024, 12, 1), D(2025, 1, 1), "month", True), "END"),
+    ]
+    [late] = scan("late 2024", reference=REFERENCE)
+    assert late.when == When(D(2024, 10, 1), D(2025, 1, 1), "month", True)
+
+
+def test_words_that_are_no_dates() -> None:
+    text = (
+        "就在前一日凌晨，獵鷹九號火箭發射，往後遞延一日；國家冬季兩項中心和北京2022年冬奧會。"
+        "这笔资金将来自阿联酋。"
+    )
+    assert [(f.text, f.value) for f in scan(text, reference=REFERENCE)] == [
+        ("前一日", "2025-02-17"),
+        ("2022年", "2022"),
+    ]
+
+
+def test_an_offset_before_a_noun_counts_from_that_event() -> None:
+    text = "The bridge opened on Wednesday, four years after work began; three weeks after March 3."
+    found = scan(text, reference=REFERENCE)
+    assert [(f.text, f.value, f.anchor) for f in found] == [
+        ("Wednesday", "2025-02-19", None),
+        ("four years after", "", None),
+        ("three weeks after March 3", "2025-03-24", None),
+    ]
+    assert found[1].flag is not None and "event named after it" in found[1].flag
+    following = scan(
+        "Supplies resume tomorrow, the rest following a day later.", reference=REFERENCE
+    )
+    assert [(f.text, f.value) for f in following] == [
+        ("tomorrow", "2025-02-19"),
+        ("a day later", "2025-02-20"),
+    ]
+
+
+def test_holidays_as_news_names_them() -> None:
+    found = scan(
+        "《魔童闹海》于刚刚结束的蛇年春节档亮相，国庆档和2019年暑期档。", reference=D(2025, 2, 6)
+    )
+    assert [(f.text, f.when) for f in found] == [
+        ("蛇年春节档", When(D(2025, 1, 28), D(2025, 2, 5), "day")),
+        ("国庆档", When(D(2024, 10, 1), D(2024, 10, 8), "day")),
+        ("2019年暑期档", When(D(2019, 6, 1), D(2019, 9, 1), "month", True)),
+    ]
+    assert scan("后者于2019年前暑期档惊艳亮相", reference=D(2025, 2, 6)) == []
+
+
+def test_chinese_news_forms() -> None:
+    text = (
+        "發言人周志浩昨表示，2月17日晚7时通车，10月12日下午13:00公布；"
+        "2011年第三季，隔年，當年第三季。"
+    )
+    found = scan(text, reference=REFERENCE)
+    assert [(f.text, f.value) for f in found] == [
+        ("昨", "2025-02-17"),
+        ("2月17日晚7时", "2025-02-17T19:00"),
+        ("10月12日下午13:00", "2024-10-12T13:00"),
+        ("2011年第三季", "2011-Q3"),
+        ("隔年", "2012"),
+        ("當年第三季", "2012-Q3"),
+    ]

@@ -49,7 +49,8 @@ Errors are RFC 9457 problem documents.
 @dataclass(frozen=True)
 class Operation:
     """One operation of the route table: ``responses`` maps a status to (description,
-    schema name, ``"object"`` or None, response header names); ``problems`` lists the
+    schema name (or names joined by ``|``: one of them), ``"object"`` or None, response
+    header names); ``problems`` lists the
     statuses answered with a problem document."""
 
     method: str
@@ -136,9 +137,16 @@ OPERATIONS = (
         "post",
         "/api/extract",
         "extractEvents",
-        "Propose the dated events of an article, for review (nothing is stored)",
+        "Propose the dated events of an article or several, for review (nothing is stored)",
         body="ExtractInput",
-        responses={200: ("Candidate events, in the article's order.", "ExtractResult", ())},
+        responses={
+            200: (
+                "Candidate events: one article's in its order (ExtractResult), several "
+                "articles' merged and ranked (ExtractManyResult).",
+                "ExtractResult|ExtractManyResult",
+                (),
+            )
+        },
         problems=(400, 401, 413, 415, 422),
         auth=True,
     ),
@@ -161,6 +169,7 @@ MODELS: tuple[tuple[type[BaseModel], JsonSchemaMode], ...] = (
     (schemas.RevisionList, "serialization"),
     (schemas.ExtractInput, "validation"),
     (schemas.ExtractResult, "serialization"),
+    (schemas.ExtractManyResult, "serialization"),
     (schemas.Problem, "serialization"),
 )
 
@@ -220,7 +229,9 @@ def _response(description: str, schema: str | None, headers: tuple[str, ...]) ->
     if schema == "object":
         response["content"] = {"application/json": {"schema": {"type": "object"}}}
     elif schema is not None:
-        response["content"] = {"application/json": {"schema": {"$ref": REF.format(model=schema)}}}
+        refs = [{"$ref": REF.format(model=name)} for name in schema.split("|")]
+        one = refs[0] if len(refs) == 1 else {"oneOf": refs}
+        response["content"] = {"application/json": {"schema": one}}
     if headers:
         response["headers"] = {name: {"$ref": f"#/components/headers/{name}"} for name in headers}
     return response

@@ -31,6 +31,11 @@ from timeline.events.parse import (
     validate,
 )
 from timeline.events.problems import ProblemError
+from timeline.extract.command import known_from_config
+from timeline.extract.drafts import extraction_json, many_json
+from timeline.extract.known import KnownDatesError
+from timeline.extract.pipeline import ExtractError, NoPublicationDateError, combine, extract
+from timeline.extract.store import mark_existing, store_gazetteer
 from timeline.http import db
 from timeline.http.cors import public_reads
 from timeline.http.filters import (
@@ -42,9 +47,6 @@ from timeline.http.filters import (
 )
 from timeline.http.jsonbody import idempotency_key, read_json
 from timeline.http.lookup import any_event, live_event
-from timeline.io.drafts import extraction_json
-from timeline.io.extract import ExtractError, NoPublicationDateError, extract
-from timeline.io.gazetteer import store_gazetteer
 from timeline.store import writes
 from timeline.store.engine import begin_write
 from timeline.store.languages import lookup
@@ -305,24 +307,48 @@ def list_revisions(event_id: str) -> Response:
 
 @bp.post("/extract")
 def extract_events() -> Response:
-    """Propose the dated events of an article (nothing stored); 200 with candidates."""
+    """Propose the dated events of an article or several (nothing stored); 200."""
     require_token()
     body = read_json(POST_TYPES, "Accept-Post")
     given = validate(schemas.ExtractInput, body)
     assert isinstance(given, schemas.ExtractInput)
-    if not given.text.strip():
-        raise invalid([{"pointer": "/text", "detail": "the text is blank"}])
-    published = dt.date.fromisoformat(given.published) if given.published else None
-    gazetteer = store_gazetteer(db.get_session())
+    if given.text is None and given.articles is None:
+        raise invalid([{"pointer": "/text", "detail": "required: text, or articles for several"}])
+    if given.text is not None and given.articles is not None:
+        raise invalid([{"pointer": "/articles", "detail": "give text or articles, not both"}])
+    if given.articles is not None:
+        articles = [
+            (f"/articles/{i}", a.text, a.published, a.source) for i, a in enumerate(given.articles)
+        ]
+    else:
+        assert given.text is not None
+        articles = [("", given.text, given.published, "")]
+    names = store_gazetteer(db.get_session())
     try:
-        result = extract(given.text, published=published, lang=given.lang, gazetteer=gazetteer)
-    except NoPublicationDateError:
-        detail = "required: the text has no dateline with a year (YYYY-MM-DD)"
-        raise invalid([{"pointer": "/published", "detail": detail}]) from None
-    except ExtractError as error:
-        raise invalid([{"pointer": "/text", "detail": str(error)}]) from None
-    output = schemas.ExtractResult.model_validate(extraction_json(result))
-    return _json(output, headers={"Cache-Control": "no-store"})
+        known = known_from_config()
+    except KnownDatesError:
+        log.exception("known dates cannot be read")
+        known = ()
+    results = []
+    for pointer, text, published, source in articles:
+        if not text.strip():
+            raise invalid([{"pointer": f"{pointer}/text", "detail": "the text is blank"}])
+        day = dt.date.fromisoformat(published) if published else None
+        try:
+            results.append(extract(text, published=day, lang=given.lang, names=names,
+                                   known=known, source=source))  # fmt: skip
+        except NoPublicationDateError:
+            detail = "required: the text gives no date of its own with a year (YYYY-MM-DD)"
+            raise invalid([{"pointer": f"{pointer}/published", "detail": detail}]) from None
+        except ExtractError as error:
+            raise invalid([{"pointer": f"{pointer}/text", "detail": str(error)}]) from None
+    candidates = combine(results)
+    mark_existing(db.get_session(), candidates)
+    if given.articles is None:
+        single = schemas.ExtractResult.model_validate(extraction_json(results[0]))
+        return _json(single, headers={"Cache-Control": "no-store"})
+    many = schemas.ExtractManyResult.model_validate(many_json(results, candidates))
+    return _json(many, headers={"Cache-Control": "no-store"})
 
 
 @bp.get("/openapi.json")

@@ -52,7 +52,10 @@ def _zone(frame: dict[str, Any]) -> datetime.tzinfo | None:
 
 def _twelve(period: str, hour: int, word: str) -> int:
     """Turn a 12-hour ``hour`` with its period (am, pm; Chinese night 凌晨, morning 上午,
-    noon 中午, pm 下午, evening 晚上) into 0-23."""
+    noon 中午, pm 下午, evening 晚上) into 0-23. A 24-hour hour that agrees with the
+    period (下午13:00, 晚上20时, 中午12时30分: news writes both) is kept."""
+    if (period in ("pm", "evening") and 13 <= hour <= 23) or (period == "noon" and hour == 13):
+        return hour
     if not 1 <= hour <= 12 or (period == "evening" and hour == 12):
         raise ValueError(f"hour {hour} does not go with {word}")
     if hour == 12:

@@ -13,11 +13,15 @@ Rules of reading, the same in every language:
   Tuesday are in the previous ISO week, 下周三 and next Wednesday in the next one; this
   past Wednesday is the last one before the reference, this coming Friday the next after.
 - A week is Monday to Sunday (ISO 8601); week 1 of a month is the one holding its 4th.
-- Parts of a month are days 1-10, 11-20 and 21 to the end (上旬/中旬/下旬, early/mid/late);
-  parts of a year January-March, May-August and October-December; of a week Monday to
-  Wednesday, Tuesday to Thursday and Thursday to Sunday; of a quarter, season or decade
-  its thirds. Halves, quarters and seasons are their months (winter: December to
+- Parts of a month are days 1-10, 11-20 and 21 to the end (上旬/中旬/下旬, early/mid/late,
+  月初, 月底, the end of March); parts of a year
+  January-March, May-August and October-December (early/mid/late 2024), the end of a
+  year (年底, 年末, the end of 2024) December, as Chinese news uses 年底; of a week Monday
+  to Wednesday, Tuesday to Thursday and Thursday to Sunday (its end too); of a quarter,
+  season or decade its thirds. Halves, quarters and seasons are their months (winter: December to
   February). All of these are approximate: the event is somewhere inside.
+- Earlier or later this week or year, and later this month, are the part of it before
+  or after the reference; earlier this month is the month, approximate.
 - Offsets: 三天前, 3 days ago are that day; a count of weeks the day counted,
   approximate; months the month reached; years the year.
 - What would be a guess is not read: a vague count (几天后, a few days later), day and

@@ -14,7 +14,7 @@ from timeline.dates import periods, timex
 from timeline.dates.periods import DAY, When
 from timeline.dates.points import Point
 
-_PARTS = {"early": "START", "mid": "MID", "late": "END"}
+_PARTS = {"early": "START", "mid": "MID", "late": "END", "end": "END"}
 
 
 def modified(point: Point, frame: dict[str, Any], reference: datetime.date) -> Point:
@@ -31,6 +31,10 @@ def modified(point: Point, frame: dict[str, Any], reference: datetime.date) -> P
         assert isinstance(start, datetime.date)
         weekend = When(start + 5 * DAY, start + 7 * DAY, "day", True)
         return Point(weekend, point.value + "-WE", "weekend")
+    if part == "earlier" and point.grain == "month":
+        # Earlier this month: the month, approximate (news says it of any day before the
+        # reference, even in the weeks before; later this month is the days after it).
+        return replace(point, when=replace(point.when, approximate=True))
     if part in ("earlier", "later"):
         start, end = point.when.start, point.when.end
         assert isinstance(start, datetime.date) and isinstance(end, datetime.date)
@@ -59,14 +63,16 @@ def modified(point: Point, frame: dict[str, Any], reference: datetime.date) -> P
 def _part(point: Point, part: str) -> Point:
     grain, when = point.grain, point.when
     assert isinstance(when.start, datetime.date)
+    # The end of a year is December (年底); of anything else, as its late part.
+    third = "late" if part == "end" else part
     if grain == "year":
         span = periods.part_of_year(when.start.year, *periods.YEAR_PARTS[part])
     elif grain == "month":
-        span = periods.part_of_month(when.start.year, when.start.month, part)
+        span = periods.part_of_month(when.start.year, when.start.month, third)
     elif grain == "week":
-        span = periods.part_of_week(when, part)
+        span = periods.part_of_week(when, third)
     elif grain in ("quarter", "half", "season", "decade", "century"):
-        span = periods.thirds(when, part)
+        span = periods.thirds(when, third)
     else:
         raise ValueError(f"a part ({part}) of a {grain} is not read")
     return Point(span, point.value, grain, _PARTS[part])

@@ -13,17 +13,22 @@ DAY = datetime.timedelta(days=1)
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 #: Parts of a month as (first day, first day after) with None for the month's end: early
-#: (上旬, 月初, the beginning of) days 1-10, mid (中旬, 月中) 11-20, late (下旬, 月底, 月末,
-#: the end of) 21 to the last day, as the Chinese 旬 divide a month.
+#: (上旬, 月初, the beginning of) days 1-10, mid (中旬, 月中) 11-20, late and the end (下旬,
+#: 月底, 月末, the end of) 21 to the last day, as the Chinese 旬 divide a month.
 MONTH_PARTS: dict[str, tuple[int, int | None]] = {
     "early": (1, 11),
     "mid": (11, 21),
     "late": (21, None),
 }
 #: Parts of a year as (first month, number of months): early (年初, the beginning of) the
-#: first quarter, mid (年中) May to August around 1 July, late (年底, 年末, the end of) the
-#: fourth quarter.
-YEAR_PARTS: dict[str, tuple[int, int]] = {"early": (1, 3), "mid": (5, 4), "late": (10, 3)}
+#: first quarter, mid (年中) May to August around 1 July, late (late 2024) the fourth
+#: quarter, the end (年底, 年末, the end of 2024) December, as Chinese news uses 年底.
+YEAR_PARTS: dict[str, tuple[int, int]] = {
+    "early": (1, 3),
+    "mid": (5, 4),
+    "late": (10, 3),
+    "end": (12, 1),
+}
 
 
 @dataclass(frozen=True)

@@ -53,13 +53,21 @@ def end_of(when: When) -> datetime.date:
     return end
 
 
+#: A date without a year that the tense puts on one side of the reference is still the
+#: nearest one when it lies this close on the other side: news says "had targeted October
+#: 23" a month before it, and a dispatch is printed days after the events it dates.
+TENSE_SLACK = datetime.timedelta(days=60)
+
+
 def nearest(
     reference: datetime.date, make: Callable[[int], Point], future: bool | None = None
 ) -> Point:
     """Return ``make(y)`` for the year y whose span lies nearest ``reference`` (ties go to
     the earlier): the year before, of or after the reference, else (29 February) among
     the eight years around it. With ``future`` False, the last span begun by the
-    reference; True, the first one not over before it."""
+    reference; True, the first one not over before it; either way the nearest when it
+    lies within TENSE_SLACK of the reference (had targeted October 23, read on 30
+    September: this October)."""
     found: list[Point] = []
     error: ValueError | None = None
     for years in ((-1, 0, 1), range(-8, 9)):
@@ -79,11 +87,14 @@ def nearest(
         assert isinstance(start, datetime.date) and isinstance(end, datetime.date)
         return max((start - reference).days, (reference - end).days + 1, 0), start
 
+    closest = min(found, key=distance)
+    if distance(closest)[0] <= TENSE_SLACK.days:
+        return closest
     if future is False and (begun := [p for p in found if p.when.start <= reference]):
         return max(begun, key=lambda p: p.when.start)
     if future and (ahead := [p for p in found if end_of(p.when) > reference]):
         return min(ahead, key=lambda p: p.when.start)
-    return min(found, key=distance)
+    return closest
 
 
 def date(year: int, month: int, day: int) -> datetime.date:

@@ -79,7 +79,7 @@ def scan(
     *,
     reference: datetime.date | None,
     language: str | None = None,
-    future: Callable[[int], bool] | None = None,
+    future: Callable[[int], bool | None] | None = None,
 ) -> list[Found]:
     """Return every date expression of ``text`` in order of ``start``, never overlapping
     (where two could match, the longest), read against ``reference`` (the publication
@@ -92,11 +92,12 @@ def scan(
     days (news style, as HeidelTime does): against its first day for 当天, the same day
     and the day before, its last day for the next day and later; with none, against the
     reference. ``future(offset)`` says whether the clause around ``offset`` (an index
-    into ``text``) is in the future tense: a bare weekday or a date without a year in a
-    past-tense clause is then the last such day up to the reference, in a future-tense
-    one the next from it (see :mod:`timeline.dates.tense`); without ``future``, the day
-    of that name in the reference's ISO week and the nearest such date (the rules of
-    :func:`timeline.dates.normalize.parse_when`). ``language``: see :func:`languages`.
+    into ``text``) is in the future tense (True), the past (False) or neither as far as
+    its words show (None): a bare weekday or a date without a year in a past-tense
+    clause is then the last such day up to the reference, in a future-tense one the next
+    from it (see :mod:`timeline.dates.tense`); without ``future``, or where it answers
+    None, the day of that name in the reference's ISO week and the nearest such date
+    (the rules of :func:`timeline.dates.normalize.parse_when`). ``language``: see :func:`languages`.
     Never raises for any text; raises ValueError for an unknown ``language``.
     """
     grammar = load(languages(language))
@@ -107,7 +108,9 @@ def scan(
             continue
         reading = frames.read(match, grammar, reference)
         if reading.tense_sensitive and future is not None:
-            reading = frames.read(match, grammar, reference, future=future(match.start))
+            tense = future(match.start)
+            if tense is not None:
+                reading = frames.read(match, grammar, reference, future=tense)
         items.append(joins.Item(match.start, match.end, match, reading, match.rule.name))
 
     def reread(item: joins.Item, extra: dict[str, Any]) -> frames.Reading:
@@ -134,7 +137,15 @@ def _anaphora(
     for item in items:
         reading, used = item.reading, None
         target = dated if reading.coarse else anchor
-        if reading.kind == "anaphoric" and target is not None and item.match is not None:
+        # An offset left unjoined (four years after work began) counts from no date.
+        rule = item.match.rule if item.match is not None else None
+        unjoined = rule is not None and rule.unjoined is not None and reading.flag == rule.unjoined
+        if (
+            reading.kind == "anaphoric"
+            and target is not None
+            and item.match is not None
+            and not unjoined
+        ):
             day = _anchor_day(found[target], reading.offset)
             reading = frames.read(item.match, grammar, reference, anchor=day)
             used = target

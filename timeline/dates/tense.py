@@ -22,7 +22,7 @@ _FUTURE = re.compile(
     r"|expects?\s+to|expected\s+to|is\s+due|are\s+due|due\s+to\s+(?:be|open|start|take|begin)"
     r"|scheduled|set\s+to|upcoming|intends?\s+to|aims?\s+to|hopes?\s+to|from\s+now"
     r"|to\s+(?:run|last|continue|remain|stay|be\s+held|take\s+place|begin|start|open|close|end))\b"
-    r"|将|即将|将于|将会|拟|计划|预计|预期|准备|有望|届时|定于|要于|打算",
+    r"|(?<![女大名主干猛武老小悍战败健虎良强宿])将(?!军|领|士|帅|官)|即将|拟|计划|预计|预期|准备|有望|届时|定于|要于|打算",
     re.IGNORECASE,
 )
 

@@ -289,41 +289,73 @@ class Problem(BaseModel):
     errors: list[ProblemItem] | None = None
 
 
-class ExtractInput(BaseModel):
-    """An article to propose events from (POST /api/extract); nothing is stored."""
+class ExtractArticle(BaseModel):
+    """One of several articles to propose events from."""
 
-    model_config = ConfigDict(**_STRICT, title="ExtractInput")
+    model_config = ConfigDict(**_STRICT, title="ExtractArticle")
 
     text: str = Field(min_length=1, description="The article as plain text, any layout.")
     published: DayText | None = Field(
         default=None,
         description="Publication date (YYYY-MM-DD) that relative dates count from; "
-        "required unless the text opens with a dateline holding a year.",
+        "required unless the text gives its own (a dateline or time stamp with a year).",
     )
-    lang: Literal["zh", "en", "auto"] = Field(default="auto", description="Default: guessed.")
+    source: str = Field(default="", max_length=300, description="A name for the article.")
+
+
+class ExtractInput(BaseModel):
+    """An article (``text``) or several (``articles``) to propose events from
+    (POST /api/extract); nothing is stored."""
+
+    model_config = ConfigDict(**_STRICT, title="ExtractInput")
+
+    text: str | None = Field(
+        default=None, min_length=1, description="The article as plain text, any layout."
+    )
+    published: DayText | None = Field(
+        default=None,
+        description="Publication date (YYYY-MM-DD) that relative dates count from; "
+        "required unless the text gives its own (a dateline or time stamp with a year).",
+    )
+    articles: list[ExtractArticle] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        description="Several articles, instead of text: their candidates are merged and ranked.",
+    )
+    lang: Literal["zh", "zh-Hant", "en", "auto"] = Field(
+        default="auto", description="Default: guessed."
+    )
 
 
 class ExtractCandidate(BaseModel):
     """A proposed event. Offsets are [start, end) character (code point) indices into
-    `text`; `start`/`end`/`precision` are null when the date is unresolved (see
-    `unresolved`)."""
+    the article's text."""
 
     id: str = Field(description="A proposed id: <date>-<slug>.")
+    existing: str | None = Field(description="The id of the store's event it reports, if any.")
+    language: str = Field(
+        description="The article's language and the title's (BCP 47: zh, zh-Hant, en)."
+    )
     when: str = Field(description="The date expression exactly as written.")
     when_offsets: list[int]
-    start: str | None = Field(description="YYYY-MM-DD, YYYY-MM or YYYY, by precision.")
-    end: str | None = Field(description="The last day (inclusive) of a span of days.")
-    precision: Literal["year", "month", "day"] | None
+    start: str = Field(description="YYYY-MM-DD, YYYY-MM or YYYY, by precision.")
+    end: str | None = Field(
+        description="The last day (YYYY-MM-DD, inclusive) of a span longer than one day, "
+        "month or year."
+    )
+    precision: Literal["year", "month", "day"]
     approximate: bool
     date_note: str | None = Field(description="How a date not given outright was derived.")
-    unresolved: str | None = Field(description="Why no date could be given.")
     title: str = Field(description="Proposed title in the article's language.")
-    language: Literal["zh", "en"] = Field(description="The language of the title (BCP 47).")
     evidence: str = Field(description="The clause reporting the event, layout undone.")
     evidence_offsets: list[int]
-    organizations: list[str] = Field(description="Canonical names of the store's organizations.")
+    organizations: list[str] = Field(description="The store's organizations acting in it.")
     places: list[str]
     locator: str = Field(description="paragraph N (blocks separated by blank lines, from 1).")
+    mentions: list[list[int]] = Field(description="Offsets of every mention of the event.")
+    sources: list[str] = Field(description="The articles that report it (several articles).")
+    weight: float = Field(description="How much the articles make of it (several articles).")
     confidence: float = Field(ge=0, le=1)
     reason: str
 
@@ -339,8 +371,29 @@ class ExtractSkipped(BaseModel):
 class ExtractResult(BaseModel):
     """Candidate events of an article, in its order, for an editor to review."""
 
+    source: str = Field(description="The article's name, if given.")
     published: str = Field(description="The publication date used (YYYY-MM-DD).")
     published_from: Literal["given", "dateline"]
     lang: Literal["zh", "en"]
+    language: str = Field(description="The article's language (BCP 47: zh, zh-Hant, en).")
     candidates: list[ExtractCandidate]
     skipped: list[ExtractSkipped]
+
+
+class ExtractArticleResult(BaseModel):
+    """One article of several: the dates used and the expressions left out."""
+
+    source: str
+    published: str
+    published_from: Literal["given", "dateline"]
+    lang: Literal["zh", "en"]
+    language: str
+    skipped: list[ExtractSkipped]
+
+
+class ExtractManyResult(BaseModel):
+    """Candidate events of several articles, merged and ranked by how much they make of
+    them (``weight``), for an editor to review."""
+
+    articles: list[ExtractArticleResult]
+    candidates: list[ExtractCandidate]

@@ -74,17 +74,18 @@ def test_review_workflow_extract_accept_seed(make_app: AppFactory, tmp_path: Pat
     result = runner.invoke(args=args)
     assert result.exit_code == 0, result.output
     text = draft.read_text(encoding="utf-8")
-    assert text.count('review = "pending"') == 13
+    assert text.count('review = "pending"') == 14
     refused = runner.invoke(args=["seed", str(draft)])
     assert refused.exit_code == 1
     assert refused.output == (
-        'Error: seeds: draft.toml: entry 1 (2025-09-25-event) is still review = "pending"; '
+        'Error: seeds: draft.toml: entry 1 (2025-09-26-0703397d) is still review = "pending"; '
         'set it to "accepted" or remove it\n'
     )
     assert _event_ids(app) == []
-    # The editor accepts every entry but the ridership figure (当日客流), which goes.
+    # The editor accepts every entry but the ridership figure (当日客流) and the headline's
+    # 今日 (the paper's day, not the opening's), which go.
     entries = text.split("\n[[event]]\n")
-    kept = [e for e in entries[1:] if 'when = "当日"' not in e]
+    kept = [e for e in entries[1:] if 'when = "当日"' not in e and 'when = "今日"' not in e]
     reviewed = "\n[[event]]\n".join([entries[0], *kept]).replace(
         'review = "pending"', 'review = "accepted"'
     )
@@ -93,9 +94,9 @@ def test_review_workflow_extract_accept_seed(make_app: AppFactory, tmp_path: Pat
     assert loaded.exit_code == 0, loaded.output
     assert loaded.output == "added 12\n"
     ids = _event_ids(app)
-    assert len(ids) == 12 and "2025-09-23-event" in ids and "2025-08-21-event" in ids
+    assert len(ids) == 12 and "2025-09-23-87481de3" in ids and "2025-08-21-bbf07b4b" in ids
     with app.app_context():
-        summit = db.get_session().get(Event, "2025-09-20-event")
+        summit = db.get_session().get(Event, "2025-09-20-21554e43")
         assert summit is not None
         assert (summit.start_value.isoformat(), summit.end_value.isoformat()) == (  # type: ignore[union-attr]
             "2025-09-20",
@@ -132,16 +133,17 @@ def test_the_api_answers_candidates_and_stores_nothing(
     response = _post(client, {"text": text, "published": "2025-02-18"}, auth_headers)
     assert response.status_code == 200, response.get_data(as_text=True)
     body = response.get_json()
-    (candidate,) = body["candidates"]
+    candidate, year = body["candidates"]
     assert candidate["organizations"] == ["Amazon"]
     assert candidate["id"] == "2025-02-06-amazon"
-    assert body["skipped"] == [
-        {
-            "when": "今年",
-            "when_offsets": [17, 19],
-            "reason": "a year beside a more precise date in the sentence",
-        }
-    ]
+    # The seeds already hold it: the candidate names that event instead of proposing it.
+    assert (candidate["language"], candidate["existing"]) == (
+        "zh",
+        "2025-02-06-amazon-capex-100-billion",
+    )
+    # 今年 is the year of the spending, in a clause of its own (the seed file lists it).
+    assert (year["when"], year["start"], year["precision"]) == ("今年", "2025", "year")
+    assert body["skipped"] == []
     document = client.get("/api/openapi.json").get_json()
     root = {"$ref": REF.format(model="ExtractResult"), "components": document["components"]}
     assert list(jsonschema_rs.Draft202012Validator(root).iter_errors(body)) == []

@@ -7,10 +7,16 @@ import datetime as dt
 
 import pytest
 
-from timeline.io.extract import ExtractError, NoPublicationDateError, extract
-from timeline.io.gazetteer import Gazetteer
-from timeline.io.mentions import dateline
-from timeline.io.sentences import sentences, undo_layout
+from timeline.extract.layout import Text, undo_layout
+from timeline.extract.names import Gazetteer
+from timeline.extract.page import read_page
+from timeline.extract.pipeline import ExtractError, NoPublicationDateError, extract
+from timeline.extract.sentences import split
+
+
+def sentences(text: Text, *, chinese: bool) -> list[tuple[int, int]]:
+    return [(s.start, s.end) for s in split(text, read_page(text), chinese=chinese)]
+
 
 PUBLISHED = dt.date(2025, 2, 18)
 
@@ -94,12 +100,10 @@ def test_what_is_not_an_event_date_is_not_proposed(sentence: str) -> None:
 
 def test_an_unresolved_reference_says_why_instead_of_guessing() -> None:
     result = extract("会议闭幕当天，双方签署了协议。", published=PUBLISHED)
-    (candidate,) = result.candidates
-    assert (candidate.start, candidate.unresolved) == (
-        None,
-        "refers to '会议', not dated in the article",
-    )
-    assert candidate.id == "undated-event"
+    assert result.candidates == []
+    assert [(s.when, s.reason) for s in result.skipped] == [
+        ("会议闭幕当天", "not dated: refers to '会议', not dated in the article")
+    ]
 
 
 def test_an_english_article() -> None:
@@ -112,7 +116,12 @@ def test_an_english_article() -> None:
     assert result.lang == "en"
     got = [(c.when, c.start, c.approximate, c.title) for c in result.candidates]
     assert got == [
-        ("Feb. 10", "2025-02-10", False, "The AI Action Summit opened in Paris and ran for…"),
+        (
+            "Feb. 10",
+            "2025-02-10",
+            False,
+            "The AI Action Summit opened in Paris and ran for two days",
+        ),
         ("At the close of the summit", "2025-02-10", False, "60 countries signed a statement"),
         ("A few days later", "2025-02-13", True, "Google released Gemini 2.0 Flash"),
     ]
@@ -123,14 +132,15 @@ def test_an_english_article() -> None:
 
 def test_the_dateline_gives_the_publication_date() -> None:
     text = "PARIS, Feb. 18, 2025 (Reuters) - Macron spoke on Feb. 10 at the summit."
-    assert dateline(text) == (dt.date(2025, 2, 18), 7, 20)
     result = extract(text)
     assert (result.published, result.published_from) == (PUBLISHED, "dateline")
     assert [(c.when, c.evidence) for c in result.candidates] == [
         ("Feb. 10", "Macron spoke on Feb. 10 at the summit.")
     ]
-    assert dateline("新华社北京2025年2月18日电 国务院常务会议昨天召开。")[0] == PUBLISHED  # type: ignore[index]
-    assert dateline("新华社北京2月18日电") is None  # no year: not a dateline
+    chinese = extract("新华社北京2025年2月18日电 国务院常务会议昨天召开。")
+    assert (chinese.published, [c.start for c in chinese.candidates]) == (PUBLISHED, ["2025-02-17"])
+    with pytest.raises(NoPublicationDateError):  # no year: not the article's own date
+        extract("新华社北京2月18日电 国务院常务会议昨天召开。")
 
 
 def test_refusals() -> None:
@@ -144,3 +154,52 @@ def test_two_dates_in_one_clause_do_not_crash() -> None:
     # No clause mark between the dates: the second starts where the first's clause does.
     result = extract("xAI在2月17日和2月18日发布了两个模型。", published=PUBLISHED)
     assert [c.start for c in result.candidates] == ["2025-02-17", "2025-02-18"]
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        # Neither past nor future: the nearest June 3, not last year's.
+        ("The term of the present Lok Sabha ends on June 3.", dt.date(2019, 3, 10), "2019-06-03"),
+        # A date a plan confirms, sets or moves: read without the tense.
+        (
+            "The opening date has now been confirmed as December, the restored line said.",
+            dt.date(2024, 8, 7),
+            "2024-12",
+        ),
+        ("The launch was postponed to September.", dt.date(2025, 1, 10), "2025-09"),
+        # A bare weekday with no word of the future is in the past (news reports it).
+        ("Kipchoge won the race in 2 hours, 1 minute, 39 seconds on Sunday.", dt.date(2018, 9, 17),
+         "2018-09-16"),
+        # 女将 (a woman athlete) is no future: the 29th just past.
+        ("台灣舉重女將許淑淨倫敦時間29日勇奪奧運銀牌。", dt.date(2012, 7, 30), "2012-07-29"),
+        # 近日: a recent day, in the month of publication.
+        ("近日有消息称特斯拉获得批准。", dt.date(2019, 10, 19), "2019-10"),
+        # Earlier this month: the month.
+        ("Earlier this month, the bank raised its rate.", dt.date(2005, 3, 20), "2005-03"),
+        # 年底: December.
+        ("马斯克表示到今年年底将分阶段引导产量快速增长。", dt.date(2019, 10, 19), "2019-12"),
+    ],
+)  # fmt: skip
+def test_dates_follow_the_tense_and_news_usage(
+    text: str, published: dt.date, expected: str
+) -> None:
+    assert [c.start for c in extract(text, published=published).candidates] == [expected]
+
+
+def test_a_few_days_later_is_three_days_after_the_event_before() -> None:
+    text = "Google said on Feb. 10 it would. A few days later, Google released Gemini."
+    result = extract(text, published=PUBLISHED)
+    assert [(c.when, c.start, c.approximate) for c in result.candidates] == [
+        ("Feb. 10", "2025-02-10", False),
+        ("A few days later", "2025-02-13", True),
+    ]
+
+
+def test_periods_and_vague_times_are_left_out_with_their_reason() -> None:
+    result = extract("轨道交通集团还将在今后两年新建4个枢纽，目前已开工。", published=PUBLISHED)
+    assert result.candidates == []
+    assert [(s.when, s.reason) for s in result.skipped] == [
+        ("今后两年", "a period (今后两年, the past 3 days), not an event"),
+        ("目前", "now, before or later in general (目前, 此前, 未来), not a date"),
+    ]

@@ -1,18 +1,12 @@
-"""What the extractor recognizes by name: the store's organizations and their aliases,
-obvious places, and the few well-known dates that articles refer to without giving them."""
+"""What the extractor recognizes by name: the store's organizations and their aliases, and
+places named often in news."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-
-import sqlalchemy as sa
-from sqlalchemy import orm
-
-from timeline.store.models import Organization
 
 # A country named just before one of these describes another subject (中国人工智能企业深度求索,
 # 法国企业的投资), not the country's government.
@@ -22,47 +16,47 @@ _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 #: Places named often enough in news to be taken as places when they appear (Chinese and
 #: English); longer names win (法国巴黎 over 巴黎).
 PLACES = (
-    "北京", "上海", "广州", "深圳", "杭州", "成都", "重庆", "武汉", "南京", "天津", "西安",
-    "苏州", "香港", "澳门", "雄安", "巴黎", "法国巴黎", "大皇宫", "伦敦", "柏林", "东京",
-    "纽约", "华盛顿", "布鲁塞尔", "日内瓦", "硅谷", "得克萨斯州", "加利福尼亚州", "达沃斯",
-    "Beijing", "Shanghai", "Paris", "Grand Palais", "London", "Berlin", "Tokyo",
-    "New York", "Washington", "Brussels", "Geneva", "Texas", "California", "Davos",
-)  # fmt: skip
-
-
-@dataclass(frozen=True)
-class KnownDate:
-    """A date that articles refer to by name without giving it (就职当天: the day of the
-    inauguration). It applies to a sentence holding every one of ``words`` in an article
-    published from ``valid_from`` until ``valid_until`` (exclusive)."""
-
-    words: tuple[str, ...]
-    noun: str
-    date: dt.date
-    note: str
-    valid_from: dt.date
-    valid_until: dt.date
-
-
-#: Dates from outside any article, each used only where the article does not date the
-#: noun itself; a candidate resolved through one says so and gets a lower confidence.
-KNOWN_DATES = (
-    KnownDate(
-        ("特朗普", "就职"),
-        "就职",
-        dt.date(2025, 1, 20),
-        "Donald Trump's second inauguration as US president, 2025-01-20",
-        dt.date(2025, 1, 20),
-        dt.date(2029, 1, 20),
-    ),
-    KnownDate(
-        ("Trump", "inaugura"),
-        "inauguration",
-        dt.date(2025, 1, 20),
-        "Donald Trump's second inauguration as US president, 2025-01-20",
-        dt.date(2025, 1, 20),
-        dt.date(2029, 1, 20),
-    ),
+    "北京",
+    "上海",
+    "广州",
+    "深圳",
+    "杭州",
+    "成都",
+    "重庆",
+    "武汉",
+    "南京",
+    "天津",
+    "西安",
+    "苏州",
+    "香港",
+    "澳门",
+    "雄安",
+    "巴黎",
+    "法国巴黎",
+    "伦敦",
+    "柏林",
+    "东京",
+    "纽约",
+    "华盛顿",
+    "布鲁塞尔",
+    "日内瓦",
+    "硅谷",
+    "得克萨斯州",
+    "加利福尼亚州",
+    "达沃斯",
+    "Beijing",
+    "Shanghai",
+    "Paris",
+    "London",
+    "Berlin",
+    "Tokyo",
+    "New York",
+    "Washington",
+    "Brussels",
+    "Geneva",
+    "Texas",
+    "California",
+    "Davos",
 )
 
 
@@ -147,10 +141,3 @@ def _is_country(matched: str) -> bool:
 
 def _described(text: str, end: int) -> bool:
     return text.startswith(_DESCRIBED, end)
-
-
-def store_gazetteer(session: orm.Session) -> Gazetteer:
-    """Return a Gazetteer of the store's organizations, each with its aliases (the names
-    they were defined with, Chinese ones included)."""
-    orgs = session.scalars(sa.select(Organization).order_by(Organization.name)).all()
-    return Gazetteer((o.name, [a.name for a in o.aliases if a.name != o.name]) for o in orgs)
