@@ -10,7 +10,9 @@ from flask import Flask
 
 from timeline import config
 from timeline.api import routes
+from timeline.api import timelines as timelines_api
 from timeline.http import db, errors, security
+from timeline.http.timelines import register_per_timeline
 from timeline.io import seeds
 from timeline.publish import caching
 from timeline.store.engine import begin_write
@@ -29,10 +31,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     caching.init_app(app)
     security.init_app(app)  # outermost: it sees the fast path's answers too
-    app.register_blueprint(pages.bp)
-    app.register_blueprint(views.bp)
-    app.register_blueprint(timelinejs.bp)
+    for documents in (pages.bp, views.bp, timelinejs.bp):
+        register_per_timeline(app, documents)
     app.register_blueprint(routes.bp)
+    app.register_blueprint(timelines_api.bp)
     return app
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from feeds import Channel, Entry
@@ -85,6 +87,22 @@ def to_entry(event: Event, config: dict[str, Any], lang: str | None = None) -> E
     )
 
 
+@dataclass(frozen=True)
+class Heading:
+    """Whose documents these are, when not the site's: a timeline's ``prefix`` of every
+    path (``/t/fed``), its ``names`` and ``descriptions`` by language (BCP 47 tag), and
+    its default ``language``. The default (empty) heading is the site's: the configured
+    ``CALENDAR_NAME``, ``CALENDAR_DESCRIPTION`` and ``LANGUAGE``, at the root."""
+
+    prefix: str = ""
+    names: Mapping[str, str] | None = None
+    descriptions: Mapping[str, str] | None = None
+    language: str | None = None
+
+
+SITE = Heading()
+
+
 def to_channel(
     config: dict[str, Any],
     version: StoreVersion,
@@ -92,22 +110,27 @@ def to_channel(
     self_path: str,
     title_suffix: str = "",
     lang: str | None = None,
+    heading: Heading = SITE,
 ) -> Channel:
     """Return a feed's metadata from configuration; ``updated`` is the store version's
     newest change, so the output depends on the data only, never on the clock. The
     language is ``lang`` (BCP 47), else the configured ``LANGUAGE``, and so are the
     name and description (``CALENDAR_NAME``, ``CALENDAR_DESCRIPTION``: see
-    :func:`timeline.store.languages.text_in`)."""
+    :func:`timeline.store.languages.text_in`), unless ``heading`` gives a timeline's
+    (its names, descriptions and language, its page as the link)."""
     base = config["BASE_URL"]
-    title = text_in(config["CALENDAR_NAME"], lang, config["LANGUAGE"]) + title_suffix
-    description = text_in(config["CALENDAR_DESCRIPTION"], lang, config["LANGUAGE"])
+    default = heading.language or config["LANGUAGE"]
+    names = heading.names or config["CALENDAR_NAME"]
+    descriptions = heading.descriptions if heading.names else config["CALENDAR_DESCRIPTION"]
+    title = text_in(names, lang, default) + title_suffix
+    description = text_in(descriptions or "", lang, default)
     return Channel(
         id=f"tag:{config['ID_DOMAIN']},{config['ID_DATE']}:feed{self_path}",
         title=title,
         description=description or title,
-        link=f"{base}/",
+        link=f"{base}{heading.prefix}/",
         self_url=f"{base}{self_path}",
         updated=version.updated,
-        language=lang or config["LANGUAGE"],
+        language=lang or default,
         refresh_interval=int(config["REFRESH_INTERVAL"]),
     )

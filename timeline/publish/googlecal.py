@@ -13,7 +13,7 @@ from sqlalchemy import orm
 import feeds
 from feeds.times import timed_span
 from feeds.vtimezone import render_vtimezone
-from timeline.publish.convert import to_entry
+from timeline.publish.convert import SITE, Heading, to_entry
 from timeline.publish.documents import PATHS, channel
 from timeline.publish.parts import zone_span
 from timeline.publish.wording import google_description
@@ -42,6 +42,7 @@ def google_calendar(
     self_path: str,
     query: str,
     lang: str | None = None,
+    heading: Heading = SITE,
 ) -> bytes:
     """Return the VCALENDAR (RFC 5545) of the events matching ``flt`` with the newest
     start, newest first, as many as fit in ``CALENDAR_MAX_BYTES`` bytes with the header
@@ -49,7 +50,8 @@ def google_calendar(
     DESCRIPTION and X-WR-CALDESC say how many of how many, and where the full calendar
     (``/calendar.ics`` with ``query``, the same filter) is. The body is at most
     ``CALENDAR_MAX_BYTES``; with a limit smaller than an empty calendar it holds no event
-    and is larger. Texts in ``lang`` (see :func:`timeline.publish.convert.texts`).
+    and is larger. Texts in ``lang`` (see :func:`timeline.publish.convert.texts`); the site's
+    or a timeline's name, as ``heading`` says.
     Raises ValueError as :func:`feeds.render_vevent`."""
     limit = int(app.config["CALENDAR_MAX_BYTES"])
     where = conditions(session, flt)
@@ -57,8 +59,9 @@ def google_calendar(
     events = list_events(session, flt, limit=limit // _SMALLEST_VEVENT + 1)
     entries = [to_entry(e, app.config, lang) for e in events]
     session.rollback()
-    full_url = f"{app.config['BASE_URL']}{PATHS['ics']}" + (f"?{query}" if query else "")
-    head = channel(app, version, self_path, lang)
+    full_url = f"{app.config['BASE_URL']}{heading.prefix}{PATHS['ics']}"
+    full_url += f"?{query}" if query else ""
+    head = channel(app, version, self_path, lang, heading)
     base = head.description
     words = head.language
 

@@ -1,0 +1,255 @@
+"""Blueprint of the API's timelines under /api/timelines: made, read, changed and
+deleted (admin tokens), and their events listed, created, added and taken away (tokens
+that write to the timeline)."""
+
+from __future__ import annotations
+
+import zoneinfo
+from typing import Any
+from urllib.parse import quote
+
+from flask import Blueprint, Response, current_app, request
+from sqlalchemy import orm
+
+from timeline.api.auth import forbid_unless, require_token
+from timeline.api.routes import POST_TYPES, create_in, list_in, write_unit
+from timeline.events.problems import ProblemError
+from timeline.http import db
+from timeline.http.cors import public_reads
+from timeline.http.jsonbody import read_json
+from timeline.http.lookup import live_event
+from timeline.http.timelines import find
+from timeline.store import timelines
+from timeline.store.languages import LanguageTagError, canonical_tag
+from timeline.store.models import Timeline
+from timeline.store.rights import may_manage, may_write
+
+bp = Blueprint("timelines_api", __name__, url_prefix="/api")
+public_reads(bp)
+
+PATCH_TYPES = ("application/merge-patch+json", "application/json")
+_FIELDS = {"slug", "language", "timezone", "texts"}
+
+
+def timeline_output(timeline: Timeline) -> dict[str, Any]:
+    """The JSON of ``timeline``: slug, default language and time zone, texts by language
+    (``{"en": {"title", "description"}}``), whether it is the default, and its URLs."""
+    base = current_app.config["BASE_URL"]
+    return {
+        "slug": timeline.slug,
+        "language": timeline.language,
+        "timezone": timeline.timezone,
+        "default": timeline.id == 1,
+        "texts": {
+            t.language: {"title": t.title, "description": t.description} for t in timeline.texts
+        },
+        "page": f"{base}/t/{timeline.slug}/",
+        "calendar": f"{base}/t/{timeline.slug}/calendar.ics",
+    }
+
+
+def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    response = current_app.json.response(body)
+    response.status_code = status
+    response.headers.update(headers or {})
+    return response
+
+
+def _parse(body: Any, *, partial: bool) -> dict[str, Any]:
+    """The fields of a timeline's JSON ``body``, checked, every mistake collected.
+    Raises ProblemError: 400 for unknown fields or a body that is no object, 422 naming
+    each bad field by JSON pointer."""
+    if not isinstance(body, dict):
+        raise ProblemError(400, "The body must be a JSON object.", errors=[{"pointer": ""}])
+    unknown = sorted(set(body) - _FIELDS)
+    if unknown:
+        errors = [{"pointer": f"/{k}", "detail": "unknown field"} for k in unknown]
+        raise ProblemError(400, f"Unknown fields: {', '.join(unknown)}", errors=errors)
+    errors: list[dict[str, str]] = []
+    out: dict[str, Any] = {}
+    if "slug" in body or not partial:
+        slug = body.get("slug")
+        if not isinstance(slug, str) or not timelines.SLUG.fullmatch(slug):
+            detail = "required: 1 to 100 of a-z 0-9 and inner hyphens"
+            errors.append({"pointer": "/slug", "detail": detail})
+        else:
+            out["slug"] = slug
+    if "language" in body:
+        try:
+            out["language"] = canonical_tag(str(body["language"]))
+            if not isinstance(body["language"], str):
+                raise LanguageTagError("not a string")
+        except LanguageTagError:
+            detail = "a BCP 47 language tag, such as en or zh-Hant"
+            errors.append({"pointer": "/language", "detail": detail})
+    if "timezone" in body:
+        zone = body["timezone"]
+        if zone is not None and not _zone(zone):
+            detail = "an IANA time zone name (Europe/Berlin), or null for UTC"
+            errors.append({"pointer": "/timezone", "detail": detail})
+        else:
+            out["timezone"] = zone
+    if "texts" in body:
+        out["texts"] = _texts(body["texts"], errors)
+    if errors:
+        shown = "; ".join(f"{e['pointer']}: {e['detail']}" for e in errors)
+        raise ProblemError(422, shown, title="Invalid timeline", errors=errors)
+    return out
+
+
+def _zone(name: Any) -> bool:
+    if not isinstance(name, str) or not 0 < len(name) <= 64 or "/" not in name:
+        return False
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
+
+
+def _texts(value: Any, errors: list[dict[str, str]]) -> dict[str, tuple[str, str]]:
+    texts: dict[str, tuple[str, str]] = {}
+    if not isinstance(value, dict):
+        errors.append({"pointer": "/texts", "detail": "an object of texts by language tag"})
+        return texts
+    for tag, text in value.items():
+        pointer = f"/texts/{tag.replace('~', '~0').replace('/', '~1')}"
+        try:
+            language = canonical_tag(tag)
+        except LanguageTagError:
+            errors.append({"pointer": pointer, "detail": "not a BCP 47 language tag"})
+            continue
+        title = text.get("title") if isinstance(text, dict) else None
+        description = text.get("description", "") if isinstance(text, dict) else None
+        if not isinstance(title, str) or not 0 < len(title.strip()) <= 300:
+            errors.append({"pointer": f"{pointer}/title", "detail": "1 to 300 characters"})
+            continue
+        if not isinstance(description, str) or len(description) > 5000:
+            detail = "at most 5000 characters"
+            errors.append({"pointer": f"{pointer}/description", "detail": detail})
+            continue
+        texts[language] = (title, description)
+    return texts
+
+
+def _manage() -> None:
+    forbid_unless(may_manage(require_token()), "Only an admin token manages timelines.")
+
+
+def _timeline_problem(error: timelines.TimelineError, pointer: str = "/slug") -> ProblemError:
+    return ProblemError(error.status, str(error), errors=[{"pointer": pointer}])
+
+
+@bp.get("/timelines")
+def list_view() -> Response:
+    """List every timeline, the default first."""
+    found = timelines.list_timelines(db.get_session())
+    return _json({"timelines": [timeline_output(t) for t in found]})
+
+
+@bp.post("/timelines")
+def create_view() -> Response:
+    """Make a timeline (admin token): 201 with Location."""
+    _manage()
+    fields = _parse(read_json(POST_TYPES, "Accept-Post"), partial=False)
+    language = fields.get("language", current_app.config["LANGUAGE"])
+    with write_unit() as session:
+        try:
+            timeline = timelines.create_timeline(
+                session,
+                fields["slug"],
+                fields.get("texts", {}),
+                language=language,
+                timezone=fields.get("timezone"),
+            )
+        except timelines.TimelineError as error:
+            raise _timeline_problem(error) from None
+        location = f"/api/timelines/{quote(timeline.slug)}"
+        response = _json(timeline_output(timeline), 201, {"Location": location})
+    return response
+
+
+@bp.get("/timelines/<slug>")
+def get_view(slug: str) -> Response:
+    """Return one timeline."""
+    return _json(timeline_output(find(slug)))
+
+
+@bp.patch("/timelines/<slug>")
+def patch_view(slug: str) -> Response:
+    """Change a timeline's slug, texts (all replaced), language or time zone (admin)."""
+    _manage()
+    fields = _parse(read_json(PATCH_TYPES, "Accept-Patch"), partial=True)
+    with write_unit():
+        timeline = find(slug)
+        try:
+            timelines.update_timeline(
+                db.get_session(),
+                timeline,
+                slug=fields.get("slug"),
+                texts=fields.get("texts"),
+                language=fields.get("language"),
+                timezone=fields.get("timezone"),
+                clear_timezone="timezone" in fields and fields["timezone"] is None,
+            )
+        except timelines.TimelineError as error:
+            raise _timeline_problem(error) from None
+        response = _json(timeline_output(timeline))
+    return response
+
+
+@bp.delete("/timelines/<slug>")
+def delete_view(slug: str) -> Response:
+    """Delete a timeline (admin); its events stay. 409 for the default timeline."""
+    _manage()
+    with write_unit() as session:
+        try:
+            timelines.delete_timeline(session, find(slug))
+        except timelines.TimelineError as error:
+            raise _timeline_problem(error, "") from None
+    return Response(status=204)
+
+
+@bp.get("/timelines/<slug>/events")
+def list_events_view(slug: str) -> Response:
+    """List the timeline's events as ``/api/events`` lists the default timeline's."""
+    return list_in(find(slug).id)
+
+
+@bp.post("/timelines/<slug>/events")
+def create_event_view(slug: str) -> Response:
+    """Create an event in the timeline (as ``POST /api/events``)."""
+    timeline = find(slug)
+    return create_in(timeline.id, f"the timeline {timeline.slug!r}")
+
+
+def _member_write(slug: str, event_id: str) -> tuple[orm.Session, Timeline, Any]:
+    principal = require_token()
+    timeline = find(slug)
+    forbid_unless(
+        may_write(principal, timeline.id), f"This token may not write to {timeline.slug!r}."
+    )
+    return db.get_session(), timeline, principal
+
+
+@bp.put("/timelines/<slug>/events/<event_id>")
+def add_event_view(slug: str, event_id: str) -> Response:
+    """Put an existing event in the timeline too (the same event, the same UID): 201
+    when added, 204 when it was there already."""
+    session, timeline, _ = _member_write(slug, event_id)
+    with write_unit():
+        added = timelines.add_event(session, timeline, live_event(session, event_id))
+    return Response(status=201 if added else 204)
+
+
+@bp.delete("/timelines/<slug>/events/<event_id>")
+def remove_event_view(slug: str, event_id: str) -> Response:
+    """Take an event out of the timeline (it stays in the others): 204; 404 when the
+    timeline does not hold it. Moving an event is a PUT into one timeline and a DELETE
+    from the other."""
+    session, timeline, _ = _member_write(slug, event_id)
+    with write_unit():
+        event = live_event(session, event_id)
+        if not timelines.remove_event(session, timeline, event):
+            raise ProblemError(404, f"The timeline {timeline.slug!r} has no event {event_id!r}.")
+    return Response(status=204)
