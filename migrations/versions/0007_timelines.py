@@ -112,7 +112,9 @@ def upgrade() -> None:
         ],
     )
     op.execute("INSERT INTO timeline_events (timeline_id, event_id) SELECT 1, id FROM events")
-    op.execute("INSERT INTO token_timelines (token_name, timeline_id) SELECT name, 1 FROM api_tokens")
+    op.execute(
+        "INSERT INTO token_timelines (token_name, timeline_id) SELECT name, 1 FROM api_tokens"
+    )
     if bind.dialect.name == "postgresql":  # the next id after the one given by hand
         op.execute("SELECT setval(pg_get_serial_sequence('timelines', 'id'), 1)")
 

@@ -73,9 +73,7 @@ def create_token(
             except TimelineNotFoundError:
                 raise TokenError(f"there is no timeline {slug!r}") from None
     token = secrets.token_urlsafe(32)
-    session.add(
-        ApiToken(name=name, token_hash=token_hash(token), created=utcnow(), admin=admin)
-    )
+    session.add(ApiToken(name=name, token_hash=token_hash(token), created=utcnow(), admin=admin))
     session.flush()
     session.add_all(TokenTimeline(token_name=name, timeline_id=t) for t in sorted(ids))
     session.flush()

@@ -183,9 +183,7 @@ def create_in(timeline_id: int, named: str) -> Response:
     """Create an event from the request's body in the timeline ``timeline_id`` (called
     ``named`` in a 403), as :func:`create_event` does."""
     principal = require_token()
-    forbid_unless(
-        may_write(principal, timeline_id), f"This token may not write to {named}."
-    )
+    forbid_unless(may_write(principal, timeline_id), f"This token may not write to {named}.")
     body = read_json(POST_TYPES, "Accept-Post")
     key = idempotency_key()
     notes: list[str] = []

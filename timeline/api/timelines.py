@@ -4,11 +4,12 @@ that write to the timeline)."""
 
 from __future__ import annotations
 
+import json
 import zoneinfo
 from typing import Any
 from urllib.parse import quote
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app
 from sqlalchemy import orm
 
 from timeline.api.auth import forbid_unless, require_token
@@ -49,10 +50,8 @@ def timeline_output(timeline: Timeline) -> dict[str, Any]:
 
 
 def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    response = current_app.json.response(body)
-    response.status_code = status
-    response.headers.update(headers or {})
-    return response
+    text = json.dumps(body, ensure_ascii=False)
+    return Response(text, status=status, mimetype="application/json", headers=headers)
 
 
 def _parse(body: Any, *, partial: bool) -> dict[str, Any]:
@@ -63,8 +62,8 @@ def _parse(body: Any, *, partial: bool) -> dict[str, Any]:
         raise ProblemError(400, "The body must be a JSON object.", errors=[{"pointer": ""}])
     unknown = sorted(set(body) - _FIELDS)
     if unknown:
-        errors = [{"pointer": f"/{k}", "detail": "unknown field"} for k in unknown]
-        raise ProblemError(400, f"Unknown fields: {', '.join(unknown)}", errors=errors)
+        extra = [{"pointer": f"/{k}", "detail": "unknown field"} for k in unknown]
+        raise ProblemError(400, f"Unknown fields: {', '.join(unknown)}", errors=extra)
     errors: list[dict[str, str]] = []
     out: dict[str, Any] = {}
     if "slug" in body or not partial:

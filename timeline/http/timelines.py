@@ -10,10 +10,10 @@ from flask import Blueprint, Flask, g
 
 from timeline.events.problems import ProblemError
 from timeline.http import db
-from timeline.publish.convert import SITE, Heading
 from timeline.store import timelines
 from timeline.store.models import DEFAULT_TIMELINE_ID, Event, Timeline, TimelineEvent
 from timeline.store.queries import EventFilter
+from timeline.store.timelines import SITE, Heading, heading_of
 from timeline.store.version import StoreVersion
 
 #: The URL prefix of a timeline's documents, and the prefix of its blueprints' names.
@@ -32,19 +32,6 @@ class Shown:
 
 
 _DEFAULT = Shown(DEFAULT_TIMELINE_ID, None, SITE)
-
-
-def heading_of(timeline: Timeline) -> Heading:
-    """The heading of ``timeline``'s documents under ``/t/<slug>/``: its texts, or the
-    site's name where it has none."""
-    if not timeline.texts:
-        return Heading(prefix=f"/t/{timeline.slug}", language=timeline.language)
-    return Heading(
-        prefix=f"/t/{timeline.slug}",
-        names={t.language: t.title for t in timeline.texts},
-        descriptions={t.language: t.description for t in timeline.texts},
-        language=timeline.language,
-    )
 
 
 def find(slug: str) -> Timeline:
@@ -105,7 +92,6 @@ def per_timeline(bp: Blueprint) -> None:
         current = g.get("timeline")
         if endpoint.startswith(NAME_PREFIX) and "slug" not in values and current is not None:
             values["slug"] = current.slug
-
 
 
 def register_per_timeline(app: Flask, bp: Blueprint) -> None:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from feeds import Channel, Entry
 from timeline.publish.wording import wording
 from timeline.store.languages import autonym, text_in
 from timeline.store.models import Event
+from timeline.store.timelines import SITE, Heading
 from timeline.store.version import StoreVersion
 from timeline.store.writes import event_data
 
@@ -85,22 +84,6 @@ def to_entry(event: Event, config: dict[str, Any], lang: str | None = None) -> E
         wording=wording(lang or config["LANGUAGE"]),
         **texts(event, config, lang),
     )
-
-
-@dataclass(frozen=True)
-class Heading:
-    """Whose documents these are, when not the site's: a timeline's ``prefix`` of every
-    path (``/t/fed``), its ``names`` and ``descriptions`` by language (BCP 47 tag), and
-    its default ``language``. The default (empty) heading is the site's: the configured
-    ``CALENDAR_NAME``, ``CALENDAR_DESCRIPTION`` and ``LANGUAGE``, at the root."""
-
-    prefix: str = ""
-    names: Mapping[str, str] | None = None
-    descriptions: Mapping[str, str] | None = None
-    language: str | None = None
-
-
-SITE = Heading()
 
 
 def to_channel(

@@ -12,8 +12,9 @@ import feeds
 from feeds.times import item_instant
 from timeline.publish import parts
 from timeline.publish.caching import render_key
-from timeline.publish.convert import SITE, Heading, to_channel, to_entry
+from timeline.publish.convert import to_channel, to_entry
 from timeline.store.queries import EventFilter, list_events
+from timeline.store.timelines import SITE, Heading
 from timeline.store.version import StoreVersion
 
 #: Path and Content-Type of each format (RFC 5545 §8.1, RSS, RFC 4287 §7, JSON Feed 1.1).

@@ -109,8 +109,8 @@ class _Entry:
 class FastPath:
     """Wraps the app's WSGI callable. A GET or HEAD whose path and raw query string (less
     :data:`CACHE_BUSTER`) were answered before, at the version (of its timeline, or of
-    the store) that is still current, gets the same answer without Flask: 304 when its If-None-Match /
-    If-Modified-Since match (RFC 9110 §13.1), else the body from the render cache.
+    the store) that is still current, gets the same answer without Flask: 304 when its
+    If-None-Match / If-Modified-Since match (RFC 9110 §13.1), else the body from the render cache.
     Anything else, a changed store, or an unreachable database (which Flask turns into a
     503) goes on to Flask."""
 

@@ -13,12 +13,13 @@ from sqlalchemy import orm
 import feeds
 from feeds.times import timed_span
 from feeds.vtimezone import render_vtimezone
-from timeline.publish.convert import SITE, Heading, to_entry
+from timeline.publish.convert import to_entry
 from timeline.publish.documents import PATHS, channel
 from timeline.publish.parts import zone_span
 from timeline.publish.wording import google_description
 from timeline.store.models import Event
 from timeline.store.queries import EventFilter, conditions, list_events
+from timeline.store.timelines import SITE, Heading
 from timeline.store.version import StoreVersion
 
 PATH = "/calendar-google.ics"

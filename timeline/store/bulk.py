@@ -13,7 +13,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from timeline.store.models import (
     DEFAULT_TIMELINE_ID,
-    TimelineEvent,
     Event,
     EventOrganization,
     EventTag,
@@ -23,6 +22,7 @@ from timeline.store.models import (
     Revision,
     StoreState,
     Tag,
+    TimelineEvent,
     UtcDateTime,
     utcnow,
 )
@@ -68,14 +68,14 @@ def add_events(
     timelines: Collection[int] = (DEFAULT_TIMELINE_ID,),
 ) -> None:
     """Add new events, each as :func:`timeline.store.writes.create_event` would (sequence
-    0, a ``create`` revision, the store version raised once per event, in order), in a few
-    statements for the whole sequence rather than several flushes per event.
+        0, a ``create`` revision, the store version raised once per event, in order), in a few
+        statements for the whole sequence rather than several flushes per event.
 
-    The ids must be distinct and not in the store (a taken id raises IntegrityError from
-    the database); call :func:`timeline.store.writes.check_slugs` on each first
-    (StoreError otherwise, before anything is written). The events go into the timelines
-``timelines`` (ids), whose version follows. Does not commit; a caller wanting
-    all or nothing wraps it in a savepoint.
+        The ids must be distinct and not in the store (a taken id raises IntegrityError from
+        the database); call :func:`timeline.store.writes.check_slugs` on each first
+        (StoreError otherwise, before anything is written). The events go into the timelines
+    ``timelines`` (ids), whose version follows. Does not commit; a caller wanting
+        all or nothing wraps it in a savepoint.
     """
     if not datas:
         return

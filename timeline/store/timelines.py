@@ -39,11 +39,32 @@ class TimelineNotFoundError(LookupError):
 
 
 @dataclass(frozen=True)
-class TimelineTexts:
-    """A timeline's title and description (``(title, description)``) by language (BCP 47
-    tag)."""
+class Heading:
+    """Whose documents these are, when not the site's: a timeline's ``prefix`` of every
+    path (``/t/fed``), its ``names`` and ``descriptions`` by language (BCP 47 tag), and
+    its default ``language``. The default (empty) heading is the site's: the configured
+    ``CALENDAR_NAME``, ``CALENDAR_DESCRIPTION`` and ``LANGUAGE``, at the root."""
 
-    by_language: Mapping[str, tuple[str, str]]
+    prefix: str = ""
+    names: Mapping[str, str] | None = None
+    descriptions: Mapping[str, str] | None = None
+    language: str | None = None
+
+
+SITE = Heading()
+
+
+def heading_of(timeline: Timeline) -> Heading:
+    """The heading of ``timeline``'s documents under ``/t/<slug>/``: its texts, or the
+    site's name where it has none."""
+    if not timeline.texts:
+        return Heading(prefix=f"/t/{timeline.slug}", language=timeline.language)
+    return Heading(
+        prefix=f"/t/{timeline.slug}",
+        names={t.language: t.title for t in timeline.texts},
+        descriptions={t.language: t.description for t in timeline.texts},
+        language=timeline.language,
+    )
 
 
 def by_slug(session: orm.Session, slug: str) -> Timeline:

@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from timeline.store.models import Event, StoreState, UtcDateTime, utcnow
-from timeline.store.version import touch_timelines
 from timeline.store.values import EventData
+from timeline.store.version import touch_timelines
 from timeline.store.walltime import rules_version
 from timeline.store.writes import as_utc, event_data
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import threading
-from dataclasses import dataclass
 from collections.abc import Collection
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -70,7 +70,7 @@ def touch_timelines(
     session: orm.Session,
     version: int,
     when: dt.datetime,
-    events: Collection[str] | sa.Select[tuple[str]] | None = None,
+    events: Collection[str] | sa.Select[Any] | None = None,
     *,
     timelines: Collection[int] = (),
 ) -> None:

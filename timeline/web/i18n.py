@@ -16,8 +16,8 @@ from flask_babel import Babel, get_locale
 
 from timeline.events.problems import ProblemError
 from timeline.http.filters import LANG, offered_languages, parse_language
-from timeline.publish.wording import CATALOGS
 from timeline.http.timelines import shown
+from timeline.publish.wording import CATALOGS
 from timeline.store.languages import text_in
 
 #: Where the catalogs are: one directory per language, as ``pybabel compile`` writes them.

@@ -6,10 +6,10 @@ from __future__ import annotations
 import hashlib
 import logging
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
 import sqlalchemy as sa
-from sqlalchemy import orm
 from flask import (
     Blueprint,
     Flask,
@@ -20,6 +20,7 @@ from flask import (
     request,
     url_for,
 )
+from sqlalchemy import orm
 
 from timeline.http import db
 from timeline.http.filters import (
@@ -33,7 +34,6 @@ from timeline.http.filters import (
 )
 from timeline.http.lookup import live_event
 from timeline.http.timelines import (
-    heading_of,
     per_timeline,
     shown,
     shown_event,
@@ -44,7 +44,7 @@ from timeline.publish.caching import cached_document
 from timeline.store.languages import text_in
 from timeline.store.models import Event
 from timeline.store.queries import Anchor, EventFilter, cursor_after, window_events
-from timeline.store.timelines import list_timelines
+from timeline.store.timelines import heading_of, list_timelines
 from timeline.web import axis, i18n
 from timeline.web.listing import event_views, filter_text, group_by_period
 
@@ -113,9 +113,10 @@ def home_url(**values: str | None) -> str:
     """The path of the page of the timeline the request is about (``/`` for today's),
     with ``values`` as its query (None: left out)."""
     current = shown()
+    query: dict[str, Any] = {k: v for k, v in values.items() if v is not None}
     if current.slug is None:
-        return url_for("pages.index", **values)
-    return url_for("t_pages.index", slug=current.slug, **values)
+        return url_for("pages.index", **query)
+    return url_for("t_pages.index", slug=current.slug, **query)
 
 
 def _index_body(flt: EventFilter, anchor: Anchor, lang: str | None) -> str:

@@ -44,6 +44,4 @@ def timeline_json() -> Response:
         entries = [to_entry(event, app.config, lang) for event in reversed(events)]
         return [render_timelinejs(channel(app, version, path, lang, heading), entries)]
 
-    return cached_document(
-        "timelinejs", CONTENT_TYPE, version, render, timeline=shown().id
-    )
+    return cached_document("timelinejs", CONTENT_TYPE, version, render, timeline=shown().id)

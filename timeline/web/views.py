@@ -50,9 +50,7 @@ def calendar() -> Response:
         "ics",
         CONTENT_TYPES["ics"],
         version,
-        lambda: calendar_chunks(
-            app, flt, version, path, assemble=True, lang=lang, heading=heading
-        ),
+        lambda: calendar_chunks(app, flt, version, path, assemble=True, lang=lang, heading=heading),
         timeline=shown().id,
     )
 
@@ -72,9 +70,7 @@ def google_calendar_view() -> Response:
         "ics-google",
         CONTENT_TYPES["ics"],
         version,
-        lambda: [
-            google_calendar(db.get_session(), app, flt, version, path, query, lang, heading)
-        ],
+        lambda: [google_calendar(db.get_session(), app, flt, version, path, query, lang, heading)],
         timeline=shown().id,
     )
 
