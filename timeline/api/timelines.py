@@ -14,6 +14,8 @@ from sqlalchemy import orm
 
 from timeline.api.auth import forbid_unless, require_token
 from timeline.api.routes import POST_TYPES, create_in, list_in, write_unit
+from timeline.api.timelineschemas import TimelineInput, TimelinePatch
+from timeline.events.parse import validate
 from timeline.events.problems import ProblemError
 from timeline.http import db
 from timeline.http.cors import public_reads
@@ -29,7 +31,6 @@ bp = Blueprint("timelines_api", __name__, url_prefix="/api")
 public_reads(bp)
 
 PATCH_TYPES = ("application/merge-patch+json", "application/json")
-_FIELDS = {"slug", "language", "timezone", "texts"}
 
 
 def timeline_output(timeline: Timeline) -> dict[str, Any]:
@@ -55,80 +56,48 @@ def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -
 
 
 def _parse(body: Any, *, partial: bool) -> dict[str, Any]:
-    """The fields of a timeline's JSON ``body``, checked, every mistake collected.
-    Raises ProblemError: 400 for unknown fields or a body that is no object, 422 naming
-    each bad field by JSON pointer."""
-    if not isinstance(body, dict):
-        raise ProblemError(400, "The body must be a JSON object.", errors=[{"pointer": ""}])
-    unknown = sorted(set(body) - _FIELDS)
-    if unknown:
-        extra = [{"pointer": f"/{k}", "detail": "unknown field"} for k in unknown]
-        raise ProblemError(400, f"Unknown fields: {', '.join(unknown)}", errors=extra)
+    """The fields given in a timeline's JSON ``body`` (:class:`TimelineInput`, or
+    :class:`TimelinePatch` when ``partial``), checked, every mistake collected. Raises
+    ProblemError: 400 for unknown fields, 422 naming each bad field by JSON pointer
+    (a language that is no BCP 47 tag, a zone this machine does not know)."""
+    model = validate(TimelinePatch if partial else TimelineInput, body)
+    fields = model.model_dump(exclude_unset=True)
     errors: list[dict[str, str]] = []
-    out: dict[str, Any] = {}
-    if "slug" in body or not partial:
-        slug = body.get("slug")
-        if not isinstance(slug, str) or not timelines.SLUG.fullmatch(slug):
-            detail = "required: 1 to 100 of a-z 0-9 and inner hyphens"
-            errors.append({"pointer": "/slug", "detail": detail})
-        else:
-            out["slug"] = slug
-    if "language" in body:
+    for name in ("slug", "language"):
+        if partial and name in fields and fields[name] is None:
+            errors.append({"pointer": f"/{name}", "detail": f"a timeline keeps a {name}"})
+    if fields.get("language") is not None:
         try:
-            out["language"] = canonical_tag(str(body["language"]))
-            if not isinstance(body["language"], str):
-                raise LanguageTagError("not a string")
+            fields["language"] = canonical_tag(fields["language"])
         except LanguageTagError:
             detail = "a BCP 47 language tag, such as en or zh-Hant"
             errors.append({"pointer": "/language", "detail": detail})
-    if "timezone" in body:
-        zone = body["timezone"]
-        if zone is not None and not _zone(zone):
-            detail = "an IANA time zone name (Europe/Berlin), or null for UTC"
-            errors.append({"pointer": "/timezone", "detail": detail})
-        else:
-            out["timezone"] = zone
-    if "texts" in body:
-        out["texts"] = _texts(body["texts"], errors)
+    if fields.get("timezone") is not None and not _zone(fields["timezone"]):
+        detail = "an IANA time zone name (Europe/Berlin), or null for UTC"
+        errors.append({"pointer": "/timezone", "detail": detail})
+    if fields.get("texts") is not None:
+        texts: dict[str, tuple[str, str]] = {}
+        for tag, text in fields["texts"].items():
+            try:
+                texts[canonical_tag(tag)] = (text["title"], text.get("description", ""))
+            except LanguageTagError:
+                pointer = "/texts/" + tag.replace("~", "~0").replace("/", "~1")
+                errors.append({"pointer": pointer, "detail": "not a BCP 47 language tag"})
+        fields["texts"] = texts
     if errors:
         shown = "; ".join(f"{e['pointer']}: {e['detail']}" for e in errors)
         raise ProblemError(422, shown, title="Invalid timeline", errors=errors)
-    return out
+    return fields
 
 
-def _zone(name: Any) -> bool:
-    if not isinstance(name, str) or not 0 < len(name) <= 64 or "/" not in name:
+def _zone(name: str) -> bool:
+    if "/" not in name and name != "UTC":
         return False
     try:
         zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
         return False
     return True
-
-
-def _texts(value: Any, errors: list[dict[str, str]]) -> dict[str, tuple[str, str]]:
-    texts: dict[str, tuple[str, str]] = {}
-    if not isinstance(value, dict):
-        errors.append({"pointer": "/texts", "detail": "an object of texts by language tag"})
-        return texts
-    for tag, text in value.items():
-        pointer = f"/texts/{tag.replace('~', '~0').replace('/', '~1')}"
-        try:
-            language = canonical_tag(tag)
-        except LanguageTagError:
-            errors.append({"pointer": pointer, "detail": "not a BCP 47 language tag"})
-            continue
-        title = text.get("title") if isinstance(text, dict) else None
-        description = text.get("description", "") if isinstance(text, dict) else None
-        if not isinstance(title, str) or not 0 < len(title.strip()) <= 300:
-            errors.append({"pointer": f"{pointer}/title", "detail": "1 to 300 characters"})
-            continue
-        if not isinstance(description, str) or len(description) > 5000:
-            detail = "at most 5000 characters"
-            errors.append({"pointer": f"{pointer}/description", "detail": detail})
-            continue
-        texts[language] = (title, description)
-    return texts
 
 
 def _manage() -> None:
@@ -151,7 +120,7 @@ def create_view() -> Response:
     """Make a timeline (admin token): 201 with Location."""
     _manage()
     fields = _parse(read_json(POST_TYPES, "Accept-Post"), partial=False)
-    language = fields.get("language", current_app.config["LANGUAGE"])
+    language = fields.get("language") or current_app.config["LANGUAGE"]
     with write_unit() as session:
         try:
             timeline = timelines.create_timeline(
