@@ -6,16 +6,10 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 _STRICT = ConfigDict(extra="forbid", strict=True)
-_SLUG = Field(
-    pattern=r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$",
-    description="1 to 100 of a-z 0-9 and inner hyphens: the timeline's URLs are /t/{slug}/.",
-)
-_LANGUAGE = Field(
-    min_length=1, max_length=35, description="Default language, a BCP 47 tag (en, zh-Hant)."
-)
-_TIMEZONE = Field(
-    min_length=1, max_length=64, description="Default time zone, an IANA name; null: UTC."
-)
+_SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$"
+_SLUG_TEXT = "1 to 100 of a-z 0-9 and inner hyphens: the timeline's URLs are /t/{slug}/."
+_LANGUAGE_TEXT = "Default language, a BCP 47 tag (en, zh-Hant)."
+_TIMEZONE_TEXT = "Default time zone, an IANA name; null: UTC."
 
 
 class TimelineText(BaseModel):
@@ -32,12 +26,16 @@ class TimelineInput(BaseModel):
 
     model_config = ConfigDict(**_STRICT, title="TimelineInput")
 
-    slug: str = _SLUG
+    slug: str = Field(pattern=_SLUG_PATTERN, description=_SLUG_TEXT)
     texts: dict[str, TimelineText] = Field(
         default_factory=dict, description="Title and description by BCP 47 tag."
     )
-    language: str | None = _LANGUAGE
-    timezone: str | None = _TIMEZONE
+    language: str | None = Field(
+        default=None, min_length=1, max_length=35, description=_LANGUAGE_TEXT
+    )
+    timezone: str | None = Field(
+        default=None, min_length=1, max_length=64, description=_TIMEZONE_TEXT
+    )
 
 
 class TimelinePatch(BaseModel):
@@ -46,10 +44,14 @@ class TimelinePatch(BaseModel):
 
     model_config = ConfigDict(**_STRICT, title="TimelinePatch")
 
-    slug: str | None = _SLUG
+    slug: str | None = Field(default=None, pattern=_SLUG_PATTERN, description=_SLUG_TEXT)
     texts: dict[str, TimelineText] | None = None
-    language: str | None = _LANGUAGE
-    timezone: str | None = _TIMEZONE
+    language: str | None = Field(
+        default=None, min_length=1, max_length=35, description=_LANGUAGE_TEXT
+    )
+    timezone: str | None = Field(
+        default=None, min_length=1, max_length=64, description=_TIMEZONE_TEXT
+    )
 
 
 class Timeline(BaseModel):
