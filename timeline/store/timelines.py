@@ -5,7 +5,7 @@ away). Writes never commit; every change moves the versions of the timelines it 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -217,3 +217,32 @@ def _changed(session: orm.Session, event: Event, timeline: Timeline) -> None:
         execution_options={"synchronize_session": False},
     )
     event.change_version = version
+
+
+def place_events(session: orm.Session, timeline_id: int, event_ids: Collection[str]) -> int:
+    """Put the events ``event_ids`` that the timeline ``timeline_id`` does not hold yet
+    in it, with one change of that timeline (and of those events, so that kept
+    calendars patch them in); return how many were added. Does not commit."""
+    ids = sorted(set(event_ids))
+    held: set[str] = set()
+    for at in range(0, len(ids), 500):
+        stmt = sa.select(TimelineEvent.event_id).where(
+            TimelineEvent.timeline_id == timeline_id,
+            TimelineEvent.event_id.in_(ids[at : at + 500]),
+        )
+        held |= set(session.scalars(stmt))
+    missing = [i for i in ids if i not in held]
+    if not missing:
+        return 0
+    session.execute(
+        sa.insert(TimelineEvent), [{"timeline_id": timeline_id, "event_id": i} for i in missing]
+    )
+    version = record_timeline_change(session, [timeline_id])
+    for at in range(0, len(missing), 500):
+        session.execute(
+            sa.update(Event)
+            .where(Event.id.in_(missing[at : at + 500]))
+            .values(change_version=version),
+            execution_options={"synchronize_session": False},
+        )
+    return len(missing)
