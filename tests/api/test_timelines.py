@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 
 from tests.conftest import ApiClient, create_token
 
-FED = {
+FED: dict[str, Any] = {
     "slug": "fed",
     "texts": {
         "en": {"title": "Fed decisions", "description": "Rate decisions of the FOMC."},
@@ -68,7 +68,10 @@ def test_a_timeline_is_made_listed_changed_and_deleted(
         "language": "en",
         "timezone": "America/New_York",
         "default": False,
-        "texts": FED["texts"] | {"zh": {"title": "美联储决议", "description": ""}},
+        "texts": {
+            "en": {"title": "Fed decisions", "description": "Rate decisions of the FOMC."},
+            "zh": {"title": "美联储决议", "description": ""},
+        },
         "page": "https://example.org/t/fed/",
         "calendar": "https://example.org/t/fed/calendar.ics",
     }
