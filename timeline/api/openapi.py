@@ -333,7 +333,7 @@ def _parameters(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 _HEADERS = {
-    "Location": "Root-relative URL of the event: /api/events/{id}.",
+    "Location": "Root-relative URL of what was made: /api/events/{id}, /api/timelines/{slug}.",
     "ETag": "Strong ETag of the event's revision.",
     "Last-Modified": "When the event last changed (IMF-fixdate).",
     "Link": 'The next page, as <url>; rel="next" (RFC 8288), when there is one.',

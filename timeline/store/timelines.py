@@ -144,6 +144,11 @@ def update_timeline(
     as :func:`create_timeline`. Does not commit."""
     if slug is not None:
         _check_slug(session, slug, timeline)
+    # The store version first, then the timeline's row: the order every write locks them
+    # in (PostgreSQL), so that no two writers wait for each other.
+    record_timeline_change(session, [timeline.id])
+    session.refresh(timeline)
+    if slug is not None:
         timeline.slug = slug
     if texts is not None:
         _set_texts(timeline, texts)
@@ -152,8 +157,6 @@ def update_timeline(
     if timezone is not None or clear_timezone:
         timeline.timezone = timezone
     session.flush()
-    record_timeline_change(session, [timeline.id])
-    session.refresh(timeline)
 
 
 def delete_timeline(session: orm.Session, timeline: Timeline) -> None:
@@ -207,10 +210,19 @@ def remove_event(session: orm.Session, timeline: Timeline, event: Event) -> bool
     return True
 
 
+def _lock_events(session: orm.Session, event_ids: list[str]) -> None:
+    """Lock the rows of ``event_ids`` (PostgreSQL; SQLite has one writer) before the store
+    version's: event writes lock their event first, then the version, and so do we."""
+    for at in range(0, len(event_ids), 500):
+        chunk = event_ids[at : at + 500]
+        session.execute(sa.select(Event.id).where(Event.id.in_(chunk)).with_for_update())
+
+
 def _changed(session: orm.Session, event: Event, timeline: Timeline) -> None:
     """Give ``event`` a change of ``timeline`` only: the calendars kept in memory patch
     it in or out (:class:`timeline.publish.assembly.Assembler` reads the events with a
     newer ``change_version``)."""
+    _lock_events(session, [event.id])
     version = record_timeline_change(session, [timeline.id])
     session.execute(
         sa.update(Event).where(Event.id == event.id).values(change_version=version),
@@ -237,6 +249,7 @@ def place_events(session: orm.Session, timeline_id: int, event_ids: Collection[s
     session.execute(
         sa.insert(TimelineEvent), [{"timeline_id": timeline_id, "event_id": i} for i in missing]
     )
+    _lock_events(session, missing)
     version = record_timeline_change(session, [timeline_id])
     for at in range(0, len(missing), 500):
         session.execute(
