@@ -229,3 +229,22 @@ def test_an_unknown_timeline_is_a_404_problem(client: FlaskClient) -> None:
         response = client.get(path, headers={"Accept": "application/json"})
         assert response.status_code == 404, path
     assert "nope" in client.get("/api/timelines/nope").get_json()["detail"]
+
+
+def test_the_pages_list_a_timeline_made_or_renamed_after_they_were_cached(
+    client: FlaskClient, admin: dict[str, str]
+) -> None:
+    before = client.get("/?lang=en")
+    assert 'class="timelines"' not in before.get_data(as_text=True)
+    assert client.post("/api/timelines", json=FED, headers=admin).status_code == 201
+    again = client.get("/?lang=en", headers={"If-None-Match": before.headers["ETag"]})
+    assert again.status_code == 200
+    assert '<a class="timeline" href="/t/fed/">Fed decisions</a>' in again.get_data(as_text=True)
+    texts = {"en": {"title": "The FOMC"}}
+    assert (
+        client.patch("/api/timelines/fed", json={"texts": texts}, headers=admin).status_code == 200
+    )
+    renamed = client.get("/?lang=en").get_data(as_text=True)
+    assert '<a class="timeline" href="/t/fed/">The FOMC</a>' in renamed
+    assert client.delete("/api/timelines/fed", headers=admin).status_code == 204
+    assert 'class="timelines"' not in client.get("/?lang=en").get_data(as_text=True)

@@ -1,6 +1,7 @@
 """Timelines: made, read, changed and deleted, and the events each holds (added, taken
-away). Writes never commit; every change moves the versions of the timelines it touches
-(:func:`timeline.store.version.record_timeline_change`), never the others'."""
+away). Writes never commit. An event added or taken away moves the version of its
+timeline only (:func:`timeline.store.version.record_timeline_change`); a timeline made,
+changed or deleted moves every timeline's, since every page lists them all."""
 
 from __future__ import annotations
 
@@ -124,7 +125,7 @@ def create_timeline(
     _set_texts(timeline, texts)
     session.add(timeline)
     session.flush()
-    record_timeline_change(session, [timeline.id])
+    record_timeline_change(session, None)  # every page lists the timelines
     session.refresh(timeline)
     return timeline
 
@@ -144,9 +145,10 @@ def update_timeline(
     as :func:`create_timeline`. Does not commit."""
     if slug is not None:
         _check_slug(session, slug, timeline)
-    # The store version first, then the timeline's row: the order every write locks them
-    # in (PostgreSQL), so that no two writers wait for each other.
-    record_timeline_change(session, [timeline.id])
+    # The store version first, then the timelines' rows: the order every write locks them
+    # in (PostgreSQL), so that no two writers wait for each other. Every page lists the
+    # timelines (their slugs and titles): each timeline's version moves.
+    record_timeline_change(session, None)
     session.refresh(timeline)
     if slug is not None:
         timeline.slug = slug
@@ -165,6 +167,7 @@ def delete_timeline(session: orm.Session, timeline: Timeline) -> None:
     commit."""
     if timeline.id == DEFAULT_TIMELINE_ID:
         raise TimelineError("the default timeline cannot be deleted", status=409)
+    record_timeline_change(session, None)  # the other pages list it no more
     session.execute(sa.delete(TimelineEvent).where(TimelineEvent.timeline_id == timeline.id))
     session.delete(timeline)
     session.flush()

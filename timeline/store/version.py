@@ -96,10 +96,11 @@ def touch_timelines(
     session.execute(stmt, execution_options={"synchronize_session": False})
 
 
-def record_timeline_change(session: orm.Session, timelines: Collection[int]) -> int:
-    """Raise the store version by one for a change of the timelines ``timelines`` (ids)
-    that no event's content made (their texts, an event added or taken away) and bring
-    them to it (:func:`touch_timelines`); return the new version. Does not commit."""
+def record_timeline_change(session: orm.Session, timelines: Collection[int] | None) -> int:
+    """Raise the store version by one for a change of the timelines ``timelines`` (ids;
+    None: every timeline) that no event's content made (an event added or taken away;
+    the list of timelines, which every timeline's page shows) and bring them to it
+    (:func:`touch_timelines`); return the new version. Does not commit."""
     now = utcnow()
     when = sa.literal(now, UtcDateTime())
     stmt = (
@@ -114,7 +115,10 @@ def record_timeline_change(session: orm.Session, timelines: Collection[int]) -> 
     version = int(
         session.execute(stmt, execution_options={"synchronize_session": False}).scalar_one()
     )
-    touch_timelines(session, version, now, timelines=timelines)
+    if timelines is None:
+        touch_timelines(session, version, now)
+    else:
+        touch_timelines(session, version, now, timelines=timelines)
     return version
 
 
