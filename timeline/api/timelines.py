@@ -24,7 +24,7 @@ from timeline.http.lookup import live_event
 from timeline.http.timelines import find
 from timeline.store import timelines
 from timeline.store.languages import LanguageTagError, canonical_tag
-from timeline.store.models import Timeline
+from timeline.store.models import DEFAULT_TIMELINE_ID, Timeline
 from timeline.store.rights import may_manage, may_write
 
 bp = Blueprint("timelines_api", __name__, url_prefix="/api")
@@ -41,7 +41,7 @@ def timeline_output(timeline: Timeline) -> dict[str, Any]:
         "slug": timeline.slug,
         "language": timeline.language,
         "timezone": timeline.timezone,
-        "default": timeline.id == 1,
+        "default": timeline.id == DEFAULT_TIMELINE_ID,
         "texts": {
             t.language: {"title": t.title, "description": t.description} for t in timeline.texts
         },
@@ -191,20 +191,22 @@ def create_event_view(slug: str) -> Response:
     return create_in(timeline.id, f"the timeline {timeline.slug!r}")
 
 
-def _member_write(slug: str, event_id: str) -> tuple[orm.Session, Timeline, Any]:
+def _member_write(slug: str) -> tuple[orm.Session, Timeline]:
+    """The session and the timeline ``slug`` of a change of its events: 401 without a
+    valid token, 404 for an unknown slug, 403 unless the token writes to it."""
     principal = require_token()
     timeline = find(slug)
     forbid_unless(
         may_write(principal, timeline.id), f"This token may not write to {timeline.slug!r}."
     )
-    return db.get_session(), timeline, principal
+    return db.get_session(), timeline
 
 
 @bp.put("/timelines/<slug>/events/<event_id>")
 def add_event_view(slug: str, event_id: str) -> Response:
     """Put an existing event in the timeline too (the same event, the same UID): 201
     when added, 204 when it was there already."""
-    session, timeline, _ = _member_write(slug, event_id)
+    session, timeline = _member_write(slug)
     with write_unit():
         added = timelines.add_event(session, timeline, live_event(session, event_id))
     return Response(status=201 if added else 204)
@@ -215,7 +217,7 @@ def remove_event_view(slug: str, event_id: str) -> Response:
     """Take an event out of the timeline (it stays in the others): 204; 404 when the
     timeline does not hold it. Moving an event is a PUT into one timeline and a DELETE
     from the other."""
-    session, timeline, _ = _member_write(slug, event_id)
+    session, timeline = _member_write(slug)
     with write_unit():
         event = live_event(session, event_id)
         if not timelines.remove_event(session, timeline, event):
