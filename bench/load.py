@@ -17,6 +17,7 @@ from timeline.http import db
 from timeline.store import writes
 from timeline.store.engine import begin_write, make_engine
 from timeline.store.models import (
+    DEFAULT_TIMELINE_ID,
     Event,
     EventOrganization,
     EventTag,
@@ -25,6 +26,8 @@ from timeline.store.models import (
     Revision,
     StoreState,
     Tag,
+    Timeline,
+    TimelineEvent,
     utcnow,
 )
 from timeline.store.values import EventData, slugify
@@ -138,6 +141,7 @@ def _rows(
                 "data": stored.to_json() | {"deleted": False},
             }
         ],
+        "timeline_events": [{"timeline_id": DEFAULT_TIMELINE_ID, "event_id": data.id}],
     }
 
 
@@ -146,6 +150,7 @@ TABLES = {
     "event_tags": EventTag.__table__,
     "event_organizations": EventOrganization.__table__,
     "revisions": Revision.__table__,
+    "timeline_events": TimelineEvent.__table__,
 }
 
 
@@ -216,6 +221,15 @@ def _raise_version(conn: sa.Connection, version: int, now: dt.datetime, longest:
             version=version,
             updated=sa.case((StoreState.updated < when, when), else_=StoreState.updated),
             longest=sa.case((StoreState.longest < longest, longest), else_=StoreState.longest),
+        )
+    )
+    # The default timeline, which holds every loaded event, follows (as touch_timelines).
+    conn.execute(
+        sa.update(Timeline)
+        .where(Timeline.id == DEFAULT_TIMELINE_ID)
+        .values(
+            version=version,
+            updated=sa.case((Timeline.updated < when, when), else_=Timeline.updated),
         )
     )
 

@@ -184,14 +184,17 @@ def token(app: Flask) -> str:
     return create_token(app)
 
 
-def create_token(app: Flask, name: str = "tester") -> str:
-    """Create a live write token ``name`` on ``app``'s store and return it."""
+def create_token(
+    app: Flask, name: str = "tester", *, timelines: Sequence[str] | None = None, admin: bool = False
+) -> str:
+    """Create a live write token ``name`` on ``app``'s store and return it: it writes to
+    the timelines ``timelines`` (slugs; None: the default one), or everywhere, ``admin``."""
     from timeline.api import auth
 
     with app.app_context():
         session = db.get_session()
         begin_write(session)
-        value = auth.create_token(session, name)
+        value = auth.create_token(session, name, timelines=timelines, admin=admin)
         session.commit()
     return value
 

@@ -10,7 +10,9 @@ from flask import Flask
 
 from timeline import config
 from timeline.api import routes
+from timeline.api import timelines as timelines_api
 from timeline.http import db, errors, security
+from timeline.http.timelines import register_per_timeline
 from timeline.io import seeds
 from timeline.publish import caching
 from timeline.store.engine import begin_write
@@ -29,19 +31,22 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     caching.init_app(app)
     security.init_app(app)  # outermost: it sees the fast path's answers too
-    app.register_blueprint(pages.bp)
-    app.register_blueprint(views.bp)
-    app.register_blueprint(timelinejs.bp)
+    for documents in (pages.bp, views.bp, timelinejs.bp):
+        register_per_timeline(app, documents)
     app.register_blueprint(routes.bp)
+    app.register_blueprint(timelines_api.bp)
     return app
 
 
-def prepare_store(app: Flask, *, force: bool = False) -> seeds.SeedReport | None:
+def prepare_store(
+    app: Flask, *, force: bool = False, timeline: str | None = None
+) -> seeds.SeedReport | None:
     """Migrate the store to the newest schema, derive the instants of wall times again
     if the tz database changed (:func:`timeline.http.db.prepare_engine`) and, if
     ``SEED_ON_START``, load the seed
     files (``SEED_FILES``, default: the project's ``seeds/*.toml``), keeping what people
-    changed unless ``force`` (see :func:`timeline.io.seeds.load_seeds`); return what
+    changed unless ``force``, into the timeline ``timeline`` (a slug; None: the one
+    each file names, else the default: see :func:`timeline.io.seeds.load_seeds`); return what
     seeding did, or None when it did not run. Raises what
     :func:`timeline.store.migrations.upgrade` and :func:`timeline.io.seeds.load_seeds`
     raise."""
@@ -52,6 +57,8 @@ def prepare_store(app: Flask, *, force: bool = False) -> seeds.SeedReport | None
         session = db.get_session()
         begin_write(session)
         files = [Path(p) for p in app.config["SEED_FILES"]] or seeds.default_seed_files()
-        report = seeds.load_seeds(session, files, force=force)
+        report = seeds.load_seeds(
+            session, files, force=force, timeline=timeline, language=app.config["LANGUAGE"]
+        )
         session.commit()
     return report

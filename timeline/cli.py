@@ -21,6 +21,7 @@ from timeline.io.export import export_command
 from timeline.io.importer import import_command
 from timeline.io.seeds import SeedError
 from timeline.store import migrations
+from timeline.store.timelines import SLUG
 from timeline.web import pages
 
 #: Shown under every command's help: what decides where it acts.
@@ -187,8 +188,14 @@ def db_upgrade(revision: str) -> None:
     is_flag=True,
     help="Bring every seeded event back to its entry, even one changed since by the API.",
 )
+@click.option(
+    "--timeline",
+    metavar="SLUG",
+    help="The timeline the events go into (default: the file's `timeline` key, else the "
+    "default timeline); made when missing.",
+)
 @with_appcontext
-def seed(files: tuple[str, ...], force: bool) -> None:
+def seed(files: tuple[str, ...], force: bool, timeline: str | None) -> None:
     """Migrate, then load the seed files and list what changed.
 
     FILES are seed files to load instead of the configured ones (SEED_FILES, by default
@@ -201,7 +208,9 @@ def seed(files: tuple[str, ...], force: bool) -> None:
     app.config["SEED_ON_START"] = True
     if files:
         app.config["SEED_FILES"] = list(files)
-    report = prepare_store(app, force=force)
+    if timeline is not None and not SLUG.fullmatch(timeline):
+        raise click.BadParameter(f"{timeline!r} is no slug", param_hint="--timeline")
+    report = prepare_store(app, force=force, timeline=timeline)
     assert report is not None
     for line in report.lines():
         click.echo(line)

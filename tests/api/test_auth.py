@@ -158,7 +158,7 @@ def test_token_commands(runner: FlaskCliRunner, client: FlaskClient) -> None:
     assert "exists already" in again.output
     listed = runner.invoke(args=["token", "list"])
     assert listed.exit_code == 0
-    assert listed.stdout.startswith("ci\t") and listed.stdout.rstrip().endswith("active")
+    assert listed.stdout.startswith("ci\t") and listed.stdout.rstrip().endswith("\tactive\tmain")
     assert token not in listed.output
     assert hashlib.sha256(token.encode()).hexdigest() not in listed.output
     revoked = runner.invoke(args=["token", "revoke", "ci"])

@@ -19,7 +19,7 @@ from werkzeug.http import http_date
 from tests.conftest import ApiClient, AppFactory
 from timeline.api import auth
 from timeline.http import db
-from timeline.store.models import Event
+from timeline.store.models import Event, TimelineEvent
 
 CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 FLOATING = re.compile(r"^(DTSTART|DTEND)(;VALUE=DATE-TIME)?:\d{8}T\d{6}$")
@@ -174,6 +174,7 @@ def test_b12_control_characters_are_refused_and_stored_ones_do_not_break_feeds(
                 content_hash="",
             )
         )
+        connection.execute(sa.insert(TimelineEvent).values(timeline_id=1, event_id="notes"))
     feeds = api.feeds()  # each 200, RSS and Atom bozo 0
     assert not CONTROL.search(feeds.ics)
     (vevent,) = feeds.calendar.walk("VEVENT")

@@ -91,7 +91,7 @@ def test_writes_need_the_bearer_scheme_and_errors_are_problems(
     problem = {"$ref": REF.format(model="Problem")}
     for path, item in document["paths"].items():
         for method, operation in item.items():
-            writes = method in ("post", "patch", "delete")
+            writes = method in ("post", "patch", "delete", "put")
             assert ("security" in operation) is writes, (path, method)
             for status, response in operation["responses"].items():
                 if status == "default" or int(status) >= 400:

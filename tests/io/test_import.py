@@ -499,8 +499,8 @@ def test_a_store_refusal_leaves_nothing_of_that_event(
     before = api.counts()
     upsert = writes.upsert_event
 
-    def failing(session: Any, data: Any, *, author: str) -> str:
-        outcome = upsert(session, data, author=author)  # written, then refused
+    def failing(session: Any, data: Any, *, author: str, timelines: Any) -> str:
+        outcome = upsert(session, data, author=author, timelines=timelines)  # then refused
         if data.id == "boom":
             raise writes.StoreError("boom: refused after writing")
         return outcome
@@ -508,8 +508,8 @@ def test_a_store_refusal_leaves_nothing_of_that_event(
     monkeypatch.setattr(writes, "upsert_event", failing)
     add_events = bulk.add_events
 
-    def failing_together(session: Any, datas: Any, *, author: str) -> None:
-        add_events(session, datas, author=author)  # written, then refused: all undone
+    def failing_together(session: Any, datas: Any, *, author: str, timelines: Any) -> None:
+        add_events(session, datas, author=author, timelines=timelines)  # then all undone
         if any(data.id == "boom" for data in datas):
             raise writes.StoreError("boom: refused after writing")
 

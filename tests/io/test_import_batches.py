@@ -49,10 +49,10 @@ REPORT = [
 
 
 def one_by_one(
-    session: Any, items: Any, today: dt.date, language: str = "en"
+    session: Any, items: Any, today: dt.date, language: str = "en", timeline_id: int = 1
 ) -> list[tuple[str, str]]:
     """The import as it was before batches: each item in a savepoint of its own."""
-    return [importer.import_item(session, item, today, language) for item in items]
+    return [importer.import_item(session, item, today, language, timeline_id) for item in items]
 
 
 def store(app: Flask) -> list[Any]:

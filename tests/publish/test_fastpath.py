@@ -89,3 +89,39 @@ def test_each_content_coding_has_its_own_etag(seeded_app: Flask) -> None:
         assert client.get("/feed.rss", headers=gzip_tag).status_code == 304
         only_tag = {"If-None-Match": zipped.headers["ETag"]}
         assert client.get("/feed.rss", headers=only_tag).status_code == 200
+
+
+@pytest.mark.usefixtures("settled")
+def test_a_write_to_one_timeline_keeps_the_other_timelines_polls_in_front_of_flask(
+    seeded_app: Flask, flask_calls: list[str]
+) -> None:
+    """The fast path reads the version of the document's own timeline: a write to the
+    default timeline leaves the polls of ``fed`` answered without Flask (304 and 200),
+    and a write to ``fed`` sends its next poll to Flask, which renders it anew."""
+    from tests.conftest import create_token
+
+    admin = {"Authorization": "Bearer " + create_token(seeded_app, "root", admin=True)}
+    client = seeded_app.test_client()
+    assert client.post("/api/timelines", json={"slug": "fed"}, headers=admin).status_code == 201
+    march = {"id": "march", "title": "FOMC", "start": "2025-03-19"}
+    assert client.post("/api/timelines/fed/events", json=march, headers=admin).status_code == 201
+    paths = ["/t/fed/feed.rss", "/t/fed/calendar.ics", "/t/fed/?lang=en", "/feed.rss"]
+    first = {path: client.get(path) for path in paths}
+    calls = len(flask_calls)
+    other = {"title": "GPT-5", "start": "2025-08-07"}
+    assert client.post("/api/events", json=other, headers=admin).status_code == 201
+    calls += 1  # the POST
+    for path in paths[:3]:
+        etag = first[path].headers["ETag"]
+        assert client.get(path, headers={"If-None-Match": etag}).status_code == 304
+        assert client.get(path).data == first[path].data
+    assert len(flask_calls) == calls  # the three fed documents: in front of Flask
+    assert client.get("/feed.rss").headers["ETag"] != first["/feed.rss"].headers["ETag"]
+    assert len(flask_calls) == calls + 1  # the default timeline's: rendered anew
+    may = {"id": "may", "title": "FOMC, May", "start": "2025-05-07"}
+    assert client.post("/api/timelines/fed/events", json=may, headers=admin).status_code == 201
+    fresh = client.get(
+        "/t/fed/feed.rss", headers={"If-None-Match": first[paths[0]].headers["ETag"]}
+    )
+    assert fresh.status_code == 200 and b"FOMC, May" in fresh.data
+    assert len(flask_calls) == calls + 3

@@ -130,3 +130,41 @@ def test_a_store_written_at_0005_is_served_with_the_same_content(make_app: AppFa
     assert walls == [("call", None, None), ("meeting", "2026-07-01T10:00:00+02:00", None)]
     after = {path: second.test_client().get(path).data for path in SERVED}
     assert after == before
+
+
+def test_a_store_written_at_0006_is_served_with_the_same_content_in_the_default_timeline(
+    make_app: AppFactory,
+) -> None:
+    """At 0006 (one timeline, tokens that write anything), upgraded: every event is in
+    the default timeline (``main``), its documents are those of before with the same
+    ETags, and an old token writes to it, and to it only."""
+    first = make_app(SEED_ON_START=True)
+    token = create_token(first)
+    client = first.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    body = {"id": "meeting", "title": "Board", "start": "2026-07-01T10:00:00Z"}
+    assert client.post("/api/events", json=body, headers=headers).status_code == 201
+    before = {path: client.get(path) for path in SERVED}
+    engine = db.get_engine(first)
+    migrations.downgrade(engine, "0006")
+    with engine.connect() as connection:
+        assert "timelines" not in sa.inspect(connection).get_table_names()
+    second = make_app()  # migrates to the newest schema
+    with engine.connect() as connection:
+        rows = connection.execute(sa.text("SELECT slug, version FROM timelines")).all()
+        held = connection.execute(sa.text("SELECT count(*) FROM timeline_events")).scalar()
+        rights = connection.execute(sa.text("SELECT * FROM token_timelines")).all()
+        state = connection.execute(sa.text("SELECT version FROM store_state")).scalar()
+    assert rows == [("main", state)]
+    assert held == 22
+    assert rights == [("tester", 1)]
+    again = second.test_client()
+    for path, response in before.items():
+        after = again.get(path)
+        assert after.data == response.data, path
+        assert after.headers.get("ETag") == response.headers.get("ETag"), path
+    assert again.get("/t/main/feed.atom").status_code == 200
+    made = again.post("/api/timelines", json={"slug": "fed"}, headers=headers)
+    assert made.status_code == 403
+    changed = again.patch("/api/events/meeting", json={"title": "Board, moved"}, headers=headers)
+    assert changed.status_code == 200

@@ -11,7 +11,7 @@ from flask import Flask
 
 from tests.conftest import ApiClient
 from timeline.http import db
-from timeline.store.models import Event
+from timeline.store.models import Event, TimelineEvent
 
 PATHS = [
     "/calendar.ics",
@@ -49,6 +49,7 @@ def test_an_unloadable_zone_in_a_stored_row(app: Flask, api: ApiClient, zone: st
                 content_hash="",
             )
         )
+        connection.execute(sa.insert(TimelineEvent).values(timeline_id=1, event_id="far"))
     for path in PATHS:
         assert api.client.get(path).status_code == 200, path
     feeds = api.feeds()  # RSS and Atom parse with bozo 0

@@ -8,6 +8,7 @@ import hmac
 import logging
 import re
 import secrets
+from collections.abc import Collection
 
 import click
 import sqlalchemy as sa
@@ -19,7 +20,15 @@ from timeline.events.problems import ProblemError
 from timeline.http import db
 from timeline.store import migrations
 from timeline.store.engine import begin_write
-from timeline.store.models import ApiToken, utcnow
+from timeline.store.models import (
+    DEFAULT_TIMELINE_ID,
+    ApiToken,
+    Timeline,
+    TokenTimeline,
+    utcnow,
+)
+from timeline.store.rights import Principal, token_principal
+from timeline.store.timelines import TimelineNotFoundError, by_slug
 
 log = logging.getLogger("timeline")
 
@@ -38,19 +47,49 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def create_token(session: orm.Session, name: str) -> str:
+def create_token(
+    session: orm.Session,
+    name: str,
+    *,
+    timelines: Collection[str] | None = None,
+    admin: bool = False,
+) -> str:
     """Create a token called ``name`` (1 to 100 of ``A-Z a-z 0-9 . _ -``) and return it:
     43 URL-safe characters (``secrets.token_urlsafe(32)``, 256 bits). Only its hash is
-    stored, so it cannot be shown again. Does not commit. Raises TokenError for a bad
-    name or one already used (revoked tokens keep their names)."""
+    stored, so it cannot be shown again. It writes to the timelines of the slugs
+    ``timelines`` (None: the default timeline only), or, ``admin``, to every timeline,
+    and manages timelines. Does not commit. Raises TokenError for a bad name, one
+    already used (revoked tokens keep their names) or an unknown timeline."""
     if not TOKEN_NAME.fullmatch(name):
         raise TokenError(f"token names have 1 to 100 of A-Z a-z 0-9 . _ - (got {name!r})")
     if session.get(ApiToken, name) is not None:
         raise TokenError(f"a token named {name!r} exists already")
+    ids = {DEFAULT_TIMELINE_ID}
+    if timelines is not None:
+        ids = set()
+        for slug in timelines:
+            try:
+                ids.add(by_slug(session, slug).id)
+            except TimelineNotFoundError:
+                raise TokenError(f"there is no timeline {slug!r}") from None
     token = secrets.token_urlsafe(32)
-    session.add(ApiToken(name=name, token_hash=token_hash(token), created=utcnow()))
+    session.add(ApiToken(name=name, token_hash=token_hash(token), created=utcnow(), admin=admin))
+    session.flush()
+    session.add_all(TokenTimeline(token_name=name, timeline_id=t) for t in sorted(ids))
     session.flush()
     return token
+
+
+def writable_slugs(session: orm.Session, name: str) -> list[str]:
+    """Return the slugs of the timelines the token ``name`` may write to (but as admin),
+    by slug."""
+    stmt = (
+        sa.select(Timeline.slug)
+        .join(TokenTimeline, TokenTimeline.timeline_id == Timeline.id)
+        .where(TokenTimeline.token_name == name)
+        .order_by(Timeline.slug)
+    )
+    return list(session.scalars(stmt))
 
 
 def list_tokens(session: orm.Session) -> list[ApiToken]:
@@ -85,9 +124,10 @@ def token_name(connection: sa.Connection, token: str) -> str | None:
     return str(row.name)
 
 
-def require_token() -> str:
-    """Return the name of the token in the request's ``Authorization: Bearer`` header
-    (RFC 6750 §2.1), the author of the write.
+def require_token() -> Principal:
+    """Return who the token in the request's ``Authorization: Bearer`` header (RFC 6750
+    §2.1) is: its name (the author of the write) and its rights
+    (:func:`timeline.store.rights.may_write`).
 
     Checked on a connection of its own, before the request's unit of work begins.
     Raises ProblemError 401 with ``WWW-Authenticate: Bearer realm="timeline"`` when the
@@ -102,11 +142,13 @@ def require_token() -> str:
             headers={"WWW-Authenticate": REALM},
         )
     token = credentials.strip()
-    name = None
+    principal = None
     if _B64TOKEN.fullmatch(token):
         with db.get_engine(current_app).connect() as connection:
             name = token_name(connection, token)
-    if name is None:
+            if name is not None:
+                principal = token_principal(connection, name)
+    if principal is None:
         log.warning("refused a write with an invalid token")
         raise ProblemError(
             401,
@@ -116,7 +158,14 @@ def require_token() -> str:
                 'error_description="The token is unknown, revoked or malformed"'
             },
         )
-    return name
+    return principal
+
+
+def forbid_unless(allowed: bool, detail: str) -> None:
+    """Raise ProblemError 403 with ``detail`` unless ``allowed``: the token is valid but
+    may not do this (RFC 9110 §15.5.4); nothing is written."""
+    if not allowed:
+        raise ProblemError(403, detail, title="Forbidden")
 
 
 token_group = AppGroup("token", help="Create, list and revoke the API's write tokens.")
@@ -132,11 +181,19 @@ def _session(*, write: bool = True) -> orm.Session:
 
 @token_group.command("create")
 @click.argument("name")
-def token_create(name: str) -> None:
+@click.option(
+    "--timeline",
+    "timelines",
+    multiple=True,
+    metavar="SLUG",
+    help="A timeline it may write to (repeatable; default: the default timeline).",
+)
+@click.option("--admin", is_flag=True, help="Write to every timeline and manage timelines.")
+def token_create(name: str, timelines: tuple[str, ...], admin: bool) -> None:
     """Create a write token called NAME and print it, once."""
     session = _session()
     try:
-        token = create_token(session, name)
+        token = create_token(session, name, timelines=timelines or None, admin=admin)
     except TokenError as error:
         raise click.ClickException(str(error)) from None
     session.commit()
@@ -149,9 +206,11 @@ def token_list() -> None:
     """List the tokens: name, creation time, status.
 
     The tokens themselves are never shown again."""
-    for row in list_tokens(_session(write=False)):
+    session = _session(write=False)
+    for row in list_tokens(session):
         status = "active" if row.revoked is None else f"revoked {row.revoked:%Y-%m-%dT%H:%M:%SZ}"
-        click.echo(f"{row.name}\t{row.created:%Y-%m-%dT%H:%M:%SZ}\t{status}")
+        rights = "admin" if row.admin else ",".join(writable_slugs(session, row.name))
+        click.echo(f"{row.name}\t{row.created:%Y-%m-%dT%H:%M:%SZ}\t{status}\t{rights}")
 
 
 @token_group.command("revoke")

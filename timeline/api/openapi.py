@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
+from timeline.api import timelineschemas
 from timeline.events import schemas
 from timeline.store.languages import text_in
 
@@ -19,8 +20,11 @@ PROBLEM = "application/problem+json"
 _PROBLEMS = {
     400: "Malformed JSON, unknown fields (each named by its pointer), or a bad query parameter.",
     401: "No token, or an unknown or revoked one (see WWW-Authenticate).",
-    404: "No event with this id.",
-    409: "The id is taken by other content (or by a deleted event), or a concurrent write.",
+    403: "The token may not write to this timeline (or to one holding the event), or "
+    "manage timelines (admin tokens only); nothing was changed.",
+    404: "No event with this id, or no timeline with this slug (or not holding the event).",
+    409: "The id (or slug) is taken by other content (or by a deleted event), a concurrent "
+    "write, or the default timeline deleted.",
     410: "The event was deleted.",
     412: "If-Match does not match the event's current ETag.",
     413: "The body is over the configured limit (MAX_CONTENT_LENGTH).",
@@ -41,6 +45,9 @@ Errors are RFC 9457 problem documents.
 - Read-only fields of Event (`precision`, `created`, `updated`, `sequence`, `links`)
   are refused as unknown fields (400) in a POST or PATCH body: leave them out.
 - `when` is read relative to `reference`, by default today's date in UTC.
+- `/api/events` lists and creates the default timeline's events; each timeline's are
+  under `/api/timelines/{slug}/events`. An event may be in several timelines (the same
+  id and UID in each); changing or deleting it needs a token that writes to each.
 - A timed `start` needs an offset or a `timezone`; a wall time skipped by a DST change
   is refused, a repeated one is its first occurrence.
 """
@@ -66,6 +73,104 @@ class Operation:
 
 
 _EVENT_ID = "/api/events/{event_id}"
+_TIMELINE = "/api/timelines/{slug}"
+_MANAGE = (400, 401, 403, 409, 413, 415, 422)
+TIMELINE_OPERATIONS = (
+    Operation(
+        "get",
+        "/api/timelines",
+        "listTimelines",
+        "List the timelines, the default first",
+        responses={200: ("Every timeline.", "TimelineList", ())},
+    ),
+    Operation(
+        "post",
+        "/api/timelines",
+        "createTimeline",
+        "Make a timeline (admin token)",
+        body="TimelineInput",
+        responses={201: ("Made.", "Timeline", ("Location",))},
+        problems=_MANAGE,
+        auth=True,
+    ),
+    Operation(
+        "get",
+        _TIMELINE,
+        "getTimeline",
+        "Get a timeline",
+        parameters=("slug",),
+        responses={200: ("The timeline.", "Timeline", ())},
+        problems=(404,),
+    ),
+    Operation(
+        "patch",
+        _TIMELINE,
+        "patchTimeline",
+        "Change a timeline (JSON Merge Patch; admin token)",
+        parameters=("slug",),
+        body="TimelinePatch",
+        body_types=("application/merge-patch+json", "application/json"),
+        responses={200: ("The timeline, changed.", "Timeline", ())},
+        problems=(*_MANAGE, 404),
+        auth=True,
+    ),
+    Operation(
+        "delete",
+        _TIMELINE,
+        "deleteTimeline",
+        "Delete a timeline (admin token); its events stay",
+        parameters=("slug",),
+        responses={204: ("Deleted.", None, ())},
+        problems=(401, 403, 404, 409),
+        auth=True,
+    ),
+    Operation(
+        "get",
+        _TIMELINE + "/events",
+        "listTimelineEvents",
+        "List a timeline's events, newest start first",
+        parameters=("slug", "tag", "org", "from", "to", "q", "limit", "cursor"),
+        responses={200: ("A page of events.", "EventList", ("Link",))},
+        problems=(400, 404),
+    ),
+    Operation(
+        "post",
+        _TIMELINE + "/events",
+        "createTimelineEvent",
+        "Create an event in a timeline",
+        parameters=("slug", "IdempotencyKey"),
+        body="EventInput",
+        responses={
+            201: ("Created: the stored event.", "WrittenEvent", ("Location", "ETag")),
+            200: ("A repeat: the event created before.", "Event", ("Location", "ETag")),
+        },
+        problems=(400, 401, 403, 404, 409, 410, 413, 415, 422),
+        auth=True,
+    ),
+    Operation(
+        "put",
+        _TIMELINE + "/events/{event_id}",
+        "addTimelineEvent",
+        "Put an existing event in a timeline too (the same event, the same UID)",
+        parameters=("slug", "event_id"),
+        responses={
+            201: ("Added.", None, ()),
+            204: ("It was there already.", None, ()),
+        },
+        problems=(401, 403, 404, 409, 410),
+        auth=True,
+    ),
+    Operation(
+        "delete",
+        _TIMELINE + "/events/{event_id}",
+        "removeTimelineEvent",
+        "Take an event out of a timeline (it stays in the others)",
+        parameters=("slug", "event_id"),
+        responses={204: ("Taken out.", None, ())},
+        problems=(401, 403, 404, 409, 410),
+        auth=True,
+    ),
+)
 OPERATIONS = (
     Operation(
         "post",
@@ -150,6 +255,7 @@ OPERATIONS = (
         problems=(400, 401, 413, 415, 422),
         auth=True,
     ),
+    *TIMELINE_OPERATIONS,
     Operation(
         "get",
         "/api/openapi.json",
@@ -171,6 +277,10 @@ MODELS: tuple[tuple[type[BaseModel], JsonSchemaMode], ...] = (
     (schemas.ExtractResult, "serialization"),
     (schemas.ExtractManyResult, "serialization"),
     (schemas.Problem, "serialization"),
+    (timelineschemas.TimelineInput, "validation"),
+    (timelineschemas.TimelinePatch, "validation"),
+    (timelineschemas.Timeline, "serialization"),
+    (timelineschemas.TimelineList, "serialization"),
 )
 
 
@@ -192,6 +302,13 @@ def _parameters(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
             "name": "event_id",
             "in": "path",
             "required": True,
+            "schema": {"type": "string"},
+        },
+        "slug": {
+            "name": "slug",
+            "in": "path",
+            "required": True,
+            "description": "The timeline's slug.",
             "schema": {"type": "string"},
         },
         "tag": tag | {"style": "form", "explode": True},
@@ -216,7 +333,7 @@ def _parameters(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 _HEADERS = {
-    "Location": "Root-relative URL of the event: /api/events/{id}.",
+    "Location": "Root-relative URL of what was made: /api/events/{id}, /api/timelines/{slug}.",
     "ETag": "Strong ETag of the event's revision.",
     "Last-Modified": "When the event last changed (IMF-fixdate).",
     "Link": 'The next page, as <url>; rel="next" (RFC 8288), when there is one.',

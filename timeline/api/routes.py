@@ -3,6 +3,7 @@ their revisions, candidate events read from an article, and the OpenAPI document
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -19,7 +20,7 @@ from sqlalchemy import orm
 from werkzeug.http import http_date
 
 from timeline.api import openapi
-from timeline.api.auth import require_token
+from timeline.api.auth import forbid_unless, require_token
 from timeline.events import schemas
 from timeline.events.output import event_output, revision_output
 from timeline.events.parse import (
@@ -50,8 +51,10 @@ from timeline.http.lookup import any_event, live_event
 from timeline.store import writes
 from timeline.store.engine import begin_write
 from timeline.store.languages import lookup
-from timeline.store.models import Event, IdempotencyKey
-from timeline.store.queries import CursorError, cursor_after, list_events
+from timeline.store.models import DEFAULT_TIMELINE_ID, Event, IdempotencyKey
+from timeline.store.queries import CursorError, EventFilter, cursor_after, list_events
+from timeline.store.rights import Principal, may_write, may_write_all
+from timeline.store.timelines import timeline_ids
 from timeline.store.values import EventData
 
 log = logging.getLogger("timeline")
@@ -154,30 +157,57 @@ def _check_if_match(event: Event) -> None:
         )
 
 
+def check_event_rights(session: orm.Session, principal: Principal, event: Event) -> None:
+    """Raise ProblemError 403 unless ``principal`` may write to every timeline holding
+    ``event`` (a change shows in each of them)."""
+    held = timeline_ids(session, event.id)
+    forbid_unless(
+        may_write_all(principal, held),
+        f"This token may not change the event {event.id!r}: a timeline that holds it "
+        "is not one it writes to.",
+    )
+
+
 def _same_content(event: Event, data: EventData) -> bool:
     return event.content_hash == data.content_hash() or writes.event_data(event) == data
 
 
 @bp.post("/events")
 def create_event() -> Response:
-    """Create an event: 201 with Location; 200 with the same event for a repeat."""
-    author = require_token()
+    """Create an event in the default timeline: 201 with Location; 200 with the same
+    event for a repeat; 403 for a token that may not write to the default timeline."""
+    return create_in(DEFAULT_TIMELINE_ID, "the default timeline")
+
+
+def create_in(timeline_id: int, named: str) -> Response:
+    """Create an event from the request's body in the timeline ``timeline_id`` (called
+    ``named`` in a 403), as :func:`create_event` does."""
+    principal = require_token()
+    forbid_unless(may_write(principal, timeline_id), f"This token may not write to {named}.")
     body = read_json(POST_TYPES, "Accept-Post")
     key = idempotency_key()
     notes: list[str] = []
     data = _parse(body, notes)
     try:
-        return _create(body, key, data, author, notes)
+        return _create(body, key, data, principal.name, notes, timeline_id)
     except (ConflictError, writes.EventExistsError):
         # A concurrent request took the id or the Idempotency-Key first and has committed
         # (PostgreSQL made this one wait for it, or it committed between the look-up of a
         # free id and the insert): seen now, this request is its repeat.
-        return _create(body, key, data, author, notes)
+        return _create(body, key, data, principal.name, notes, timeline_id)
 
 
-def _create(body: Any, key: str | None, data: EventData, author: str, notes: list[str]) -> Response:
-    """Store ``data`` as a new event, or answer a repeat with the event it repeats (see
-    :func:`create_event`). Raises ProblemError (409, 422) and ConflictError."""
+def _create(
+    body: Any,
+    key: str | None,
+    data: EventData,
+    author: str,
+    notes: list[str],
+    timeline_id: int = DEFAULT_TIMELINE_ID,
+) -> Response:
+    """Store ``data`` as a new event in the timeline ``timeline_id``, or answer a repeat
+    with the event it repeats (see :func:`create_event`). Raises ProblemError (409, 422)
+    and ConflictError."""
     with write_unit() as session:
         if key is not None and (used := session.get(IdempotencyKey, key)) is not None:
             if used.request_hash != request_hash(body):
@@ -195,7 +225,9 @@ def _create(body: Any, key: str | None, data: EventData, author: str, notes: lis
                 raise ProblemError(409, detail, title="Id taken", errors=errors)
             writes.name_organizations(session, data)
             return _event_response(existing, location=True, notes=notes)
-        event = writes.create_event(session, assign_id(session, data), author=author)
+        event = writes.create_event(
+            session, assign_id(session, data), author=author, timelines=[timeline_id]
+        )
         if key is not None:
             session.add(IdempotencyKey(key=key, request_hash=request_hash(body), event_id=event.id))
         response = _event_response(event, 201, location=True, notes=notes)
@@ -216,10 +248,17 @@ def _page_size(errors: list[dict[str, Any]]) -> int:
 
 @bp.get("/events")
 def list_events_view() -> Response:
-    """List events matching the filters, newest start first, a page at a time."""
+    """List the default timeline's events matching the filters, newest start first, a
+    page at a time."""
+    return list_in(DEFAULT_TIMELINE_ID)
+
+
+def list_in(timeline_id: int) -> Response:
+    """List the events of the timeline ``timeline_id`` as :func:`list_events_view`."""
     errors: list[dict[str, Any]] = []
+    flt = EventFilter(timeline=timeline_id)
     try:
-        flt = parse_filter(request.args, LIST_PARAMETERS)
+        flt = dataclasses.replace(parse_filter(request.args, LIST_PARAMETERS), timeline=timeline_id)
     except ProblemError as error:
         errors += error.errors or []
     lang = None
@@ -268,12 +307,15 @@ def get_event(event_id: str) -> Response:
 
 @bp.patch("/events/<event_id>")
 def patch_event(event_id: str) -> Response:
-    """Merge-patch an event (RFC 7396) and validate the result; If-Match honoured."""
-    author = require_token()
+    """Merge-patch an event (RFC 7396) and validate the result; If-Match honoured; 403
+    unless the token may write to every timeline that holds the event."""
+    principal = require_token()
+    author = principal.name
     patch = read_json(PATCH_TYPES, "Accept-Patch")
     validate(schemas.EventPatch, patch)
     with write_unit() as session:
         event = live_event(session, event_id)
+        check_event_rights(session, principal, event)
         _check_if_match(event)
         data = _parse(patched_body(event, patch))
         if not _same_content(event, data):
@@ -286,10 +328,13 @@ def patch_event(event_id: str) -> Response:
 
 @bp.delete("/events/<event_id>")
 def delete_event(event_id: str) -> Response:
-    """Delete an event (a tombstone: it leaves every feed, its history stays); 204."""
-    author = require_token()
+    """Delete an event (a tombstone: it leaves every feed, its history stays); 204; 403
+    unless the token may write to every timeline that holds the event."""
+    principal = require_token()
+    author = principal.name
     with write_unit() as session:
         event = live_event(session, event_id)
+        check_event_rights(session, principal, event)
         _check_if_match(event)
         writes.delete_event(session, event, author=author)
     return _empty(204)

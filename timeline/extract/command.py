@@ -26,6 +26,7 @@ from timeline.extract.pipeline import (
 from timeline.extract.store import mark_existing, store_gazetteer
 from timeline.http import db
 from timeline.http.db import with_store
+from timeline.store.timelines import SLUG
 
 
 def known_from_config() -> tuple[known_dates.KnownDate, ...]:
@@ -82,9 +83,20 @@ def _progress(files: list[str]) -> Iterator[str]:
     "--format", "form", type=click.Choice(["toml", "json"]), default="toml", show_default=True
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default="-")
+@click.option(
+    "--timeline",
+    metavar="SLUG",
+    help="The timeline the draft's events are for (its `timeline` key; default: the "
+    "default timeline).",
+)
 @with_store
 def extract_command(
-    files: tuple[str, ...], published: dt.datetime | None, lang: str, form: str, output: str
+    files: tuple[str, ...],
+    published: dt.datetime | None,
+    lang: str,
+    form: str,
+    output: str,
+    timeline: str | None,
 ) -> None:
     """Propose the dated events of articles, for review.
 
@@ -95,7 +107,10 @@ def extract_command(
     the same event are merged (every source named) and ranked by how much the articles
     make of them; one already in the store names that event instead. --format toml
     writes a seed file whose entries are review = "pending" until accepted; nothing is
-    stored."""
+    stored. --timeline SLUG names the timeline the draft is for (`timeline seed` puts
+    its events there)."""
+    if timeline is not None and not SLUG.fullmatch(timeline):
+        raise click.BadParameter(f"{timeline!r} is no slug", param_hint="--timeline")
     names = store_gazetteer(db.get_session())
     try:
         known = known_from_config()
@@ -128,7 +143,7 @@ def extract_command(
             raise click.ClickException(f"{file}: {error}") from None
     candidates = combine(extractions)
     mark_existing(db.get_session(), candidates)
-    body = _body(extractions, candidates, names, form)
+    body = _body(extractions, candidates, names, form, timeline)
     if output == "-":
         click.echo(body, nl=False)
     else:
@@ -141,14 +156,19 @@ def extract_command(
 
 
 def _body(
-    extractions: list[Extraction], candidates: list[Candidate], names: Gazetteer, form: str
+    extractions: list[Extraction],
+    candidates: list[Candidate],
+    names: Gazetteer,
+    form: str,
+    timeline: str | None = None,
 ) -> str:
     if len(extractions) == 1:
         result = extractions[0]
         if form == "json":
             return json.dumps(extraction_json(result), ensure_ascii=False, indent=2) + "\n"
-        return extraction_toml(result, names, file=result.source)
+        return extraction_toml(result, names, file=result.source, timeline=timeline)
     if form == "json":
         return json.dumps(many_json(extractions, candidates), ensure_ascii=False, indent=2) + "\n"
     sources = ", ".join(e.source for e in extractions)
-    return draft_toml(candidates, names, file=f"{len(extractions)} articles ({sources})")
+    file = f"{len(extractions)} articles ({sources})"
+    return draft_toml(candidates, names, file=file, timeline=timeline)

@@ -87,17 +87,21 @@ def _comment(text: str) -> str:
     return "# " + " ".join(text.split())
 
 
-def extraction_toml(result: Extraction, gazetteer: Gazetteer, *, file: str) -> str:
+def extraction_toml(
+    result: Extraction, gazetteer: Gazetteer, *, file: str, timeline: str | None = None
+) -> str:
     """Return one article's extraction as a seed file (the keys of
     ``seeds/article-2025-02.toml``), each event with ``review = "pending"`` for
     :func:`timeline.io.seeds.read_seed_file` to refuse until an editor sets it to
     ``"accepted"``; the organizations named are defined with their aliases, the
     candidates that are already in the store and the expressions left out are listed as
-    comments. ``file`` names the article in ``[source]``."""
+    comments. ``file`` names the article in ``[source]``; ``timeline``, the slug of the
+    timeline its events are for (the file's ``timeline`` key; None: the default one)."""
     return draft_toml(
         result.candidates,
         gazetteer,
         file=file,
+        timeline=timeline,
         published=result.published.isoformat(),
         skipped=[(s.when, s.when_start, s.reason) for s in result.skipped],
     )
@@ -110,6 +114,7 @@ def draft_toml(
     file: str,
     published: str | None = None,
     skipped: Sequence[tuple[str, int, str]] = (),
+    timeline: str | None = None,
 ) -> str:
     """Return ``candidates`` (of one article or merged from several) as a seed file; see
     :func:`extraction_toml`. ``published`` is the article's date when there is one
@@ -120,6 +125,7 @@ def draft_toml(
         "# `timeline seed` refuses entries still pending. Offsets are character indices",
         "# into the article; `evidence` is the clause that reports the event.",
         "",
+        *([f"timeline = {_value(timeline)}", ""] if timeline is not None else []),
         "[source]",
         f"name = {_value(file)}",
         f"file = {_value(file)}",

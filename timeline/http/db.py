@@ -49,6 +49,13 @@ def current_version() -> StoreVersion:
     return reader.read()
 
 
+def timeline_version(timeline_id: int) -> StoreVersion | None:
+    """Return the version of the timeline ``timeline_id`` as :func:`current_version`
+    reads the store's, or None when there is no such timeline."""
+    reader: VersionReader = current_app.extensions["timeline.version_reader"]
+    return reader.read_timeline(timeline_id)
+
+
 def close_app(app: Flask) -> None:
     """Close every database connection of ``app`` (for tests and shutdown), and its
     spool's index."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 import tempfile
@@ -17,24 +18,41 @@ from timeline.http import db
 from timeline.http.db import with_store
 from timeline.http.filters import offered_languages, parse_filter, parse_language
 from timeline.publish.documents import PATHS, calendar_chunks, feed_bytes
+from timeline.store import timelines
 from timeline.store.queries import EventFilter
-from timeline.store.version import read_version
+from timeline.store.timelines import SITE
+from timeline.store.version import StoreVersion
 
 
 def export_chunks(
-    app: Flask, fmt: str, flt: EventFilter, query: str = "", lang: str | None = None
+    app: Flask,
+    fmt: str,
+    flt: EventFilter,
+    query: str = "",
+    lang: str | None = None,
+    slug: str | None = None,
 ) -> Iterator[bytes]:
     """Yield the document ``fmt`` (``ics``, ``rss``, ``atom`` or ``json``) for ``flt`` in
-    ``lang`` (BCP 47, or None), the same bytes as the service's ``/calendar.ics`` or
-    ``/feed.*`` with that filter; the calendar is streamed from the store. Raises
-    KeyError for an unknown format."""
-    path = PATHS[fmt] + (f"?{query}" if query else "")
+    ``lang`` (BCP 47, or None) of the timeline ``slug`` (None: the default one, as
+    today's URLs serve it), the same bytes as the service's ``/calendar.ics`` or
+    ``/feed.*`` (under ``/t/<slug>`` with a slug) with that filter; the calendar is
+    streamed from the store. Raises KeyError for an unknown format and
+    TimelineNotFoundError for an unknown slug."""
     session = db.get_session()
-    version = read_version(session)
-    if fmt == "ics":
-        yield from calendar_chunks(app, flt, version, path, assemble=False, lang=lang)
+    if slug is None:
+        timeline, heading = timelines.default_timeline(session), SITE
     else:
-        yield feed_bytes(session, app, fmt, flt, version, path, lang)
+        timeline = timelines.by_slug(session, slug)
+        heading = timelines.heading_of(timeline)
+    path = heading.prefix + PATHS[fmt] + (f"?{query}" if query else "")
+    version = StoreVersion(version=timeline.version, updated=timeline.updated)
+    flt = dataclasses.replace(flt, timeline=timeline.id)
+    if fmt == "ics":
+        yield from calendar_chunks(
+            app, flt, version, path, assemble=False, lang=lang, heading=heading
+        )
+    else:
+        yield feed_bytes(session, app, fmt, flt, version, path, lang, heading)
 
 
 @click.command("export")
@@ -44,6 +62,9 @@ def export_chunks(
 @click.option("--from", "start", help="Only events on or after this day (YYYY-MM-DD).")
 @click.option("--to", "until", help="Only events on or before this day (YYYY-MM-DD).")
 @click.option("--lang", help="Texts in this language (BCP 47: en, zh), as ?lang= does.")
+@click.option(
+    "--timeline", "slug", metavar="SLUG", help="This timeline's (default: the default one)."
+)
 @click.option(
     "-o",
     "--output",
@@ -58,11 +79,13 @@ def export_command(
     start: str | None,
     until: str | None,
     lang: str | None,
+    slug: str | None,
     output: Path | None,
 ) -> None:
     """Write the calendar or a feed to a file or stdout.
 
-    The bytes are those the service would serve at the same URL with the same filter."""
+    The bytes are those the service would serve at the same URL with the same filter
+    (under /t/SLUG/ with --timeline SLUG)."""
     from timeline.events.problems import ProblemError
 
     args = MultiDict([("tag", t) for t in tags])
@@ -76,11 +99,16 @@ def export_command(
         raise click.BadParameter(error.detail) from error
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     query = "&".join(f"{k}={v}" for k, v in args.items(multi=True))
+    if slug is not None:
+        try:
+            timelines.by_slug(db.get_session(), slug)
+        except timelines.TimelineNotFoundError:
+            raise click.BadParameter(f"no timeline {slug!r}", param_hint="--timeline") from None
     if output is None:
-        _write(sys.stdout.buffer, export_chunks(app, fmt, flt, query, lang))
+        _write(sys.stdout.buffer, export_chunks(app, fmt, flt, query, lang, slug))
         return
     try:
-        write_file(output, export_chunks(app, fmt, flt, query, lang))
+        write_file(output, export_chunks(app, fmt, flt, query, lang, slug))
     except OSError as error:
         raise click.ClickException(f"cannot write {output}: {error.strerror}") from None
 

@@ -31,9 +31,9 @@ from timeline.http.db import with_store
 from timeline.http.jsonbody import loads_strict
 from timeline.io.icsread import VeventError, read_calendar, vevent_body
 from timeline.io.jsonfeedread import FeedItemError, is_json_feed, item_body
-from timeline.store import bulk, writes
+from timeline.store import bulk, timelines, writes
 from timeline.store.engine import begin_write
-from timeline.store.models import Event
+from timeline.store.models import DEFAULT_TIMELINE_ID, Event
 from timeline.store.values import EventData
 
 AUTHOR = "import"
@@ -214,11 +214,14 @@ def _data(item: Item, today: dt.date, language: str) -> EventData | tuple[str, s
     return data
 
 
-def _store(session: orm.Session, data: EventData) -> tuple[str, str]:
-    """Store one event in a savepoint of its own (see :func:`import_item`)."""
+def _store(
+    session: orm.Session, data: EventData, timeline_id: int = DEFAULT_TIMELINE_ID
+) -> tuple[str, str]:
+    """Store one event in a savepoint of its own (see :func:`import_item`), a new one in
+    the timeline ``timeline_id``."""
     try:
         with session.begin_nested():
-            outcome = writes.upsert_event(session, data, author=AUTHOR)
+            outcome = writes.upsert_event(session, data, author=AUTHOR, timelines=[timeline_id])
     except writes.EventGoneError:
         return "rejected", f"/id: the event {data.id!r} was deleted (ids are never reused)"
     except (writes.StoreError, sa.exc.IntegrityError) as error:
@@ -227,7 +230,11 @@ def _store(session: orm.Session, data: EventData) -> tuple[str, str]:
 
 
 def import_item(
-    session: orm.Session, item: Item, today: dt.date, language: str = "en"
+    session: orm.Session,
+    item: Item,
+    today: dt.date,
+    language: str = "en",
+    timeline_id: int = DEFAULT_TIMELINE_ID,
 ) -> tuple[str, str]:
     """Validate ``item`` as the API's POST does and store it in a savepoint of its own;
     return ``(outcome, text)``: ``("added"|"updated"|"unchanged", id)`` or
@@ -237,13 +244,18 @@ def import_item(
     item's content (a new revision), as a re-import should. A deleted id is refused (ids
     are never reused). A body without id gets :func:`derived_id`. A rejected item
     leaves nothing in the store. ``today`` (UTC) is the default ``reference`` of
-    ``when``; ``language`` (BCP 47) that of texts without one."""
+    ``when``; ``language`` (BCP 47) that of texts without one; a new event goes into the
+    timeline ``timeline_id``."""
     data = _data(item, today, language)
-    return data if isinstance(data, tuple) else _store(session, data)
+    return data if isinstance(data, tuple) else _store(session, data, timeline_id)
 
 
 def import_batch(
-    session: orm.Session, items: Sequence[Item], today: dt.date, language: str = "en"
+    session: orm.Session,
+    items: Sequence[Item],
+    today: dt.date,
+    language: str = "en",
+    timeline_id: int = DEFAULT_TIMELINE_ID,
 ) -> list[tuple[str, str]]:
     """Import ``items`` with the outcomes :func:`import_item` would give one by one, in
     order, but with few statements: the stored ids and content hashes are read at once,
@@ -251,7 +263,8 @@ def import_batch(
     :func:`timeline.store.bulk.add_events` in a savepoint (if the database refuses
     them, each is stored on its own instead, so a refusal still rejects only its
     event). An event changed, deleted, or met twice in ``items`` takes the one-by-one
-    path, after the new events before it are stored. Does not commit."""
+    path, after the new events before it are stored. New events go into the timeline
+    ``timeline_id``. Does not commit."""
     results: list[tuple[str, str]] = [("rejected", "")] * len(items)
     datas = [_data(item, today, language) for item in items]
     ids = sorted({d.id for d in datas if not isinstance(d, tuple)})
@@ -266,10 +279,12 @@ def import_batch(
     def add_fresh() -> None:
         try:
             with session.begin_nested():
-                bulk.add_events(session, [d for _, d in fresh], author=AUTHOR)
+                bulk.add_events(
+                    session, [d for _, d in fresh], author=AUTHOR, timelines=[timeline_id]
+                )
             done = [(n, ("added", d.id)) for n, d in fresh]
         except (writes.StoreError, sa.exc.IntegrityError):
-            done = [(n, _store(session, d)) for n, d in fresh]
+            done = [(n, _store(session, d, timeline_id)) for n, d in fresh]
         for n, result in done:
             results[n] = result
         fresh.clear()
@@ -286,13 +301,13 @@ def import_batch(
         if data.id in seen:
             if fresh:
                 add_fresh()
-            results[n] = _store(session, data)
+            results[n] = _store(session, data, timeline_id)
         elif data.id not in stored:
             fresh.append((n, data))
         elif stored[data.id] == (data.content_hash(), False):
             results[n] = ("unchanged", data.id)
         else:
-            results[n] = _store(session, data)
+            results[n] = _store(session, data, timeline_id)
         seen.add(data.id)
     if fresh:
         add_fresh()
@@ -300,25 +315,33 @@ def import_batch(
 
 
 def import_items(
-    session: orm.Session, items: Iterable[Item], today: dt.date, language: str = "en"
+    session: orm.Session,
+    items: Iterable[Item],
+    today: dt.date,
+    language: str = "en",
+    timeline_id: int = DEFAULT_TIMELINE_ID,
 ) -> Iterator[tuple[Item, str, str]]:
-    """Import ``items`` in batches of BATCH (see :func:`import_batch`), committing after
-    each; yield each item with its outcome and text as its batch is done."""
+    """Import ``items`` in batches of BATCH (see :func:`import_batch`) into the timeline
+    ``timeline_id`` (events stored before, in other timelines, are put in it too),
+    committing after each; yield each item with its outcome and text as its batch is
+    done."""
     batch: list[Item] = []
     for item in items:
         batch.append(item)
         if len(batch) == BATCH:
-            yield from _commit_batch(session, batch, today, language)
+            yield from _commit_batch(session, batch, today, language, timeline_id)
             batch = []
     if batch:
-        yield from _commit_batch(session, batch, today, language)
+        yield from _commit_batch(session, batch, today, language, timeline_id)
 
 
 def _commit_batch(
-    session: orm.Session, batch: list[Item], today: dt.date, language: str
+    session: orm.Session, batch: list[Item], today: dt.date, language: str, timeline_id: int
 ) -> Iterator[tuple[Item, str, str]]:
     begin_write(session)
-    results = import_batch(session, batch, today, language)
+    results = import_batch(session, batch, today, language, timeline_id)
+    stored = [text for outcome, text in results if outcome != "rejected"]
+    timelines.place_events(session, timeline_id, stored)
     session.commit()
     for item, (outcome, text) in zip(batch, results, strict=True):
         yield item, outcome, text
@@ -332,20 +355,34 @@ def _progress(items: list[Item]) -> contextlib.AbstractContextManager[Iterable[I
 
 @click.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--timeline",
+    "slug",
+    metavar="SLUG",
+    help="The timeline the events go into (default: the default timeline).",
+)
 @with_store
-def import_command(file: Path) -> None:
+def import_command(file: Path, slug: str | None) -> None:
     """Import the events of an iCalendar or JSON file.
 
     FILE is an iCalendar file or the API's JSON (one event or a list), read through the
-    API's validation. Prints one line per event and a summary; exits 1 if any event was
+    API's validation, into the timeline SLUG (--timeline; events already stored are put
+    in it too). Prints one line per event and a summary; exits 1 if any event was
     rejected (the others are stored)."""
+    timeline_id = DEFAULT_TIMELINE_ID
+    if slug is not None:
+        try:
+            timeline_id = timelines.by_slug(db.get_session(), slug).id
+        except timelines.TimelineNotFoundError:
+            raise click.BadParameter(f"no timeline {slug!r}", param_hint="--timeline") from None
     items = read_items(file, current_app.config)
     today = dt.datetime.now(dt.UTC).date()
     counts: Counter[str] = Counter()
     lines = []
     with _progress(items) as bar:
         language = current_app.config["LANGUAGE"]
-        for item, outcome, text in import_items(db.get_session(), bar, today, language):
+        stored = import_items(db.get_session(), bar, today, language, timeline_id)
+        for item, outcome, text in stored:
             counts[outcome] += 1
             rejected = outcome == "rejected"
             lines.append(f"rejected {item.label}: {text}" if rejected else f"{outcome} {text}")

@@ -12,8 +12,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import orm
 
+from timeline.store import timelines
 from timeline.store.languages import canonical_tag, script_language
-from timeline.store.models import Event, Revision
+from timeline.store.models import DEFAULT_TIMELINE_ID, Event, Revision
 from timeline.store.values import EventData, Translation
 from timeline.store.writes import create_event, define_organization, update_event
 
@@ -194,7 +195,39 @@ def _by_whom(revision: Revision) -> str:
     return f"by {revision.author} on {revision.at:%Y-%m-%d %H:%M} UTC"
 
 
-def load_seeds(session: orm.Session, paths: list[Path], *, force: bool = False) -> SeedReport:
+def seed_timeline(path: Path) -> str | None:
+    """Return the slug that the seed file's ``timeline`` key names, or None (the default
+    timeline). Raises SeedError for one that is no slug or a file that is not TOML."""
+    with path.open("rb") as handle:
+        try:
+            slug = tomllib.load(handle).get("timeline")
+        except tomllib.TOMLDecodeError as error:
+            raise SeedError(f"{path.name} is not valid TOML: {error}") from None
+    if slug is not None and (not isinstance(slug, str) or not timelines.SLUG.fullmatch(slug)):
+        raise SeedError(f"{path.name}: timeline: {slug!r} is no slug (a-z 0-9 and hyphens)")
+    return slug
+
+
+def _timeline_of(session: orm.Session, slug: str | None, language: str, report: SeedReport) -> int:
+    """The id of the timeline ``slug`` (None: the default one), made (empty, without
+    texts: its documents carry the site's name until it has some) when missing."""
+    if slug is None:
+        return DEFAULT_TIMELINE_ID
+    try:
+        return timelines.by_slug(session, slug).id
+    except timelines.TimelineNotFoundError:
+        report.notes.append((slug, "timeline made (give it a title through the API)"))
+        return timelines.create_timeline(session, slug, {}, language=language).id
+
+
+def load_seeds(
+    session: orm.Session,
+    paths: list[Path],
+    *,
+    force: bool = False,
+    timeline: str | None = None,
+    language: str = "en",
+) -> SeedReport:
     """Bring the store in line with the seed files without undoing what people did:
     define their organizations, add the seed events that are missing, and update a
     seeded event only when its entry changed since it was last seeded and nobody
@@ -203,26 +236,38 @@ def load_seeds(session: orm.Session, paths: list[Path], *, force: bool = False) 
     the report says which and why. With ``force`` (what seeding did before), such an
     edited event is brought back to its entry, and the report says so; a deleted event
     stays deleted either way (its id is never reused). Idempotent: a second run changes
-    nothing. Does not commit. Raises SeedError as :func:`read_seed_file`.
+    nothing. The events go into the timeline ``timeline`` (a slug), else the one the
+    file's ``timeline`` key names, else the default one; a timeline named but missing is
+    made (in ``language``, BCP 47), and events seeded before into another timeline are
+    put in the one named too (never back into one a person took them out of, unless it
+    is named). Does not commit. Raises SeedError as :func:`read_seed_file`.
     """
     report = SeedReport(force=force)
     for path in paths:
         orgs, events = read_seeds(path)
+        slug = timeline if timeline is not None else seed_timeline(path)
+        timeline_id = _timeline_of(session, slug, language, report)
         for name, aliases, names in orgs:
             define_organization(session, name, aliases, names)
+        placed: list[str] = []
         for data in events:
-            outcome, note = _seed(session, data, force)
+            outcome, note = _seed(session, data, force, timeline_id)
             report.counts[outcome] += 1
             if note:
                 report.notes.append((data.id, note))
+            if outcome in ("updated", "unchanged"):
+                placed.append(data.id)
+        if slug is not None:  # named: seeded before elsewhere, they are in this one too
+            timelines.place_events(session, timeline_id, placed)
     return report
 
 
-def _seed(session: orm.Session, data: EventData, force: bool) -> tuple[str, str]:
-    """Seed one event; return its outcome and, for one left alone or overwritten, why."""
+def _seed(session: orm.Session, data: EventData, force: bool, timeline_id: int) -> tuple[str, str]:
+    """Seed one event (a new one into the timeline ``timeline_id``); return its outcome
+    and, for one left alone or overwritten, why."""
     event = session.get(Event, data.id)
     if event is None:
-        create_event(session, data, author=SEED_AUTHOR)
+        create_event(session, data, author=SEED_AUTHOR, timelines=[timeline_id])
         return "added", ""
     if event.deleted:
         last = _last_change(session, event.id)

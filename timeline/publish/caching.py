@@ -172,6 +172,7 @@ def cached_document(
     shared: bool = True,
     cross_origin: bool = True,
     headers: Mapping[str, str] | None = None,
+    timeline: int | None = None,
 ) -> Response:
     """Answer a GET or HEAD of a document that depends only on the request's path and
     query, the configuration, and ``version``.
@@ -190,7 +191,9 @@ def cached_document(
     (:data:`timeline.publish.fastpath.CACHE_BUSTER`) is no part of the ETag. When
     ``shared`` (the document depends on the store version, not on one event), later
     polls of the same URL are answered by :class:`timeline.publish.fastpath.FastPath` without Flask.
-    ``headers`` are added to every answer (the fast path's too).
+    ``headers`` are added to every answer (the fast path's too). ``timeline``: the id
+    of the timeline whose version ``version`` is (None: the store's), which the fast
+    path reads again for each later poll.
     """
     fingerprint = current_app.extensions["timeline.config_fingerprint"]
     args = request.args.items(multi=True)
@@ -205,7 +208,14 @@ def cached_document(
     } | extra
     if shared:
         fastpath: FastPath = current_app.extensions["timeline.fastpath"]
-        known = Known(version.version, etag, version.updated, tuple(headers.items()), content_type)
+        known = Known(
+            version.version,
+            etag,
+            version.updated,
+            tuple(headers.items()),
+            content_type,
+            timeline,
+        )
         raw_query = without_cache_buster(request.environ.get("QUERY_STRING", ""))
         fastpath.remember(request.environ["PATH_INFO"], raw_query, known)
     headers.update(last_modified(version.updated))

@@ -8,6 +8,7 @@ from feeds import Channel, Entry
 from timeline.publish.wording import wording
 from timeline.store.languages import autonym, text_in
 from timeline.store.models import Event
+from timeline.store.timelines import SITE, Heading
 from timeline.store.version import StoreVersion
 from timeline.store.writes import event_data
 
@@ -92,22 +93,27 @@ def to_channel(
     self_path: str,
     title_suffix: str = "",
     lang: str | None = None,
+    heading: Heading = SITE,
 ) -> Channel:
     """Return a feed's metadata from configuration; ``updated`` is the store version's
     newest change, so the output depends on the data only, never on the clock. The
     language is ``lang`` (BCP 47), else the configured ``LANGUAGE``, and so are the
     name and description (``CALENDAR_NAME``, ``CALENDAR_DESCRIPTION``: see
-    :func:`timeline.store.languages.text_in`)."""
+    :func:`timeline.store.languages.text_in`), unless ``heading`` gives a timeline's
+    (its names, descriptions and language, its page as the link)."""
     base = config["BASE_URL"]
-    title = text_in(config["CALENDAR_NAME"], lang, config["LANGUAGE"]) + title_suffix
-    description = text_in(config["CALENDAR_DESCRIPTION"], lang, config["LANGUAGE"])
+    default = heading.language or config["LANGUAGE"]
+    names = heading.names or config["CALENDAR_NAME"]
+    descriptions = heading.descriptions if heading.names else config["CALENDAR_DESCRIPTION"]
+    title = text_in(names, lang, default) + title_suffix
+    description = text_in(descriptions or "", lang, default)
     return Channel(
         id=f"tag:{config['ID_DOMAIN']},{config['ID_DATE']}:feed{self_path}",
         title=title,
         description=description or title,
-        link=f"{base}/",
+        link=f"{base}{heading.prefix}/",
         self_url=f"{base}{self_path}",
         updated=version.updated,
-        language=lang or config["LANGUAGE"],
+        language=lang or default,
         refresh_interval=int(config["REFRESH_INTERVAL"]),
     )

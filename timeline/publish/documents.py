@@ -14,6 +14,7 @@ from timeline.publish import parts
 from timeline.publish.caching import render_key
 from timeline.publish.convert import to_channel, to_entry
 from timeline.store.queries import EventFilter, list_events
+from timeline.store.timelines import SITE, Heading
 from timeline.store.version import StoreVersion
 
 #: Path and Content-Type of each format (RFC 5545 §8.1, RSS, RFC 4287 §7, JSON Feed 1.1).
@@ -33,11 +34,16 @@ _FEEDS: dict[str, FeedRenderer] = {
 
 
 def channel(
-    app: Flask, version: StoreVersion, self_path: str, lang: str | None = None
+    app: Flask,
+    version: StoreVersion,
+    self_path: str,
+    lang: str | None = None,
+    heading: Heading = SITE,
 ) -> feeds.Channel:
     """The metadata of the document served at ``self_path`` (path and query), in the
-    language ``lang`` (a BCP 47 tag; None: the configured LANGUAGE)."""
-    return to_channel(app.config, version, self_path=self_path, lang=lang)
+    language ``lang`` (a BCP 47 tag; None: the configured LANGUAGE), of the site or of
+    the timeline ``heading`` names (:class:`timeline.publish.convert.Heading`)."""
+    return to_channel(app.config, version, self_path=self_path, lang=lang, heading=heading)
 
 
 def calendar_chunks(
@@ -48,6 +54,7 @@ def calendar_chunks(
     *,
     assemble: bool,
     lang: str | None = None,
+    heading: Heading = SITE,
 ) -> Iterator[bytes]:
     """Yield the calendar of ``flt`` with its texts in ``lang`` (BCP 47; None: each
     event's original language; see :func:`timeline.publish.convert.texts`): header and
@@ -57,7 +64,7 @@ def calendar_chunks(
     memory stays flat whatever the number of events."""
     sessions = app.extensions["timeline.sessionmaker"]
     config, key = dict(app.config), render_key(app)
-    head = channel(app, version, self_path, lang)
+    head = channel(app, version, self_path, lang, heading)
     if assemble:
         assembler = app.extensions["timeline.assembler"]
         assembled = assembler.assemble(sessions, flt, version, config, key, lang)
@@ -79,6 +86,7 @@ def feed_bytes(
     version: StoreVersion,
     self_path: str,
     lang: str | None = None,
+    heading: Heading = SITE,
 ) -> bytes:
     """Return the feed ``fmt`` (``rss``, ``atom`` or ``json``) of the ``FEED_MAX_ITEMS``
     events with the newest start matching ``flt``, in descending order of the item date
@@ -89,4 +97,4 @@ def feed_bytes(
     # Items in descending order of the date they show: an all-day event's is 10:00 UTC
     # (feeds.times.ALL_DAY_HOUR), after that day's early timed events. Stable for ties.
     entries.sort(key=item_instant, reverse=True)
-    return _FEEDS[fmt](channel(app, version, self_path, lang), entries)
+    return _FEEDS[fmt](channel(app, version, self_path, lang, heading), entries)

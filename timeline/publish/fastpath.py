@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from werkzeug.http import http_date, is_resource_modified, parse_accept_header
 
 from timeline.store.models import utcnow
-from timeline.store.version import VersionReader
+from timeline.store.version import StoreVersion, VersionReader
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -67,13 +67,15 @@ class Known:
     identity coding; the gzip one adds ``-gzip``, as :func:`coded_etag`),
     its other headers (Cache-Control, Vary, ...; Last-Modified is added per answer by
     :func:`last_modified`) and Content-Type. The ETag is also the render cache key of
-    its body."""
+    its body. ``timeline``: the id of the timeline whose version ``version`` is (None:
+    the store's)."""
 
     version: int
     etag: str
     updated: dt.datetime
     headers: tuple[tuple[str, str], ...]
     content_type: str
+    timeline: int | None = None
 
 
 @dataclass(frozen=True)
@@ -106,9 +108,9 @@ class _Entry:
 
 class FastPath:
     """Wraps the app's WSGI callable. A GET or HEAD whose path and raw query string (less
-    :data:`CACHE_BUSTER`) were answered before, at the store version that is still
-    current, gets the same answer without Flask: 304 when its If-None-Match /
-    If-Modified-Since match (RFC 9110 §13.1), else the body from the render cache.
+    :data:`CACHE_BUSTER`) were answered before, at the version (of its timeline, or of
+    the store) that is still current, gets the same answer without Flask: 304 when its
+    If-None-Match / If-Modified-Since match (RFC 9110 §13.1), else the body from the render cache.
     Anything else, a changed store, or an unreachable database (which Flask turns into a
     503) goes on to Flask."""
 
@@ -165,9 +167,13 @@ class FastPath:
     ) -> tuple[str, list[tuple[str, str]], bytes] | None:
         known = entry.known
         try:
-            if self.reader.read().version != known.version:
-                return None
+            if known.timeline is None:
+                current: StoreVersion | None = self.reader.read()
+            else:
+                current = self.reader.read_timeline(known.timeline)
         except sa.exc.OperationalError:
+            return None
+        if current is None or current.version != known.version:
             return None
         coding = (
             entry.gzip

@@ -19,6 +19,7 @@ from timeline.publish.parts import zone_span
 from timeline.publish.wording import google_description
 from timeline.store.models import Event
 from timeline.store.queries import EventFilter, conditions, list_events
+from timeline.store.timelines import SITE, Heading
 from timeline.store.version import StoreVersion
 
 PATH = "/calendar-google.ics"
@@ -42,6 +43,7 @@ def google_calendar(
     self_path: str,
     query: str,
     lang: str | None = None,
+    heading: Heading = SITE,
 ) -> bytes:
     """Return the VCALENDAR (RFC 5545) of the events matching ``flt`` with the newest
     start, newest first, as many as fit in ``CALENDAR_MAX_BYTES`` bytes with the header
@@ -49,7 +51,8 @@ def google_calendar(
     DESCRIPTION and X-WR-CALDESC say how many of how many, and where the full calendar
     (``/calendar.ics`` with ``query``, the same filter) is. The body is at most
     ``CALENDAR_MAX_BYTES``; with a limit smaller than an empty calendar it holds no event
-    and is larger. Texts in ``lang`` (see :func:`timeline.publish.convert.texts`).
+    and is larger. Texts in ``lang`` (see :func:`timeline.publish.convert.texts`); the site's
+    or a timeline's name, as ``heading`` says.
     Raises ValueError as :func:`feeds.render_vevent`."""
     limit = int(app.config["CALENDAR_MAX_BYTES"])
     where = conditions(session, flt)
@@ -57,8 +60,9 @@ def google_calendar(
     events = list_events(session, flt, limit=limit // _SMALLEST_VEVENT + 1)
     entries = [to_entry(e, app.config, lang) for e in events]
     session.rollback()
-    full_url = f"{app.config['BASE_URL']}{PATHS['ics']}" + (f"?{query}" if query else "")
-    head = channel(app, version, self_path, lang)
+    full_url = f"{app.config['BASE_URL']}{heading.prefix}{PATHS['ics']}"
+    full_url += f"?{query}" if query else ""
+    head = channel(app, version, self_path, lang, heading)
     base = head.description
     words = head.language
 

@@ -5,13 +5,14 @@ writes one event at a time. Never commits, never imports Flask."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy import orm
 from sqlalchemy.dialects import postgresql, sqlite
 
 from timeline.store.models import (
+    DEFAULT_TIMELINE_ID,
     Event,
     EventOrganization,
     EventTag,
@@ -21,10 +22,12 @@ from timeline.store.models import (
     Revision,
     StoreState,
     Tag,
+    TimelineEvent,
     UtcDateTime,
     utcnow,
 )
 from timeline.store.values import EventData, slugify
+from timeline.store.version import touch_timelines
 from timeline.store.writes import (
     as_utc,
     check_slugs,
@@ -57,15 +60,22 @@ def _chunks(values: Sequence[str], size: int) -> Iterable[Sequence[str]]:
     return (values[i : i + size] for i in range(0, len(values), size))
 
 
-def add_events(session: orm.Session, datas: Sequence[EventData], *, author: str) -> None:
+def add_events(
+    session: orm.Session,
+    datas: Sequence[EventData],
+    *,
+    author: str,
+    timelines: Collection[int] = (DEFAULT_TIMELINE_ID,),
+) -> None:
     """Add new events, each as :func:`timeline.store.writes.create_event` would (sequence
-    0, a ``create`` revision, the store version raised once per event, in order), in a few
-    statements for the whole sequence rather than several flushes per event.
+        0, a ``create`` revision, the store version raised once per event, in order), in a few
+        statements for the whole sequence rather than several flushes per event.
 
-    The ids must be distinct and not in the store (a taken id raises IntegrityError from
-    the database); call :func:`timeline.store.writes.check_slugs` on each first
-    (StoreError otherwise, before anything is written). Does not commit; a caller wanting
-    all or nothing wraps it in a savepoint.
+        The ids must be distinct and not in the store (a taken id raises IntegrityError from
+        the database); call :func:`timeline.store.writes.check_slugs` on each first
+        (StoreError otherwise, before anything is written). The events go into the timelines
+    ``timelines`` (ids), whose version follows. Does not commit; a caller wanting
+        all or nothing wraps it in a savepoint.
     """
     if not datas:
         return
@@ -178,6 +188,8 @@ def add_events(session: orm.Session, datas: Sequence[EventData], *, author: str)
         (EventTag, tags),
         (EventOrganization, links),
         (Revision, revisions),
+        (TimelineEvent, [{"timeline_id": t, "event_id": d.id} for t in timelines for d in datas]),
     ):
         if rows:
             session.execute(sa.insert(Event.metadata.tables[model.__tablename__]), rows)
+    touch_timelines(session, last, now, timelines=timelines)

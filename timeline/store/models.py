@@ -368,7 +368,9 @@ class EventPart(Base):
 
 
 class ApiToken(Base):
-    """A write token: only its SHA-256 hash is kept. Revoked tokens stay, marked."""
+    """A write token: only its SHA-256 hash is kept. Revoked tokens stay, marked. An
+    ``admin`` token writes to every timeline and manages timelines; any other writes
+    only to the timelines of its :class:`TokenTimeline` rows."""
 
     __tablename__ = "api_tokens"
 
@@ -376,6 +378,76 @@ class ApiToken(Base):
     token_hash: orm.Mapped[str] = orm.mapped_column(sa.String(64), unique=True)
     created: orm.Mapped[dt.datetime] = orm.mapped_column(UtcDateTime, default=utcnow)
     revoked: orm.Mapped[dt.datetime | None] = orm.mapped_column(UtcDateTime)
+    admin: orm.Mapped[bool] = orm.mapped_column(default=False)
+
+
+class Timeline(Base):
+    """A timeline: its own page, calendars and feeds under ``/t/<slug>/``, its own
+    writers. Its title and description by language are its :class:`TimelineText` rows;
+    ``language`` (BCP 47) is its default language and ``timezone`` (IANA name, None:
+    UTC) its default time zone. ``version`` is the store version (:class:`StoreState`)
+    of the last change to one of its events (or to its own texts or members), and
+    ``updated`` that change's time (UTC): its documents' ETags and Last-Modified.
+    Timeline 1 (:data:`DEFAULT_TIMELINE_ID`) is the default one, served at today's URLs
+    too."""
+
+    __tablename__ = "timelines"
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    slug: orm.Mapped[str] = orm.mapped_column(sa.String(100), unique=True)
+    language: orm.Mapped[str] = orm.mapped_column(sa.String(35), default="en")
+    timezone: orm.Mapped[str | None] = orm.mapped_column(ZoneName())
+    version: orm.Mapped[int] = orm.mapped_column(sa.BigInteger, default=0)
+    updated: orm.Mapped[dt.datetime] = orm.mapped_column(UtcDateTime)
+
+    texts: orm.Mapped[list[TimelineText]] = orm.relationship(
+        cascade="all, delete-orphan", order_by="TimelineText.language", lazy="selectin"
+    )
+
+
+#: The id of the default timeline (the first), which today's URLs serve.
+DEFAULT_TIMELINE_ID = 1
+
+
+class TimelineText(Base):
+    """A timeline's title and description in one language (BCP 47 tag)."""
+
+    __tablename__ = "timeline_texts"
+
+    timeline_id: orm.Mapped[int] = orm.mapped_column(
+        sa.ForeignKey("timelines.id", ondelete="CASCADE"), primary_key=True
+    )
+    language: orm.Mapped[str] = orm.mapped_column(sa.String(35), primary_key=True)
+    title: orm.Mapped[str] = orm.mapped_column(sa.String(300))
+    description: orm.Mapped[str] = orm.mapped_column(sa.Text, default="")
+
+
+class TimelineEvent(Base):
+    """An event's place in a timeline: an event may be in several (the same UID in
+    each), or in none."""
+
+    __tablename__ = "timeline_events"
+    __table_args__ = (sa.Index("ix_timeline_events_event_id", "event_id"),)
+
+    timeline_id: orm.Mapped[int] = orm.mapped_column(
+        sa.ForeignKey("timelines.id", ondelete="CASCADE"), primary_key=True
+    )
+    event_id: orm.Mapped[str] = orm.mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class TokenTimeline(Base):
+    """A timeline that a (not admin) token may write to."""
+
+    __tablename__ = "token_timelines"
+
+    token_name: orm.Mapped[str] = orm.mapped_column(
+        sa.ForeignKey("api_tokens.name", ondelete="CASCADE"), primary_key=True
+    )
+    timeline_id: orm.Mapped[int] = orm.mapped_column(
+        sa.ForeignKey("timelines.id", ondelete="CASCADE"), primary_key=True
+    )
 
 
 class IdempotencyKey(Base):

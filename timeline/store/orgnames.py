@@ -20,6 +20,7 @@ from timeline.store.models import (
     utcnow,
 )
 from timeline.store.values import slugify
+from timeline.store.version import touch_timelines
 
 
 def name_organization(
@@ -75,3 +76,4 @@ def _touch_events(session: orm.Session, organization_id: int) -> None:
         sa.update(Event).where(Event.id.in_(events)).values(change_version=version),
         execution_options={"synchronize_session": "fetch"},
     )
+    touch_timelines(session, version, utcnow(), events)

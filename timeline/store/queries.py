@@ -13,7 +13,13 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from timeline.store.models import Event, EventOrganization, EventTag, OrganizationAlias
+from timeline.store.models import (
+    Event,
+    EventOrganization,
+    EventTag,
+    OrganizationAlias,
+    TimelineEvent,
+)
 from timeline.store.values import slugify
 
 
@@ -28,7 +34,8 @@ class EventFilter:
     ``tags``: slugs; an event must carry every one. ``org``: slug of an organization's name
     or alias. ``start``/``until``: inclusive days; an event shows if it overlaps them (for
     timed events the days are UTC days). ``q``: case-insensitive text in the title or
-    description. Deleted events never show.
+    description. ``timeline``: the id of the timeline the events are in (None: any event).
+    Deleted events never show.
     """
 
     tags: tuple[str, ...] = ()
@@ -36,6 +43,7 @@ class EventFilter:
     start: dt.date | None = None
     until: dt.date | None = None
     q: str | None = None
+    timeline: int | None = None
 
     def where(
         self, longest: dt.timedelta | None = None, *, include_deleted: bool = False
@@ -48,6 +56,11 @@ class EventFilter:
             conditions.append(Event.deleted.is_(False))
         # IN (…) rather than EXISTS: the database reads the tag's or organization's index
         # entries instead of testing every event.
+        if self.timeline is not None:
+            held = sa.select(TimelineEvent.event_id).where(
+                TimelineEvent.timeline_id == self.timeline
+            )
+            conditions.append(Event.id.in_(held))
         for slug in self.tags:
             tagged = sa.select(EventTag.event_id).where(EventTag.tag_slug == slug)
             conditions.append(Event.id.in_(tagged))

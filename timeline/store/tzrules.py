@@ -9,6 +9,7 @@ from sqlalchemy import orm
 
 from timeline.store.models import Event, StoreState, UtcDateTime, utcnow
 from timeline.store.values import EventData
+from timeline.store.version import touch_timelines
 from timeline.store.walltime import rules_version
 from timeline.store.writes import as_utc, event_data
 
@@ -65,5 +66,6 @@ def follow_tz_rules(session: orm.Session) -> int:
     ).scalar_one()
     for number, (event, _) in enumerate(moved):
         event.change_version = version - len(moved) + number
+    touch_timelines(session, version, utcnow())  # every calendar's VTIMEZONEs change
     session.flush()
     return len(moved)

@@ -5,17 +5,26 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import threading
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from timeline.store.models import Event, StoreState, UtcDateTime
+from timeline.store.models import (
+    Event,
+    StoreState,
+    Timeline,
+    TimelineEvent,
+    UtcDateTime,
+    utcnow,
+)
 from timeline.store.walindex import WalIndex
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _READ = "SELECT version, updated FROM store_state WHERE id = 1"
+_READ_TIMELINE = "SELECT version, updated FROM timelines WHERE id = ?"
 
 
 @dataclass(frozen=True)
@@ -54,6 +63,63 @@ def record_change(session: orm.Session, event: Event) -> None:
     event.change_version = session.execute(
         stmt, execution_options={"synchronize_session": False}
     ).scalar_one()
+    touch_timelines(session, event.change_version, event.updated, [event.id])
+
+
+def touch_timelines(
+    session: orm.Session,
+    version: int,
+    when: dt.datetime,
+    events: Collection[str] | sa.Select[Any] | None = None,
+    *,
+    timelines: Collection[int] = (),
+) -> None:
+    """Bring the timelines holding one of ``events`` (ids, or a select of ids; None:
+    every timeline), and those of ``timelines`` (ids), to the store version ``version``
+    (:class:`StoreState`, just raised in this transaction) and their ``updated`` to
+    ``when`` (UTC-aware) when it is newer. The one place that moves a timeline's
+    version: its documents' ETags, Last-Modified and the fast path's 304s follow it, and
+    the timelines not touched keep theirs. Does not commit."""
+    at = sa.literal(when, UtcDateTime())
+    stmt = sa.update(Timeline).values(
+        version=version,
+        updated=sa.case((Timeline.updated < at, at), else_=Timeline.updated),
+    )
+    if events is not None or timelines:
+        chosen: list[sa.ColumnElement[bool]] = []
+        if events is not None:
+            holding = sa.select(TimelineEvent.timeline_id).where(TimelineEvent.event_id.in_(events))
+            chosen.append(Timeline.id.in_(holding))
+        if timelines:
+            chosen.append(Timeline.id.in_(list(timelines)))
+        stmt = stmt.where(sa.or_(*chosen))
+    session.execute(stmt, execution_options={"synchronize_session": False})
+
+
+def record_timeline_change(session: orm.Session, timelines: Collection[int] | None) -> int:
+    """Raise the store version by one for a change of the timelines ``timelines`` (ids;
+    None: every timeline) that no event's content made (an event added or taken away;
+    the list of timelines, which every timeline's page shows) and bring them to it
+    (:func:`touch_timelines`); return the new version. Does not commit."""
+    now = utcnow()
+    when = sa.literal(now, UtcDateTime())
+    stmt = (
+        sa.update(StoreState)
+        .where(StoreState.id == 1)
+        .values(
+            version=StoreState.version + 1,
+            updated=sa.case((StoreState.updated < when, when), else_=StoreState.updated),
+        )
+        .returning(StoreState.version)
+    )
+    version = int(
+        session.execute(stmt, execution_options={"synchronize_session": False}).scalar_one()
+    )
+    if timelines is None:
+        touch_timelines(session, version, now)
+    else:
+        touch_timelines(session, version, now, timelines=timelines)
+    return version
 
 
 def longest_span(session: orm.Session) -> dt.timedelta:
@@ -94,8 +160,9 @@ class VersionReader:
         self._lock = threading.Lock()
         self._wal_index: WalIndex | None = None
         self._wal_checked = False
-        #: (wal-index mark taken before the read, the version read): replaced whole.
-        self._last: tuple[bytes, StoreVersion] | None = None
+        #: Per timeline id (None: the store), (wal-index mark taken before the read,
+        #: the version read; None: no such timeline): each replaced whole.
+        self._last: dict[int | None, tuple[bytes, StoreVersion | None]] = {}
 
     def _connect(self) -> Any:
         dialect = self.engine.dialect
@@ -127,20 +194,37 @@ class VersionReader:
 
     def read(self) -> StoreVersion:
         """Return the current store version."""
+        current = self._read(None)
+        assert current is not None  # the store_state row is made by the first migration
+        return current
+
+    def read_timeline(self, timeline_id: int) -> StoreVersion | None:
+        """Return the current version of the timeline ``timeline_id``
+        (:attr:`timeline.store.models.Timeline.version` and ``updated``), or None when
+        there is no such timeline."""
+        return self._read(timeline_id)
+
+    def _read(self, timeline_id: int | None) -> StoreVersion | None:
         wal_index = self._wal_index
         mark = None if wal_index is None else wal_index.mark()
         if mark is not None:
-            last = self._last
+            last = self._last.get(timeline_id)
             if last is not None and last[0] == mark:
                 return last[1]
         connection = getattr(self._local, "connection", None)
+        sql = _READ if timeline_id is None else _READ_TIMELINE
         try:
             if connection is None:
                 connection = self._local.connection = self._connect()
             cursor = connection.cursor()
             try:
-                cursor.execute(_READ)
-                version, updated = cursor.fetchone()
+                if timeline_id is None:
+                    cursor.execute(sql)
+                elif self.engine.dialect.name == "sqlite":
+                    cursor.execute(sql, (timeline_id,))
+                else:  # psycopg's placeholder
+                    cursor.execute(sql.replace("?", "%s"), (timeline_id,))
+                row = cursor.fetchone()
             finally:
                 cursor.close()
             if not self._wal_checked:
@@ -148,10 +232,14 @@ class VersionReader:
         except self.engine.dialect.loaded_dbapi.Error as error:
             self._local.connection = None
             self._discard(connection)
-            raise sa.exc.OperationalError(_READ, None, error) from error
-        current = StoreVersion(version=int(version), updated=_parse_updated(updated))
+            raise sa.exc.OperationalError(sql, None, error) from error
+        current = None
+        if row is not None:
+            current = StoreVersion(version=int(row[0]), updated=_parse_updated(row[1]))
         if mark is not None:
-            self._last = (mark, current)
+            if len(self._last) >= 4096:  # bounded: a timeline's entry is made again
+                self._last = {}
+            self._last = self._last | {timeline_id: (mark, current)}
         return current
 
     def _discard(self, connection: Any) -> None:
@@ -170,7 +258,7 @@ class VersionReader:
         """Unmap the wal-index, so that the next good read maps it again (hold _lock)."""
         if self._wal_index is not None:
             self._wal_index.close()
-        self._wal_index, self._wal_checked, self._last = None, False, None
+        self._wal_index, self._wal_checked, self._last = None, False, {}
 
     def close(self) -> None:
         """Close every thread's connection (and unmap the wal-index)."""

@@ -7,13 +7,14 @@ of work. They never import Flask.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 import sqlalchemy as sa
 from sqlalchemy import orm
 from sqlalchemy.dialects import postgresql, sqlite
 
 from timeline.store.models import (
+    DEFAULT_TIMELINE_ID,
     Event,
     EventOrganization,
     EventTag,
@@ -22,6 +23,7 @@ from timeline.store.models import (
     OrganizationAlias,
     Revision,
     Tag,
+    TimelineEvent,
     utcnow,
 )
 from timeline.store.orgnames import name_organization
@@ -222,8 +224,16 @@ def _revise(session: orm.Session, event: Event, action: str, author: str) -> Non
     )
 
 
-def create_event(session: orm.Session, data: EventData, *, author: str) -> Event:
-    """Add a new event with ``data`` (sequence 0) and its first revision.
+def create_event(
+    session: orm.Session,
+    data: EventData,
+    *,
+    author: str,
+    timelines: Collection[int] = (DEFAULT_TIMELINE_ID,),
+) -> Event:
+    """Add a new event with ``data`` (sequence 0) and its first revision, in the
+    timelines ``timelines`` (ids; the default timeline unless told), whose versions
+    follow.
 
     Raises EventExistsError if the id is taken (even by a deleted event: ids are never
     reused) and StoreError for a tag or organization with no slug.
@@ -234,6 +244,7 @@ def create_event(session: orm.Session, data: EventData, *, author: str) -> Event
     event = Event(id=data.id, created=now, updated=now, sequence=0, deleted=False)
     session.add(event)
     _apply(session, event, data)
+    session.add_all(TimelineEvent(timeline_id=t, event_id=data.id) for t in timelines)
     session.flush()
     record_change(session, event)
     _revise(session, event, "create", author)
@@ -275,12 +286,19 @@ def delete_event(session: orm.Session, event: Event, *, author: str) -> None:
     _revise(session, event, "delete", author)
 
 
-def upsert_event(session: orm.Session, data: EventData, *, author: str) -> str:
-    """Create the event or bring it to ``data``; return ``"added"``, ``"updated"`` or
+def upsert_event(
+    session: orm.Session,
+    data: EventData,
+    *,
+    author: str,
+    timelines: Collection[int] = (DEFAULT_TIMELINE_ID,),
+) -> str:
+    """Create the event (in ``timelines``, as :func:`create_event`) or bring it to
+    ``data`` (in the timelines it is in); return ``"added"``, ``"updated"`` or
     ``"unchanged"``. Raises EventGoneError for a deleted event."""
     event = session.get(Event, data.id)
     if event is None:
-        create_event(session, data, author=author)
+        create_event(session, data, author=author, timelines=timelines)
         return "added"
     return "updated" if update_event(session, event, data, author=author) else "unchanged"
 

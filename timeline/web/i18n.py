@@ -16,6 +16,7 @@ from flask_babel import Babel, get_locale
 
 from timeline.events.problems import ProblemError
 from timeline.http.filters import LANG, offered_languages, parse_language
+from timeline.http.timelines import shown
 from timeline.publish.wording import CATALOGS
 from timeline.store.languages import text_in
 
@@ -132,14 +133,21 @@ def language_links() -> list[dict[str, Any]]:
 
 
 def calendar_name() -> str:
-    """The calendar's name (``CALENDAR_NAME``) in the page's language."""
-    config = current_app.config
+    """The calendar's name (``CALENDAR_NAME``, or the title of the timeline shown under
+    ``/t/<slug>/``) in the page's language."""
+    config, heading = current_app.config, shown().heading
+    if heading.names:
+        return text_in(heading.names, page_language(), heading.language or config["LANGUAGE"])
     return text_in(config["CALENDAR_NAME"], page_language(), config["LANGUAGE"])
 
 
 def calendar_description() -> str:
-    """The calendar's description (``CALENDAR_DESCRIPTION``) in the page's language."""
-    config = current_app.config
+    """The calendar's description (``CALENDAR_DESCRIPTION``, or the timeline's) in the
+    page's language."""
+    config, heading = current_app.config, shown().heading
+    if heading.names:
+        descriptions = heading.descriptions or {}
+        return text_in(descriptions, page_language(), heading.language or config["LANGUAGE"])
     return text_in(config["CALENDAR_DESCRIPTION"], page_language(), config["LANGUAGE"])
 
 

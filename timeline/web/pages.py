@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
 import sqlalchemy as sa
@@ -19,6 +20,7 @@ from flask import (
     request,
     url_for,
 )
+from sqlalchemy import orm
 
 from timeline.http import db
 from timeline.http.filters import (
@@ -31,14 +33,24 @@ from timeline.http.filters import (
     parse_window,
 )
 from timeline.http.lookup import live_event
+from timeline.http.timelines import (
+    per_timeline,
+    shown,
+    shown_event,
+    shown_filter,
+    shown_version,
+)
 from timeline.publish.caching import cached_document
+from timeline.store.languages import text_in
 from timeline.store.models import Event
 from timeline.store.queries import Anchor, EventFilter, cursor_after, window_events
+from timeline.store.timelines import heading_of, list_timelines
 from timeline.web import axis, i18n
 from timeline.web.listing import event_views, filter_text, group_by_period
 
 log = logging.getLogger("timeline")
 bp = Blueprint("pages", __name__)
+per_timeline(bp)
 
 
 def _webcal(url: str) -> str:
@@ -51,8 +63,9 @@ def subscribe_links(query: str = "") -> dict[str, str]:
     ``https`` (plain), ``webcal`` (the ``webcal://`` form that Apple and Outlook open,
     never ``webcals://``), ``google`` (Google Calendar's add-by-URL with the webcal URL
     of ``/calendar-google.ics``, the most recent events within ``CALENDAR_MAX_BYTES``,
-    URL-encoded, as ``cid``), and the feeds' URLs ``rss``, ``atom`` and ``json``."""
-    base = current_app.config["BASE_URL"]
+    URL-encoded, as ``cid``), and the feeds' URLs ``rss``, ``atom`` and ``json``; those
+    of the timeline the request is about (under ``/t/<slug>``, or today's)."""
+    base = current_app.config["BASE_URL"] + shown().heading.prefix
     suffix = f"?{query}" if query else ""
     https = f"{base}/calendar.ics{suffix}"
     google = _webcal(f"{base}/calendar-google.ics{suffix}")
@@ -92,12 +105,24 @@ def _window_url(name: str, event: Event) -> str:
     """The page's URL with the same filters and language, its window ``name``
     (``before`` or ``after``) the position of ``event``."""
     args = [(k, v) for k, v in request.args.items(multi=True) if k not in WINDOW_PARAMETERS]
-    return url_for("pages.index") + "?" + urlencode([*args, (name, cursor_after(event))])
+    return home_url() + "?" + urlencode([*args, (name, cursor_after(event))])
+
+
+@bp.app_template_global()
+def home_url(**values: str | None) -> str:
+    """The path of the page of the timeline the request is about (``/`` for today's),
+    with ``values`` as its query (None: left out)."""
+    current = shown()
+    query: dict[str, Any] = {k: v for k, v in values.items() if v is not None}
+    if current.slug is None:
+        return url_for("pages.index", **query)
+    return url_for("t_pages.index", slug=current.slug, **query)
 
 
 def _index_body(flt: EventFilter, anchor: Anchor, lang: str | None) -> str:
     size = int(current_app.config["PAGE_MAX_EVENTS"])
-    window = window_events(db.get_session(), flt, anchor, size)
+    session = db.get_session()
+    window = window_events(session, flt, anchor, size)
     views = event_views(window.events, lang)
     groups = group_by_period(views)
     # The mark's <title>: the event's date as the list shows it, and its title.
@@ -117,7 +142,29 @@ def _index_body(flt: EventFilter, anchor: Anchor, lang: str | None) -> str:
         filter=filter_text(flt),
         newer=_window_url("after", window.events[0]) if window.more_newer else None,
         older=_window_url("before", window.events[-1]) if window.more_older else None,
+        timelines=_timeline_links(session),
     )
+
+
+def _timeline_links(session: orm.Session) -> list[dict[str, str | bool]]:
+    """The timelines the page links to (each one's page, title in the page's language,
+    and whether it is the one shown), when the store holds more than one."""
+    found = list_timelines(session)
+    if len(found) < 2:
+        return []
+    current, lang = shown(), i18n.page_language()
+    links: list[dict[str, str | bool]] = []
+    for timeline in found:
+        heading = heading_of(timeline)
+        title = text_in(heading.names, lang, timeline.language) if heading.names else timeline.slug
+        links.append(
+            {
+                "href": url_for("t_pages.index", slug=timeline.slug),
+                "title": title,
+                "current": timeline.id == current.id and current.slug is not None,
+            }
+        )
+    return links
 
 
 def warm_up(app: Flask) -> None:
@@ -145,10 +192,11 @@ def index() -> Response:
     304), one document per language; a page whose language ``?lang=`` names is answered
     by the fast path too."""
     flt = parse_filter(request.args, allowed=FEED_PARAMETERS | set(WINDOW_PARAMETERS))
+    flt = shown_filter(flt)
     anchor = parse_window(request.args, int(current_app.config["PAGE_MAX_EVENTS"]))
     asked = parse_language(request.args, offered_languages(current_app.config))
     lang = i18n.asked_language()
-    version = db.current_version()
+    version = shown_version()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     kind = f"page\n{page_key(app)}\n{lang or ''}"
     response = cached_document(
@@ -158,6 +206,7 @@ def index() -> Response:
         lambda: [_index_body(flt, anchor, lang).encode()],
         shared=asked is not None,
         cross_origin=False,
+        timeline=shown().id,
     )
     return i18n.vary(response)
 
@@ -168,7 +217,7 @@ def event_page(event_id: str) -> Response:
     parse_filter(request.args, allowed=(LANG,))
     asked = parse_language(request.args, offered_languages(current_app.config))
     lang = i18n.asked_language()
-    event = live_event(db.get_session(), event_id)
+    event = shown_event(live_event(db.get_session(), event_id))
     query = urlencode({LANG: asked}) if asked else ""
     (item,) = event_views([event], lang)
     body = render_template("event.html", item=item, links=subscribe_links(query))

@@ -13,6 +13,7 @@ from timeline.http.filters import (
     parse_filter,
     parse_language,
 )
+from timeline.http.timelines import per_timeline, shown, shown_filter, shown_version
 from timeline.publish.caching import cached_document, document_path
 from timeline.publish.convert import to_entry
 from timeline.publish.documents import channel
@@ -21,6 +22,7 @@ from timeline.store.queries import list_events
 bp = Blueprint("timelinejs", __name__)
 # TimelineJS fetches its JSON from the page that embeds it, on any host.
 public_reads(bp)
+per_timeline(bp)
 
 CONTENT_TYPE = "application/json; charset=utf-8"
 
@@ -30,15 +32,16 @@ def timeline_json() -> Response:
     """Every event matching the filters, oldest first, as a TimelineJS3 timeline, in the
     language ``?lang=`` asks for (400 naming ``lang`` unless offered); cached and
     revalidated like the feeds."""
-    flt = parse_filter(request.args, DOCUMENT_PARAMETERS)
+    flt = shown_filter(parse_filter(request.args, DOCUMENT_PARAMETERS))
     lang = parse_language(request.args, offered_languages(current_app.config))
-    version = db.current_version()
+    version = shown_version()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     path = document_path()
+    heading = shown().heading
 
     def render() -> list[bytes]:
         events = list_events(db.get_session(), flt)
         entries = [to_entry(event, app.config, lang) for event in reversed(events)]
-        return [render_timelinejs(channel(app, version, path, lang), entries)]
+        return [render_timelinejs(channel(app, version, path, lang, heading), entries)]
 
-    return cached_document("timelinejs", CONTENT_TYPE, version, render)
+    return cached_document("timelinejs", CONTENT_TYPE, version, render, timeline=shown().id)

@@ -16,6 +16,7 @@ from timeline.http.filters import (
     parse_language,
 )
 from timeline.http.lookup import live_event
+from timeline.http.timelines import per_timeline, shown, shown_event, shown_filter, shown_version
 from timeline.publish.caching import cached_document, document_path, document_query
 from timeline.publish.convert import to_entry
 from timeline.publish.documents import CONTENT_TYPES, calendar_chunks, channel, feed_bytes
@@ -24,6 +25,7 @@ from timeline.store.version import StoreVersion
 
 bp = Blueprint("feeds", __name__)
 public_reads(bp)
+per_timeline(bp)
 
 
 def _path() -> str:
@@ -38,16 +40,18 @@ def _language() -> str | None:
 @bp.get("/calendar.ics")
 def calendar() -> Response:
     """The calendar of every event matching the filters (RFC 5545)."""
-    flt = parse_filter(request.args, DOCUMENT_PARAMETERS)
+    flt = shown_filter(parse_filter(request.args, DOCUMENT_PARAMETERS))
     lang = _language()
-    version = db.current_version()
+    version = shown_version()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     path = _path()
+    heading = shown().heading
     return cached_document(
         "ics",
         CONTENT_TYPES["ics"],
         version,
-        lambda: calendar_chunks(app, flt, version, path, assemble=True, lang=lang),
+        lambda: calendar_chunks(app, flt, version, path, assemble=True, lang=lang, heading=heading),
+        timeline=shown().id,
     )
 
 
@@ -55,17 +59,19 @@ def calendar() -> Response:
 def google_calendar_view() -> Response:
     """The calendar for Google Calendar: the most recent events matching the filters that
     fit in ``CALENDAR_MAX_BYTES`` (RFC 5545)."""
-    flt = parse_filter(request.args, DOCUMENT_PARAMETERS)
+    flt = shown_filter(parse_filter(request.args, DOCUMENT_PARAMETERS))
     lang = _language()
-    version = db.current_version()
+    version = shown_version()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     path = _path()
     query = document_query()
+    heading = shown().heading
     return cached_document(
         "ics-google",
         CONTENT_TYPES["ics"],
         version,
-        lambda: [google_calendar(db.get_session(), app, flt, version, path, query, lang)],
+        lambda: [google_calendar(db.get_session(), app, flt, version, path, query, lang, heading)],
+        timeline=shown().id,
     )
 
 
@@ -74,10 +80,10 @@ def event_calendar(event_id: str) -> Response:
     """A calendar holding one event; 404 if unknown, 410 if deleted."""
     parse_filter(request.args, allowed=(LANG, CACHE_BUSTER))
     lang = _language()
-    event = live_event(db.get_session(), event_id)
+    event = shown_event(live_event(db.get_session(), event_id))
     version = StoreVersion(version=event.sequence, updated=event.updated)
     entry = to_entry(event, current_app.config, lang)
-    head = channel(current_app, version, _path(), lang)
+    head = channel(current_app, version, _path(), lang, shown().heading)
     return cached_document(
         "ics",
         CONTENT_TYPES["ics"],
@@ -88,16 +94,18 @@ def event_calendar(event_id: str) -> Response:
 
 
 def _feed(fmt: str) -> Response:
-    flt = parse_filter(request.args, DOCUMENT_PARAMETERS)
+    flt = shown_filter(parse_filter(request.args, DOCUMENT_PARAMETERS))
     lang = _language()
-    version = db.current_version()
+    version = shown_version()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     path = _path()
+    heading = shown().heading
     return cached_document(
         fmt,
         CONTENT_TYPES[fmt],
         version,
-        lambda: [feed_bytes(db.get_session(), app, fmt, flt, version, path, lang)],
+        lambda: [feed_bytes(db.get_session(), app, fmt, flt, version, path, lang, heading)],
+        timeline=shown().id,
     )
 
 
