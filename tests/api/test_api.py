@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from lxml import etree
 from pydantic_core import PydanticCustomError
 
-from tests.conftest import ApiClient, AppFactory
+from tests.conftest import NOT_RECURRING, ApiClient, AppFactory
 from timeline.events import texts
 from timeline.store import writes
 from timeline.store.values import slugify
@@ -75,6 +75,7 @@ def test_create_answers_201_with_location_and_the_stored_event(api: ApiClient) -
         "tags": ["Fairs", "Trade"],
         "organizations": ["Messe Berlin"],
         "source": {"name": "Paper", "published": "2025-01", "locator": "p. 3", "when": None},
+        **NOT_RECURRING,
         "sequence": 0,
         "links": {
             "self": "/api/events/2025-02-17-trade-fair",

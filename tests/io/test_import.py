@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from pydantic_core import PydanticCustomError
 
 from tests.api.test_api import DESCRIPTIONS, ONE_LINE, TAGS, TITLES
-from tests.conftest import ApiClient, AppFactory
+from tests.conftest import NOT_RECURRING, ApiClient, AppFactory
 from timeline.events import texts
 from timeline.http import db
 from timeline.store import bulk, writes
@@ -360,7 +360,7 @@ def in_english(event: dict[str, Any]) -> dict[str, Any]:
         "titles": {"en": event["title"]},
         "descriptions": {"en": description} if description else {},
         "language": "en",
-    }
+    } | NOT_RECURRING
 
 
 def test_a_google_export(api: ApiClient) -> None:

@@ -50,6 +50,12 @@ def content_fields(data: EventData, lang: str | None = None) -> dict[str, Any]:
         "tags": list(data.tags),
         "organizations": list(data.organizations),
         "source": source if any(v is not None for v in source.values()) else None,
+        "status": data.status,
+        "rrule": data.rrule,
+        "rdate": list(data.rdate),
+        "exdate": list(data.exdate),
+        "recurrence_of": data.recurrence_of,
+        "recurrence_id": data.recurrence_id,
     }
 
 
@@ -97,6 +103,8 @@ def _data_from_json(raw: Mapping[str, Any], language: str) -> EventData:
     values["end"] = None if raw.get("end") is None else read(raw["end"])
     values["tags"] = tuple(raw.get("tags", ()))
     values["organizations"] = tuple(raw.get("organizations", ()))
+    values["rdate"] = tuple(raw.get("rdate", ()))
+    values["exdate"] = tuple(raw.get("exdate", ()))
     return EventData(**values)
 
 

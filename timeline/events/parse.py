@@ -21,6 +21,7 @@ from timeline.events import schemas
 from timeline.events.fields import TEXT_FORMS
 from timeline.events.output import content_fields
 from timeline.events.problems import ProblemError
+from timeline.events.recurrence import check_recurrence
 from timeline.store.languages import LanguageTagError, canonical_tag, script_language
 from timeline.store.models import Event
 from timeline.store.values import EventData, Translation, slugify
@@ -286,6 +287,11 @@ def parse_event(
     if model is not None:
         texts, text_errors = _texts(model, language, [] if notes is None else notes)
         errors += text_errors
+    if model is not None and span is not None:
+        errors += [
+            {"pointer": where, "detail": detail}
+            for where, detail in check_recurrence(model.model_dump(), span.start, span.all_day)
+        ]
     if errors or model is None or span is None or texts is None:
         raise invalid(errors, unknown=unknown)
     original, title, description, translations = texts
@@ -314,6 +320,12 @@ def parse_event(
         language=original,
         translations=translations,
         when=source.when or model.when,
+        status=model.status,
+        rrule=model.rrule,
+        rdate=tuple(model.rdate),
+        exdate=tuple(model.exdate),
+        recurrence_of=model.recurrence_of,
+        recurrence_id=model.recurrence_id,
     )
 
 

@@ -87,7 +87,18 @@ def event_data(event: Event) -> EventData:
             Translation(t.language, t.title, t.description) for t in event.translations
         ),
         when=event.when_text,
+        status=event.status,
+        rrule=event.rrule,
+        rdate=split_values(event.rdate),
+        exdate=split_values(event.exdate),
+        recurrence_of=event.recurrence_of,
+        recurrence_id=event.recurrence_id,
     )
+
+
+def split_values(text: str) -> tuple[str, ...]:
+    """Return the RDATE or EXDATE values stored as ``text`` (joined by ``,``)."""
+    return tuple(text.split(",")) if text else ()
 
 
 def organization_for(session: orm.Session, name: str) -> Organization:
@@ -179,6 +190,12 @@ def _apply(session: orm.Session, event: Event, data: EventData) -> None:
     event.source_locator = data.source_locator
     event.language = data.language
     event.when_text = data.when
+    event.status = data.status
+    event.rrule = data.rrule
+    event.rdate = ",".join(data.rdate)
+    event.exdate = ",".join(data.exdate)
+    event.recurrence_of = data.recurrence_of
+    event.recurrence_id = data.recurrence_id
     kept = {t.language: t for t in event.translations}
     translations = []
     for text in data.translations:
