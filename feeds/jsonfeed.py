@@ -14,7 +14,7 @@ from feeds.text import (
     channel_description,
     clean_channel,
     clean_entry,
-    display_title,
+    feed_title,
 )
 from feeds.times import ONE_DAY, all_day_span, iso_utc, item_instant, timed_span
 
@@ -78,7 +78,7 @@ def render_json_item(entry: Entry) -> dict[str, Any]:
     item: dict[str, Any] = {"id": entry.guid, "url": entry.link}
     if entry.url:
         item["external_url"] = entry.url
-    item["title"] = display_title(entry)
+    item["title"] = feed_title(entry)
     item["content_text"] = body_text(entry)
     item["date_published"] = iso_utc(item_instant(entry))
     item["date_modified"] = iso_utc(entry.updated)

@@ -356,11 +356,15 @@ GOOGLE_EVENTS: list[dict[str, Any]] = [
 def in_english(event: dict[str, Any]) -> dict[str, Any]:
     """``event`` with its texts by language: an ICS without LANGUAGE is in LANGUAGE."""
     description = event["description"]
-    return event | {
-        "titles": {"en": event["title"]},
-        "descriptions": {"en": description} if description else {},
-        "language": "en",
-    } | NOT_RECURRING
+    return (
+        event
+        | {
+            "titles": {"en": event["title"]},
+            "descriptions": {"en": description} if description else {},
+            "language": "en",
+        }
+        | NOT_RECURRING
+    )
 
 
 def test_a_google_export(api: ApiClient) -> None:

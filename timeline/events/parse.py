@@ -16,12 +16,12 @@ import sqlalchemy as sa
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import orm
 
+from timeline.dates.recurrence import check_recurrence
 from timeline.dates.spans import id_date, resolve_span
 from timeline.events import schemas
 from timeline.events.fields import TEXT_FORMS
 from timeline.events.output import content_fields
 from timeline.events.problems import ProblemError
-from timeline.events.recurrence import check_recurrence
 from timeline.store.languages import LanguageTagError, canonical_tag, script_language
 from timeline.store.models import Event
 from timeline.store.values import EventData, Translation, slugify

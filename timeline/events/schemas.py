@@ -30,7 +30,7 @@ from timeline.events.fields import (
 
 _STRICT = ConfigDict(extra="forbid", strict=True)
 Status = Literal["confirmed", "tentative", "cancelled"]
-RecurText = Annotated[str, Field(min_length=6, max_length=500, pattern=r"^[A-Z0-9=;,:+-]+$")]
+RecurText = Annotated[str, Field(min_length=6, max_length=500)]
 DateValues = Annotated[list[Annotated[str, Field(max_length=60)]], Field(max_length=1000)]
 
 

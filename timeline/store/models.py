@@ -146,7 +146,7 @@ class Event(Base):
     content_hash: orm.Mapped[str] = orm.mapped_column(sa.String(64), default="")
     #: RFC 5545 §3.8.1.11 STATUS, lowercase: ``confirmed``, ``tentative`` or ``cancelled``.
     status: orm.Mapped[str] = orm.mapped_column(sa.String(10), default="confirmed")
-    #: The recurrence as given (:mod:`timeline.events.recurrence`): ``rrule`` an RFC 5545
+    #: The recurrence as given (:mod:`timeline.dates.recurrence`): ``rrule`` an RFC 5545
     #: RECUR value (§3.3.10, ``FREQ=WEEKLY;COUNT=4``), ``rdate`` and ``exdate`` their
     #: values (ISO 8601 dates, RFC 3339 date-times, ``start/end`` periods) joined by ``,``
     #: (``""``: none).

@@ -57,7 +57,7 @@ class EventData:
     ``status`` is RFC 5545 §3.8.1.11 STATUS in lowercase (``confirmed``, ``tentative``,
     ``cancelled``). A recurring event has ``rrule`` (an RFC 5545 RECUR value, §3.3.10)
     and/or ``rdate``, and may have ``exdate``: the values as given (see
-    :mod:`timeline.events.recurrence`). An overridden instance of a recurring event
+    :mod:`timeline.dates.recurrence`). An overridden instance of a recurring event
     names it in ``recurrence_of`` and the occurrence it replaces in ``recurrence_id``
     (RFC 5545 §3.8.4.4), in the form of ``start``.
     """

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -19,6 +20,7 @@ MAX_PER_YEAR = 1000
 MAX_DATES = 1000
 STATUSES = ("confirmed", "tentative", "cancelled")
 _YEAR = dt.timedelta(days=366)
+_RECUR = re.compile(r"[A-Z0-9=;,:+-]+")
 
 #: A value of RDATE, EXDATE or RECURRENCE-ID: a date (all-day events), an aware
 #: datetime, or (RDATE of timed events only) a period: its start and its end or duration.
@@ -55,12 +57,15 @@ def parse_value(text: str, *, all_day: bool, period: bool = False) -> Value:
     or with ``period`` (RDATE) also ``<start>/<end>`` or ``<start>/<duration>`` (RFC
     5545 §3.3.9 PERIOD, the duration as §3.3.6: ``PT2H``). Raises RecurrenceError."""
     if all_day:
-        try:
-            if len(text) != 10:
-                raise ValueError(text)
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            raise RecurrenceError(f"{text!r} is not a date (YYYY-MM-DD) of an all-day event") from None
+        day = None
+        if len(text) == 10:
+            try:
+                day = dt.date.fromisoformat(text)
+            except ValueError:
+                day = None
+        if day is None:
+            raise RecurrenceError(f"{text!r} is not a date (YYYY-MM-DD): the event is all-day")
+        return day
     first, slash, second = text.partition("/")
     start = _moment(first)
     if not slash:
@@ -86,6 +91,11 @@ def parse_rule(text: str, start: dt.date | dt.datetime) -> rrule.rrule:
     ``RRULE:``) from ``start`` (DTSTART: a date, or an aware datetime). Raises
     RecurrenceError when icalendar or dateutil cannot read it, or when it has more than
     :data:`MAX_PER_YEAR` occurrences in the year from ``start``."""
+    if not _RECUR.fullmatch(text):
+        raise RecurrenceError(
+            f"{text!r} is not an RFC 5545 RECUR value: only A-Z, 0-9 and =;,:+- "
+            "(FREQ=WEEKLY;COUNT=4)"
+        )
     try:
         icalendar.vRecur.from_ical(text)
         rule = rrule.rrulestr(f"RRULE:{text}", dtstart=_rule_start(start))
