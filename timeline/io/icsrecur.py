@@ -38,6 +38,8 @@ class Lenient:
     repairs: list[str] = dataclasses.field(default_factory=list)
     #: The UIDs of the file's VEVENTs without RECURRENCE-ID.
     masters: frozenset[str] = frozenset()
+    #: Where :attr:`zone` comes from, as the report says it.
+    zone_from: str = "IMPORT_TIMEZONE"
 
     def note(self, text: str) -> None:
         """Add the repair ``text`` unless it was said already for this VEVENT."""
@@ -53,10 +55,14 @@ class Lenient:
             if found is not None:
                 return found
         if tzid:
-            self.note(f"TZID {tzid!r} names no known zone: its times read in {self.zone.key}")
+            self.note(
+                f"TZID {tzid!r} names no known zone: its times read in {self.zone.key} "
+                f"({self.zone_from})"
+            )
         else:
-            self.note(f"floating times read in {self.zone.key}, the calendar's zone")
-        return naive.replace(tzinfo=self.zone, fold=0)
+            self.note(f"floating times read in {self.zone.key} ({self.zone_from})")
+        utc = self.zone.key in ("UTC", "Etc/UTC")  # then said as UTC, not as a zone
+        return naive.replace(tzinfo=dt.UTC if utc else self.zone, fold=0)
 
 
 def _value_text(value: Any, all_day: bool) -> str:

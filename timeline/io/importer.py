@@ -203,13 +203,14 @@ def _calendar_items(path: Path, text: str, config: Mapping[str, Any]) -> list[It
         reason = str(error).splitlines()[0]
         raise _bad_file(f"{path} is not a valid iCalendar file: {reason}") from None
     zone = zoneinfo.ZoneInfo(calendar_zone or config["IMPORT_TIMEZONE"])
+    zone_from = "X-WR-TIMEZONE" if calendar_zone else "IMPORT_TIMEZONE"
     untitled = wording(config["LANGUAGE"]).untitled
     masters = frozenset(str(v.get("UID", "")) for v in vevents if "RECURRENCE-ID" not in v)
     items = []
     for n, vevent in enumerate(vevents, start=1):
         uid = vevent.get("UID")
         label = str(uid) if isinstance(uid, str) and uid else f"#{n}"
-        lenient = Lenient(zone, untitled, masters=masters)
+        lenient = Lenient(zone, untitled, masters=masters, zone_from=zone_from)
         try:
             body, key, is_uid = vevent_body(
                 vevent,
