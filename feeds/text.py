@@ -171,7 +171,12 @@ def feed_title(entry: Entry) -> str:
     """Return an item's title in RSS, Atom and JSON Feed: :func:`display_title`, for a
     cancelled event in the wording's ``cancelled`` (``Cancelled: <title>``). (iCalendar
     says it with ``STATUS:CANCELLED``, which clients show in their own words.)"""
-    title = display_title(entry)
+    return marked_cancelled(entry, display_title(entry))
+
+
+def marked_cancelled(entry: Entry, title: str) -> str:
+    """Return ``title`` (of ``entry``) in the wording's ``cancelled`` when the event is
+    cancelled (``Cancelled: <title>``, ``【已取消】<title>``), else as it is."""
     if entry.status == "cancelled":
         return entry.wording.cancelled % {"title": title}
     return title

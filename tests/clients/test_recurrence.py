@@ -11,13 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import icalendar
+import pytest
 import recurring_ical_events
 import vobject
 from flask import Flask
 from vdirsyncer.vobject import Item, split_collection
 
-from tests.conftest import ApiClient
-from tests.io.test_import import run, target  # noqa: F401 (a fixture)
+from tests.conftest import ApiClient, AppFactory
+from tests.io.test_import import run
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 WINDOW = (dt.datetime(2025, 1, 1, tzinfo=dt.UTC), dt.datetime(2025, 4, 1, tzinfo=dt.UTC))
@@ -63,6 +64,12 @@ OCCURRENCES = [
     ("standup@timeline.example.org", dt.datetime(2025, 2, 10, 8, tzinfo=dt.UTC), "Stand-up"),
     ("standup@timeline.example.org", dt.datetime(2025, 3, 5, 9, tzinfo=dt.UTC), "Stand-up"),
 ]
+
+
+@pytest.fixture
+def target(make_app: AppFactory, other_database_url: str) -> Flask:
+    """The service on a second, empty store."""
+    return make_app(DATABASE_URL=other_database_url)
 
 
 def _post_all(api: ApiClient) -> None:

@@ -30,10 +30,10 @@ from timeline.events.problems import ProblemError
 from timeline.http import db
 from timeline.http.db import with_store
 from timeline.http.jsonbody import loads_strict
-from timeline.io.icsrecur import Lenient
 from timeline.io.icsread import VeventError, read_calendar, vevent_body
-from timeline.publish.wording import wording
+from timeline.io.icsrecur import Lenient
 from timeline.io.jsonfeedread import FeedItemError, is_json_feed, item_body
+from timeline.publish.wording import wording
 from timeline.store import bulk, writes
 from timeline.store.engine import begin_write
 from timeline.store.models import Event
