@@ -286,12 +286,15 @@ def patch_event(event_id: str) -> Response:
 
 @bp.delete("/events/<event_id>")
 def delete_event(event_id: str) -> Response:
-    """Delete an event (a tombstone: it leaves every feed, its history stays); 204."""
+    """Delete an event (a tombstone: it leaves every feed and listing, its history stays,
+    and the calendars publish it as STATUS:CANCELLED for TOMBSTONE_DAYS); 204."""
     author = require_token()
     with write_unit() as session:
         event = live_event(session, event_id)
         _check_if_match(event)
         writes.delete_event(session, event, author=author)
+        days = int(current_app.config["TOMBSTONE_DAYS"])
+        writes.expire_tombstones(session, event.updated, days)
     return _empty(204)
 
 

@@ -89,13 +89,15 @@ def to_entry(event: Event, config: dict[str, Any], lang: str | None = None) -> E
 
 def recurrence(event: Event) -> dict[str, Any]:
     """Return the ``status``, ``rrule``, ``rdate``, ``exdate`` and ``recurrence_id`` of
-    the entry of ``event`` (see :class:`feeds.Entry`): the stored values, read."""
+    the entry of ``event`` (see :class:`feeds.Entry`): the stored values, read; the
+    status of a deleted event (a tombstone) is ``cancelled``."""
     all_day = event.all_day
     rdate = tuple(parse_value(v, all_day=all_day, period=True) for v in split_values(event.rdate))
     exdate = tuple(parse_value(v, all_day=all_day) for v in split_values(event.exdate))
     rid = None if event.recurrence_id is None else parse_value(event.recurrence_id, all_day=all_day)
     return {
-        "status": event.status,
+        # A deleted event still in the calendars is a tombstone: cancelled.
+        "status": "cancelled" if event.deleted else event.status,
         "rrule": event.rrule,
         "rdate": rdate,
         "exdate": exdate,

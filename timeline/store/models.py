@@ -141,6 +141,10 @@ class Event(Base):
     updated: orm.Mapped[dt.datetime] = orm.mapped_column(UtcDateTime, default=utcnow, index=True)
     sequence: orm.Mapped[int] = orm.mapped_column(default=0)
     deleted: orm.Mapped[bool] = orm.mapped_column(default=False)
+    #: A deleted event still published in the calendars as STATUS:CANCELLED, so that
+    #: clients which copied it drop it, until TOMBSTONE_DAYS after its deletion
+    #: (:func:`timeline.store.writes.expire_tombstones`).
+    tombstone: orm.Mapped[bool] = orm.mapped_column(default=False)
     #: The store version (StoreState.version) of this event's last change.
     change_version: orm.Mapped[int] = orm.mapped_column(sa.BigInteger, default=0, index=True)
     content_hash: orm.Mapped[str] = orm.mapped_column(sa.String(64), default="")

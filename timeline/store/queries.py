@@ -28,7 +28,8 @@ class EventFilter:
     ``tags``: slugs; an event must carry every one. ``org``: slug of an organization's name
     or alias. ``start``/``until``: inclusive days; an event shows if it overlaps them (for
     timed events the days are UTC days). ``q``: case-insensitive text in the title or
-    description. Deleted events never show.
+    description. Deleted events never show, but with ``tombstones`` (the calendars) those
+    still within TOMBSTONE_DAYS of their deletion do (``Event.tombstone``).
     """
 
     tags: tuple[str, ...] = ()
@@ -36,6 +37,7 @@ class EventFilter:
     start: dt.date | None = None
     until: dt.date | None = None
     q: str | None = None
+    tombstones: bool = False
 
     def where(
         self, longest: dt.timedelta | None = None, *, include_deleted: bool = False
@@ -44,7 +46,9 @@ class EventFilter:
         longest span of any event (see :func:`conditions`), bounds the start from below
         too, so that a date range reads only the index entries near it."""
         conditions: list[sa.ColumnElement[bool]] = []
-        if not include_deleted:
+        if not include_deleted and self.tombstones:
+            conditions.append(sa.or_(Event.deleted.is_(False), Event.tombstone.is_(True)))
+        elif not include_deleted:
             conditions.append(Event.deleted.is_(False))
         # IN (…) rather than EXISTS: the database reads the tag's or organization's index
         # entries instead of testing every event.

@@ -285,11 +285,28 @@ def delete_event(session: orm.Session, event: Event, *, author: str) -> None:
     if event.deleted:
         raise EventGoneError(f"event {event.id!r} was deleted")
     event.deleted = True
+    event.tombstone = True
     event.sequence += 1
     event.updated = max(utcnow(), event.updated + dt.timedelta(microseconds=1))
     session.flush()
     record_change(session, event)
     _revise(session, event, "delete", author)
+
+
+def expire_tombstones(session: orm.Session, now: dt.datetime, days: int) -> list[str]:
+    """End the tombstones of the events deleted more than ``days`` days before ``now``
+    (aware, UTC): they leave the calendars. Each is a change of the store (its version
+    goes up, so that cached calendars are read again), without a revision: the event's
+    content did not change. Returns their ids, sorted; does not commit."""
+    before = now - dt.timedelta(days=days)
+    stmt = sa.select(Event).where(Event.tombstone.is_(True), Event.updated < before)
+    expired = list(session.scalars(stmt.order_by(Event.id)))
+    for event in expired:
+        event.tombstone = False
+        event.updated = max(now, event.updated + dt.timedelta(microseconds=1))
+        session.flush()
+        record_change(session, event)
+    return [event.id for event in expired]
 
 
 def upsert_event(session: orm.Session, data: EventData, *, author: str) -> str:
