@@ -25,7 +25,7 @@ KEPT = {"id": "kept", "title": "Kept", "start": "2025-06-05"}
 def _statuses(api: ApiClient, path: str = "/calendar.ics") -> dict[str, tuple[str, int]]:
     calendar = icalendar.Calendar.from_ical(api.client.get(path).data)
     return {
-        str(e["UID"]).split("@")[0]: (str(e.get("STATUS", "CONFIRMED")), e["SEQUENCE"])
+        str(e["UID"]).split("@")[0]: (str(e.get("STATUS", "CONFIRMED")), int(str(e["SEQUENCE"])))
         for e in calendar.walk("VEVENT")
     }
 

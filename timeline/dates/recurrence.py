@@ -11,6 +11,7 @@ from typing import Any
 
 import icalendar
 from dateutil import rrule
+from pydantic import TypeAdapter, ValidationError
 
 #: The most occurrences a rule may have in the year from its start: a rule past it
 #: (``FREQ=MINUTELY``, ``FREQ=HOURLY``) is refused, so that no listing window expands
@@ -21,6 +22,9 @@ MAX_DATES = 1000
 STATUSES = ("confirmed", "tentative", "cancelled")
 _YEAR = dt.timedelta(days=366)
 _RECUR = re.compile(r"[A-Z0-9=;,:+-]+")
+_DURATION = re.compile(r"[+-]?P(?:\d+W|(?:\d+D)?(?:T(?:\d+H)?(?:\d+M)?(?:\d+S)?)?)")
+#: Reads and writes ISO 8601 durations (``PT2H``).
+DURATION = TypeAdapter(dt.timedelta)
 
 #: A value of RDATE, EXDATE or RECURRENCE-ID: a date (all-day events), an aware
 #: datetime, or (RDATE of timed events only) a period: its start and its end or duration.
@@ -42,11 +46,15 @@ def _moment(text: str) -> dt.datetime:
 
 
 def _duration(text: str) -> dt.timedelta:
+    """An RFC 5545 §3.3.6 dur-value (a subset of ISO 8601 durations, which pydantic reads:
+    no years or months)."""
     try:
-        duration = icalendar.vDuration.from_ical(text)
-    except ValueError:
+        if not _DURATION.fullmatch(text):
+            raise ValueError(text)
+        duration = DURATION.validate_python(text)
+    except (ValueError, ValidationError):
         raise RecurrenceError(f"{text!r} is not a duration (RFC 5545 §3.3.6, PT2H)") from None
-    if not isinstance(duration, dt.timedelta) or duration <= dt.timedelta(0):
+    if duration <= dt.timedelta(0):
         raise RecurrenceError(f"{text!r} is not a positive duration")
     return duration
 

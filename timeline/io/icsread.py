@@ -133,8 +133,9 @@ def _iana(vevent: icalendar.Event, value: dt.datetime) -> str | None:
 
 def _floating(vevent: icalendar.Event) -> bool:
     """Whether DTSTART is a floating DATE-TIME (RFC 5545 §3.3.5, form #1)."""
-    written = bytes(vevent["DTSTART"].to_ical()).decode("ascii", "replace")
-    return "T" in written and not written.endswith("Z") and "TZID" not in vevent["DTSTART"].params
+    start: Any = vevent["DTSTART"]
+    value = start.dt
+    return isinstance(value, dt.datetime) and value.tzinfo is None and "TZID" not in start.params
 
 
 def _zone_name(name: str | None) -> str | None:

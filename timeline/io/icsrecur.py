@@ -12,6 +12,7 @@ from typing import Any
 
 import icalendar
 
+from timeline.dates.recurrence import DURATION
 from timeline.io.icszones import FileZones
 
 STATUSES = {"CONFIRMED": "confirmed", "TENTATIVE": "tentative", "CANCELLED": "cancelled"}
@@ -69,7 +70,7 @@ def _value_text(value: Any, all_day: bool) -> str:
     if isinstance(value, tuple):
         start, end = value
         if isinstance(end, dt.timedelta):
-            return f"{start.isoformat()}/{icalendar.vDuration(end).to_ical().decode()}"
+            return f"{start.isoformat()}/{DURATION.dump_python(end, mode='json')}"
         return f"{start.isoformat()}/{end.isoformat()}"
     if not isinstance(value, dt.date):
         raise ValueError(f"{value.isoformat()} is neither a DATE nor a DATE-TIME")
