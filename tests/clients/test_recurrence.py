@@ -10,6 +10,7 @@ import zoneinfo
 from pathlib import Path
 from typing import Any
 
+import feedparser
 import icalendar
 import pytest
 import recurring_ical_events
@@ -163,3 +164,42 @@ def test_a_recurring_event_round_trips_through_an_import(
             "holidays@timeline.example.org",
             "standup@timeline.example.org",
         ]
+
+
+def test_the_feeds_and_the_timeline_show_each_occurrence(api: ApiClient) -> None:
+    """RSS and Atom (feedparser), JSON Feed and /timeline.json: an item per occurrence,
+    the moved one once at its new time, the RDATE period with its own end; ids unique."""
+    _post_all(api)
+    expected = [(str(start), title) for _, start, title in OCCURRENCES]
+    feed = api.client.get("/feed.json").get_json()
+    starts = [
+        (item["_timeline"]["start"], item["title"], item["_timeline"]["end"])
+        for item in feed["items"]
+    ]
+    found = sorted(
+        (str(dt.datetime.fromisoformat(s).astimezone(dt.UTC)) if "T" in s else s, title)
+        for s, title, _ in starts
+    )
+    assert found == sorted(expected)
+    assert len({item["id"] for item in feed["items"]}) == len(OCCURRENCES)
+    period = [end for start, _, end in starts if start == "2025-03-05T10:00:00+01:00"]
+    assert period == ["2025-03-05T11:00:00+01:00"]
+    for path in ("/feed.rss", "/feed.atom"):
+        parsed = feedparser.parse(api.client.get(path).data)
+        assert parsed.bozo == 0
+        assert sorted(e.title for e in parsed.entries) == sorted(t for _, t in expected)
+        assert len({e.id for e in parsed.entries}) == len(OCCURRENCES)
+    timeline = api.client.get("/timeline.json").get_json()
+    slides = [(e["start_date"]["month"], e["text"]["headline"]) for e in timeline["events"]]
+    assert [month for month, _ in slides] == [1] * 5 + [2] * 3 + [3] * 2
+    assert len({e["unique_id"] for e in timeline["events"]}) == len(OCCURRENCES)
+
+
+def test_a_date_range_shows_the_occurrences_within_it(api: ApiClient) -> None:
+    _post_all(api)
+    feed = api.client.get("/feed.json?from=2025-02-01&to=2025-02-28").get_json()
+    assert sorted(item["_timeline"]["start"] for item in feed["items"]) == [
+        "2025-02-01",
+        "2025-02-03T09:00:00+01:00",
+        "2025-02-10T09:00:00+01:00",
+    ]
