@@ -39,6 +39,7 @@ NOT_RECURRING: dict[str, Any] = {
     "exdate": [],
     "recurrence_of": None,
     "recurrence_id": None,
+    "occurrences": None,
 }
 
 # Property tests explore new examples on every run on a developer's machine; CI

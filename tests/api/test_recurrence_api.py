@@ -77,3 +77,26 @@ def test_a_bad_recurrence_is_refused_with_its_pointer(
     assert errors[0]["pointer"] == pointer, errors
     assert detail in errors[0]["detail"]
     assert api.counts()[0] == 0  # nothing stored
+
+
+def test_the_listing_gives_the_occurrences_within_its_days(api: ApiClient) -> None:
+    body = DAY | {"id": "fair", "rrule": "FREQ=MONTHLY;COUNT=4", "exdate": ["2025-04-03"]}
+    assert api.post(body).status_code == 201
+    assert api.post(TIMED | {"id": "once"}).status_code == 201
+    listed = api.client.get("/api/events").get_json()["events"]
+    assert {e["id"]: e["occurrences"] for e in listed} == {
+        "fair": ["2025-03-03", "2025-05-03", "2025-06-03"],
+        "once": None,
+    }
+    ranged = api.client.get("/api/events?from=2025-03-01&to=2025-05-31").get_json()["events"]
+    assert {e["id"]: e["occurrences"] for e in ranged} == {
+        "fair": ["2025-03-03", "2025-05-03"],
+        "once": None,
+    }
+    one = api.client.get("/api/events/fair").get_json()
+    assert one["occurrences"] == ["2025-03-03", "2025-05-03", "2025-06-03"]
+    weekly = TIMED | {"id": "weekly", "rrule": "FREQ=WEEKLY;COUNT=2"}
+    assert api.post(weekly).get_json()["occurrences"] == [
+        "2025-03-03T18:00:00+01:00",
+        "2025-03-10T18:00:00+01:00",
+    ]

@@ -249,7 +249,10 @@ def list_events_view() -> Response:
         next_url = f"{request.path}?{urlencode([*args, ('cursor', cursor_after(page[-1]))])}"
         headers["Link"] = f'<{next_url}>; rel="next"'
     config = current_app.config
-    listing = schemas.EventList(events=[event_output(e, config, lang) for e in page], next=next_url)
+    window = (flt.start, flt.until)
+    listing = schemas.EventList(
+        events=[event_output(e, config, lang, window) for e in page], next=next_url
+    )
     return _json(listing, headers=headers)
 
 

@@ -17,6 +17,8 @@ from pydantic import TypeAdapter, ValidationError
 #: (``FREQ=MINUTELY``, ``FREQ=HOURLY``) is refused, so that no listing window expands
 #: more than this many occurrences of one event per year it covers.
 MAX_PER_YEAR = 1000
+#: The most occurrences of one event that an API answer lists (``occurrences``).
+MAX_LISTED = 50
 #: The most RDATE or EXDATE values of one event.
 MAX_DATES = 1000
 STATUSES = ("confirmed", "tentative", "cancelled")

@@ -29,7 +29,9 @@ from timeline.store.writes import event_data
 
 MAX_ERRORS = 100
 #: Output fields a client cannot set: sent back, they are refused as unknown (400).
-READ_ONLY = frozenset({"precision", "created", "updated", "sequence", "links", "deleted"})
+READ_ONLY = frozenset(
+    {"precision", "created", "updated", "sequence", "links", "deleted", "occurrences"}
+)
 _DATE_FIELDS = ("start", "end", "when", "reference", "all_day", "timezone")
 _MESSAGES = {
     "missing": "required",

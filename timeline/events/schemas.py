@@ -270,6 +270,11 @@ class Event(EventContent):
     updated: str = _read_only("RFC 3339, UTC.")
     sequence: int = _read_only("Revision number: 0, then +1 per change (RFC 5545 SEQUENCE).")
     links: Links = _read_only("Where the event is published.")
+    occurrences: list[str] | None = _read_only(
+        "A recurring event's occurrences (RRULE and RDATE less EXDATE), their starts in "
+        "the form of `start`: in a listing those beginning within `from` and `to`, else "
+        "the first; at most 50. null when it does not recur."
+    )
 
 
 class WrittenEvent(Event):
