@@ -89,7 +89,7 @@ def occurrence_starts(
     if not (data.rrule or data.rdate):
         return None
     far = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
-    end = far if last is None else _midnight(last + dt.timedelta(days=1))
+    end = far if last is None or last >= far.date() else _midnight(last + dt.timedelta(days=1))
     found = occurrences(data.start, data.rrule, data.rdate, data.exdate, until=end)
     if first is not None:
         found = (at for at in found if _midnight(at) >= _midnight(first))

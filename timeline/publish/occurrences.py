@@ -95,7 +95,7 @@ def expand(
     pairs = list(pairs)
     recurring = [event.id for event, _ in pairs if event.rrule or event.rdate]
     overridden = _overridden(session, recurring) if recurring else {}
-    until = _FAR if last is None else _midnight(last + dt.timedelta(days=1))
+    until = _FAR if last is None or last >= _FAR.date() else _midnight(last + dt.timedelta(days=1))
     result: list[Entry] = []
     for event, entry in pairs:
         if not (event.rrule or event.rdate):
