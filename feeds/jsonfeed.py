@@ -53,7 +53,7 @@ def _timeline(entry: Entry) -> dict[str, Any]:
         "organizations": list(entry.organizations),
         "location": entry.location,
         "source": source if any(source.values()) else None,
-    }
+    } | ({} if entry.status == "confirmed" else {"status": entry.status})
 
 
 def render_json_item(entry: Entry) -> dict[str, Any]:
@@ -72,7 +72,9 @@ def render_json_item(entry: Entry) -> dict[str, Any]:
     zone, ``end`` null for an instant), ``all_day``, ``timezone``
     (IANA name; "UTC" for a timed event without one), ``precision``, ``approximate``,
     ``sequence``, ``organizations``, ``location`` and ``source`` (name, published date,
-    locator; null when unknown). Raises ValueError as :func:`feeds.render_vevent`.
+    locator; null when unknown), and ``status`` when not ``confirmed`` (``tentative``,
+    ``cancelled``: then the title is marked, :func:`feeds.text.feed_title`). Raises
+    ValueError as :func:`feeds.render_vevent`.
     """
     entry = clean_entry(entry)
     item: dict[str, Any] = {"id": entry.guid, "url": entry.link}

@@ -6,6 +6,7 @@ API."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import feedparser
@@ -13,7 +14,9 @@ import icalendar
 import pytest
 import recurring_ical_events
 
-from tests.conftest import ApiClient
+from tests.conftest import ApiClient, AppFactory
+from tests.io.test_import import run
+from timeline.io.jsonfeedread import unmarked_cancelled
 
 SUMMIT = {"id": "summit", "title": "Summit", "start": "2025-06-02", "end": "2025-06-03"}
 MARKED = {"en": "Cancelled: Summit", "zh": "【已取消】Summit [English]"}
@@ -77,3 +80,30 @@ def test_an_unknown_status_is_refused(api: ApiClient, status: str, detail: str) 
     response = api.post(SUMMIT | {"status": status})
     assert response.status_code == 422
     assert [e["pointer"] for e in response.get_json()["errors"]] == [detail]
+
+
+@pytest.mark.parametrize(("fmt", "lang"), [("ics", "en"), ("json", "en")])
+def test_a_cancelled_event_exported_imports_back_cancelled(
+    cancelled: ApiClient,
+    make_app: AppFactory,
+    other_database_url: str,
+    tmp_path: Path,
+    fmt: str,
+    lang: str,
+) -> None:
+    """Our ICS (STATUS:CANCELLED) and our JSON Feed (``_timeline.status``, the title's
+    mark in any language taken off) import back into an empty store cancelled."""
+    path = tmp_path / f"out.{fmt}"
+    exported = run(cancelled.app, "export", "--format", fmt, "--lang", lang, "-o", str(path))
+    assert exported.exit_code == 0, exported.output
+    app = make_app(DATABASE_URL=other_database_url)
+    result = run(app, "import", str(path))
+    assert result.exit_code == 0, result.output
+    event = app.test_client().get("/api/events/summit").get_json()
+    assert (event["title"], event["status"]) == ("Summit", "cancelled")
+
+
+def test_the_mark_is_taken_off_in_every_language() -> None:
+    assert unmarked_cancelled("【已取消】峰会") == "峰会"
+    assert unmarked_cancelled("Cancelled: Summit") == "Summit"
+    assert unmarked_cancelled("Summit: Cancelled") == "Summit: Cancelled"
