@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 
 import icalendar
 
+from feeds.icalrecur import add_recurrence
 from feeds.model import Channel, Entry
 from feeds.text import (
     body_text,
@@ -74,6 +75,9 @@ def render_vevent(entry: Entry) -> bytes:
       :func:`feeds.text.body_text`; each with ``LANGUAGE=<tag>`` (§3.2.10) when the
       entry's ``language`` / ``description_language`` is set; ``URL`` the external url,
       else the event's page; one ``CATEGORIES`` value per tag; ``LOCATION`` when known.
+    - STATUS, RECURRENCE-ID, RRULE, RDATE and EXDATE as
+      :func:`feeds.icalrecur.add_recurrence` writes them; an overridden instance
+      (``recurrence_id``) says its own id in ``X-TIMELINE-ID``.
     - Year or month precision adds ``TRANSP:TRANSPARENT``.
     - So that an import can give back exactly what was exported, every event carries
       ``X-TIMELINE-PRECISION`` (``year``, ``month``, ``day`` or ``datetime``), an
@@ -111,6 +115,7 @@ def render_vevent(entry: Entry) -> bytes:
     event.add("created", to_utc(entry.created))
     event.add("last-modified", to_utc(entry.updated))
     event.add("sequence", entry.sequence)
+    add_recurrence(event, entry)
     if entry.precision in ("month", "year"):
         event.add("transp", "TRANSPARENT")
     event.add("x-timeline-precision", entry.precision)
@@ -119,6 +124,8 @@ def render_vevent(entry: Entry) -> bytes:
     # icalendar escapes TEXT only for properties it knows; X- properties need vText.
     if entry.timezone is not None and (vevent_tzid(entry) is None or _second_of_two(entry)):
         event.add("x-timeline-timezone", _Text(entry.timezone))
+    if entry.recurrence_id is not None:
+        event.add("x-timeline-id", _Text(entry.id))
     if entry.organizations:
         event.add("x-timeline-organizations", icalendar.vCategory(list(entry.organizations)))
     for name, value in (

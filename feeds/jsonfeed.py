@@ -14,7 +14,7 @@ from feeds.text import (
     channel_description,
     clean_channel,
     clean_entry,
-    display_title,
+    feed_title,
 )
 from feeds.times import ONE_DAY, all_day_span, iso_utc, item_instant, timed_span
 
@@ -53,7 +53,7 @@ def _timeline(entry: Entry) -> dict[str, Any]:
         "organizations": list(entry.organizations),
         "location": entry.location,
         "source": source if any(source.values()) else None,
-    }
+    } | ({} if entry.status == "confirmed" else {"status": entry.status})
 
 
 def render_json_item(entry: Entry) -> dict[str, Any]:
@@ -72,13 +72,15 @@ def render_json_item(entry: Entry) -> dict[str, Any]:
     zone, ``end`` null for an instant), ``all_day``, ``timezone``
     (IANA name; "UTC" for a timed event without one), ``precision``, ``approximate``,
     ``sequence``, ``organizations``, ``location`` and ``source`` (name, published date,
-    locator; null when unknown). Raises ValueError as :func:`feeds.render_vevent`.
+    locator; null when unknown), and ``status`` when not ``confirmed`` (``tentative``,
+    ``cancelled``: then the title is marked, :func:`feeds.text.feed_title`). Raises
+    ValueError as :func:`feeds.render_vevent`.
     """
     entry = clean_entry(entry)
     item: dict[str, Any] = {"id": entry.guid, "url": entry.link}
     if entry.url:
         item["external_url"] = entry.url
-    item["title"] = display_title(entry)
+    item["title"] = feed_title(entry)
     item["content_text"] = body_text(entry)
     item["date_published"] = iso_utc(item_instant(entry))
     item["date_modified"] = iso_utc(entry.updated)

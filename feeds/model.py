@@ -7,6 +7,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 Precision = Literal["year", "month", "day", "datetime"]
+Status = Literal["confirmed", "tentative", "cancelled"]
+#: An RDATE value: a date, an aware datetime, or a period (its start and its end or
+#: duration), RFC 5545 §3.8.5.2.
+DateValue = dt.date | dt.datetime | tuple[dt.datetime, dt.datetime | dt.timedelta]
 
 MONTHS = (
     "January",
@@ -46,7 +50,8 @@ class Wording:
       (``9–10 February 2025``), ``days_in_year`` (``30 January – 2 February 2025``),
       ``days_across`` (``30 December 2024 – 2 January 2025``), ``moment`` (``20
       August 2025, 16:00``), ``in_zone`` (``… (Europe/Madrid)``), ``around``;
-    - ``untitled``, the title of an event without one.
+    - ``untitled``, the title of an event without one; ``cancelled``, the title of a
+      cancelled event in the feeds (``Cancelled: %(title)s``).
     """
 
     months: tuple[str, ...] = MONTHS
@@ -77,6 +82,7 @@ class Wording:
     in_zone: str = "%(date)s (%(zone)s)"
     around: str = "around %(date)s"
     untitled: str = "(untitled)"
+    cancelled: str = "Cancelled: %(title)s"
 
 
 ENGLISH = Wording()
@@ -109,6 +115,13 @@ class Entry:
     of SUMMARY and DESCRIPTION, RFC 5545 §3.2.10); None says nothing. Feeds state one
     language per document (``Channel.language``). ``wording`` holds the words the
     renderers add (precision, source, dates): :class:`Wording`, English by default.
+
+    Status and recurrence (RFC 5545 §3.8.1.11, §3.8.5): ``status`` is ``confirmed``,
+    ``tentative`` or ``cancelled``; ``rrule`` an RFC 5545 RECUR value as given
+    (``FREQ=WEEKLY;COUNT=4``); ``rdate`` more occurrences: dates (all-day), aware
+    datetimes, or periods ``(start, end or duration)``; ``exdate`` occurrences left
+    out; ``recurrence_id`` the occurrence an overridden instance replaces (then ``uid``
+    is its recurring event's). Dates for all-day entries, aware datetimes otherwise.
     """
 
     id: str
@@ -136,6 +149,11 @@ class Entry:
     language: str | None = None
     description_language: str | None = None
     wording: Wording = ENGLISH
+    status: Status = "confirmed"
+    rrule: str | None = None
+    rdate: tuple[DateValue, ...] = ()
+    exdate: tuple[dt.date | dt.datetime, ...] = ()
+    recurrence_id: dt.date | dt.datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -167,6 +167,21 @@ def display_title(entry: Entry) -> str:
     return title + precision_marker(entry)
 
 
+def feed_title(entry: Entry) -> str:
+    """Return an item's title in RSS, Atom and JSON Feed: :func:`display_title`, for a
+    cancelled event in the wording's ``cancelled`` (``Cancelled: <title>``). (iCalendar
+    says it with ``STATUS:CANCELLED``, which clients show in their own words.)"""
+    return marked_cancelled(entry, display_title(entry))
+
+
+def marked_cancelled(entry: Entry, title: str) -> str:
+    """Return ``title`` (of ``entry``) in the wording's ``cancelled`` when the event is
+    cancelled (``Cancelled: <title>``, ``【已取消】<title>``), else as it is."""
+    if entry.status == "cancelled":
+        return entry.wording.cancelled % {"title": title}
+    return title
+
+
 def source_line(entry: Entry) -> str:
     """Return ``"Source: name, published 2025-01-03, locator"`` (in the entry's
     :class:`feeds.model.Wording`) or ``""`` without source."""

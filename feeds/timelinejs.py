@@ -14,6 +14,7 @@ from feeds.text import (
     channel_description,
     clean_channel,
     clean_entry,
+    marked_cancelled,
     precision_label,
 )
 from feeds.times import ONE_DAY, all_day_span, timed_span
@@ -118,7 +119,9 @@ def render_timelinejs_event(entry: Entry) -> dict[str, Any]:
         around = entry.wording.around % {"date": timed}
         slide["display_date"] = around if entry.approximate else timed
     slide["text"] = {
-        "headline": _html(entry.title if entry.title.strip() else entry.wording.untitled),
+        "headline": _html(
+            marked_cancelled(entry, entry.title if entry.title.strip() else entry.wording.untitled)
+        ),
         "text": _html(entry.description),
     }
     if entry.tags:

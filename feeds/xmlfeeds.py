@@ -15,7 +15,7 @@ from feeds.text import (
     channel_description,
     clean_channel,
     clean_entry,
-    display_title,
+    feed_title,
 )
 from feeds.times import item_instant, whole_seconds
 
@@ -83,7 +83,7 @@ def _feed(channel: Channel, entries: Sequence[Entry], fmt: Literal["rss", "atom"
         # An RSS title is read as HTML by many readers (feedparser calls it text/html
         # whenever it holds markup or an entity): it is HTML-escaped, then XML-escaped,
         # as the description is, so "<b>" shows as written rather than as bold.
-        title = display_title(entry)
+        title = feed_title(entry)
         item.title(rss_html(title) if fmt == "rss" else title)
         item.link(href=entry.url or entry.link, rel="alternate")
         item.published(whole_seconds(item_instant(entry)))

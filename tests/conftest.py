@@ -31,6 +31,16 @@ from timeline.http import db
 from timeline.store.engine import begin_write, make_engine
 
 BASE_URL = "https://example.org"
+#: The recurrence and status members of the API's output of an ordinary event.
+NOT_RECURRING: dict[str, Any] = {
+    "status": "confirmed",
+    "rrule": None,
+    "rdate": [],
+    "exdate": [],
+    "recurrence_of": None,
+    "recurrence_id": None,
+    "occurrences": None,
+}
 
 # Property tests explore new examples on every run on a developer's machine; CI
 # (HYPOTHESIS_PROFILE=ci, set by .ci/run) runs the same examples every time, so that a

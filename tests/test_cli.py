@@ -34,6 +34,7 @@ def test_the_commands_are_the_ones_documented() -> None:
     assert COMMANDS == [
         ("db",),
         ("db", "upgrade"),
+        ("expire-tombstones",),
         ("export",),
         ("extract",),
         ("import",),

@@ -1,8 +1,9 @@
-"""The ``timeline`` command: serve, db, seed, token, import and export, each on the database
-that the configuration names."""
+"""The ``timeline`` command: serve, db, seed, token, import, export and expire-tombstones,
+each on the database that the configuration names."""
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from importlib import metadata
 from typing import Any
@@ -17,10 +18,12 @@ from timeline.api.auth import token_group
 from timeline.app import create_app, prepare_store
 from timeline.extract.command import extract_command
 from timeline.http import db
+from timeline.http.db import with_store
 from timeline.io.export import export_command
 from timeline.io.importer import import_command
 from timeline.io.seeds import SeedError
-from timeline.store import migrations
+from timeline.store import migrations, writes
+from timeline.store.engine import begin_write
 from timeline.store.timelines import SLUG
 from timeline.web import pages
 
@@ -214,6 +217,25 @@ def seed(files: tuple[str, ...], force: bool, timeline: str | None) -> None:
     assert report is not None
     for line in report.lines():
         click.echo(line)
+
+
+@main.command("expire-tombstones")
+@with_store
+def expire_tombstones_command() -> None:
+    """Take deleted events out of the calendars once TOMBSTONE_DAYS have passed.
+
+    A deleted event stays in the calendars as STATUS:CANCELLED (a tombstone) so that
+    clients which copied it drop it; each deletion ends the tombstones that are old
+    enough, and this command does it when nothing is deleted (run it daily, from cron).
+    Prints the ids of the events taken out."""
+    session = db.get_session()
+    begin_write(session)
+    now = dt.datetime.now(dt.UTC)
+    expired = writes.expire_tombstones(session, now, int(current_app.config["TOMBSTONE_DAYS"]))
+    session.commit()
+    for event_id in expired:
+        click.echo(f"expired {event_id}")
+    click.echo(f"{len(expired)} tombstones expired")
 
 
 for _command in (export_command, extract_command, import_command, token_group):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+import zoneinfo
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -38,6 +39,8 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 128 * 1024,
     # timeline import holds a file's events in memory, about 40 times the file's size.
     "IMPORT_MAX_BYTES": 32 * 1024 * 1024,
+    "IMPORT_TIMEZONE": "UTC",
+    "TOMBSTONE_DAYS": 30,
     "RENDER_CACHE_BYTES": 64 * 1024 * 1024,
     "SPOOL_DIR": "",
     "SPOOL_BYTES": 1024 * 1024 * 1024,
@@ -134,6 +137,13 @@ def check_config(config: Mapping[str, Any]) -> None:
             canonical_tag(tag)
         except LanguageTagError as error:
             raise ConfigError(f"settings LANGUAGE and LANGUAGES: {error}") from None
+    try:
+        zoneinfo.ZoneInfo(config["IMPORT_TIMEZONE"])
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        raise ConfigError(
+            f"setting IMPORT_TIMEZONE must be an IANA zone such as Europe/Berlin, "
+            f"not {config['IMPORT_TIMEZONE']!r}"
+        ) from None
     base = urlsplit(config["BASE_URL"])
     if config["BASE_URL"] and (base.scheme not in ("http", "https") or not base.hostname):
         raise ConfigError(

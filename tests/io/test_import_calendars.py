@@ -111,10 +111,11 @@ GOOGLE_FLOATING = "\r\n".join(
                 ("2025-03-03", "2025-03-03", None),
             ],
         ),
-        (  # not a zone: ignored, so the floating time is refused as before
+        (  # not a zone: ignored, so the floating time is read in IMPORT_TIMEZONE
             "Mars/Olympus",
             [
-                "rejected floating@google.com: /start: a date-time needs a UTC offset",
+                "repaired floating@google.com: floating times read in UTC (IMPORT_TIMEZONE)",
+                ("2025-03-01T10:00:00Z", "2025-03-01T11:30:00Z", None),
                 ("2025-03-02T09:00:00Z", None, None),
                 ("2025-03-03", "2025-03-03", None),
             ],
@@ -234,7 +235,8 @@ def test_zones_defined_by_the_file_or_named_the_windows_way(
 
 def test_a_zone_is_defined_by_its_own_file_only(app: Flask, tmp_path: Path) -> None:
     """icalendar remembers a VTIMEZONE process-wide; a file that uses a TZID it does not
-    define is refused even after another file defined that TZID."""
+    define has it read in IMPORT_TIMEZONE (said in the report) even after another file
+    defined that TZID."""
     defines = tmp_path / "defines.ics"
     defines.write_text(
         calendar(
@@ -245,6 +247,9 @@ def test_a_zone_is_defined_by_its_own_file_only(app: Flask, tmp_path: Path) -> N
     assert content(app.test_client(), "a-ca978112")["start"] == "2025-02-17T04:00:00Z"
     uses = tmp_path / "uses.ics"
     uses.write_text(calendar("UID:b|SUMMARY:B|DTSTART;TZID=Office time:20250217T093000"))
-    assert run(app, "import", str(uses)).output.splitlines()[0] == (
-        "rejected b: /timezone: not a known IANA time zone name (such as Europe/Berlin)"
-    )
+    assert run(app, "import", str(uses)).output.splitlines()[:2] == [
+        "repaired b: TZID 'Office time' names no known zone: its times read in UTC "
+        "(IMPORT_TIMEZONE)",
+        "added b-3e23e816",
+    ]
+    assert content(app.test_client(), "b-3e23e816")["start"] == "2025-02-17T09:30:00Z"

@@ -80,13 +80,9 @@ SAMPLES: dict[str, list[tuple[str, dt.date | None, str | None]]] = {
         ),
         ("rejected nostart@example.net: /start: start is required (or when)", None, None),
     ],
-    "recurring.ics": [
-        ("rejected weekly@example.net: RRULE: recurring events are not supported", None, None),
-        (
-            "rejected weekly@example.net: RECURRENCE-ID: recurring events are not supported",
-            None,
-            None,
-        ),
+    "recurring.ics": [  # a weekly stand-up and one moved occurrence of it
+        ("added weekly-6733360f", dt.datetime(2025, 1, 6, 8, tzinfo=UTC), "Europe/Berlin"),
+        ("added weekly-723d4645", dt.datetime(2025, 1, 13, 9, tzinfo=UTC), "Europe/Berlin"),
         ("added once-fa97c32c", dt.datetime(2025, 1, 20, 8, tzinfo=UTC), "Europe/Berlin"),
     ],
 }
@@ -125,3 +121,15 @@ def test_apples_address_lines_become_one_location(app: Flask) -> None:
     run(app, "import", str(THIRDPARTY / "apple.ics"))
     event = content(app.test_client(), "5e0c9a1f-3b7d-4c2e-9f61-8a2b4d6e8c10-346b34e3")
     assert event["location"] == "Infinite Loop 1, Cupertino CA 95014, United States"
+
+
+def test_a_moved_occurrence_is_kept_with_its_recurring_event(app: Flask) -> None:
+    run(app, "import", str(THIRDPARTY / "recurring.ics"))
+    client = app.test_client()
+    weekly, moved = content(client, "weekly-6733360f"), content(client, "weekly-723d4645")
+    assert (weekly["rrule"], weekly["recurrence_of"]) == ("FREQ=WEEKLY;COUNT=10;BYDAY=MO", None)
+    assert (moved["recurrence_of"], moved["recurrence_id"], moved["title"]) == (
+        "weekly-6733360f",
+        "2025-01-13T09:00:00+01:00",
+        "Stand-up (moved)",
+    )

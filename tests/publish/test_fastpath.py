@@ -65,7 +65,8 @@ def test_a_change_goes_back_to_flask(seeded_app: Flask, flask_calls: list[str]) 
     after = client.get("/calendar.ics", headers={"If-None-Match": first.headers["ETag"]})
     assert after.status_code == 200 and len(flask_calls) == 2
     assert after.headers["ETag"] != first.headers["ETag"]
-    assert b"2025-02-17-xai-grok-3@" not in after.data
+    assert b"STATUS:CANCELLED" not in first.data
+    assert after.data.count(b"STATUS:CANCELLED") == 1  # the deleted event's tombstone
 
 
 def test_posts_and_single_events_always_reach_flask(

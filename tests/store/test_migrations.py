@@ -168,3 +168,47 @@ def test_a_store_written_at_0006_is_served_with_the_same_content_in_the_default_
     assert made.status_code == 403
     changed = again.patch("/api/events/meeting", json={"title": "Board, moved"}, headers=headers)
     assert changed.status_code == 200
+
+
+
+#: The revision before recurrence and status (issue 22).
+BEFORE_RECURRENCE = "0007"
+
+
+def test_a_store_written_before_recurrence_is_served_with_the_same_content(
+    make_app: AppFactory,
+) -> None:
+    """Seeds and a deleted event, at the revision before recurrence and status, upgraded
+    to the newest and served again: every document is the same, every event
+    ``confirmed`` and not recurring, and the deleted one no tombstone (it was deleted
+    before tombstones were published)."""
+    first = make_app(SEED_ON_START=True)
+    token = create_token(first)
+    client = first.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    body = {"id": "meeting", "title": "Board", "start": "2026-07-01T10:00:00Z"}
+    assert client.post("/api/events", json=body, headers=headers).status_code == 201
+    body = {"id": "gone", "title": "Gone", "start": "2026-07-02"}
+    assert client.post("/api/events", json=body, headers=headers).status_code == 201
+    assert client.delete("/api/events/gone", headers=headers).status_code == 204
+    before = {path: client.get(path).data for path in SERVED}
+    assert b"UID:gone@" in before["/calendar.ics"]  # a tombstone
+    engine = db.get_engine(first)
+    migrations.downgrade(engine, BEFORE_RECURRENCE)
+    with engine.begin() as connection:
+        columns = {c["name"] for c in sa.inspect(connection).get_columns("events")}
+        connection.execute(sa.text("DELETE FROM event_parts"))
+    assert not {"status", "rrule", "tombstone"} & columns
+    second = make_app()  # migrates to the newest schema
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.text("SELECT DISTINCT status, rrule, rdate, exdate, tombstone FROM events")
+        ).all()
+    assert rows == [("confirmed", None, "", "", False)]
+    after = {path: second.test_client().get(path).data for path in SERVED}
+    # "gone" was deleted before tombstones were kept: in no calendar any more.
+    assert b"UID:gone@" not in after.pop("/calendar.ics")
+    del before["/calendar.ics"]
+    assert after == before
+    api = second.test_client().get("/api/events/meeting").get_json()
+    assert (api["status"], api["rrule"], api["rdate"]) == ("confirmed", None, [])

@@ -288,7 +288,10 @@ def list_in(timeline_id: int) -> Response:
         next_url = f"{request.path}?{urlencode([*args, ('cursor', cursor_after(page[-1]))])}"
         headers["Link"] = f'<{next_url}>; rel="next"'
     config = current_app.config
-    listing = schemas.EventList(events=[event_output(e, config, lang) for e in page], next=next_url)
+    window = (flt.start, flt.until)
+    listing = schemas.EventList(
+        events=[event_output(e, config, lang, window) for e in page], next=next_url
+    )
     return _json(listing, headers=headers)
 
 
@@ -328,7 +331,8 @@ def patch_event(event_id: str) -> Response:
 
 @bp.delete("/events/<event_id>")
 def delete_event(event_id: str) -> Response:
-    """Delete an event (a tombstone: it leaves every feed, its history stays); 204; 403
+    """Delete an event (a tombstone: it leaves every feed and listing, its history stays,
+    and the calendars publish it as STATUS:CANCELLED for TOMBSTONE_DAYS); 204; 403
     unless the token may write to every timeline that holds the event."""
     principal = require_token()
     author = principal.name
@@ -337,6 +341,8 @@ def delete_event(event_id: str) -> Response:
         check_event_rights(session, principal, event)
         _check_if_match(event)
         writes.delete_event(session, event, author=author)
+        days = int(current_app.config["TOMBSTONE_DAYS"])
+        writes.expire_tombstones(session, event.updated, days)
     return _empty(204)
 
 

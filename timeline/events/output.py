@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
+from timeline.dates.recurrence import MAX_LISTED, occurrences
 from timeline.dates.spans import span_text
 from timeline.events import schemas
 from timeline.store.models import Event, Revision
@@ -50,6 +52,12 @@ def content_fields(data: EventData, lang: str | None = None) -> dict[str, Any]:
         "tags": list(data.tags),
         "organizations": list(data.organizations),
         "source": source if any(v is not None for v in source.values()) else None,
+        "status": data.status,
+        "rrule": data.rrule,
+        "rdate": list(data.rdate),
+        "exdate": list(data.exdate),
+        "recurrence_of": data.recurrence_of,
+        "recurrence_id": data.recurrence_id,
     }
 
 
@@ -70,11 +78,47 @@ def links(event_id: str, config: Mapping[str, Any]) -> schemas.Links:
     )
 
 
-def event_output(event: Event, config: Mapping[str, Any], lang: str | None = None) -> schemas.Event:
+def occurrence_starts(
+    data: EventData, first: dt.date | None = None, last: dt.date | None = None
+) -> list[str] | None:
+    """Return the starts of the occurrences of a recurring event (RRULE, RDATE less
+    EXDATE: dateutil's rrule) that begin on the days ``first`` to ``last`` (inclusive,
+    UTC days; None: unbounded), at most :data:`MAX_LISTED`, in the forms of ``start``;
+    None for an event that does not recur. An overridden occurrence is listed at its
+    RECURRENCE-ID (its instance is an event of its own, ``recurrence_of`` this one)."""
+    if not (data.rrule or data.rdate):
+        return None
+    far = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
+    end = far if last is None or last >= far.date() else _midnight(last + dt.timedelta(days=1))
+    found = occurrences(data.start, data.rrule, data.rdate, data.exdate, until=end)
+    if first is not None:
+        found = (at for at in found if _midnight(at) >= _midnight(first))
+    starts = list(itertools.islice(found, MAX_LISTED))
+    if data.all_day or data.timezone is None:
+        return [at.isoformat().replace("+00:00", "Z") for at in starts]
+    return [at.isoformat() for at in starts]
+
+
+def _midnight(value: dt.date) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC)
+    return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
+
+
+def event_output(
+    event: Event,
+    config: Mapping[str, Any],
+    lang: str | None = None,
+    window: tuple[dt.date | None, dt.date | None] = (None, None),
+) -> schemas.Event:
     """Return a stored event as the API shows it, its ``title`` and ``description`` in
     ``lang`` (a BCP 47 tag) when it has them, else in the original language, and its
-    organizations by their names in ``lang`` where they have one (else canonical)."""
-    fields = content_fields(event_data(event), lang)
+    organizations by their names in ``lang`` where they have one (else canonical); a
+    recurring one with its ``occurrences`` on the days of ``window`` (first, last
+    inclusive: the listing's ``from`` and ``to``; see :func:`occurrence_starts`)."""
+    data = event_data(event)
+    fields = content_fields(data, lang)
+    fields["occurrences"] = occurrence_starts(data, *window)
     if lang is not None:
         fields["organizations"] = event.organization_names_in(lang)
     return schemas.Event(
@@ -97,6 +141,8 @@ def _data_from_json(raw: Mapping[str, Any], language: str) -> EventData:
     values["end"] = None if raw.get("end") is None else read(raw["end"])
     values["tags"] = tuple(raw.get("tags", ()))
     values["organizations"] = tuple(raw.get("organizations", ()))
+    values["rdate"] = tuple(raw.get("rdate", ()))
+    values["exdate"] = tuple(raw.get("exdate", ()))
     return EventData(**values)
 
 

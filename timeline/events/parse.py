@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import orm
 
+from timeline.dates.recurrence import check_recurrence
 from timeline.dates.spans import id_date, resolve_span
 from timeline.events import schemas
 from timeline.events.fields import TEXT_FORMS
@@ -28,7 +29,9 @@ from timeline.store.writes import event_data
 
 MAX_ERRORS = 100
 #: Output fields a client cannot set: sent back, they are refused as unknown (400).
-READ_ONLY = frozenset({"precision", "created", "updated", "sequence", "links", "deleted"})
+READ_ONLY = frozenset(
+    {"precision", "created", "updated", "sequence", "links", "deleted", "occurrences"}
+)
 _DATE_FIELDS = ("start", "end", "when", "reference", "all_day", "timezone")
 _MESSAGES = {
     "missing": "required",
@@ -286,6 +289,11 @@ def parse_event(
     if model is not None:
         texts, text_errors = _texts(model, language, [] if notes is None else notes)
         errors += text_errors
+    if model is not None and span is not None:
+        errors += [
+            {"pointer": where, "detail": detail}
+            for where, detail in check_recurrence(model.model_dump(), span.start, span.all_day)
+        ]
     if errors or model is None or span is None or texts is None:
         raise invalid(errors, unknown=unknown)
     original, title, description, translations = texts
@@ -314,6 +322,12 @@ def parse_event(
         language=original,
         translations=translations,
         when=source.when or model.when,
+        status=model.status,
+        rrule=model.rrule,
+        rdate=tuple(model.rdate),
+        exdate=tuple(model.exdate),
+        recurrence_of=model.recurrence_of,
+        recurrence_id=model.recurrence_id,
     )
 
 

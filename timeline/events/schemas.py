@@ -3,7 +3,7 @@ returns it, its revisions, listings, and problem documents (RFC 9457)."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -29,6 +29,9 @@ from timeline.events.fields import (
 )
 
 _STRICT = ConfigDict(extra="forbid", strict=True)
+Status = Literal["confirmed", "tentative", "cancelled"]
+RecurText = Annotated[str, Field(min_length=6, max_length=500)]
+DateValues = Annotated[list[Annotated[str, Field(max_length=60)]], Field(max_length=1000)]
 
 
 def _given(*names: str) -> dict[str, Any]:
@@ -138,6 +141,35 @@ class EventInput(BaseModel):
     tags: TagList = Field(default_factory=list)
     organizations: OrganizationList = Field(default_factory=list)
     source: SourceInput | None = None
+    status: Status = Field(
+        default="confirmed",
+        description="RFC 5545 STATUS: `cancelled` keeps the event, marked, in every output.",
+    )
+    rrule: RecurText | None = Field(
+        default=None,
+        description=(
+            "RFC 5545 RECUR value (§3.3.10) without `RRULE:`, such as `FREQ=WEEKLY;COUNT=4`;"
+            " at most 1000 occurrences in the year from `start`."
+        ),
+    )
+    rdate: DateValues = Field(
+        default_factory=list,
+        description=(
+            "More occurrences (RDATE): dates of an all-day event; RFC 3339 date-times with "
+            "offset of a timed one, or periods `<start>/<end>` or `<start>/<duration>`."
+        ),
+    )
+    exdate: DateValues = Field(
+        default_factory=list, description="Occurrences left out (EXDATE), as `rdate`."
+    )
+    recurrence_of: EventId | None = Field(
+        default=None,
+        description="An overridden instance: the id of the recurring event it belongs to.",
+    )
+    recurrence_id: DateText | None = Field(
+        default=None,
+        description="With `recurrence_of`: the start of the occurrence it replaces.",
+    )
 
 
 class EventPatch(BaseModel):
@@ -165,6 +197,12 @@ class EventPatch(BaseModel):
     tags: TagList | None = None
     organizations: OrganizationList | None = None
     source: SourceInput | None = None
+    status: Status | None = None
+    rrule: RecurText | None = None
+    rdate: DateValues | None = None
+    exdate: DateValues | None = None
+    recurrence_of: EventId | None = None
+    recurrence_id: DateText | None = None
 
 
 def _read_only(description: str) -> Any:
@@ -217,6 +255,12 @@ class EventContent(BaseModel):
     tags: list[str]
     organizations: list[str] = Field(description="Canonical names (aliases resolved).")
     source: SourceOutput | None
+    status: Status
+    rrule: str | None
+    rdate: list[str]
+    exdate: list[str]
+    recurrence_of: str | None
+    recurrence_id: str | None
 
 
 class Event(EventContent):
@@ -226,6 +270,11 @@ class Event(EventContent):
     updated: str = _read_only("RFC 3339, UTC.")
     sequence: int = _read_only("Revision number: 0, then +1 per change (RFC 5545 SEQUENCE).")
     links: Links = _read_only("Where the event is published.")
+    occurrences: list[str] | None = _read_only(
+        "A recurring event's occurrences (RRULE and RDATE less EXDATE), their starts in "
+        "the form of `start`: in a listing those beginning within `from` and `to`, else "
+        "the first; at most 50. null when it does not recur."
+    )
 
 
 class WrittenEvent(Event):

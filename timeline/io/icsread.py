@@ -18,11 +18,10 @@ from x_wr_timezone import X_WR_TIMEZONE
 
 from feeds import Entry
 from feeds.text import body_text, precision_marker
+from timeline.io.icsrecur import Lenient, RecurrenceReadError, recurrence_fields
 from timeline.io.icszones import FileZones
 from timeline.publish.wording import wordings
 
-#: Properties of recurring events, which an event of the store cannot hold.
-RECURRENCE = ("RRULE", "RDATE", "RECURRENCE-ID")
 PRECISIONS = ("year", "month", "day", "datetime")
 _ONE_DAY = dt.timedelta(days=1)
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -37,9 +36,10 @@ class VeventError(ValueError):
     cannot name; the message starts with the property it is about."""
 
 
-def read_calendar(text: str) -> tuple[list[icalendar.Event], FileZones]:
-    """Return the VEVENTs of an iCalendar document (RFC 5545), in order, and the time
-    zones its TZIDs name (see :class:`timeline.io.icszones.FileZones`).
+def read_calendar(text: str) -> tuple[list[icalendar.Event], FileZones, str | None]:
+    """Return the VEVENTs of an iCalendar document (RFC 5545), in order, the time
+    zones its TZIDs name (see :class:`timeline.io.icszones.FileZones`), and its
+    X-WR-TIMEZONE when that names an IANA zone (else None).
 
     A calendar with ``X-WR-TIMEZONE`` naming an IANA zone (Google Calendar's exports)
     is first brought into RFC 5545 form by the ``x-wr-timezone`` library: its floating
@@ -55,7 +55,7 @@ def read_calendar(text: str) -> tuple[list[icalendar.Event], FileZones]:
     if zone is not None:
         calendar = x_wr_timezone.to_standard(calendar, timezone=zoneinfo.ZoneInfo(zone))
     vevents = [c for c in calendar.walk("VEVENT") if isinstance(c, icalendar.Event)]
-    return vevents, FileZones(calendar)
+    return vevents, FileZones(calendar), zone
 
 
 def _one(vevent: icalendar.Event, name: str) -> Any:
@@ -94,9 +94,12 @@ def _x_text(vevent: icalendar.Event, name: str) -> str | None:
     return None if raw is None else ",".join(split_text(raw))
 
 
-def _dt(vevent: icalendar.Event, name: str, zones: FileZones | None) -> Any:
+def _dt(
+    vevent: icalendar.Event, name: str, zones: FileZones | None, lenient: Lenient | None = None
+) -> Any:
     """The value of DTSTART, DTEND or DURATION; a DATE-TIME with TZID in the zone that
-    ``zones`` finds for it (naive, for the API to refuse, when it finds none)."""
+    ``zones`` finds for it; one with an unknown TZID, or floating, read by ``lenient``
+    in the calendar's zone (without ``lenient``: naive, for the API to refuse)."""
     value = _one(vevent, name)
     try:
         result = None if value is None else value.dt
@@ -105,6 +108,10 @@ def _dt(vevent: icalendar.Event, name: str, zones: FileZones | None) -> Any:
         form = _FORMS.get(name, "a DATE or DATE-TIME (RFC 5545 §3.3.4, §3.3.5)")
         raise VeventError(f"{name}: {written!r} is not {form}") from None
     tzid = getattr(value, "params", {}).get("TZID")
+    if lenient is not None and isinstance(result, dt.datetime):
+        if result.tzinfo is None or (tzid and zones is not None):
+            return lenient.localize(result.replace(tzinfo=None), tzid and str(tzid), zones)
+        return result
     if zones is None or not tzid or not isinstance(result, dt.datetime):
         return result
     naive = result.replace(tzinfo=None)
@@ -116,9 +123,19 @@ def _iana(vevent: icalendar.Event, value: dt.datetime) -> str | None:
     maps to one); None for UTC ``Z``, floating times and zones defined only by a
     VTIMEZONE."""
     tzid = vevent["DTSTART"].params.get("TZID")
-    if tzid is None or not isinstance(value.tzinfo, zoneinfo.ZoneInfo):
+    if not isinstance(value.tzinfo, zoneinfo.ZoneInfo):
         return None
-    return value.tzinfo.key
+    if tzid is None and not _floating(vevent):
+        return None
+    # This machine's tz database has POSIX-rule copies of the zones under posix/.
+    return value.tzinfo.key.removeprefix("posix/")
+
+
+def _floating(vevent: icalendar.Event) -> bool:
+    """Whether DTSTART is a floating DATE-TIME (RFC 5545 §3.3.5, form #1)."""
+    start: Any = vevent["DTSTART"]
+    value = start.dt
+    return isinstance(value, dt.datetime) and value.tzinfo is None and "TZID" not in start.params
 
 
 def _zone_name(name: str | None) -> str | None:
@@ -184,10 +201,18 @@ def _plus(start: Any, duration: dt.timedelta) -> Any:
 
 
 def _dates(
-    vevent: icalendar.Event, precision: str | None, zones: FileZones | None
+    vevent: icalendar.Event,
+    precision: str | None,
+    zones: FileZones | None,
+    lenient: Lenient | None = None,
 ) -> tuple[dict[str, Any], Any, Any]:
-    """The date fields of the body, and DTSTART and the exclusive DTEND as values."""
-    start, end = _dt(vevent, "DTSTART", zones), _dt(vevent, "DTEND", zones)
+    """The date fields of the body, and DTSTART and the exclusive DTEND as values. An
+    all-day DTEND at or before DTSTART is read as one day (as Google and Outlook show
+    it), noted by ``lenient``."""
+    start, end = _dt(vevent, "DTSTART", zones, lenient), _dt(vevent, "DTEND", zones, lenient)
+    if lenient is not None and type(start) is dt.date and type(end) is dt.date and end <= start:
+        lenient.note(f"DTEND {end.isoformat()} is not after DTSTART: one day")
+        end = start + _ONE_DAY
     if start is None:
         return {}, None, None
     duration = _dt(vevent, "DURATION", None)
@@ -276,11 +301,6 @@ def content_key(vevent: icalendar.Event) -> str:
 
 def _checked_uid(vevent: icalendar.Event) -> str | None:
     uid = _one(vevent, "UID")
-    for name in RECURRENCE:
-        if name in vevent:
-            raise VeventError(f"{name}: recurring events are not supported")
-    if str(vevent.get("STATUS", "")).upper() == "CANCELLED":
-        raise VeventError("STATUS: the event is cancelled (RFC 5545 §3.8.1.11)")
     return None if uid is None or not str(uid) else str(uid)
 
 
@@ -300,7 +320,12 @@ def _location(vevent: icalendar.Event) -> str | None:
 
 
 def vevent_body(
-    vevent: icalendar.Event, *, id_domain: str, base_url: str, zones: FileZones | None = None
+    vevent: icalendar.Event,
+    *,
+    id_domain: str,
+    base_url: str,
+    zones: FileZones | None = None,
+    lenient: Lenient | None = None,
 ) -> tuple[dict[str, Any], str | None, bool]:
     """Return the JSON API body of ``vevent`` (see :class:`timeline.events.schemas.EventInput`)
     and, when the body has no id, what the event's id is to be derived from: its UID
@@ -317,18 +342,34 @@ def vevent_body(
     organizations and source come from the X- properties,
     and the precision marker, note, source line and url that the renderer added to
     SUMMARY and DESCRIPTION are taken off. The URL is dropped when it is the event's
-    own page ``<base_url>/events/<id>``. Raises VeventError for a recurring event, a
-    cancelled one, or X- properties that contradict the dates.
+    own page ``<base_url>/events/<id>``. STATUS, RRULE, RDATE, EXDATE and RECURRENCE-ID
+    are read by :func:`timeline.io.icsrecur.recurrence_fields`; an overridden instance of
+    ours names its own id in ``X-TIMELINE-ID`` (its UID is its recurring event's).
+
+    With ``lenient`` (an import), what real clients read leniently is repaired and each
+    repair noted there: floating times and unknown TZIDs are read in the calendar's
+    zone, an all-day DTEND at or before DTSTART is one day, a missing SUMMARY is the
+    placeholder title. Raises VeventError for X- properties that contradict the dates
+    and recurrence properties that cannot be read.
     """
     uid = _checked_uid(vevent)
     precision = _x_text(vevent, "X-TIMELINE-PRECISION")
     if precision is not None and precision not in PRECISIONS:
         raise VeventError(f"X-TIMELINE-PRECISION: {precision!r} is not one of {PRECISIONS}")
-    body, start, end = _dates(vevent, precision, zones)
+    body, start, end = _dates(vevent, precision, zones, lenient)
+    if lenient is not None and start is not None:
+        try:
+            body |= recurrence_fields(vevent, not isinstance(start, dt.datetime), zones, lenient)
+        except RecurrenceReadError as error:
+            raise VeventError(str(error)) from None
     suffix = f"@{id_domain}"
     ours = uid is not None and uid.endswith(suffix) and len(uid) > len(suffix)
     if ours:
         body["id"] = str(uid).removesuffix(suffix)
+        if "recurrence_id" in body:
+            body["recurrence_of"] = body.pop("id")
+            if (own := _x_text(vevent, "X-TIMELINE-ID")) is not None:
+                body["id"] = own
     url = _text(vevent, "URL")
     if ours and url == f"{base_url}/events/{body['id']}":
         url = None
@@ -342,6 +383,9 @@ def vevent_body(
     }
     approximate = (_x_text(vevent, "X-TIMELINE-APPROXIMATE") or "").upper() == "TRUE"
     title, text = _text(vevent, "SUMMARY"), _text(vevent, "DESCRIPTION") or ""
+    if lenient is not None and not (title or "").strip():
+        lenient.note(f"no SUMMARY: titled {lenient.untitled!r}")
+        title = lenient.untitled
     if precision is not None and title is not None and start is not None:
         entry = Entry(
             id="",

@@ -13,6 +13,7 @@ import re
 import stat
 import sys
 import unicodedata
+import zoneinfo
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -30,7 +31,9 @@ from timeline.http import db
 from timeline.http.db import with_store
 from timeline.http.jsonbody import loads_strict
 from timeline.io.icsread import VeventError, read_calendar, vevent_body
+from timeline.io.icsrecur import Lenient
 from timeline.io.jsonfeedread import FeedItemError, is_json_feed, item_body
+from timeline.publish.wording import wording
 from timeline.store import bulk, timelines, writes
 from timeline.store.engine import begin_write
 from timeline.store.models import DEFAULT_TIMELINE_ID, Event
@@ -51,13 +54,15 @@ class Item:
     counting from 1); ``body`` is the API's event body; ``key`` what its id is derived
     from when the body has none (a foreign UID when ``key_is_uid``, else the content
     key of a VEVENT without UID; None: the body's canonical JSON); ``error`` why it
-    could not become a body."""
+    could not become a body; ``repairs`` what a lenient reading of the VEVENT repaired
+    (see :class:`timeline.io.icsrecur.Lenient`), one line each."""
 
     label: str
     body: Any = None
     key: str | None = None
     error: str | None = None
     key_is_uid: bool = True
+    repairs: tuple[str, ...] = ()
 
 
 def derived_id(data: EventData, key: str, *, uid: bool) -> str:
@@ -75,12 +80,20 @@ def derived_id(data: EventData, key: str, *, uid: bool) -> str:
     ids, but a UID-less event that moved or was renamed becomes another event."""
     digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:8]
     if uid:
-        local = unicodedata.normalize("NFKD", key.split("@")[0]).encode("ascii", "ignore")
-        slug = _ASCII_WORDS.sub("-", local.decode().lower())[:60].strip("-") or "event"
-        return f"{slug}-{digest}"
+        return uid_id(key)
     ascii_title = unicodedata.normalize("NFKD", data.title).encode("ascii", "ignore").decode()
     slug = _ASCII_WORDS.sub("-", ascii_title.lower())[:60].strip("-") or "event"
     return f"{id_date(data)}-{slug}-{digest}"
+
+
+def uid_id(key: str) -> str:
+    """Return the id of the event of a foreign UID (``key``; for an overridden instance,
+    the UID, a line feed and its RECURRENCE-ID): ``<ASCII slug of the part before @, at
+    most 60 characters>-<first 8 hex digits of SHA-256(key)>``."""
+    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    local = unicodedata.normalize("NFKD", key.split("@")[0].split("\n")[0])
+    slug = _ASCII_WORDS.sub("-", local.encode("ascii", "ignore").decode().lower())
+    return f"{slug[:60].strip('-') or 'event'}-{digest}"
 
 
 def _bad_file(message: str) -> click.BadParameter:
@@ -178,23 +191,41 @@ def _writable(body: Any) -> Any:
 
 
 def _calendar_items(path: Path, text: str, config: Mapping[str, Any]) -> list[Item]:
+    """The VEVENTs of a calendar as items, read leniently (see
+    :class:`timeline.io.icsrecur.Lenient`): floating times and unknown TZIDs in the
+    calendar's X-WR-TIMEZONE, else in IMPORT_TIMEZONE; a missing SUMMARY is the
+    wording's ``untitled`` in LANGUAGE. An overridden instance (RECURRENCE-ID) of a
+    foreign UID belongs to the event of that UID (:func:`uid_id`) and has its own id,
+    derived from the UID and the RECURRENCE-ID."""
     try:
-        vevents, zones = read_calendar(text)
+        vevents, zones, calendar_zone = read_calendar(text)
     except ValueError as error:
         reason = str(error).splitlines()[0]
         raise _bad_file(f"{path} is not a valid iCalendar file: {reason}") from None
+    zone = zoneinfo.ZoneInfo(calendar_zone or config["IMPORT_TIMEZONE"])
+    zone_from = "X-WR-TIMEZONE" if calendar_zone else "IMPORT_TIMEZONE"
+    untitled = wording(config["LANGUAGE"]).untitled
+    masters = frozenset(str(v.get("UID", "")) for v in vevents if "RECURRENCE-ID" not in v)
     items = []
     for n, vevent in enumerate(vevents, start=1):
         uid = vevent.get("UID")
         label = str(uid) if isinstance(uid, str) and uid else f"#{n}"
+        lenient = Lenient(zone, untitled, masters=masters, zone_from=zone_from)
         try:
             body, key, is_uid = vevent_body(
-                vevent, id_domain=config["ID_DOMAIN"], base_url=config["BASE_URL"], zones=zones
+                vevent,
+                id_domain=config["ID_DOMAIN"],
+                base_url=config["BASE_URL"],
+                zones=zones,
+                lenient=lenient,
             )
         except VeventError as error:
             items.append(Item(label, error=str(error)))
             continue
-        items.append(Item(label, body, key, key_is_uid=is_uid))
+        if "recurrence_id" in body and "recurrence_of" not in body and key and is_uid:
+            body["recurrence_of"] = uid_id(key)
+            key = f"{key}\n{body['recurrence_id']}"
+        items.append(Item(label, body, key, key_is_uid=is_uid, repairs=tuple(lenient.repairs)))
     return items
 
 
@@ -385,6 +416,8 @@ def import_command(file: Path, slug: str | None) -> None:
         for item, outcome, text in stored:
             counts[outcome] += 1
             rejected = outcome == "rejected"
+            if not rejected:
+                lines += [f"repaired {item.label}: {repair}" for repair in item.repairs]
             lines.append(f"rejected {item.label}: {text}" if rejected else f"{outcome} {text}")
     for line in lines:
         click.echo(line)

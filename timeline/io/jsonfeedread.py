@@ -9,6 +9,7 @@ from typing import Any
 
 from feeds import Entry
 from timeline.io.icsread import EPOCH, PRECISIONS, undo_render
+from timeline.publish.wording import wordings
 
 VERSION_PREFIX = "https://jsonfeed.org/version/"
 _GUID = re.compile(r"^tag:[^,]+,[^:]+:event:(.+)$")
@@ -26,6 +27,18 @@ def is_json_feed(document: Any) -> bool:
     version/1.1): an object whose ``version`` is a JSON Feed version URL."""
     version = document.get("version") if isinstance(document, dict) else None
     return isinstance(version, str) and version.startswith(VERSION_PREFIX)
+
+
+def unmarked_cancelled(title: str) -> str:
+    """``title`` without the mark :func:`feeds.text.feed_title` gives a cancelled event
+    (``Cancelled: <title>``, ``【已取消】<title>``), in any language the catalogs have; as
+    it is when none fits."""
+    for words in wordings():
+        before, _, after = words.cancelled.partition("%(title)s")
+        fits = len(title) >= len(before) + len(after)
+        if fits and title.startswith(before) and title.endswith(after):
+            return title[len(before) : len(title) - len(after)]
+    return title
 
 
 def _event_id(item: dict[str, Any]) -> str | None:
@@ -91,6 +104,9 @@ def item_body(item: Any) -> dict[str, Any]:
     source = {k: v for k, v in (source or {}).items() if v is not None} or None
     approximate = ext.get("approximate") is True
     title, text = item.get("title"), item.get("content_text", "")
+    status = ext.get("status", "confirmed")
+    if status == "cancelled" and isinstance(title, str):
+        title = unmarked_cancelled(title)
     url = item.get("external_url")
     if isinstance(title, str) and isinstance(text, str):
         entry = Entry(
@@ -122,5 +138,6 @@ def item_body(item: Any) -> dict[str, Any]:
         "tags": item.get("tags", []),
         "organizations": ext.get("organizations", []),
         "source": source,
+        "status": status,
     }
     return {k: v for k, v in body.items() if v is not None}

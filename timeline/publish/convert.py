@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from feeds import Channel, Entry
+from timeline.dates.recurrence import parse_value
 from timeline.publish.wording import wording
 from timeline.store.languages import autonym, text_in
 from timeline.store.models import Event
 from timeline.store.timelines import SITE, Heading
 from timeline.store.version import StoreVersion
-from timeline.store.writes import event_data
+from timeline.store.writes import event_data, split_values
 
 
 def event_uid(event_id: str, config: dict[str, Any]) -> str:
@@ -62,7 +63,7 @@ def to_entry(event: Event, config: dict[str, Any], lang: str | None = None) -> E
     configured ``LANGUAGE``: :func:`timeline.publish.wording.wording`)."""
     return Entry(
         id=event.id,
-        uid=event_uid(event.id, config),
+        uid=event_uid(event.recurrence_of or event.id, config),
         guid=event_guid(event.id, config),
         start=event.start_value,
         end=event.end_value,
@@ -83,7 +84,26 @@ def to_entry(event: Event, config: dict[str, Any], lang: str | None = None) -> E
         source_locator=event.source_locator,
         wording=wording(lang or config["LANGUAGE"]),
         **texts(event, config, lang),
+        **recurrence(event),
     )
+
+
+def recurrence(event: Event) -> dict[str, Any]:
+    """Return the ``status``, ``rrule``, ``rdate``, ``exdate`` and ``recurrence_id`` of
+    the entry of ``event`` (see :class:`feeds.Entry`): the stored values, read; the
+    status of a deleted event (a tombstone) is ``cancelled``."""
+    all_day = event.all_day
+    rdate = tuple(parse_value(v, all_day=all_day, period=True) for v in split_values(event.rdate))
+    exdate = tuple(parse_value(v, all_day=all_day) for v in split_values(event.exdate))
+    rid = None if event.recurrence_id is None else parse_value(event.recurrence_id, all_day=all_day)
+    return {
+        # A deleted event still in the calendars is a tombstone: cancelled.
+        "status": "cancelled" if event.deleted else event.status,
+        "rrule": event.rrule,
+        "rdate": rdate,
+        "exdate": exdate,
+        "recurrence_id": rid,
+    }
 
 
 def to_channel(

@@ -13,6 +13,7 @@ from feeds.times import item_instant
 from timeline.publish import parts
 from timeline.publish.caching import render_key
 from timeline.publish.convert import to_channel, to_entry
+from timeline.publish.occurrences import expand, with_recurring
 from timeline.store.queries import EventFilter, list_events
 from timeline.store.timelines import SITE, Heading
 from timeline.store.version import StoreVersion
@@ -89,12 +90,18 @@ def feed_bytes(
     heading: Heading = SITE,
 ) -> bytes:
     """Return the feed ``fmt`` (``rss``, ``atom`` or ``json``) of the ``FEED_MAX_ITEMS``
-    events with the newest start matching ``flt``, in descending order of the item date
+    events with the newest start matching ``flt`` (a recurring one an item per occurrence,
+    :func:`timeline.publish.occurrences.expand`; at most ``FEED_MAX_ITEMS`` items), in
+    descending order of the item date
     (:func:`feeds.times.item_instant`), in the language ``lang`` (as
     :func:`calendar_chunks`). Raises KeyError for an unknown format."""
-    events = list_events(session, flt, limit=int(app.config["FEED_MAX_ITEMS"]))
-    entries = [to_entry(e, app.config, lang) for e in events]
+    limit = int(app.config["FEED_MAX_ITEMS"])
+    events = with_recurring(session, flt, list_events(session, flt, limit=limit))
+    pairs = [(e, to_entry(e, app.config, lang)) for e in events]
+    # A recurring event is an item per occurrence (timeline.publish.occurrences).
+    entries = expand(session, pairs, flt.start, flt.until)
     # Items in descending order of the date they show: an all-day event's is 10:00 UTC
     # (feeds.times.ALL_DAY_HOUR), after that day's early timed events. Stable for ties.
     entries.sort(key=item_instant, reverse=True)
+    del entries[limit:]
     return _FEEDS[fmt](channel(app, version, self_path, lang, heading), entries)

@@ -88,6 +88,7 @@ def wording(lang: str) -> Wording:
         in_zone=pgettext("feeds: a time and its zone", "%(date)s (%(zone)s)"),
         around=pgettext("feeds: an approximate date", "around %(date)s"),
         untitled=pgettext("feeds: the title of an untitled event", "(untitled)"),
+        cancelled=pgettext("feeds: the title of a cancelled event", "Cancelled: %(title)s"),
     )
 
 

@@ -108,6 +108,9 @@ class Event(Base):
             "precision IN ('year', 'month', 'day', 'datetime')", name="precision_known"
         ),
         sa.CheckConstraint("sequence >= 0", name="sequence_not_negative"),
+        sa.CheckConstraint(
+            "status IN ('confirmed', 'tentative', 'cancelled')", name="status_known"
+        ),
         sa.Index("ix_events_deleted_start_id", "deleted", "start", "id"),
     )
 
@@ -138,9 +141,26 @@ class Event(Base):
     updated: orm.Mapped[dt.datetime] = orm.mapped_column(UtcDateTime, default=utcnow, index=True)
     sequence: orm.Mapped[int] = orm.mapped_column(default=0)
     deleted: orm.Mapped[bool] = orm.mapped_column(default=False)
+    #: A deleted event still published in the calendars as STATUS:CANCELLED, so that
+    #: clients which copied it drop it, until TOMBSTONE_DAYS after its deletion
+    #: (:func:`timeline.store.writes.expire_tombstones`).
+    tombstone: orm.Mapped[bool] = orm.mapped_column(default=False)
     #: The store version (StoreState.version) of this event's last change.
     change_version: orm.Mapped[int] = orm.mapped_column(sa.BigInteger, default=0, index=True)
     content_hash: orm.Mapped[str] = orm.mapped_column(sa.String(64), default="")
+    #: RFC 5545 §3.8.1.11 STATUS, lowercase: ``confirmed``, ``tentative`` or ``cancelled``.
+    status: orm.Mapped[str] = orm.mapped_column(sa.String(10), default="confirmed")
+    #: The recurrence as given (:mod:`timeline.dates.recurrence`): ``rrule`` an RFC 5545
+    #: RECUR value (§3.3.10, ``FREQ=WEEKLY;COUNT=4``), ``rdate`` and ``exdate`` their
+    #: values (ISO 8601 dates, RFC 3339 date-times, ``start/end`` periods) joined by ``,``
+    #: (``""``: none).
+    rrule: orm.Mapped[str | None] = orm.mapped_column(sa.String(500))
+    rdate: orm.Mapped[str] = orm.mapped_column(sa.Text, default="")
+    exdate: orm.Mapped[str] = orm.mapped_column(sa.Text, default="")
+    #: An overridden instance (RFC 5545 §3.8.4.4 RECURRENCE-ID) of the event
+    #: ``recurrence_of``: the occurrence it replaces, in the form of ``start``.
+    recurrence_of: orm.Mapped[str | None] = orm.mapped_column(sa.String(100), index=True)
+    recurrence_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(40))
 
     tags: orm.Mapped[list[EventTag]] = orm.relationship(
         back_populates="event",

@@ -35,7 +35,8 @@ class EventFilter:
     or alias. ``start``/``until``: inclusive days; an event shows if it overlaps them (for
     timed events the days are UTC days). ``q``: case-insensitive text in the title or
     description. ``timeline``: the id of the timeline the events are in (None: any event).
-    Deleted events never show.
+    Deleted events never show, but with ``tombstones`` (the calendars) those
+    still within TOMBSTONE_DAYS of their deletion do (``Event.tombstone``).
     """
 
     tags: tuple[str, ...] = ()
@@ -44,6 +45,7 @@ class EventFilter:
     until: dt.date | None = None
     q: str | None = None
     timeline: int | None = None
+    tombstones: bool = False
 
     def where(
         self, longest: dt.timedelta | None = None, *, include_deleted: bool = False
@@ -52,7 +54,9 @@ class EventFilter:
         longest span of any event (see :func:`conditions`), bounds the start from below
         too, so that a date range reads only the index entries near it."""
         conditions: list[sa.ColumnElement[bool]] = []
-        if not include_deleted:
+        if not include_deleted and self.tombstones:
+            conditions.append(sa.or_(Event.deleted.is_(False), Event.tombstone.is_(True)))
+        elif not include_deleted:
             conditions.append(Event.deleted.is_(False))
         # IN (…) rather than EXISTS: the database reads the tag's or organization's index
         # entries instead of testing every event.

@@ -53,6 +53,13 @@ class EventData:
     ``title`` and ``description`` are in the original ``language`` (a canonical BCP 47
     tag); ``translations`` the other languages, sorted by tag, none of them the
     original. ``when`` is the date as the source writes it (``去年8月1日``), if known.
+
+    ``status`` is RFC 5545 §3.8.1.11 STATUS in lowercase (``confirmed``, ``tentative``,
+    ``cancelled``). A recurring event has ``rrule`` (an RFC 5545 RECUR value, §3.3.10)
+    and/or ``rdate``, and may have ``exdate``: the values as given (see
+    :mod:`timeline.dates.recurrence`). An overridden instance of a recurring event
+    names it in ``recurrence_of`` and the occurrence it replaces in ``recurrence_id``
+    (RFC 5545 §3.8.4.4), in the form of ``start``.
     """
 
     id: str
@@ -78,6 +85,12 @@ class EventData:
     #: name in it), ...))``. They belong to the organization, not the event: neither
     #: its content hash nor its JSON holds them.
     organization_names: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    status: str = "confirmed"
+    rrule: str | None = None
+    rdate: tuple[str, ...] = ()
+    exdate: tuple[str, ...] = ()
+    recurrence_of: str | None = None
+    recurrence_id: str | None = None
 
     def titles(self) -> dict[str, str]:
         """Return the title by language tag, the original first."""
@@ -122,7 +135,7 @@ class EventData:
             content = self.to_json()
             # Left out at their defaults, so that the hashes stored before events had
             # languages still say "unchanged" for the same content.
-            for key, default in (("language", "en"), ("translations", []), ("when", None)):
+            for key, default in _HASHED_ONLY_WHEN_SET:
                 if content[key] == default:
                     del content[key]
             encoded = json.dumps(content, sort_keys=True, ensure_ascii=False)
@@ -130,6 +143,19 @@ class EventData:
             object.__setattr__(self, "_content_hash", cached)
         return cached
 
+
+#: Fields left out of the content hash at their defaults.
+_HASHED_ONLY_WHEN_SET: tuple[tuple[str, Any], ...] = (
+    ("language", "en"),
+    ("translations", []),
+    ("when", None),
+    ("status", "confirmed"),
+    ("rrule", None),
+    ("rdate", []),
+    ("exdate", []),
+    ("recurrence_of", None),
+    ("recurrence_id", None),
+)
 
 _FIELD_NAMES = tuple(
     field.name for field in fields(EventData) if field.name != "organization_names"

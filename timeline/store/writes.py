@@ -89,7 +89,18 @@ def event_data(event: Event) -> EventData:
             Translation(t.language, t.title, t.description) for t in event.translations
         ),
         when=event.when_text,
+        status=event.status,
+        rrule=event.rrule,
+        rdate=split_values(event.rdate),
+        exdate=split_values(event.exdate),
+        recurrence_of=event.recurrence_of,
+        recurrence_id=event.recurrence_id,
     )
+
+
+def split_values(text: str) -> tuple[str, ...]:
+    """Return the RDATE or EXDATE values stored as ``text`` (joined by ``,``)."""
+    return tuple(text.split(",")) if text else ()
 
 
 def organization_for(session: orm.Session, name: str) -> Organization:
@@ -181,6 +192,12 @@ def _apply(session: orm.Session, event: Event, data: EventData) -> None:
     event.source_locator = data.source_locator
     event.language = data.language
     event.when_text = data.when
+    event.status = data.status
+    event.rrule = data.rrule
+    event.rdate = ",".join(data.rdate)
+    event.exdate = ",".join(data.exdate)
+    event.recurrence_of = data.recurrence_of
+    event.recurrence_id = data.recurrence_id
     kept = {t.language: t for t in event.translations}
     translations = []
     for text in data.translations:
@@ -279,11 +296,28 @@ def delete_event(session: orm.Session, event: Event, *, author: str) -> None:
     if event.deleted:
         raise EventGoneError(f"event {event.id!r} was deleted")
     event.deleted = True
+    event.tombstone = True
     event.sequence += 1
     event.updated = max(utcnow(), event.updated + dt.timedelta(microseconds=1))
     session.flush()
     record_change(session, event)
     _revise(session, event, "delete", author)
+
+
+def expire_tombstones(session: orm.Session, now: dt.datetime, days: int) -> list[str]:
+    """End the tombstones of the events deleted more than ``days`` days before ``now``
+    (aware, UTC): they leave the calendars. Each is a change of the store (its version
+    goes up, so that cached calendars are read again), without a revision: the event's
+    content did not change. Returns their ids, sorted; does not commit."""
+    before = now - dt.timedelta(days=days)
+    stmt = sa.select(Event).where(Event.tombstone.is_(True), Event.updated < before)
+    expired = list(session.scalars(stmt.order_by(Event.id)))
+    for event in expired:
+        event.tombstone = False
+        event.updated = max(now, event.updated + dt.timedelta(microseconds=1))
+        session.flush()
+        record_change(session, event)
+    return [event.id for event in expired]
 
 
 def upsert_event(

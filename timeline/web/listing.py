@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app, url_for
 
 from feeds import Entry
-from feeds.text import UNTITLED
+from feeds.text import UNTITLED, marked_cancelled
 from feeds.times import local_date
 from timeline.publish.convert import to_entry
 from timeline.store.models import Event
@@ -41,7 +41,7 @@ def event_views(events: Sequence[Event], lang: str | None = None) -> list[dict[s
             {
                 "event": event,
                 "entry": entry,
-                "title": entry.title if entry.title.strip() else UNTITLED,
+                "title": marked_cancelled(entry, entry.title if entry.title.strip() else UNTITLED),
                 "description": entry.description,
                 "language": entry.language,
                 "description_language": entry.description_language,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, request
 
 from feeds.timelinejs import render_timelinejs
+from feeds.times import item_instant
 from timeline.http import db
 from timeline.http.cors import public_reads
 from timeline.http.filters import (
@@ -17,6 +18,7 @@ from timeline.http.timelines import per_timeline, shown, shown_filter, shown_ver
 from timeline.publish.caching import cached_document, document_path
 from timeline.publish.convert import to_entry
 from timeline.publish.documents import channel
+from timeline.publish.occurrences import expand, with_recurring
 from timeline.store.queries import list_events
 
 bp = Blueprint("timelinejs", __name__)
@@ -40,8 +42,11 @@ def timeline_json() -> Response:
     heading = shown().heading
 
     def render() -> list[bytes]:
-        events = list_events(db.get_session(), flt)
-        entries = [to_entry(event, app.config, lang) for event in reversed(events)]
+        session = db.get_session()
+        events = with_recurring(session, flt, list_events(session, flt))
+        pairs = [(event, to_entry(event, app.config, lang)) for event in reversed(events)]
+        entries = expand(session, pairs, flt.start, flt.until)
+        entries.sort(key=item_instant)  # occurrences among the others, oldest first
         return [render_timelinejs(channel(app, version, path, lang, heading), entries)]
 
     return cached_document("timelinejs", CONTENT_TYPE, version, render, timeline=shown().id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from flask import Blueprint, Response, current_app, request
 
 import feeds
@@ -39,8 +41,11 @@ def _language() -> str | None:
 
 @bp.get("/calendar.ics")
 def calendar() -> Response:
-    """The calendar of every event matching the filters (RFC 5545)."""
-    flt = shown_filter(parse_filter(request.args, DOCUMENT_PARAMETERS))
+    """The calendar of every event matching the filters (RFC 5545), with the tombstones
+    of recently deleted ones (STATUS:CANCELLED)."""
+    flt = dataclasses.replace(
+        shown_filter(parse_filter(request.args, DOCUMENT_PARAMETERS)), tombstones=True
+    )
     lang = _language()
     version = shown_version()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
@@ -58,8 +63,10 @@ def calendar() -> Response:
 @bp.get(PATH)
 def google_calendar_view() -> Response:
     """The calendar for Google Calendar: the most recent events matching the filters that
-    fit in ``CALENDAR_MAX_BYTES`` (RFC 5545)."""
-    flt = shown_filter(parse_filter(request.args, DOCUMENT_PARAMETERS))
+    fit in ``CALENDAR_MAX_BYTES`` (RFC 5545), tombstones included as in :func:`calendar`."""
+    flt = dataclasses.replace(
+        shown_filter(parse_filter(request.args, DOCUMENT_PARAMETERS)), tombstones=True
+    )
     lang = _language()
     version = shown_version()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
