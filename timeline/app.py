@@ -14,7 +14,7 @@ from timeline.http import db, errors, security
 from timeline.io import seeds
 from timeline.publish import caching
 from timeline.store.engine import begin_write
-from timeline.web import i18n, pages, timelinejs, views
+from timeline.web import desk, deskevents, deskreview, i18n, pages, timelinejs, views
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -28,11 +28,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app, page=pages.error_page)
     i18n.init_app(app)
     caching.init_app(app)
+    desk.init_app(app)
     security.init_app(app)  # outermost: it sees the fast path's answers too
     app.register_blueprint(pages.bp)
     app.register_blueprint(views.bp)
     app.register_blueprint(timelinejs.bp)
     app.register_blueprint(routes.bp)
+    app.register_blueprint(desk.bp)
+    app.register_blueprint(deskevents.bp)
+    app.register_blueprint(deskreview.bp)
     return app
 
 

@@ -22,6 +22,7 @@ from timeline.io.importer import import_command
 from timeline.io.seeds import SeedError
 from timeline.store import migrations
 from timeline.web import pages
+from timeline.web.deskusers import user_group
 
 #: Shown under every command's help: what decides where it acts.
 ENVIRONMENT = """\b
@@ -207,5 +208,5 @@ def seed(files: tuple[str, ...], force: bool) -> None:
         click.echo(line)
 
 
-for _command in (export_command, extract_command, import_command, token_group):
+for _command in (export_command, extract_command, import_command, token_group, user_group):
     main.add_command(_command)

@@ -46,6 +46,12 @@ DEFAULTS: dict[str, Any] = {
     "KNOWN_DATES": [],
     "SQLITE_BUSY_TIMEOUT": 30,
     "DB_POOL_SIZE": 5,
+    # The editor's desk (timeline.web.desk).
+    "SECRET_KEY": "",
+    "SECURE_COOKIES": "auto",
+    "DESK_SESSION_SECONDS": 12 * 3600,
+    "SIGN_IN_MAX_FAILURES": 5,
+    "SIGN_IN_LOCK_SECONDS": 15 * 60,
 }
 
 
@@ -134,6 +140,9 @@ def check_config(config: Mapping[str, Any]) -> None:
             canonical_tag(tag)
         except LanguageTagError as error:
             raise ConfigError(f"settings LANGUAGE and LANGUAGES: {error}") from None
+    secure = config["SECURE_COOKIES"]
+    if secure not in ("auto", "always", "never"):
+        raise ConfigError(f"setting SECURE_COOKIES must be auto, always or never, not {secure!r}")
     base = urlsplit(config["BASE_URL"])
     if config["BASE_URL"] and (base.scheme not in ("http", "https") or not base.hostname):
         raise ConfigError(
