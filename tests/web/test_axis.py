@@ -11,7 +11,6 @@ from lxml import html as lxml_html
 
 from feeds import Entry
 from timeline.web.axis import (
-    GAP_PX,
     MIN_SPAN_PX,
     NARROW_PX,
     POINT_RADIUS,

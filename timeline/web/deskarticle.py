@@ -53,12 +53,12 @@ def looks_like_html(text: str) -> bool:
 def html_text(html: str) -> str:
     """Return the text of the HTML ``html``: paragraphs, headings and list items one a
     line, character references decoded, scripts, styles and the head left out, runs of
-    spaces within a line and of blank lines folded."""
+    spaces (no-break ones too) within a line and of blank lines folded."""
     parser = _Text()
     parser.feed(html)
     parser.close()
     lines = (
-        re.sub(r"[ \t\r\f\v]+", " ", line).strip() for line in "".join(parser.parts).split("\n")
+        re.sub(r"[ \t\r\f\v\xa0]+", " ", line).strip() for line in "".join(parser.parts).split("\n")
     )
     return "\n".join(line for line in lines if line)
 
