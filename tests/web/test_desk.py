@@ -225,3 +225,19 @@ def test_user_commands(app: Flask) -> None:
     assert sign_in(client, "ana", "a long password").status_code == 303
     assert runner.invoke(args=["user", "delete", "ana"]).exit_code == 0
     assert client.get("/desk/").status_code == 303
+
+
+def test_the_desk_in_chinese_keeps_its_language(app: Flask) -> None:
+    make_account(app)
+    client = app.test_client()
+    page = client.get("/desk/sign-in?lang=zh")
+    text = page.get_data(as_text=True)
+    assert '<html lang="zh">' in text and "登录编辑台" in text
+    assert 'action="/desk/sign-in?lang=zh"' in text
+    answer = client.post(
+        "/desk/sign-in?lang=zh",
+        data={"csrf_token": csrf_token(page), "name": "editor", "password": PASSWORD},
+    )
+    assert answer.headers["Location"] == "/desk/?lang=zh"
+    home = client.get("/desk/?lang=zh").get_data(as_text=True)
+    assert "审阅文章" in home and 'href="/desk/review/?lang=zh"' in home

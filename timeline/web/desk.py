@@ -9,7 +9,7 @@ import os
 import secrets
 from collections.abc import Callable
 from functools import wraps
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from flask import (
     Blueprint,
@@ -111,7 +111,7 @@ def signed_in(view: Callable[P, R]) -> Callable[P, R | Response]:
     @wraps(view)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R | Response:
         if current_account() is None:
-            return see_other(url_for("desk.sign_in", next=request.full_path.rstrip("?")))
+            return see_other(desk_url("desk.sign_in", next=request.full_path.rstrip("?")))
         return view(*args, **kwargs)
 
     return wrapper
@@ -124,6 +124,20 @@ def require_right(timeline: str) -> Account:
     if account is None or not accounts.may_write(account, timeline):
         abort(403, description=i18n.gettext("You may not write to this timeline."))
     return account
+
+
+def desk_url(endpoint: str, **values: Any) -> str:
+    """``url_for(endpoint, **values)`` keeping the page's ``?lang=``, so that a form's
+    answer and the page it leads to speak the language the editor chose."""
+    lang = request.args.get("lang")
+    if lang and "lang" not in values:
+        values["lang"] = lang
+    return url_for(endpoint, **values)
+
+
+@bp.app_context_processor
+def _desk_helpers() -> dict[str, object]:
+    return {"desk_url": desk_url}
 
 
 def see_other(location: str) -> Response:
@@ -148,7 +162,7 @@ def _local(target: str | None) -> str:
     """``target`` if it is a path of this site (``/desk/...``), else the desk's start."""
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
-    return url_for("desk_events.home")
+    return desk_url("desk_events.home")
 
 
 @bp.get("/sign-in")
@@ -209,4 +223,4 @@ def sign_out() -> Response:
         accounts.close_session(store, token)
         store.commit()
     session.clear()
-    return see_other(url_for("desk.sign_in"))
+    return see_other(desk_url("desk.sign_in"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, Response, abort, current_app, request, url_for
+from flask import Blueprint, Response, abort, current_app, request
 
 from timeline.events.output import revision_output
 from timeline.events.problems import ProblemError
@@ -17,7 +17,14 @@ from timeline.store.accounts import DEFAULT_TIMELINE, Account, writable_timeline
 from timeline.store.models import Event
 from timeline.store.queries import CursorError, EventFilter, cursor_after, list_events
 from timeline.web import deskforms, deskwrite, i18n
-from timeline.web.desk import current_account, render_desk, require_right, see_other, signed_in
+from timeline.web.desk import (
+    current_account,
+    desk_url,
+    render_desk,
+    require_right,
+    see_other,
+    signed_in,
+)
 from timeline.web.deskforms import EventForm
 
 bp = Blueprint("desk_events", __name__, url_prefix="/desk")
@@ -59,7 +66,7 @@ def home() -> Response:
     older = None
     if len(events) > PAGE_SIZE:
         events = events[:PAGE_SIZE]
-        older = url_for("desk_events.home", cursor=cursor_after(events[-1]))
+        older = desk_url("desk_events.home", cursor=cursor_after(events[-1]))
     return render_desk("desk/home.html", events=events, older=older)
 
 
@@ -103,7 +110,7 @@ def create_event() -> Response:
     except ProblemError as problem:
         deskforms.put_errors(form, problem.errors or [{"pointer": "", "detail": problem.detail}])
         return _form_page(form, None, 422 if problem.status == 422 else problem.status)
-    target = url_for("desk_events.edit_event", event_id=event.id, saved=1)
+    target = desk_url("desk_events.edit_event", event_id=event.id, saved=1)
     return see_other(target)
 
 
@@ -139,7 +146,7 @@ def update_event(event_id: str) -> Response:
     except ProblemError as problem:
         deskforms.put_errors(form, problem.errors or [{"pointer": "", "detail": problem.detail}])
         return _form_page(form, live_event(db.get_session(), event_id), problem.status)
-    target = url_for("desk_events.edit_event", event_id=event_id, saved=1)
+    target = desk_url("desk_events.edit_event", event_id=event_id, saved=1)
     return see_other(target)
 
 
@@ -158,7 +165,7 @@ def delete_event(event_id: str) -> Response:
     account = require_right(_event_timeline(live_event(session, event_id)))
     session.commit()
     deskwrite.delete(event_id, author=author(account))
-    return see_other(url_for("desk_events.home", deleted=event_id))
+    return see_other(desk_url("desk_events.home", deleted=event_id))
 
 
 @bp.get("/events/<event_id>/history")
