@@ -17,10 +17,10 @@ from tests.live import LiveServer, cli_environment, create_token, live_server, t
 from tests.web.desk import PASSWORD
 from tests.web.test_browser import ARGS, CHROMIUM, _refusals
 
-from playwright.sync_api import Browser, Page, sync_playwright  # isort: skip
+from playwright.sync_api import Browser, Dialog, Page, ViewportSize, sync_playwright  # isort: skip
 
 ARTICLE = Path(__file__).resolve().parents[1] / "data" / "metro-line-6.txt"
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 #: A test's own key: the server makes none in the project's instance folder.
 SECRET = {"TIMELINE_SECRET_KEY": "a test key of the desk's browser tests, 48 characters"}
 
@@ -61,9 +61,10 @@ def _sign_in_by_keyboard(page: Page, server: LiveServer, password: str = PASSWOR
     page.keyboard.type("editor")
     page.keyboard.press("Tab")
     page.keyboard.type(password)
-    with page.expect_navigation(), page.expect_response(
-        lambda r: r.request.method == "POST"
-    ) as answer:
+    with (
+        page.expect_navigation(),
+        page.expect_response(lambda r: r.request.method == "POST") as answer,
+    ):
         page.keyboard.press("Enter")
     return answer.value.status
 
@@ -146,7 +147,12 @@ def test_the_sixth_wrong_password_gets_429(browser: Browser, server: LiveServer)
 def test_an_article_with_a_script_runs_no_script(browser: Browser, server: LiveServer) -> None:
     page = browser.new_page(viewport=PHONE)
     dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    def refuse(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", refuse)
     article = (
         "<script>alert('article')</script><img src=x onerror=\"alert('img')\">\n"
         "美国亚马逊公司2月6日表示，该公司今年的资本支出将提高至1000亿美元。"
