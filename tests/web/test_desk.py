@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -16,6 +17,7 @@ from tests.web.desk import PASSWORD, csrf_token, make_account, post_form, sign_i
 from timeline.http import db
 from timeline.store.accounts import Account, SignInFailure, check_password
 from timeline.store.models import Event, Revision
+from timeline.web.desk import _kept_secret
 
 EVENT = {
     "title_en": "Metro line 6 opens",
@@ -241,3 +243,11 @@ def test_the_desk_in_chinese_keeps_its_language(app: Flask) -> None:
     assert answer.headers["Location"] == "/desk/?lang=zh"
     home = client.get("/desk/?lang=zh").get_data(as_text=True)
     assert "审阅文章" in home and 'href="/desk/review/?lang=zh"' in home
+
+
+def test_a_secret_key_is_made_once_and_kept(tmp_path: Path) -> None:
+    folder = tmp_path / "instance"
+    first = _kept_secret(str(folder))
+    assert len(first) == 64 and _kept_secret(str(folder)) == first
+    assert (folder / "secret_key").stat().st_mode & 0o777 == 0o600
+    assert sorted(p.name for p in folder.iterdir()) == ["secret_key"]

@@ -65,17 +65,24 @@ def init_app(app: Flask) -> None:
 
 
 def _kept_secret(instance: str) -> str:
+    """The key kept in ``instance/secret_key``, made (48 random URL-safe characters) if
+    there is none: written to a file of its own, then linked into place, so that
+    processes starting at once all read the one that won."""
     path = os.path.join(instance, "secret_key")
-    try:
-        with open(path, encoding="ascii") as file:
-            return file.read().strip()
-    except FileNotFoundError:
+    if not os.path.exists(path):
         os.makedirs(instance, mode=0o700, exist_ok=True)
-        key = secrets.token_urlsafe(48)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        draft = f"{path}.{os.getpid()}.{secrets.token_hex(4)}"
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w", encoding="ascii") as file:
-            file.write(key)
-        return key
+            file.write(secrets.token_urlsafe(48))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(draft)
+    with open(path, encoding="ascii") as file:
+        return file.read().strip()
 
 
 @bp.before_app_request
