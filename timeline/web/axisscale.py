@@ -222,12 +222,22 @@ def labels(
     years = sorted({dt.date.fromordinal(int(knot)).year for knot in scale.knots})
     event_years = [(dt.date(y, 1, 1), 0, "year") for y in years if y > first.year]
     seen: set[dt.date] = set()
+    rooms: dict[tuple[str, int, int], float] = {}
     for day, row, kind in [*event_years, *_candidates(first, last)]:
         if len(chosen) >= MAX_LABELS:
             break
         if (kind == "year" and day.year == first.year) or (row == 0 and day in seen):
             continue
         seen.add(day)
+        period = (kind, day.year, day.month if kind == "day" else 0)
+        room = (
+            rooms[period] if period in rooms else rooms.setdefault(period, _room(scale, day, kind))
+        )
+        # Cheap refusals before the wording (Babel's): no room, or a label too near.
+        if room * wide_px / 100 < PERIOD_PX:
+            continue
         x = scale.position(day_number(dt.datetime(day.year, day.month, day.day)))
-        place(x, word[kind](day), row, _room(scale, day, kind))  # type: ignore[operator]
+        if not _fits(x * wide_px / 100, 20, row, wide, wide_px):
+            continue
+        place(x, word[kind](day), row, room)  # type: ignore[operator]
     return sorted(chosen, key=lambda label: (label.row, label.x))

@@ -35,7 +35,9 @@ def _password() -> str:
     help="A timeline the account edits (repeatable).",
 )
 def user_create(name: str, admin: bool, timelines: tuple[str, ...]) -> None:
-    """Create the account NAME, an admin or the editor of the timelines named; its
+    """Create the account NAME.
+
+    An admin (--admin), or the editor of the timelines named (--timeline SLUG). Its
     password is asked for (or read from standard input) and only its Argon2id hash is
     kept."""
     engine = db.get_engine(current_app)
@@ -64,7 +66,9 @@ def user_list() -> None:
 @user_group.command("delete")
 @click.argument("name")
 def user_delete(name: str) -> None:
-    """Delete the account NAME and end its sessions (its revisions keep its name)."""
+    """Delete the account NAME and end its sessions.
+
+    Its revisions keep its name."""
     migrations.upgrade(db.get_engine(current_app), language=current_app.config["LANGUAGE"])
     session = db.get_session()
     begin_write(session)
