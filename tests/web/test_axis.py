@@ -53,6 +53,7 @@ def test_a_small_timeline_exactly() -> None:
     assert (axis.lanes, axis.height, axis.lanes_wide, axis.height_wide) == (2, 72.0, 2, 72.0)
     assert [(label.text, label.row) for label in axis.labels][:1] == [("2025", 0)]
     assert axis.labels[0].x == 4.0
+    assert axis.breaks == ()
     assert all(label.text.endswith("Feb") for label in axis.labels if label.row == 1)
 
 
@@ -176,6 +177,10 @@ def test_one_outlier_never_squeezes_the_rest() -> None:
     # Each day 7 px from the next on a phone: alternate lanes keep their circles apart.
     assert min(steps) * NARROW_PX / 100 > 7
     assert axis.lanes == 2
+    # The three centuries between are shortened, and marked so on the axis line.
+    (mark,) = axis.breaks
+    old = next(m.x for m in axis.marks if m.id == "old")
+    assert old < mark < xs[0]
 
 
 def test_a_long_span_never_squeezes_the_rest() -> None:
