@@ -177,3 +177,8 @@ def test_an_article_without_a_date_asks_for_one(desk: FlaskClient) -> None:
     response = post_form(desk, "/desk/review/", "/desk/review/", form)
     assert response.status_code == 422
     assert 'id="error-published"' in response.get_data(as_text=True)
+
+
+def test_a_review_answer_asked_by_get_goes_to_the_start(desk: FlaskClient) -> None:
+    response = desk.get("/desk/review/candidate?lang=zh")
+    assert (response.status_code, response.headers["Location"]) == (303, "/desk/review/?lang=zh")

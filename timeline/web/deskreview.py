@@ -23,7 +23,14 @@ from timeline.http import db
 from timeline.store.accounts import DEFAULT_TIMELINE, writable_timelines
 from timeline.store.models import Event
 from timeline.web import deskforms, deskwrite, i18n
-from timeline.web.desk import current_account, render_desk, require_right, signed_in
+from timeline.web.desk import (
+    current_account,
+    desk_url,
+    render_desk,
+    require_right,
+    see_other,
+    signed_in,
+)
 from timeline.web.deskarticle import html_text, looks_like_html, pieces
 from timeline.web.deskevents import author
 from timeline.web.deskforms import EventForm
@@ -191,6 +198,14 @@ def review() -> Response:
     article = _article()
     require_right(article.timeline)
     return _page(article, _extract(article))
+
+
+@bp.get("/candidate")
+@signed_in
+def decide_again() -> Response:
+    """A review's answer asked for again by GET (the language switch, a bookmark): the
+    article is gone with the form, so to the start."""
+    return see_other(desk_url("desk_review.start"))
 
 
 @bp.post("/candidate")
