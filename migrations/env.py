@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+import timeline.store.accounts  # noqa: F401  (its tables are on Base.metadata)
 from timeline.store.models import Base
 
 connection = context.config.attributes["connection"]

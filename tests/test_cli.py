@@ -44,6 +44,10 @@ def test_the_commands_are_the_ones_documented() -> None:
         ("token", "create"),
         ("token", "list"),
         ("token", "revoke"),
+        ("user",),
+        ("user", "create"),
+        ("user", "delete"),
+        ("user", "list"),
     ]
 
 

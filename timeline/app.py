@@ -16,7 +16,7 @@ from timeline.http.timelines import register_per_timeline
 from timeline.io import seeds
 from timeline.publish import caching
 from timeline.store.engine import begin_write
-from timeline.web import i18n, pages, timelinejs, views
+from timeline.web import desk, deskevents, deskreview, i18n, pages, timelinejs, views
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -30,11 +30,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app, page=pages.error_page)
     i18n.init_app(app)
     caching.init_app(app)
+    desk.init_app(app)
     security.init_app(app)  # outermost: it sees the fast path's answers too
     for documents in (pages.bp, views.bp, timelinejs.bp):
         register_per_timeline(app, documents)
     app.register_blueprint(routes.bp)
     app.register_blueprint(timelines_api.bp)
+    app.register_blueprint(desk.bp)
+    app.register_blueprint(deskevents.bp)
+    app.register_blueprint(deskreview.bp)
     return app
 
 

@@ -26,6 +26,7 @@ from timeline.store import migrations, writes
 from timeline.store.engine import begin_write
 from timeline.store.timelines import SLUG
 from timeline.web import pages
+from timeline.web.deskusers import user_group
 
 #: Shown under every command's help: what decides where it acts.
 ENVIRONMENT = """\b
@@ -238,5 +239,5 @@ def expire_tombstones_command() -> None:
     click.echo(f"{len(expired)} tombstones expired")
 
 
-for _command in (export_command, extract_command, import_command, token_group):
+for _command in (export_command, extract_command, import_command, token_group, user_group):
     main.add_command(_command)

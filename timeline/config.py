@@ -49,6 +49,12 @@ DEFAULTS: dict[str, Any] = {
     "KNOWN_DATES": [],
     "SQLITE_BUSY_TIMEOUT": 30,
     "DB_POOL_SIZE": 5,
+    # The editor's desk (timeline.web.desk).
+    "SECRET_KEY": "",
+    "SECURE_COOKIES": "auto",
+    "DESK_SESSION_SECONDS": 12 * 3600,
+    "SIGN_IN_MAX_FAILURES": 5,
+    "SIGN_IN_LOCK_SECONDS": 15 * 60,
 }
 
 
@@ -144,6 +150,9 @@ def check_config(config: Mapping[str, Any]) -> None:
             f"setting IMPORT_TIMEZONE must be an IANA zone such as Europe/Berlin, "
             f"not {config['IMPORT_TIMEZONE']!r}"
         ) from None
+    secure = config["SECURE_COOKIES"]
+    if secure not in ("auto", "always", "never"):
+        raise ConfigError(f"setting SECURE_COOKIES must be auto, always or never, not {secure!r}")
     base = urlsplit(config["BASE_URL"])
     if config["BASE_URL"] and (base.scheme not in ("http", "https") or not base.hostname):
         raise ConfigError(

@@ -170,7 +170,6 @@ def test_a_store_written_at_0006_is_served_with_the_same_content_in_the_default_
     assert changed.status_code == 200
 
 
-
 #: The revision before recurrence and status (issue 22).
 BEFORE_RECURRENCE = "0007"
 

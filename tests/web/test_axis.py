@@ -11,19 +11,17 @@ from lxml import html as lxml_html
 
 from feeds import Entry
 from timeline.web.axis import (
-    GAP_PX,
+    MIN_SPAN_PX,
     NARROW_PX,
     POINT_RADIUS,
     WIDE_PX,
     Item,
-    Label,
     assign_lanes,
     axis_label,
-    domain,
     item_of,
     layout,
-    position,
 )
+from timeline.web.axisscale import MAX_LABELS, make_scale, text_px
 
 D = dt.datetime
 UPDATED = D(2025, 3, 1, tzinfo=dt.UTC)
@@ -35,15 +33,6 @@ def _item(
     return Item(event_id, event_id, start, end, precision, **kw)
 
 
-def test_positions_are_proportional_to_time() -> None:
-    start, end = dt.date(2025, 1, 1), dt.date(2025, 1, 21)
-    assert position(dt.date(2025, 1, 1), start, end) == 0.0
-    assert position(dt.date(2025, 1, 11), start, end) == 50.0
-    assert position(D(2025, 1, 1, 12), start, end) == 2.5
-    assert position(dt.date(2025, 1, 21), start, end) == 100.0
-    assert position(dt.date(2025, 1, 4), start, end) == 15.0
-
-
 def test_a_small_timeline_exactly() -> None:
     items = [
         _item("day", D(2025, 2, 8), D(2025, 2, 9)),
@@ -52,21 +41,20 @@ def test_a_small_timeline_exactly() -> None:
     ]
     axis = layout(items)
     assert axis is not None
-    assert (axis.start, axis.end, axis.unit) == (dt.date(2025, 2, 1), dt.date(2025, 3, 1), "month")
-    assert axis.ticks == (0.0, 100.0)
+    assert (axis.start, axis.end) == (dt.date(2025, 2, 1), dt.date(2025, 2, 28))
     day, two_days, month = axis.marks
-    # Noon of 8 February is 7.5 days into a month of 28.
-    assert (day.shape, day.x, day.width) == ("point", 26.786, 0.0)
-    assert (two_days.shape, two_days.x, two_days.width) == ("span", 50.0, 7.143)
-    assert (month.shape, month.x, month.width) == ("span", 0.0, 100.0)
+    # Knots at 1, 8, 9, 15, 17 February and 1 March: five gaps between 4 and 96 percent.
+    assert (month.shape, month.x, month.width) == ("span", 4.0, 92.0)
+    assert day.shape == "point" and two_days.shape == "span"
+    assert month.x < day.x < two_days.x < two_days.x + two_days.width < 96.0
     # The month's bar lies under both others, which share the next lane.
     assert [(m.lane, m.lane_wide) for m in axis.marks] == [(1, 1), (1, 1), (0, 0)]
     assert [m.y for m in axis.marks] == [58.5, 58.5, 43.5]
     assert (axis.lanes, axis.height, axis.lanes_wide, axis.height_wide) == (2, 72.0, 2, 72.0)
-    assert axis.labels == (
-        Label(50.0, "Feb", "middle", 1, "always"),
-        Label(0.0, "2025", "start", 0, "always"),
-    )
+    assert [(label.text, label.row) for label in axis.labels][:1] == [("2025", 0)]
+    assert axis.labels[0].x == 4.0
+    assert axis.breaks == ()
+    assert all(label.text.endswith("Feb") for label in axis.labels if label.row == 1)
 
 
 def test_spans_are_as_long_as_what_is_known() -> None:
@@ -80,17 +68,16 @@ def test_spans_are_as_long_as_what_is_known() -> None:
         ]
     )
     assert axis is not None
-    assert (axis.start, axis.end) == (dt.date(2025, 1, 1), dt.date(2026, 1, 1))
-    shapes = {m.id: (m.shape, m.x, m.width) for m in axis.marks}
-    assert shapes == {
-        "year": ("span", 0.0, 100.0),
-        "march": ("span", 16.164, 8.493),  # 59 and 31 days of 365
-        "two-days": ("span", 16.164, 0.548),
-        "day": ("point", 16.301, 0.0),  # its noon
-        "instant": ("point", 16.370, 0.0),  # 18:00
-    }
-    # Wider spans than day points, whose circles are POINT_RADIUS px at any width.
-    assert 8.493 / 100 * NARROW_PX > 2 * POINT_RADIUS
+    assert (axis.start, axis.end) == (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+    shapes = {m.id: m for m in axis.marks}
+    assert (shapes["year"].x, shapes["year"].width) == (4.0, 92.0)
+    march, two = shapes["march"], shapes["two-days"]
+    assert march.x == two.x and two.width < march.width
+    assert march.x < shapes["day"].x < shapes["instant"].x < march.x + march.width
+    assert (shapes["day"].shape, shapes["instant"].shape) == ("point", "point")
+    # The month of March is no longer squeezed by the year around it: wider than a day's
+    # circle on a phone.
+    assert march.width / 100 * NARROW_PX > 2 * POINT_RADIUS
 
 
 def test_lanes_keep_overlapping_marks_apart() -> None:
@@ -162,23 +149,6 @@ def test_a_day_of_many_events_is_laid_out_in_as_many_lanes() -> None:
     assert [m.lane for m in axis.marks[:3]] == [0, 1, 2]
 
 
-def test_day_points_share_a_lane_when_wide_screens_have_room() -> None:
-    # Two days 10 apart in a year: 10 / 365 of 328 px is 9 px, less than a circle and
-    # the gap (13 px) on a phone; of 736 px, 20 px, enough on a wide screen.
-    axis = layout(
-        [
-            _item("a", D(2025, 1, 10), D(2025, 1, 11)),
-            _item("b", D(2025, 1, 20), D(2025, 1, 21)),
-            _item("c", D(2025, 12, 1), D(2025, 12, 2)),
-        ]
-    )
-    assert axis is not None
-    assert [(m.lane, m.lane_wide) for m in axis.marks] == [(0, 0), (1, 0), (0, 0)]
-    assert (axis.lanes, axis.lanes_wide) == (2, 1)
-    assert 2 * POINT_RADIUS + GAP_PX > 10 / 365 * NARROW_PX
-    assert 2 * POINT_RADIUS + GAP_PX < 10 / 365 * WIDE_PX
-
-
 def test_approximate_marks_are_flagged() -> None:
     axis = layout(
         [
@@ -195,41 +165,96 @@ def test_approximate_marks_are_flagged() -> None:
     ]
 
 
-def test_many_years_are_ticked_by_year() -> None:
-    items = [_item("a", D(2001, 5, 1), D(2001, 5, 2)), _item("b", D(2010, 5, 1), D(2010, 5, 2))]
-    assert domain(items) == (dt.date(2001, 1, 1), dt.date(2011, 1, 1), "year")
-    axis = layout(items)
+def test_one_outlier_never_squeezes_the_rest() -> None:
+    # Twenty days of February 2025 and one day 300 years before: on a linear scale the
+    # twenty would share 0.02 % of the width; here they keep more than a third of it.
+    items = [_item(f"d{n}", D(2025, 2, n), D(2025, 2, n + 1)) for n in range(1, 21)]
+    axis = layout([_item("old", D(1725, 2, 1), D(1725, 2, 2)), *items])
     assert axis is not None
-    assert (len(axis.ticks), axis.ticks[0], axis.ticks[-1]) == (11, 0.0, 100.0)
-    # 32.8 px a year on a phone: every other year; 73.6 px on a wide screen: each.
-    assert [(label.text, label.show) for label in axis.labels] == [
-        (str(year), "always" if year % 2 == 0 else "wide") for year in range(2001, 2011)
-    ]
+    xs = sorted(m.x for m in axis.marks if m.id != "old")
+    assert xs[-1] - xs[0] > 35
+    steps = [b - a for a, b in zip(xs, xs[1:], strict=False)]
+    # Each day 7 px from the next on a phone: alternate lanes keep their circles apart.
+    assert min(steps) * NARROW_PX / 100 > 7
+    assert axis.lanes == 2
+    # The three centuries between are shortened, and marked so on the axis line.
+    (mark,) = axis.breaks
+    old = next(m.x for m in axis.marks if m.id == "old")
+    assert old < mark < xs[0]
 
 
-def test_thirty_six_months_are_still_ticked_by_month() -> None:
-    items = [_item("a", D(2023, 1, 1), D(2023, 1, 2)), _item("b", D(2025, 12, 1), D(2025, 12, 2))]
-    assert domain(items) == (dt.date(2023, 1, 1), dt.date(2026, 1, 1), "month")
+def test_a_long_span_never_squeezes_the_rest() -> None:
+    # The seeds' case: a year-long plan beside eighteen days of February.
+    items = [_item(f"d{n}", D(2025, 2, n), D(2025, 2, n + 1)) for n in range(1, 19)]
+    axis = layout([_item("year", D(2025, 1, 1), D(2026, 1, 1), "year"), *items])
+    assert axis is not None
+    xs = sorted(m.x for m in axis.marks if m.id != "year")
+    assert (xs[-1] - xs[0]) * NARROW_PX / 100 > 150
+
+
+@pytest.mark.parametrize(
+    ("first", "last"),
+    [
+        (D(2025, 2, 17), D(2025, 2, 17)),
+        (D(2025, 2, 1), D(2025, 3, 20)),
+        (D(2015, 5, 1), D(2025, 5, 1)),
+        (D(1725, 3, 1), D(2025, 2, 1)),
+        (D(1, 1, 1), D(2025, 2, 1)),
+        (D(1, 1, 1), D(9999, 12, 30)),
+    ],
+)
+def test_at_most_sixteen_labels_that_never_overlap(first: dt.datetime, last: dt.datetime) -> None:
+    items = [_item("a", first, first + dt.timedelta(days=1)), _item("b", last, last)]
     axis = layout(items)
     assert axis is not None
-    years = [label.text for label in axis.labels if label.row == 0]
-    assert years == ["2023", "2024", "2025"]
-    # 9 px a month on a phone: a label each half year; 20 px on wide screens: every other.
-    months = {label.text: label.show for label in axis.labels if label.row == 1}
-    assert months == {"Jan": "always", "Jul": "always"} | dict.fromkeys(
-        ["Mar", "May", "Sep", "Nov"], "wide"
+    assert 1 <= len(axis.labels) <= MAX_LABELS
+    for px, shown in ((NARROW_PX, ("always",)), (WIDE_PX, ("always", "wide"))):
+        for row in (0, 1):
+            placed = sorted(
+                (label.x * px / 100, text_px(label.text))
+                for label in axis.labels
+                if label.row == row and label.show in shown
+            )
+            for (x, width), (x2, _) in zip(placed, placed[1:], strict=False):
+                assert x + width <= x2
+            assert all(x + width <= px for x, width in placed)
+    assert axis.labels[0].text == str(first.year)
+
+
+def test_short_spans_stay_visible() -> None:
+    axis = layout(
+        [
+            _item("long", D(1900, 1, 1), D(2025, 1, 1), "year"),
+            _item("two-hours", D(2025, 1, 1, 10), D(2025, 1, 1, 12)),
+            _item("two-days", D(1950, 1, 1), D(1950, 1, 3)),
+        ]
     )
+    assert axis is not None
+    for mark in axis.marks:
+        drawn = 2 * POINT_RADIUS if mark.shape == "point" else mark.width * NARROW_PX / 100
+        assert drawn >= MIN_SPAN_PX - 0.01, mark
+
+
+def test_marks_carry_their_names_for_hover_and_focus() -> None:
+    long = "A title of more than forty characters, cut with an ellipsis"
+    axis = layout([_item("a", D(2025, 1, 1), D(2025, 1, 2)), Item("b", long, D(2025, 3, 1),
+                                                              D(2025, 3, 2))])  # fmt: skip
+    assert axis is not None
+    first, second = axis.marks
+    assert (first.name, first.name_anchor) == ("a", "start")
+    assert (second.name, second.name_anchor) == (long[:39] + "…", "end")
 
 
 def test_labels_are_worded_in_one_place() -> None:
     assert [axis_label(2025, month) for month in (1, 5, 12)] == ["Jan", "May", "Dec"]
     assert axis_label(2025) == "2025"
+    assert axis_label(2025, 2, 17) == "17 Feb"
 
 
 def test_nothing_to_draw() -> None:
     assert layout([]) is None
     with pytest.raises(ValueError, match="no items"):
-        domain([])
+        make_scale([])
 
 
 def test_items_take_the_events_own_days_and_zone() -> None:

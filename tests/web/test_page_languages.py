@@ -55,7 +55,8 @@ def test_the_page_in_chinese(seeded: FlaskClient) -> None:
     assert _buttons(page) == ["订阅（Apple、Outlook）", "添加到 Google 日历", "下载 .ics"]
     assert page.xpath('//span[@class="when"]/text()')[0] == "原文："
     # The picture of wide screens labels each month; that of phones, fewer.
-    assert [t.text for t in page.xpath("//svg[@class='axis wide']//text")][:2] == ["8月", "9月"]
+    ticks = page.xpath("//svg[@class='axis wide']//g[@class='labels']/text")
+    assert [t.text for t in ticks][:4] == ["2024年", "2025年", "8月", "10月"]
     assert page.xpath("//svg/title/text()") == ["下列 21 个事件的时间轴"] * 2
     # ?lang= chose the language: the answer does not vary by Accept-Language.
     assert "Accept-Language" not in headers.get("Vary", "")
@@ -81,7 +82,8 @@ def test_the_page_in_english(seeded: FlaskClient) -> None:
         "Add to Google Calendar",
         "Download .ics",
     ]
-    assert [t.text for t in page.xpath("//svg[@class='axis wide']//text")][:2] == ["Aug", "Sep"]
+    ticks = page.xpath("//svg[@class='axis wide']//g[@class='labels']/text")
+    assert [t.text for t in ticks][:4] == ["2024", "2025", "Aug", "Oct"]
 
 
 def test_accept_language_chooses_without_lang(seeded: FlaskClient) -> None:
