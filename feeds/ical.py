@@ -7,6 +7,16 @@ from collections.abc import Iterable, Iterator
 
 import icalendar
 
+from feeds.contentlines import (
+    component,
+    date_value,
+    datetime_property,
+    escape_icalendar,
+    escape_text,
+    language_param,
+    text_list,
+    utc_value,
+)
 from feeds.model import Channel, Entry
 from feeds.text import (
     body_text,
@@ -26,17 +36,7 @@ class _Text(icalendar.vText):
     into a line break, so ``C:\\New`` would come back as two lines.)"""
 
     def to_ical(self) -> bytes:
-        text = str(self).replace("\r\n", "\n").replace("\r", "\n")
-        for plain, escaped in (("\\", "\\\\"), (";", "\\;"), (",", "\\,"), ("\n", "\\n")):
-            text = text.replace(plain, escaped)
-        return text.encode("utf-8")
-
-
-def _categories(values: Iterable[str]) -> icalendar.vCategory:
-    """CATEGORIES with one value per item, each escaped as :class:`_Text`."""
-    categories = icalendar.vCategory([])
-    categories.cats = [_Text(value) for value in values]
-    return categories
+        return escape_text(str(self)).encode("utf-8")
 
 
 DEFAULT_SPAN = (dt.date(1970, 1, 1), dt.date(2038, 1, 1))
@@ -52,10 +52,6 @@ def vevent_tzid(entry: Entry) -> str | None:
         return None
     tz = zone(clean_line(entry.timezone))
     return None if tz is None else tz.key
-
-
-def _language(tag: str | None) -> dict[str, str]:
-    return {} if tag is None else {"LANGUAGE": tag}
 
 
 def render_vevent(entry: Entry) -> bytes:
@@ -87,49 +83,50 @@ def render_vevent(entry: Entry) -> bytes:
     when the dates do not match ``all_day``, a datetime is naive, or the zone is unknown.
     """
     entry = clean_entry(entry)
-    event = icalendar.Event()
-    event.add("uid", entry.uid)
-    event.add("dtstamp", to_utc(entry.updated))
+    updated = utc_value(entry.updated)
+    # One line per property, in this order; a new property is one more line here, its
+    # value written by a function of feeds.contentlines (text, date, list, raw).
+    lines = ["BEGIN:VEVENT", "UID:" + escape_icalendar(entry.uid), "DTSTAMP:" + updated]
     if entry.all_day:
         start_day, end_day = all_day_span(entry)
-        event.add("dtstart", start_day)
-        event.add("dtend", end_day)
+        lines.append("DTSTART;VALUE=DATE:" + date_value(start_day))
+        lines.append("DTEND;VALUE=DATE:" + date_value(end_day))
     else:
         start, end = timed_span(entry)
-        event.add("dtstart", _unambiguous(start))
+        lines.append(datetime_property("DTSTART", _unambiguous(start)))
         if end is not None:
-            event.add("dtend", _unambiguous(end))
-    event.add("summary", _Text(display_title(entry)), parameters=_language(entry.language))
+            lines.append(datetime_property("DTEND", _unambiguous(end)))
+    summary = escape_text(display_title(entry))
+    lines.append("SUMMARY" + language_param(entry.language) + ":" + summary)
     body = body_text(entry)
     if body:
-        event.add("description", _Text(body), parameters=_language(entry.description_language))
+        language = language_param(entry.description_language)
+        lines.append("DESCRIPTION" + language + ":" + escape_text(body))
     if entry.location:
-        event.add("location", _Text(entry.location))
-    event.add("url", entry.url or entry.link)
+        lines.append("LOCATION:" + escape_text(entry.location))
+    lines.append("URL:" + (entry.url or entry.link))
     if entry.tags:
-        event.add("categories", _categories(entry.tags))
-    event.add("created", to_utc(entry.created))
-    event.add("last-modified", to_utc(entry.updated))
-    event.add("sequence", entry.sequence)
+        lines.append("CATEGORIES:" + text_list(entry.tags))
+    lines.append("CREATED:" + utc_value(entry.created))
+    lines.append("LAST-MODIFIED:" + updated)
+    lines.append("SEQUENCE:" + str(entry.sequence))
     if entry.precision in ("month", "year"):
-        event.add("transp", "TRANSPARENT")
-    event.add("x-timeline-precision", entry.precision)
+        lines.append("TRANSP:TRANSPARENT")
+    lines.append("X-TIMELINE-PRECISION:" + entry.precision)
     if entry.approximate:
-        event.add("x-timeline-approximate", "TRUE")
-    # icalendar escapes TEXT only for properties it knows; X- properties need vText.
+        lines.append("X-TIMELINE-APPROXIMATE:TRUE")
     if entry.timezone is not None and (vevent_tzid(entry) is None or _second_of_two(entry)):
-        event.add("x-timeline-timezone", _Text(entry.timezone))
+        lines.append("X-TIMELINE-TIMEZONE:" + escape_text(entry.timezone))
     if entry.organizations:
-        event.add("x-timeline-organizations", icalendar.vCategory(list(entry.organizations)))
-    for name, value in (
-        ("name", entry.source_name),
-        ("published", entry.source_published),
-        ("locator", entry.source_locator),
-    ):
-        if value is not None:
-            event.add(f"x-timeline-source-{name}", _Text(value))
-    ical: bytes = event.to_ical(sorted=False)
-    return ical
+        lines.append("X-TIMELINE-ORGANIZATIONS:" + text_list(entry.organizations, escape_icalendar))
+    if entry.source_name is not None:
+        lines.append("X-TIMELINE-SOURCE-NAME:" + escape_text(entry.source_name))
+    if entry.source_published is not None:
+        lines.append("X-TIMELINE-SOURCE-PUBLISHED:" + escape_text(entry.source_published))
+    if entry.source_locator is not None:
+        lines.append("X-TIMELINE-SOURCE-LOCATOR:" + escape_text(entry.source_locator))
+    lines.append("END:VEVENT")
+    return component(lines)
 
 
 def _unambiguous(value: dt.datetime) -> dt.datetime:
