@@ -45,21 +45,22 @@ def text_list(values: Iterable[str], escape: Callable[[str], str] = escape_text)
 
 def date_value(value: dt.date) -> str:
     """A DATE value (RFC 5545 §3.3.4): ``YYYYMMDD``, the year on four digits."""
-    return f"{value.year:04}{value.month:02}{value.day:02}"
+    return "%04d%02d%02d" % (value.year, value.month, value.day)  # noqa: UP031
 
 
 def utc_value(value: dt.datetime) -> str:
     """The aware ``value`` as a UTC DATE-TIME (RFC 5545 §3.3.5 form #2), ``YYYYMMDDTHHMMSSZ``,
     the fraction of a second dropped. Raises ValueError when ``value`` is naive."""
-    v = to_utc(value)
-    return f"{v.year:04}{v.month:02}{v.day:02}T{v.hour:02}{v.minute:02}{v.second:02}Z"
+    if value.tzinfo is not dt.UTC:
+        value = to_utc(value)
+    return local_value(value) + "Z"
 
 
 def local_value(value: dt.datetime) -> str:
     """The wall time of ``value`` as a DATE-TIME without zone (the form after a TZID,
     RFC 5545 §3.3.5 form #3): ``YYYYMMDDTHHMMSS``."""
-    v = value
-    return f"{v.year:04}{v.month:02}{v.day:02}T{v.hour:02}{v.minute:02}{v.second:02}"
+    v = value  # %-format: twice as fast as an f-string here; %Y pads no year below 1000
+    return "%04d%02d%02dT%02d%02d%02d" % (v.year, v.month, v.day, v.hour, v.minute, v.second)  # noqa: UP031
 
 
 @functools.lru_cache(maxsize=256)
@@ -89,15 +90,17 @@ def language_param(tag: str | None) -> str:
     return "" if tag is None else ";LANGUAGE=" + param_value(tag)
 
 
-def fold(line: str) -> bytes:
-    """Encode ``line`` (no CR or LF in it) as UTF-8 and fold it as RFC 5545 §3.1 says:
+def fold(line: str) -> str:
+    """Fold ``line`` (no CR or LF in it) as RFC 5545 §3.1 says, counting UTF-8 octets:
     CRLF and a space before the octet that would make a line 75 long, never inside a
     UTF-8 sequence, and (as icalendar does, for clients that misread it) never right
     after a backslash or caret, which moves to the next line."""
+    if len(line) <= _FOLD_AT // 4 or (len(line) <= _FOLD_AT and line.isascii()):
+        return line  # short enough in any encoding
     data = line.encode()
     size = len(data)
     if size <= _FOLD_AT:
-        return data
+        return line
     pieces = []
     start = 0
     while size - start > _FOLD_AT:
@@ -109,9 +112,14 @@ def fold(line: str) -> bytes:
         pieces.append(data[start:cut])
         start = cut
     pieces.append(data[start:])
-    return _FOLD.join(pieces)
+    return _FOLD.join(pieces).decode()
 
 
 def component(lines: list[str]) -> bytes:
-    """Join content ``lines`` (each unfolded, without CRLF) into folded CRLF lines."""
-    return b"\r\n".join(map(fold, lines)) + b"\r\n"
+    """Join content ``lines`` (each unfolded, without CRLF) into folded CRLF lines, UTF-8."""
+    short = _FOLD_AT // 4
+    folded = [
+        line if len(line) <= short or (len(line) <= _FOLD_AT and line.isascii()) else fold(line)
+        for line in lines
+    ]
+    return ("\r\n".join(folded) + "\r\n").encode()

@@ -40,6 +40,8 @@ class _Text(icalendar.vText):
 
 
 DEFAULT_SPAN = (dt.date(1970, 1, 1), dt.date(2038, 1, 1))
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_NO_SPAN: tuple[dt.datetime, dt.datetime | None] = (_EPOCH, None)
 _END = b"END:VCALENDAR\r\n"
 
 
@@ -82,8 +84,14 @@ def render_vevent(entry: Entry) -> bytes:
     Text is escaped per §3.3.11 and control characters are removed. Raises ValueError
     when the dates do not match ``all_day``, a datetime is naive, or the zone is unknown.
     """
-    entry = clean_entry(entry)
+    return _render(clean_entry(entry))[0]
+
+
+def _render(entry: Entry) -> tuple[bytes, str | None, tuple[dt.datetime, dt.datetime | None]]:
+    """The VEVENT of the clean ``entry``, the TZID it refers to (as :func:`vevent_tzid`),
+    and its local start and end when timed (else a token span)."""
     updated = utc_value(entry.updated)
+    tzid = None
     # One line per property, in this order; a new property is one more line here, its
     # value written by a function of feeds.contentlines (text, date, list, raw).
     lines = ["BEGIN:VEVENT", "UID:" + escape_icalendar(entry.uid), "DTSTAMP:" + updated]
@@ -93,6 +101,8 @@ def render_vevent(entry: Entry) -> bytes:
         lines.append("DTEND;VALUE=DATE:" + date_value(end_day))
     else:
         start, end = timed_span(entry)
+        tz = zone(entry.timezone)
+        tzid = None if tz is None else tz.key
         lines.append(datetime_property("DTSTART", _unambiguous(start)))
         if end is not None:
             lines.append(datetime_property("DTEND", _unambiguous(end)))
@@ -115,7 +125,7 @@ def render_vevent(entry: Entry) -> bytes:
     lines.append("X-TIMELINE-PRECISION:" + entry.precision)
     if entry.approximate:
         lines.append("X-TIMELINE-APPROXIMATE:TRUE")
-    if entry.timezone is not None and (vevent_tzid(entry) is None or _second_of_two(entry)):
+    if entry.timezone is not None and (tzid is None or start.fold or (end and end.fold)):
         lines.append("X-TIMELINE-TIMEZONE:" + escape_text(entry.timezone))
     if entry.organizations:
         lines.append("X-TIMELINE-ORGANIZATIONS:" + text_list(entry.organizations, escape_icalendar))
@@ -126,20 +136,13 @@ def render_vevent(entry: Entry) -> bytes:
     if entry.source_locator is not None:
         lines.append("X-TIMELINE-SOURCE-LOCATOR:" + escape_text(entry.source_locator))
     lines.append("END:VEVENT")
-    return component(lines)
+    return component(lines), tzid, (start, end) if tzid is not None else _NO_SPAN
 
 
 def _unambiguous(value: dt.datetime) -> dt.datetime:
     """The value to write: local time with its TZID, except the second of a wall time that
     a DST change repeats, which RFC 5545 §3.3.5 would read as the first: that goes in UTC."""
     return to_utc(value) if value.fold else value
-
-
-def _second_of_two(entry: Entry) -> bool:
-    """Whether the start or end of a timed entry is written in UTC by :func:`_unambiguous`."""
-    if entry.all_day:
-        return False
-    return any(value is not None and value.fold for value in timed_span(entry))
 
 
 def _header(channel: Channel) -> bytes:
@@ -190,26 +193,22 @@ def iter_ical(
     yield _END
 
 
-def _span(entries: Iterable[Entry]) -> tuple[dt.date, dt.date]:
-    years = [
-        value.year
-        for entry in entries
-        if vevent_tzid(entry) is not None
-        for value in timed_span(entry)
-        if value is not None
-    ]
-    if not years:
-        return DEFAULT_SPAN
-    return dt.date(min(years), 1, 1), dt.date(max(years) + 1, 1, 1)
-
-
 def render_ical(channel: Channel, entries: Iterable[Entry]) -> bytes:
     """Render a whole calendar of ``entries`` (RFC 5545), as :func:`iter_ical` joined.
 
     The VTIMEZONEs cover the local years of the timed entries. Raises ValueError
     as :func:`render_vevent` does.
     """
-    items = list(entries)
-    tzids = {tzid for entry in items if (tzid := vevent_tzid(entry)) is not None}
-    parts = (render_vevent(entry) for entry in items)
-    return b"".join(iter_ical(channel, parts, tzids, span=_span(items)))
+    parts: list[bytes] = []
+    tzids: set[str] = set()
+    years: list[int] = []
+    for entry in entries:
+        part, tzid, (start, end) = _render(clean_entry(entry))
+        parts.append(part)
+        if tzid is not None:
+            tzids.add(tzid)
+            years.append(start.year)
+            if end is not None:
+                years.append(end.year)
+    span = (dt.date(min(years), 1, 1), dt.date(max(years) + 1, 1, 1)) if years else DEFAULT_SPAN
+    return b"".join(iter_ical(channel, parts, tzids, span=span))

@@ -148,7 +148,7 @@ def test_zones_icalendar_takes_for_utc_keep_their_tzid(name: str) -> None:
 
 def test_fold_never_splits_a_character_or_an_escape() -> None:
     line = "SUMMARY:" + "中" * 30 + "\\,x" + "🚀" * 20
-    folded = fold(line)
+    folded = fold(line).encode()
     pieces = folded.split(b"\r\n ")
     assert all(len(piece) <= 74 for piece in pieces)
     assert [piece.decode() for piece in pieces]  # each piece is whole UTF-8
