@@ -20,6 +20,7 @@ from timeline.http import db
 from timeline.io.export import export_command
 from timeline.io.importer import import_command
 from timeline.io.seeds import SeedError
+from timeline.publish.documents import store_calendar_parts
 from timeline.store import migrations
 from timeline.web import pages
 
@@ -175,6 +176,9 @@ def db_upgrade(revision: str) -> None:
     migrations.upgrade(
         db.get_engine(current_app), revision, language=current_app.config["LANGUAGE"]
     )
+    if revision == "head":
+        # Parts that the new code or data renders differently, stored before any GET.
+        store_calendar_parts(current_app._get_current_object())  # type: ignore[attr-defined]
     click.echo(f"database at {revision}")
 
 

@@ -31,6 +31,7 @@ from timeline.http.db import with_store
 from timeline.http.jsonbody import loads_strict
 from timeline.io.icsread import VeventError, read_calendar, vevent_body
 from timeline.io.jsonfeedread import FeedItemError, is_json_feed, item_body
+from timeline.publish.documents import store_calendar_parts
 from timeline.store import bulk, writes
 from timeline.store.engine import begin_write
 from timeline.store.models import Event
@@ -349,6 +350,8 @@ def import_command(file: Path) -> None:
             counts[outcome] += 1
             rejected = outcome == "rejected"
             lines.append(f"rejected {item.label}: {text}" if rejected else f"{outcome} {text}")
+    # The calendar's parts now, not on a subscriber's first GET (or an export's).
+    store_calendar_parts(current_app._get_current_object())  # type: ignore[attr-defined]
     for line in lines:
         click.echo(line)
     click.echo(", ".join(f"{outcome} {counts[outcome]}" for outcome in OUTCOMES))

@@ -71,6 +71,14 @@ def calendar_chunks(
     )
 
 
+def store_calendar_parts(app: Flask) -> int:
+    """Render and store every missing or stale VEVENT part of the calendar (each event's
+    original language), so that the next GET of /calendar.ics or an export finds them:
+    see :func:`timeline.publish.parts.store_missing`. Returns how many were stored."""
+    sessions = app.extensions["timeline.sessionmaker"]
+    return parts.store_missing(sessions, dict(app.config), render_key(app))
+
+
 def feed_bytes(
     session: orm.Session,
     app: Flask,
