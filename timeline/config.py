@@ -39,6 +39,7 @@ DEFAULTS: dict[str, Any] = {
     # timeline import holds a file's events in memory, about 40 times the file's size.
     "IMPORT_MAX_BYTES": 32 * 1024 * 1024,
     "RENDER_CACHE_BYTES": 64 * 1024 * 1024,
+    "ASSEMBLY_BYTES": 256 * 1024 * 1024,
     "SPOOL_DIR": "",
     "SPOOL_BYTES": 1024 * 1024 * 1024,
     "SEED_ON_START": True,
