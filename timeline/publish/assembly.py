@@ -212,7 +212,14 @@ class Assembler:
         changed = list(session.scalars(sa.select(Event.id).where(newer)))
         if len(changed) > _REBUILD_SHARE * max(len(calendar.pieces), 100):
             return False
-        rows = _rows(session, [newer, *conditions(session, flt)], key, lang)
+        # By id, not by change_version: with the filter's conditions SQLite would
+        # otherwise walk the (deleted, start, id) index over every event.
+        where = conditions(session, flt)
+        rows = [
+            row
+            for at in range(0, len(changed), 500)
+            for row in _rows(session, [Event.id.in_(changed[at : at + 500]), *where], key, lang)
+        ]
         session.rollback()
         for event_id in changed:
             calendar.remove(event_id)

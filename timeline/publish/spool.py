@@ -10,6 +10,7 @@ import sqlite3
 import tempfile
 import threading
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import BinaryIO
 
@@ -33,6 +34,10 @@ class Spool:
         self.max_bytes = max_bytes
         self._opened: diskcache.Cache | None = None
         self._lock = threading.Lock()
+        #: Stores under way (copying a written file into the index), by key: the request
+        #: that produced a document does not wait for it; the next one for it does.
+        self._storer: ThreadPoolExecutor | None = None
+        self._pending: dict[str, Future[None]] = {}
 
     @property
     def _cache(self) -> diskcache.Cache:
@@ -48,7 +53,12 @@ class Spool:
 
     def open(self, key: str) -> tuple[BinaryIO, int] | None:
         """Return the stored document under ``key`` opened for reading, and its size in
-        bytes; None if there is none (or it cannot be read)."""
+        bytes; None if there is none (or it cannot be read). Waits for a store of ``key``
+        under way."""
+        with self._lock:
+            pending = self._pending.get(key)
+        if pending is not None:
+            pending.result()  # _store logs its errors, never raises
         if self._opened is None and not self.directory.is_dir():
             return None  # nothing spooled yet: leave the disk alone
         try:
@@ -64,7 +74,8 @@ class Spool:
         """Yield ``chunks`` unchanged, writing them to a temporary file beside the spool;
         once the last one has been produced (known by reading one ahead, since a server
         may stop asking after the last byte), store the file under ``key`` and then yield
-        that chunk."""
+        that chunk. The file is stored into the index in the background (a copy: half a
+        second for a 100,000-event calendar), so the last chunk is not held back by it."""
         try:
             self._cache  # noqa: B018 - makes the directory
             fd, name = tempfile.mkstemp(dir=self.directory, suffix=".part")
@@ -87,14 +98,30 @@ class Spool:
                 if following is None and out is not None:
                     out.close()
                     out = None
-                    self._store(key, name)
+                    self._store_later(key, name)
+                    name = ""  # the store removes it
                 yield chunk
                 chunk = following
         finally:
             if out is not None:
                 out.close()
-            with contextlib.suppress(OSError):
-                os.unlink(name)
+            if name:
+                with contextlib.suppress(OSError):
+                    os.unlink(name)
+
+    def _store_later(self, key: str, name: str) -> None:
+        """Run :meth:`_store` in the spool's one background thread."""
+        with self._lock:
+            if self._storer is None:
+                self._storer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="spool")
+            future = self._storer.submit(self._store, key, name)
+            self._pending[key] = future
+        future.add_done_callback(lambda done: self._forget(key, done))
+
+    def _forget(self, key: str, done: Future[None]) -> None:
+        with self._lock:
+            if self._pending.get(key) is done:
+                del self._pending[key]
 
     def _store(self, key: str, name: str) -> None:
         """Copy the written file ``name`` into the spool under ``key``, then remove it."""
@@ -107,7 +134,11 @@ class Spool:
             os.unlink(name)
 
     def close(self) -> None:
-        """Close the spool's index (its files stay)."""
+        """Finish the stores under way, then close the spool's index (its files stay)."""
+        with self._lock:
+            storer, self._storer = self._storer, None
+        if storer is not None:
+            storer.shutdown(wait=True)
         with self._lock:
             if self._opened is not None:
                 self._opened.close()
