@@ -95,16 +95,17 @@ def events(draw: st.DrawFn) -> Entry:
     )
 
 
-def _properties(vevent: bytes) -> tuple[str, list[tuple[str, dict[str, str], Any]]]:
+def _properties(vevent: bytes) -> tuple[str | None, list[tuple[str, dict[str, str], Any]]]:
     """A VEVENT as icalendar parses it: the component's name, then each property's name,
     parameters and decoded value, in order."""
     component = icalendar.Event.from_ical(vevent)
     assert not component.subcomponents and not component.errors
-    return component.name, [
-        (name, dict(value.params), component.decoded(name))
-        for name, value in component.property_items(recursive=False, sorted=False)
-        if name not in ("BEGIN", "END")
-    ]
+    found = []
+    for name, value in component.property_items(recursive=False, sorted=False):
+        if name not in ("BEGIN", "END"):
+            params: Any = getattr(value, "params", {})
+            found.append((name, dict(params), component.decoded(name)))
+    return component.name, found
 
 
 @settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
