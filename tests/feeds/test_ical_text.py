@@ -108,7 +108,7 @@ def _properties(vevent: bytes) -> tuple[str | None, list[tuple[str, dict[str, st
     return component.name, found
 
 
-@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(events())
 @example(entry("x", title="a" * 73 + "\\;b", start=dt.date(2025, 1, 1), end=None, all_day=True))
 def test_direct_text_is_what_icalendar_renders(event: Entry) -> None:
