@@ -99,6 +99,7 @@ def _rows(
         tags=tuple(labels.values()),
         organizations=tuple(linked.values()),
     )
+    wall_start, wall_end = writes.wall_times(data)
     event = {
         "id": data.id,
         "title": data.title,
@@ -107,6 +108,8 @@ def _rows(
         "end": end,
         "all_day": data.all_day,
         "timezone": data.timezone,
+        "wall_start": wall_start,
+        "wall_end": wall_end,
         "precision": data.precision,
         "approximate": data.approximate,
         "location": data.location,

@@ -64,7 +64,10 @@ def _postgres_version() -> str | None:
 
 
 def _wrk_version() -> str:
-    proc = subprocess.run(["wrk", "--version"], capture_output=True, text=True)
+    try:
+        proc = subprocess.run(["wrk", "--version"], capture_output=True, text=True)
+    except FileNotFoundError:  # only the http section needs it
+        return "not installed"
     return (proc.stdout or proc.stderr).splitlines()[0] if (proc.stdout or proc.stderr) else "?"
 
 

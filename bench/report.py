@@ -283,6 +283,47 @@ def _import(results: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _coldcal(results: dict[str, Any]) -> list[str]:
+    coldcal = results.get("coldcal")
+    if not coldcal:
+        return ["Not run."]
+    sizes = sorted(coldcal, key=int)
+    lines = [
+        "`timeline import` of generated events (as in the import section) into a fresh"
+        " SQLite file, run as a process; then a new app's first GET /calendar.ics (median of"
+        " 3 new apps, each with an empty spool and empty caches), django-ical rendering the"
+        " same events in the same run, and the same first GET once the stored parts are"
+        " removed (what every first GET cost when the import stored none). Before issue 23"
+        " (4e3c4df), that first GET took 6.0 s at 10,000 events and 78 s at 100,000.",
+        "",
+        "| | " + " | ".join(f"N = {_n(s)}" for s in sizes) + " |",
+        "|---" * (len(sizes) + 1) + "|",
+    ]
+    rows = (
+        ("timeline import (whole command)", lambda r: f"{r['import_seconds']:.1f} s"),
+        ("parts stored by the import", lambda r: f"{r['parts_after_import']:,}"),
+        ("first GET /calendar.ics", lambda r: _ms(r["cases"]["first-get"]["median"])),
+        ("django-ical, the same events (peer)", lambda r: _ms(r["cases"]["django-ical"]["median"])),
+        (
+            "first GET with no stored parts",
+            lambda r: _ms(r["cases"]["first-get-no-parts"]["median"]),
+        ),
+        (
+            "django-ical / ours, first GET",
+            lambda r: _x(
+                ratio(r["cases"]["django-ical"]["median"], r["cases"]["first-get"]["median"])
+            ),
+        ),
+        (
+            "checks: same bytes every time, VEVENT count",
+            lambda r: f"{r['same_bytes']}, {r['vevents']:,}",
+        ),
+    )
+    for label, cell in rows:
+        lines.append(f"| {label} | " + " | ".join(cell(coldcal[s]) for s in sizes) + " |")
+    return lines
+
+
 #: The page before it was a window (b540cde), measured by hand for issue 17.
 PAGE_BEFORE = (
     "Before (b540cde, measured for issue 17): every event on the page, uncached; 10,000"
@@ -442,7 +483,7 @@ def write(results: dict[str, Any], results_path: Path) -> Path:
         "",
         *_runs(results),
         "",
-        "## Targets (issues 5, 12, 17 and 18)",
+        "## Targets (issues 5, 12, 17, 18, 19 and 23)",
         "",
         *_targets(results),
         "",
@@ -467,6 +508,10 @@ def write(results: dict[str, Any], results_path: Path) -> Path:
         "## Import",
         "",
         *_import(results),
+        "",
+        "## The first calendar after an import (issue 23)",
+        "",
+        *_coldcal(results),
         "",
         "## The timeline page beside the feed",
         "",

@@ -22,7 +22,17 @@ from bench.machine import code_version, describe
 from bench.targets import evaluate, verdict
 
 RESULTS = Path(__file__).resolve().parent / "results"
-SECTIONS = ("render", "http", "memory", "writes", "import", "page", "dates", "extraction")
+SECTIONS = (
+    "render",
+    "http",
+    "memory",
+    "writes",
+    "import",
+    "coldcal",
+    "page",
+    "dates",
+    "extraction",
+)
 
 
 def _sizes(text: str) -> list[int]:
@@ -103,6 +113,12 @@ def _section(name: str, args: argparse.Namespace, results: dict[str, Any]) -> No
 
         print("import: 10,000 events, JSON and ICS on SQLite, JSON on PostgreSQL", flush=True)
         results["import"] = importing.run(postgres=POSTGRES)
+    elif name == "coldcal":
+        from bench import coldcal
+
+        sizes = [size for size in args.sizes if size >= 10_000] or args.sizes
+        print(f"coldcal: first GET /calendar.ics after timeline import of {sizes}", flush=True)
+        results.setdefault("coldcal", {}).update(coldcal.run(sizes))
     elif name == "page":
         from bench import page
 

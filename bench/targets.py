@@ -1,4 +1,4 @@
-"""The figures issues 5, 12, 17 and 18 ask for, checked against a results document."""
+"""The figures issues 5, 12, 17, 18, 19 and 23 ask for, checked against a results document."""
 
 from __future__ import annotations
 
@@ -107,6 +107,57 @@ def _import(results: dict[str, Any]) -> list[Check]:
     return [Check(name, goal, measured, rate >= 5_000)]
 
 
+def _issue23(results: dict[str, Any]) -> list[Check]:
+    """Issue 23: VEVENTs rendered 10x faster than django-ical, no cold calendar after an
+    import, 100,000 events with one changed, and the cold export of 1,000,000."""
+    render = results.get("render", {})
+    checks = []
+    for size in ("10000", "100000"):
+        name = f"feeds.render_ical of {int(size):,} events in memory"
+        goal = ">= 10x faster than django-ical on the same events"
+        cases = render.get(size, {}).get("cases")
+        if cases is None or "ours-render-ical" not in cases:
+            checks.append(Check(name, goal, "not run", None))
+            continue
+        x = ratio(cases["django-ical"]["median"], cases["ours-render-ical"]["median"])
+        assert x is not None
+        checks.append(Check(name, goal, f"{x:.1f}x", x >= 10))
+    coldcal = results.get("coldcal", {})
+    for size in ("10000", "100000"):
+        name = f"first GET /calendar.ics after timeline import of {int(size):,} events"
+        goal = "every part stored by the import; faster than django-ical"
+        found = coldcal.get(size)
+        if found is None:
+            checks.append(Check(name, goal, "not run", None))
+            continue
+        first = found["cases"]["first-get"]["median"]
+        peer = found["cases"]["django-ical"]["median"]
+        stored = found["parts_after_import"]
+        measured = (
+            f"{first * 1000:,.0f} ms, django-ical {peer * 1000:,.0f} ms;"
+            f" {stored:,} of {found['size']:,} parts stored by the import"
+        )
+        checks.append(Check(name, goal, measured, stored == found["size"] and first < peer))
+    name = "100,000 events, one changed: the next GET /calendar.ics"
+    cases = render.get("100000", {}).get("cases")
+    if cases is None:
+        checks.append(Check(name, "<= 200 ms", "not run", None))
+    else:
+        changed = cases["ours-changed"]["median"]
+        checks.append(Check(name, "<= 200 ms", f"{changed * 1000:,.0f} ms", changed <= 0.2))
+    million = results.get("memory", {}).get("1000000", {}).get("cold")
+    name = "export --format ics of 1,000,000 events, cold: time"
+    if million is None:
+        checks.append(Check(name, "<= 120 s (at < 200 MiB)", "not run", None))
+    else:
+        seconds, rss = million["seconds"], million["peak_rss_mib"]
+        measured = f"{seconds:,.0f} s at {rss:.0f} MiB"
+        checks.append(
+            Check(name, "<= 120 s (at < 200 MiB)", measured, seconds <= 120 and rss < 200)
+        )
+    return checks
+
+
 def _page(results: dict[str, Any]) -> list[Check]:
     page = results.get("page", {}).get("100000")
     fast = "GET / at 100,000 events, not cached, against GET /feed.rss"
@@ -178,7 +229,8 @@ def evaluate(results: dict[str, Any]) -> list[Check]:
     from bench.extraction_report import checks as extraction
 
     checks = _render(results) + _http(results) + _memory(results) + _writes(results)
-    return checks + _import(results) + _page(results) + _dates(results) + extraction(results)
+    checks += _import(results) + _page(results) + _dates(results) + extraction(results)
+    return checks + _issue23(results)
 
 
 def verdict(passed: bool | None) -> str:

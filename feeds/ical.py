@@ -7,7 +7,17 @@ from collections.abc import Iterable, Iterator
 
 import icalendar
 
-from feeds.icalrecur import add_recurrence
+from feeds.contentlines import (
+    component,
+    date_value,
+    datetime_property,
+    escape_icalendar,
+    escape_text,
+    language_param,
+    text_list,
+    utc_value,
+)
+from feeds.icalrecur import recurrence_lines
 from feeds.model import Channel, Entry
 from feeds.text import (
     body_text,
@@ -27,20 +37,12 @@ class _Text(icalendar.vText):
     into a line break, so ``C:\\New`` would come back as two lines.)"""
 
     def to_ical(self) -> bytes:
-        text = str(self).replace("\r\n", "\n").replace("\r", "\n")
-        for plain, escaped in (("\\", "\\\\"), (";", "\\;"), (",", "\\,"), ("\n", "\\n")):
-            text = text.replace(plain, escaped)
-        return text.encode("utf-8")
-
-
-def _categories(values: Iterable[str]) -> icalendar.vCategory:
-    """CATEGORIES with one value per item, each escaped as :class:`_Text`."""
-    categories = icalendar.vCategory([])
-    categories.cats = [_Text(value) for value in values]
-    return categories
+        return escape_text(str(self)).encode("utf-8")
 
 
 DEFAULT_SPAN = (dt.date(1970, 1, 1), dt.date(2038, 1, 1))
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_NO_SPAN: tuple[dt.datetime, dt.datetime | None] = (_EPOCH, None)
 _END = b"END:VCALENDAR\r\n"
 
 
@@ -53,10 +55,6 @@ def vevent_tzid(entry: Entry) -> str | None:
         return None
     tz = zone(clean_line(entry.timezone))
     return None if tz is None else tz.key
-
-
-def _language(tag: str | None) -> dict[str, str]:
-    return {} if tag is None else {"LANGUAGE": tag}
 
 
 def render_vevent(entry: Entry) -> bytes:
@@ -78,6 +76,9 @@ def render_vevent(entry: Entry) -> bytes:
     - STATUS, RECURRENCE-ID, RRULE, RDATE and EXDATE as
       :func:`feeds.icalrecur.add_recurrence` writes them; an overridden instance
       (``recurrence_id``) says its own id in ``X-TIMELINE-ID``.
+    - STATUS, RECURRENCE-ID, RRULE, RDATE and EXDATE as
+      :func:`feeds.icalrecur.add_recurrence` writes them; an overridden instance
+      (``recurrence_id``) says its own id in ``X-TIMELINE-ID``.
     - Year or month precision adds ``TRANSP:TRANSPARENT``.
     - So that an import can give back exactly what was exported, every event carries
       ``X-TIMELINE-PRECISION`` (``year``, ``month``, ``day`` or ``datetime``), an
@@ -90,66 +91,68 @@ def render_vevent(entry: Entry) -> bytes:
     Text is escaped per §3.3.11 and control characters are removed. Raises ValueError
     when the dates do not match ``all_day``, a datetime is naive, or the zone is unknown.
     """
-    entry = clean_entry(entry)
-    event = icalendar.Event()
-    event.add("uid", entry.uid)
-    event.add("dtstamp", to_utc(entry.updated))
+    return _render(clean_entry(entry))[0]
+
+
+def _render(entry: Entry) -> tuple[bytes, str | None, tuple[dt.datetime, dt.datetime | None]]:
+    """The VEVENT of the clean ``entry``, the TZID it refers to (as :func:`vevent_tzid`),
+    and its local start and end when timed (else a token span)."""
+    updated = utc_value(entry.updated)
+    tzid = None
+    # One line per property, in this order; a new property is one more line here, its
+    # value written by a function of feeds.contentlines (text, date, list, raw).
+    lines = ["BEGIN:VEVENT", "UID:" + escape_icalendar(entry.uid), "DTSTAMP:" + updated]
     if entry.all_day:
         start_day, end_day = all_day_span(entry)
-        event.add("dtstart", start_day)
-        event.add("dtend", end_day)
+        lines.append("DTSTART;VALUE=DATE:" + date_value(start_day))
+        lines.append("DTEND;VALUE=DATE:" + date_value(end_day))
     else:
         start, end = timed_span(entry)
-        event.add("dtstart", _unambiguous(start))
+        tz = zone(entry.timezone)
+        tzid = None if tz is None else tz.key
+        lines.append(datetime_property("DTSTART", _unambiguous(start)))
         if end is not None:
-            event.add("dtend", _unambiguous(end))
-    event.add("summary", _Text(display_title(entry)), parameters=_language(entry.language))
+            lines.append(datetime_property("DTEND", _unambiguous(end)))
+    summary = escape_text(display_title(entry))
+    lines.append("SUMMARY" + language_param(entry.language) + ":" + summary)
     body = body_text(entry)
     if body:
-        event.add("description", _Text(body), parameters=_language(entry.description_language))
+        language = language_param(entry.description_language)
+        lines.append("DESCRIPTION" + language + ":" + escape_text(body))
     if entry.location:
-        event.add("location", _Text(entry.location))
-    event.add("url", entry.url or entry.link)
+        lines.append("LOCATION:" + escape_text(entry.location))
+    lines.append("URL:" + (entry.url or entry.link))
     if entry.tags:
-        event.add("categories", _categories(entry.tags))
-    event.add("created", to_utc(entry.created))
-    event.add("last-modified", to_utc(entry.updated))
-    event.add("sequence", entry.sequence)
-    add_recurrence(event, entry)
+        lines.append("CATEGORIES:" + text_list(entry.tags))
+    lines.append("CREATED:" + utc_value(entry.created))
+    lines.append("LAST-MODIFIED:" + updated)
+    lines.append("SEQUENCE:" + str(entry.sequence))
+    lines.extend(recurrence_lines(entry))
     if entry.precision in ("month", "year"):
-        event.add("transp", "TRANSPARENT")
-    event.add("x-timeline-precision", entry.precision)
+        lines.append("TRANSP:TRANSPARENT")
+    lines.append("X-TIMELINE-PRECISION:" + entry.precision)
     if entry.approximate:
-        event.add("x-timeline-approximate", "TRUE")
-    # icalendar escapes TEXT only for properties it knows; X- properties need vText.
-    if entry.timezone is not None and (vevent_tzid(entry) is None or _second_of_two(entry)):
-        event.add("x-timeline-timezone", _Text(entry.timezone))
+        lines.append("X-TIMELINE-APPROXIMATE:TRUE")
+    if entry.timezone is not None and (tzid is None or start.fold or (end and end.fold)):
+        lines.append("X-TIMELINE-TIMEZONE:" + escape_text(entry.timezone))
     if entry.recurrence_id is not None:
-        event.add("x-timeline-id", _Text(entry.id))
+        lines.append("X-TIMELINE-ID:" + escape_text(entry.id))
     if entry.organizations:
-        event.add("x-timeline-organizations", icalendar.vCategory(list(entry.organizations)))
-    for name, value in (
-        ("name", entry.source_name),
-        ("published", entry.source_published),
-        ("locator", entry.source_locator),
-    ):
-        if value is not None:
-            event.add(f"x-timeline-source-{name}", _Text(value))
-    ical: bytes = event.to_ical(sorted=False)
-    return ical
+        lines.append("X-TIMELINE-ORGANIZATIONS:" + text_list(entry.organizations, escape_icalendar))
+    if entry.source_name is not None:
+        lines.append("X-TIMELINE-SOURCE-NAME:" + escape_text(entry.source_name))
+    if entry.source_published is not None:
+        lines.append("X-TIMELINE-SOURCE-PUBLISHED:" + escape_text(entry.source_published))
+    if entry.source_locator is not None:
+        lines.append("X-TIMELINE-SOURCE-LOCATOR:" + escape_text(entry.source_locator))
+    lines.append("END:VEVENT")
+    return component(lines), tzid, (start, end) if tzid is not None else _NO_SPAN
 
 
 def _unambiguous(value: dt.datetime) -> dt.datetime:
     """The value to write: local time with its TZID, except the second of a wall time that
     a DST change repeats, which RFC 5545 §3.3.5 would read as the first: that goes in UTC."""
     return to_utc(value) if value.fold else value
-
-
-def _second_of_two(entry: Entry) -> bool:
-    """Whether the start or end of a timed entry is written in UTC by :func:`_unambiguous`."""
-    if entry.all_day:
-        return False
-    return any(value is not None and value.fold for value in timed_span(entry))
 
 
 def _header(channel: Channel) -> bytes:
@@ -200,26 +203,22 @@ def iter_ical(
     yield _END
 
 
-def _span(entries: Iterable[Entry]) -> tuple[dt.date, dt.date]:
-    years = [
-        value.year
-        for entry in entries
-        if vevent_tzid(entry) is not None
-        for value in timed_span(entry)
-        if value is not None
-    ]
-    if not years:
-        return DEFAULT_SPAN
-    return dt.date(min(years), 1, 1), dt.date(max(years) + 1, 1, 1)
-
-
 def render_ical(channel: Channel, entries: Iterable[Entry]) -> bytes:
     """Render a whole calendar of ``entries`` (RFC 5545), as :func:`iter_ical` joined.
 
     The VTIMEZONEs cover the local years of the timed entries. Raises ValueError
     as :func:`render_vevent` does.
     """
-    items = list(entries)
-    tzids = {tzid for entry in items if (tzid := vevent_tzid(entry)) is not None}
-    parts = (render_vevent(entry) for entry in items)
-    return b"".join(iter_ical(channel, parts, tzids, span=_span(items)))
+    parts: list[bytes] = []
+    tzids: set[str] = set()
+    years: list[int] = []
+    for entry in entries:
+        part, tzid, (start, end) = _render(clean_entry(entry))
+        parts.append(part)
+        if tzid is not None:
+            tzids.add(tzid)
+            years.append(start.year)
+            if end is not None:
+                years.append(end.year)
+    span = (dt.date(min(years), 1, 1), dt.date(max(years) + 1, 1, 1)) if years else DEFAULT_SPAN
+    return b"".join(iter_ical(channel, parts, tzids, span=span))

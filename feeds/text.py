@@ -14,6 +14,10 @@ from feeds.times import ONE_DAY, all_day_span, local_date
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _LINE_BREAK = re.compile("\r\n?")
 _SINGLE_LINE = re.compile("[\t\n]")
+# What clean_line or clean_text would change: any C0 control (TAB, LF, CR included), DEL,
+# lone surrogates, U+FFFE/U+FFFF.
+_UNCLEAN_LINE = re.compile("[\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_UNCLEAN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 UNTITLED = "(untitled)"
 
@@ -41,8 +45,10 @@ def clean_entry(entry: Entry) -> Entry:
 
     ``description`` keeps its line breaks (:func:`clean_text`); every other string,
     including ids, links and tags, becomes one line (:func:`clean_line`). Empty tags
-    are dropped.
+    are dropped. An entry with nothing to clean is returned as it is.
     """
+    if _is_clean(entry):
+        return entry
     tags = tuple(tag for tag in map(clean_line, entry.tags) if tag)
     organizations = tuple(org for org in map(clean_line, entry.organizations) if org)
     return dataclasses.replace(
@@ -63,6 +69,28 @@ def clean_entry(entry: Entry) -> Entry:
         source_locator=_clean_optional(entry.source_locator),
         language=_clean_optional(entry.language),
         description_language=_clean_optional(entry.description_language),
+    )
+
+
+def _is_clean(entry: Entry) -> bool:
+    """Whether :func:`clean_entry` would change nothing (one search over all the lines)."""
+    optional = (
+        entry.timezone,
+        entry.location,
+        entry.url,
+        entry.source_name,
+        entry.source_published,
+        entry.source_locator,
+        entry.language,
+        entry.description_language,
+    )
+    lines = (entry.id, entry.uid, entry.guid, entry.title, entry.link)
+    joined = " ".join((*lines, *entry.tags, *entry.organizations, *filter(None, optional)))
+    return (
+        _UNCLEAN_LINE.search(joined) is None
+        and _UNCLEAN_TEXT.search(entry.description) is None
+        and all(entry.tags)
+        and all(entry.organizations)
     )
 
 

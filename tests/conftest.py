@@ -158,7 +158,8 @@ def settled(monkeypatch: pytest.MonkeyPatch) -> None:
     """The service's clock seconds after every change the test makes, so that documents
     carry Last-Modified (which is not sent within the second of a change:
     :func:`timeline.publish.fastpath.last_modified`)."""
-    later = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=5)
+    # An hour, not seconds: on a loaded machine setting up a seeded app takes seconds.
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
     monkeypatch.setattr("timeline.publish.fastpath.utcnow", lambda: later)
 
 

@@ -22,6 +22,7 @@ from timeline.http.db import with_store
 from timeline.io.export import export_command
 from timeline.io.importer import import_command
 from timeline.io.seeds import SeedError
+from timeline.publish.documents import store_calendar_parts
 from timeline.store import migrations, writes
 from timeline.store.engine import begin_write
 from timeline.store.timelines import SLUG
@@ -180,6 +181,9 @@ def db_upgrade(revision: str) -> None:
     migrations.upgrade(
         db.get_engine(current_app), revision, language=current_app.config["LANGUAGE"]
     )
+    if revision == "head":
+        # Parts that the new code or data renders differently, stored before any GET.
+        store_calendar_parts(current_app._get_current_object())  # type: ignore[attr-defined]
     click.echo(f"database at {revision}")
 
 

@@ -42,6 +42,7 @@ DEFAULTS: dict[str, Any] = {
     "IMPORT_TIMEZONE": "UTC",
     "TOMBSTONE_DAYS": 30,
     "RENDER_CACHE_BYTES": 64 * 1024 * 1024,
+    "ASSEMBLY_BYTES": 256 * 1024 * 1024,
     "SPOOL_DIR": "",
     "SPOOL_BYTES": 1024 * 1024 * 1024,
     "SEED_ON_START": True,

@@ -191,3 +191,48 @@ def test_patched_calendar_equals_a_fresh_one(make_app: AppFactory) -> None:
     assert b"SUMMARY:Grok 3\r\n" in whole
     assert b"TZID:Asia/Tokyo" in whole
     assert b"2025-02-09-ai-action-summit@" not in client.get("/calendar.ics?tag=summit").data
+
+
+def test_import_and_db_upgrade_leave_every_part_a_calendar_needs(
+    app: Flask, tmp_path: Path
+) -> None:
+    """No subscriber's first GET renders: ``timeline import`` stores the VEVENT of each
+    event it wrote, ``timeline db upgrade`` those that are missing or stale (as after a
+    new release, whose render key differs), each the bytes the calendar then serves."""
+    import json
+
+    from timeline.publish.caching import render_key
+
+    items = [
+        {"id": "a", "title": "A", "start": "2025-02-17", "tags": ["AI"]},
+        {"id": "b", "title": "B", "start": "2025-02-18T09:00:00", "timezone": "Europe/Berlin"},
+        {"id": "c", "title": "C 中文", "start": "2025-03"},
+    ]
+    path = tmp_path / "in.json"
+    path.write_text(json.dumps(items), encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["import", str(path)])
+    assert result.exit_code == 0, result.output
+    key = render_key(app)
+    stored = _parts(app)
+    assert sorted(stored) == ["a", "b", "c"]
+    with app.app_context():
+        session = db.get_session()
+        kinds = set(session.scalars(sa.select(EventPart.kind)))
+        keys = set(session.scalars(sa.select(EventPart.key)))
+        events = list_events(session, EventFilter())
+        expected = {e.id: feeds.render_vevent(to_entry(e, app.config)) for e in events}
+    assert (kinds, keys) == ({"ics"}, {key})
+    assert {i: body for i, (_, body) in stored.items()} == expected
+    body = app.test_client().get("/calendar.ics").data
+    assert all(part in body for part in expected.values())
+
+    with app.app_context():  # parts of an older release: stale under this render key
+        session = db.get_session()
+        session.execute(sa.update(EventPart).values(key="0123456789abcdef", body=b"old"))
+        session.execute(sa.delete(EventPart).where(EventPart.event_id == "c"))
+        session.commit()
+    result = app.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert {i: body for i, (_, body) in _parts(app).items()} == expected
+    with app.app_context():
+        assert set(db.get_session().scalars(sa.select(EventPart.key))) == {key}

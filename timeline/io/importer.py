@@ -33,6 +33,7 @@ from timeline.http.jsonbody import loads_strict
 from timeline.io.icsread import VeventError, read_calendar, vevent_body
 from timeline.io.icsrecur import Lenient
 from timeline.io.jsonfeedread import FeedItemError, is_json_feed, item_body
+from timeline.publish.documents import store_calendar_parts
 from timeline.publish.wording import wording
 from timeline.store import bulk, timelines, writes
 from timeline.store.engine import begin_write
@@ -419,6 +420,8 @@ def import_command(file: Path, slug: str | None) -> None:
             if not rejected:
                 lines += [f"repaired {item.label}: {repair}" for repair in item.repairs]
             lines.append(f"rejected {item.label}: {text}" if rejected else f"{outcome} {text}")
+    # The calendar's parts now, not on a subscriber's first GET (or an export's).
+    store_calendar_parts(current_app._get_current_object())  # type: ignore[attr-defined]
     for line in lines:
         click.echo(line)
     click.echo(", ".join(f"{outcome} {counts[outcome]}" for outcome in OUTCOMES))

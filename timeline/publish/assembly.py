@@ -3,8 +3,9 @@ the events changed since: a one-event change costs one query and one VEVENT."""
 
 from __future__ import annotations
 
+import bisect
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,12 +34,50 @@ class _Piece:
     body: bytes
 
 
+def _step(counter: Counter[Any], value: Any, step: int) -> None:
+    counter[value] += step
+    if counter[value] <= 0:
+        del counter[value]
+
+
 @dataclass
 class _Calendar:
+    """A calendar's pieces by event id, and the same kept in ascending order (``keys`` and
+    ``bodies`` side by side), so that a change is a removal and an insertion by bisection,
+    not a sort; and the counts of the TZIDs and years of its timed pieces."""
+
     version: int
     pieces: dict[str, _Piece] = field(default_factory=dict)
     size: int = 0
-    ordered: list[bytes] | None = None
+    keys: list[tuple[Any, str]] = field(default_factory=list)
+    bodies: list[bytes] = field(default_factory=list)
+    tzids: Counter[str] = field(default_factory=Counter)
+    first_years: Counter[int] = field(default_factory=Counter)
+    last_years: Counter[int] = field(default_factory=Counter)
+
+    def _count(self, piece: _Piece, step: int) -> None:
+        self.size += step * len(piece.body)
+        if piece.tzid is not None:
+            _step(self.tzids, piece.tzid, step)
+            _step(self.first_years, piece.first_year, step)
+            _step(self.last_years, piece.last_year, step)
+
+    def remove(self, event_id: str) -> None:
+        """Drop the piece of ``event_id``, if there is one."""
+        piece = self.pieces.pop(event_id, None)
+        if piece is None:
+            return
+        at = bisect.bisect_left(self.keys, piece.order)
+        del self.keys[at], self.bodies[at]
+        self._count(piece, -1)
+
+    def insert(self, event_id: str, piece: _Piece) -> None:
+        """Add the piece of ``event_id`` at its place (it must have none yet)."""
+        self.pieces[event_id] = piece
+        at = bisect.bisect_left(self.keys, piece.order)
+        self.keys.insert(at, piece.order)
+        self.bodies.insert(at, piece.body)
+        self._count(piece, 1)
 
 
 @dataclass(frozen=True)
@@ -78,7 +117,7 @@ class Assembler:
     ``max_bytes``.
 
     :meth:`assemble` returns the calendar of a filter at the store version it is given,
-    or None when it is larger than a quarter of ``max_bytes`` (the caller then streams it
+    or None when it is larger than half of ``max_bytes`` (the caller then streams it
     from the database). Thread-safe.
     """
 
@@ -111,9 +150,6 @@ class Assembler:
                 kept = self._read(session, flt, version, config, key, lang)
         if kept is None:
             return None
-        if kept.ordered is None:
-            pieces = sorted(kept.pieces.values(), key=lambda p: p.order, reverse=True)
-            kept.ordered = [p.body for p in pieces]
         result = _assembled(kept)
         with self._lock:
             self._calendars[(flt, lang)] = kept
@@ -124,14 +160,23 @@ class Assembler:
     def _fill(self, calendar: _Calendar, rows: list[Any], sessions_render: Any) -> None:
         missing = [row.id for row in rows if row.body is None]
         fresh = sessions_render(missing) if missing else {}
+        pieces = {}
         for row in rows:
             body = row.body if row.body is not None else fresh[row.id]
             tzid = None if row.all_day or row.timezone in (None, *UTC_NAMES) else row.timezone
             first = int(str(row.order)[:4])
             last = int(str(row.until)[:4]) if row.until is not None else first
-            calendar.pieces[row.id] = _Piece((row.order, row.id), tzid, first, last, body)
-            calendar.size += len(body)
-        calendar.ordered = None
+            pieces[row.id] = _Piece((row.order, row.id), tzid, first, last, body)
+        if calendar.pieces:  # a patch: each piece to its place
+            for event_id, piece in pieces.items():
+                calendar.insert(event_id, piece)
+            return
+        ordered = sorted(pieces.values(), key=lambda p: p.order)
+        calendar.pieces = pieces
+        calendar.keys = [p.order for p in ordered]
+        calendar.bodies = [p.body for p in ordered]
+        for piece in ordered:
+            calendar._count(piece, 1)
 
     def _read(
         self,
@@ -144,14 +189,14 @@ class Assembler:
     ) -> _Calendar | None:
         where = conditions(session, flt)
         count = session.scalar(sa.select(sa.func.count()).select_from(Event).where(*where))
-        if (count or 0) * _PART_BYTES > self.max_bytes // 4:
+        if (count or 0) * _PART_BYTES > self.max_bytes // 2:
             session.rollback()
             return None
         calendar = _Calendar(version=version.version)
         rows = _rows(session, where, key, lang)
         session.rollback()
         self._fill(calendar, rows, lambda ids: render_missing(session, ids, config, key, lang))
-        return calendar if calendar.size <= self.max_bytes // 4 else None
+        return calendar if calendar.size <= self.max_bytes // 2 else None
 
     def _patch(
         self,
@@ -167,23 +212,25 @@ class Assembler:
         changed = list(session.scalars(sa.select(Event.id).where(newer)))
         if len(changed) > _REBUILD_SHARE * max(len(calendar.pieces), 100):
             return False
-        rows = _rows(session, [newer, *conditions(session, flt)], key, lang)
+        # By id, not by change_version: with the filter's conditions SQLite would
+        # otherwise walk the (deleted, start, id) index over every event.
+        where = conditions(session, flt)
+        rows = [
+            row
+            for at in range(0, len(changed), 500)
+            for row in _rows(session, [Event.id.in_(changed[at : at + 500]), *where], key, lang)
+        ]
         session.rollback()
         for event_id in changed:
-            piece = calendar.pieces.pop(event_id, None)
-            if piece is not None:
-                calendar.size -= len(piece.body)
+            calendar.remove(event_id)
         self._fill(calendar, rows, lambda ids: render_missing(session, ids, config, key, lang))
         calendar.version = version.version
         return True
 
 
 def _assembled(calendar: _Calendar) -> Assembled:
-    assert calendar.ordered is not None
-    timed = [p for p in calendar.pieces.values() if p.tzid is not None]
-    tzids = sorted({p.tzid for p in timed if p.tzid is not None})
-    if not timed:
-        return Assembled(calendar.ordered, tzids, zone_span(None, None))
-    first = min(p.first_year for p in timed)
-    last = max(p.last_year for p in timed)
-    return Assembled(calendar.ordered, tzids, zone_span(first, last))
+    parts = calendar.bodies[::-1]  # newest first
+    tzids = sorted(calendar.tzids)
+    if not tzids:
+        return Assembled(parts, tzids, zone_span(None, None))
+    return Assembled(parts, tzids, zone_span(min(calendar.first_years), max(calendar.last_years)))

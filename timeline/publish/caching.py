@@ -90,13 +90,14 @@ _GZIP = {"Content-Encoding": "gzip"}
 
 
 def init_app(app: Flask) -> None:
-    """Give ``app`` its render cache (``RENDER_CACHE_BYTES``), its spool of large documents
+    """Give ``app`` its render cache (``RENDER_CACHE_BYTES``), its assembled calendars
+    (``ASSEMBLY_BYTES``), its spool of large documents
     (``SPOOL_DIR``, ``SPOOL_BYTES``) and a fingerprint of the configuration that
     rendering depends on, which every ETag includes."""
     app.extensions["timeline.render_cache"] = RenderCache(int(app.config["RENDER_CACHE_BYTES"]))
     spool_dir = Path(app.config["SPOOL_DIR"] or Path(app.instance_path) / "spool")
     app.extensions["timeline.spool"] = Spool(spool_dir, int(app.config["SPOOL_BYTES"]))
-    app.extensions["timeline.assembler"] = Assembler(int(app.config["RENDER_CACHE_BYTES"]))
+    app.extensions["timeline.assembler"] = Assembler(int(app.config["ASSEMBLY_BYTES"]))
     fastpath = FastPath(
         app.wsgi_app,
         app.extensions["timeline.version_reader"],

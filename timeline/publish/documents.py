@@ -70,13 +70,37 @@ def calendar_chunks(
         assembler = app.extensions["timeline.assembler"]
         assembled = assembler.assemble(sessions, flt, version, config, key, lang)
         if assembled is not None:
-            yield from feeds.iter_ical(head, assembled.parts, assembled.tzids, span=assembled.span)
+            chunks = _joined(assembled.parts)
+            yield from feeds.iter_ical(head, chunks, assembled.tzids, span=assembled.span)
             return
     with sessions() as session:
         zones, span = parts.calendar_zones(session, flt)
     yield from feeds.iter_ical(
         head, parts.iter_vevents(sessions, flt, config, key, lang=lang), zones, span=span
     )
+
+
+def _joined(parts: list[bytes], size: int = 1 << 20) -> Iterator[bytes]:
+    """``parts`` joined into pieces of about ``size`` bytes: a hundred thousand VEVENTs
+    go to the client (and the spool) as about eighty writes, not a hundred thousand."""
+    held: list[bytes] = []
+    length = 0
+    for part in parts:
+        held.append(part)
+        length += len(part)
+        if length >= size:
+            yield b"".join(held)
+            held, length = [], 0
+    if held:
+        yield b"".join(held)
+
+
+def store_calendar_parts(app: Flask) -> int:
+    """Render and store every missing or stale VEVENT part of the calendar (each event's
+    original language), so that the next GET of /calendar.ics or an export finds them:
+    see :func:`timeline.publish.parts.store_missing`. Returns how many were stored."""
+    sessions = app.extensions["timeline.sessionmaker"]
+    return parts.store_missing(sessions, dict(app.config), render_key(app))
 
 
 def feed_bytes(

@@ -14,8 +14,29 @@ from pathlib import Path
 from typing import BinaryIO
 
 import diskcache
+from diskcache.core import MODE_BINARY, UNKNOWN
 
 log = logging.getLogger(__name__)
+
+
+class _Written:
+    """A finished file beside the spool, to be moved into it as it is."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+
+class _AdoptingDisk(diskcache.Disk):  # type: ignore[misc]
+    """diskcache's file storage, which takes a :class:`_Written` file by renaming it into
+    place instead of copying it (half a second for a 100,000-event calendar)."""
+
+    def store(self, value: object, read: bool, key: object = UNKNOWN) -> tuple[object, ...]:
+        if not isinstance(value, _Written):
+            return tuple(super().store(value, read, key=key))
+        filename, full_path = self.filename(key, value)
+        os.makedirs(os.path.dirname(full_path), exist_ok=True)
+        os.rename(value.path, full_path)
+        return os.stat(full_path).st_size, MODE_BINARY, filename, None
 
 
 class Spool:
@@ -42,6 +63,7 @@ class Spool:
                 self._opened = diskcache.Cache(
                     str(self.directory),
                     size_limit=self.max_bytes,
+                    disk=_AdoptingDisk,
                     eviction_policy="least-recently-used",
                 )
             return self._opened
@@ -97,10 +119,10 @@ class Spool:
                 os.unlink(name)
 
     def _store(self, key: str, name: str) -> None:
-        """Copy the written file ``name`` into the spool under ``key``, then remove it."""
+        """Move the written file ``name`` into the spool under ``key`` (a rename: both are
+        under the spool's directory); remove it if that fails."""
         try:
-            with open(name, "rb") as written:
-                self._cache.set(key, written, read=True)
+            self._cache.set(key, _Written(name), read=True)
         except (OSError, sqlite3.Error, diskcache.Timeout):
             log.exception("spool: cannot store %s", key)
         with contextlib.suppress(OSError):
