@@ -38,7 +38,7 @@ def _review(desk: FlaskClient, text: str, published: str = "2025-09-26") -> str:
             "published": published,
             "source": "metro-line-6.txt",
             "lang": "auto",
-            "timeline": "default",
+            "timeline": "main",
         },  # fmt: skip
     )
     assert response.status_code == 200, response.get_data(as_text=True)[:2000]
@@ -148,7 +148,7 @@ def test_an_uploaded_html_article_is_read_as_text(desk: FlaskClient) -> None:
             "text": "",
             "published": "2025-02-18",
             "file": (io.BytesIO(html.encode()), "article.html"),
-            "timeline": "default",
+            "timeline": "main",
         },  # fmt: skip
         content_type="multipart/form-data",
     )
@@ -173,7 +173,7 @@ def test_html_text() -> None:
 
 
 def test_an_article_without_a_date_asks_for_one(desk: FlaskClient) -> None:
-    form = {"text": "公司表示将提高资本支出。", "published": "", "timeline": "default"}
+    form = {"text": "公司表示将提高资本支出。", "published": "", "timeline": "main"}
     response = post_form(desk, "/desk/review/", "/desk/review/", form)
     assert response.status_code == 422
     assert 'id="error-published"' in response.get_data(as_text=True)
