@@ -48,10 +48,11 @@ def cli_environment(database_url: str) -> dict[str, str]:
     return environ
 
 
-def create_token(database_url: str, name: str) -> str:
-    """Create a write token with ``timeline token create`` and return it."""
+def create_token(database_url: str, name: str, *options: str) -> str:
+    """Create a write token with ``timeline token create NAME [OPTIONS]`` (``--admin``,
+    ``--timeline SLUG``) and return it."""
     done = subprocess.run(
-        [*timeline_command(), "token", "create", name],
+        [*timeline_command(), "token", "create", name, *options],
         env=cli_environment(database_url),
         capture_output=True,
         check=True,

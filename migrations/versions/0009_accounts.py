@@ -1,4 +1,4 @@
-"""the editors' accounts: Argon2id password hashes, rights by timeline slug, sign-in
+"""the editors' accounts: Argon2id password hashes, rights by timeline id, sign-in
 sessions, failed sign-ins in a row
 
 Revision ID: 0009
@@ -30,14 +30,20 @@ def upgrade() -> None:
     op.create_table(
         "account_timelines",
         sa.Column("account", sa.String(length=64), nullable=False),
-        sa.Column("timeline", sa.String(length=100), nullable=False),
+        sa.Column("timeline_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["account"],
             ["accounts.name"],
             name=op.f("fk_account_timelines_account_accounts"),
             ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint("account", "timeline", name=op.f("pk_account_timelines")),
+        sa.ForeignKeyConstraint(
+            ["timeline_id"],
+            ["timelines.id"],
+            name=op.f("fk_account_timelines_timeline_id_timelines"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("account", "timeline_id", name=op.f("pk_account_timelines")),
     )
     op.create_table(
         "account_sessions",

@@ -14,6 +14,7 @@ from werkzeug.test import TestResponse
 from timeline.http import db
 from timeline.store import accounts
 from timeline.store.engine import begin_write
+from timeline.store.timelines import default_timeline
 
 PASSWORD = "correct horse battery staple"
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -24,10 +25,10 @@ def make_account(
 ) -> None:
     """Create the account ``name`` with :data:`PASSWORD` (an editor of the default
     timeline unless ``admin`` or ``timelines`` say otherwise)."""
-    if not admin and not timelines:
-        timelines = (accounts.DEFAULT_TIMELINE,)
     with app.app_context():
         session = db.get_session()
+        if not admin and not timelines:
+            timelines = (default_timeline(session).slug,)
         begin_write(session)
         accounts.create_account(session, name, PASSWORD, admin=admin, timelines=timelines)
         session.commit()

@@ -12,10 +12,10 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import BASE_URL, AppFactory
+from tests.conftest import BASE_URL, AppFactory, create_token
 from tests.web.desk import PASSWORD, csrf_token, make_account, post_form, sign_in
 from timeline.http import db
-from timeline.store.accounts import Account, SignInFailure, check_password
+from timeline.store.accounts import Account, AccountTimeline, SignInFailure, check_password
 from timeline.store.models import Event, Revision
 from timeline.web.desk import _kept_secret
 
@@ -37,7 +37,7 @@ EVENT = {
     "source_published": "",
     "source_locator": "",
     "source_when": "",
-    "timeline": "default",
+    "timeline": "main",
 }
 
 
@@ -203,25 +203,118 @@ def test_edit_history_and_delete(app: Flask, desk: FlaskClient) -> None:
     assert app.test_client().get("/api/events/2025-09-25-metro-line-6-opens").status_code == 410
 
 
-def test_an_editor_writes_only_to_its_timelines(app: Flask) -> None:
-    make_account(app, "elsewhere", timelines=("fed-rates",))
+def _two_timelines(app: Flask) -> dict[str, str]:
+    """The timeline ``fed`` beside ``main``; the events ``main-only`` (in main), ``fed-only``
+    (in fed) and ``shared`` (in both), made through the API with an admin token."""
     client = app.test_client()
-    sign_in(client, "elsewhere")
-    response = post_form(client, "/desk/events/new", "/desk/events/new", EVENT)
-    assert response.status_code == 403
-    assert _events(app) == []
+    admin = {"Authorization": f"Bearer {create_token(app, 'root', admin=True)}"}
+    assert client.post("/api/timelines", json={"slug": "fed"}, headers=admin).status_code == 201
+    for path, event_id in (("/api/events", "main-only"), ("/api/timelines/fed/events", "fed-only"),
+                           ("/api/events", "shared")):  # fmt: skip
+        body = {"id": event_id, "title": event_id, "start": "2025-03-19"}
+        assert client.post(path, json=body, headers=admin).status_code == 201
+    assert client.put("/api/timelines/fed/events/shared", headers=admin).status_code in (200, 201)
+    return admin
+
+
+def _in(app: Flask, slug: str) -> list[str]:
+    """The ids of the events in the timeline ``slug``'s JSON Feed."""
+    feed = app.test_client().get(f"/t/{slug}/feed.json").get_json()
+    return sorted(item["id"].rsplit(":", 1)[-1] for item in feed["items"])
+
+
+def test_an_editor_writes_only_to_its_timelines(app: Flask) -> None:
+    _two_timelines(app)
+    make_account(app, "fed-editor", timelines=("fed",))
+    client = app.test_client()
+    assert sign_in(client, "fed-editor").status_code == 303
+    before = _events(app)
+    assert (_in(app, "main"), _in(app, "fed")) == (["main-only", "shared"], ["fed-only", "shared"])
+    # Adding to main, editing or deleting an event main holds: 403, nothing changed.
+    new = "/desk/events/new?timeline=fed"
+    assert (
+        post_form(client, new, "/desk/events/new", EVENT | {"timeline": "main"}).status_code == 403
+    )
+    for event_id in ("main-only", "shared"):
+        edit = f"/desk/events/{event_id}/edit"
+        assert client.get(edit).status_code == 403
+        token = csrf_token(client.get(new))
+        changed = EVENT | {"csrf_token": token, "sequence": "0", "title_en": "Changed"}
+        assert client.post(edit, data=changed).status_code == 403
+        assert client.get(f"/desk/events/{event_id}/delete").status_code == 403
+        assert (
+            client.post(f"/desk/events/{event_id}/delete", data={"csrf_token": token}).status_code
+            == 403
+        )
+    assert client.get("/desk/?timeline=main").status_code == 403
+    review = {"text": "美国亚马逊公司2月6日表示。", "published": "2025-02-18", "timeline": "main"}
+    assert post_form(client, new, "/desk/review/", review).status_code == 403
+    assert _events(app) == before
+    assert (_in(app, "main"), _in(app, "fed")) == (["main-only", "shared"], ["fed-only", "shared"])
+    # Its own timeline: listed on its desk, written, and nowhere else.
+    home = client.get("/desk/").get_data(as_text=True)
+    assert 'id="row-fed-only"' in home and 'id="row-shared"' in home
+    assert 'id="row-main-only"' not in home
+    assert '<option value="main"' not in client.get(new).get_data(as_text=True)
+    edit = "/desk/events/fed-only/edit"
+    answer = post_form(client, edit, edit, EVENT | {"sequence": "0", "title_en": "Rates held"})
+    assert answer.status_code == 303
+    made = post_form(client, new, "/desk/events/new", EVENT | {"timeline": "fed"})
+    assert made.status_code == 303
+    assert _in(app, "fed") == ["2025-09-25-metro-line-6-opens", "fed-only", "shared"]
+    assert _in(app, "main") == ["main-only", "shared"]
+    with app.app_context():
+        author = db.get_session().scalar(
+            sa.select(Revision.author).where(
+                Revision.event_id == "fed-only", Revision.sequence == 1
+            )
+        )
+    assert author == "desk:fed-editor"
+
+
+def test_an_admin_account_writes_everywhere(app: Flask) -> None:
+    _two_timelines(app)
+    make_account(app, "boss", admin=True)
+    client = app.test_client()
+    sign_in(client, "boss")
+    home = client.get("/desk/").get_data(as_text=True)
+    assert 'id="row-main-only"' in home and 'id="row-fed-only"' not in home
+    assert 'id="row-fed-only"' in client.get("/desk/?timeline=fed").get_data(as_text=True)
+    confirm = "/desk/events/shared/delete"
+    assert post_form(client, confirm, confirm, {}).status_code == 303
+    assert (_in(app, "main"), _in(app, "fed")) == (["main-only"], ["fed-only"])
+    assert client.get("/desk/?timeline=nowhere").status_code == 404
+
+
+def test_a_right_goes_with_its_timeline(app: Flask) -> None:
+    admin = _two_timelines(app)
+    make_account(app, "fed-editor", timelines=("fed",))
+    client = app.test_client()
+    sign_in(client, "fed-editor")
+    # Renamed, the timeline keeps its editors; deleted, it takes their rights along.
+    renamed = app.test_client().patch("/api/timelines/fed", json={"slug": "fomc"}, headers=admin)
+    assert renamed.status_code == 200
+    assert 'aria-current="page">fomc</a>' in client.get("/desk/").get_data(as_text=True)
+    assert app.test_client().delete("/api/timelines/fomc", headers=admin).status_code == 204
+    assert client.get("/desk/").status_code == 403
+    with app.app_context():
+        assert db.get_session().scalars(sa.select(AccountTimeline)).all() == []
 
 
 def test_user_commands(app: Flask) -> None:
     runner = app.test_cli_runner()
-    made = runner.invoke(args=["user", "create", "ana", "--timeline", "default"],
+    unknown = runner.invoke(args=["user", "create", "ana", "--timeline", "nowhere"],
+                            input="a long password\n")  # fmt: skip
+    assert unknown.exit_code == 1 and "Error: there is no timeline 'nowhere'" in unknown.output
+    assert "Password" not in unknown.output
+    made = runner.invoke(args=["user", "create", "ana", "--timeline", "main"],
                          input="a long password\n")  # fmt: skip
     assert made.exit_code == 0, made.output
-    assert "account 'ana' created (editor of default)" in made.output
+    assert "account 'ana' created (editor of main)" in made.output
     short = runner.invoke(args=["user", "create", "bo", "--admin"], input="short\n")
     assert short.exit_code == 1 and "at least 10 characters" in short.output
     listed = runner.invoke(args=["user", "list"])
-    assert listed.output.startswith("ana\tdefault\t")
+    assert listed.output.startswith("ana\tmain\t")
     assert "a long password" not in listed.output
     client = app.test_client()
     assert sign_in(client, "ana", "a long password").status_code == 303

@@ -33,10 +33,10 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
-def _account(database_url: str) -> None:
-    """``timeline user create editor --admin``, the password on standard input."""
+def _account(database_url: str, *rights: str) -> None:
+    """``timeline user create editor RIGHTS...``, the password on standard input."""
     subprocess.run(
-        [*timeline_command(), "user", "create", "editor", "--admin"],
+        [*timeline_command(), "user", "create", "editor", *rights],
         env=cli_environment(database_url),
         input=PASSWORD + "\n",
         capture_output=True,
@@ -45,11 +45,26 @@ def _account(database_url: str) -> None:
     )
 
 
+def _send(url: str, token: str, body: object) -> int:
+    """POST ``body`` as JSON to ``url`` with the bearer ``token``; return the status."""
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode(),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        status: int = response.status
+        return status
+
+
 @pytest.fixture
 def server(database_url: str) -> Iterator[LiveServer]:
-    """The seeded service with the account ``editor``."""
-    _account(database_url)
+    """The seeded service (its events in ``main``), an empty timeline ``metro`` made
+    through the API, and the account ``editor``, editor of ``metro`` only."""
+    token = create_token(database_url, "root", "--admin")
     with live_server(database_url, env=SECRET) as running:
+        assert _send(running.url + "/api/timelines", token, {"slug": "metro"}) == 201
+        _account(database_url, "--timeline", "metro")
         yield running
 
 
@@ -82,6 +97,7 @@ def test_review_an_article_on_a_phone(browser: Browser, server: LiveServer) -> N
         assert _sign_in_by_keyboard(page, server) == 303
         assert page.url == server.url + "/desk/"
         page.click("text=Review an article")
+        page.select_option("#timeline", "metro")
         page.fill("#text", ARTICLE.read_text(encoding="utf-8"))
         page.fill("#published", "2025-09-26")
         page.fill("#source", "Riverside Daily")
@@ -104,14 +120,50 @@ def test_review_an_article_on_a_phone(browser: Browser, server: LiveServer) -> N
         assert refused == []
     finally:
         page.close()
-    rss = feedparser.parse(_get(server.url + "/feed.rss?lang=en"))
+    # In the metro timeline's feed and calendar, and in no other timeline's.
+    rss = feedparser.parse(_get(server.url + "/t/metro/feed.rss?lang=en"))
     titles = [entry.title for entry in rss.entries]
     assert "Line 6 edited in the browser" in titles
-    assert len(titles) == 21 + 3
-    calendar = icalendar.Calendar.from_ical(_get(server.url + "/calendar.ics"))
+    assert len(titles) == 3
+    calendar = icalendar.Calendar.from_ical(_get(server.url + "/t/metro/calendar.ics"))
     sources = [str(e.get("DESCRIPTION", "")) for e in calendar.walk("VEVENT")]
     assert sum("Riverside Daily" in text for text in sources) == 3
-    assert len(calendar.walk("VEVENT")) == 24
+    assert len(calendar.walk("VEVENT")) == 3
+    for main in ("/t/main", ""):
+        rss = feedparser.parse(_get(server.url + main + "/feed.rss?lang=en"))
+        assert len(rss.entries) == 21
+        assert "Line 6 edited in the browser" not in [entry.title for entry in rss.entries]
+        calendar = icalendar.Calendar.from_ical(_get(server.url + main + "/calendar.ics"))
+        assert len(calendar.walk("VEVENT")) == 21
+        assert not any(
+            "Riverside Daily" in str(e.get("DESCRIPTION", "")) for e in calendar.walk("VEVENT")
+        )
+
+
+def test_an_editor_of_one_timeline_gets_403_on_another(
+    browser: Browser, server: LiveServer
+) -> None:
+    before = _get(server.url + "/api/events?limit=200")
+    seeded = json.loads(before)["events"][0]["id"]
+    page = browser.new_page(viewport=PHONE)
+    try:
+        _sign_in_by_keyboard(page, server)
+        answer = page.goto(f"{server.url}/desk/events/{seeded}/edit")
+        assert answer is not None and answer.status == 403
+        assert "You may not write to this timeline." in page.inner_text("main")
+        # A new event's form, its timeline changed to one the editor may not write to.
+        page.goto(server.url + "/desk/events/new")
+        assert page.locator("#timeline option").all_inner_texts() == ["metro"]
+        page.locator("#timeline option").evaluate("o => { o.value = 'main'; }")
+        page.fill("#title_en", "Never stored")
+        page.fill("#start", "2025-03-01")
+        with page.expect_response(lambda r: r.request.method == "POST") as posted:
+            page.click("form.event-form button[type=submit]")
+        assert posted.value.status == 403
+    finally:
+        page.close()
+    assert _get(server.url + "/api/events?limit=200") == before
+    assert feedparser.parse(_get(server.url + "/t/metro/feed.rss")).entries == []
 
 
 def test_a_form_without_its_csrf_token_gets_400_and_changes_nothing(
@@ -176,14 +228,8 @@ def _store(database_url: str, days: list[str]) -> None:
     token = create_token(database_url, "axis")
     with live_server(database_url, env=SECRET | {"TIMELINE_SEED_ON_START": "false"}) as running:
         for n, day in enumerate(days):
-            body = json.dumps({"id": f"e{n}", "title": f"Event {n} of {day}", "start": day})
-            request = urllib.request.Request(
-                running.url + "/api/events",
-                data=body.encode(),
-                headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-            )
-            with urllib.request.urlopen(request, timeout=10) as response:
-                assert response.status == 201
+            body = {"id": f"e{n}", "title": f"Event {n} of {day}", "start": day}
+            assert _send(running.url + "/api/events", token, body) == 201
 
 
 STORES = {

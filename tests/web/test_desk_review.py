@@ -14,6 +14,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.conftest import create_token
 from tests.web.desk import candidate_forms, form_fields, make_account, post_form, sign_in
 from timeline.web.deskarticle import html_text, looks_like_html
 
@@ -28,7 +29,9 @@ def desk(app: Flask) -> FlaskClient:
     return client
 
 
-def _review(desk: FlaskClient, text: str, published: str = "2025-09-26") -> str:
+def _review(
+    desk: FlaskClient, text: str, published: str = "2025-09-26", timeline: str = "main"
+) -> str:
     response = post_form(
         desk,
         "/desk/review/",
@@ -38,7 +41,7 @@ def _review(desk: FlaskClient, text: str, published: str = "2025-09-26") -> str:
             "published": published,
             "source": "metro-line-6.txt",
             "lang": "auto",
-            "timeline": "default",
+            "timeline": timeline,
         },  # fmt: skip
     )
     assert response.status_code == 200, response.get_data(as_text=True)[:2000]
@@ -124,6 +127,29 @@ def test_reject_and_a_candidate_matching_a_stored_event(app: Flask, desk: FlaskC
     assert when  # the rejected one was dated too
 
 
+def test_a_review_writes_to_and_matches_in_its_timeline(app: Flask) -> None:
+    admin = {"Authorization": f"Bearer {create_token(app, 'root', admin=True)}"}
+    assert (
+        app.test_client().post("/api/timelines", json={"slug": "metro"}, headers=admin).status_code
+        == 201
+    )
+    make_account(app, "both", timelines=("main", "metro"))
+    desk = app.test_client()
+    sign_in(desk, "both")
+    text = ARTICLE.read_text(encoding="utf-8")
+    page = _review(desk, text, timeline="metro")
+    assert 'id="review-timeline">metro</a>' in page
+    page = _decide(desk, candidate_forms(page)[0], "accept")
+    assert page.count('class="accepted"') == 1
+    reader = app.test_client()
+    metro = feedparser.parse(reader.get("/t/metro/feed.rss").data)
+    assert len(metro.entries) == 1
+    assert feedparser.parse(reader.get("/t/main/feed.rss").data).entries == []
+    # The matches to stored events look in the review's timeline only.
+    assert "It matches a stored event:" in _review(desk, text, timeline="metro")
+    assert "It matches a stored event:" not in _review(desk, text, timeline="main")
+
+
 def test_an_article_holding_a_script_shows_it_as_text(desk: FlaskClient) -> None:
     text = "<script>alert('x')</script> 美国亚马逊公司2月6日表示，该公司今年的资本支出将提高。"
     page = _review(desk, text, "2025-02-18")
@@ -148,7 +174,7 @@ def test_an_uploaded_html_article_is_read_as_text(desk: FlaskClient) -> None:
             "text": "",
             "published": "2025-02-18",
             "file": (io.BytesIO(html.encode()), "article.html"),
-            "timeline": "default",
+            "timeline": "main",
         },  # fmt: skip
         content_type="multipart/form-data",
     )
@@ -173,7 +199,7 @@ def test_html_text() -> None:
 
 
 def test_an_article_without_a_date_asks_for_one(desk: FlaskClient) -> None:
-    form = {"text": "公司表示将提高资本支出。", "published": "", "timeline": "default"}
+    form = {"text": "公司表示将提高资本支出。", "published": "", "timeline": "main"}
     response = post_form(desk, "/desk/review/", "/desk/review/", form)
     assert response.status_code == 422
     assert 'id="error-published"' in response.get_data(as_text=True)

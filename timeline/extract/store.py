@@ -13,7 +13,7 @@ from sqlalchemy import orm
 from timeline.extract.merge import SIMILAR, words
 from timeline.extract.model import Candidate
 from timeline.extract.names import Gazetteer
-from timeline.store.models import Event, Organization
+from timeline.store.models import Event, Organization, TimelineEvent
 
 #: Candidates' start days are looked up in windows of at most this many days.
 WINDOW_DAYS = 31
@@ -24,10 +24,13 @@ def _first_day(candidate: Candidate) -> dt.date:
     return dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
 
 
-def mark_existing(session: orm.Session, candidates: Sequence[Candidate]) -> None:
+def mark_existing(
+    session: orm.Session, candidates: Sequence[Candidate], *, timeline: int | None = None
+) -> None:
     """Set ``existing`` on each candidate that reports an event already in the store (not
-    deleted): one starting the same day (month, year) at the same precision, sharing an
-    organization or SIMILAR of its title's words (in any of its languages)."""
+    deleted), or in the timeline of id ``timeline`` when given: one starting the same
+    day (month, year) at the same precision, sharing an organization or SIMILAR of its
+    title's words (in any of its languages)."""
     days = sorted({_first_day(c) for c in candidates})
     stored: dict[dt.date, list[Event]] = {}
     index = 0
@@ -40,6 +43,9 @@ def mark_existing(session: orm.Session, candidates: Sequence[Candidate]) -> None
         low = dt.datetime.combine(first, dt.time(), dt.UTC) - dt.timedelta(days=1)
         high = dt.datetime.combine(last, dt.time(), dt.UTC) + dt.timedelta(days=2)
         query = sa.select(Event).where(~Event.deleted, Event.start >= low, Event.start < high)
+        if timeline is not None:
+            held = sa.select(TimelineEvent.event_id).where(TimelineEvent.timeline_id == timeline)
+            query = query.where(Event.id.in_(held))
         for event in session.scalars(query):
             stored.setdefault(event.start.date(), []).append(event)
     for candidate in candidates:

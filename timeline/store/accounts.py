@@ -1,6 +1,7 @@
-"""The editors' accounts: passwords hashed with Argon2id (argon2-cffi), rights by timeline
-slug, sign-in sessions kept as SHA-256 hashes, and the count of failed sign-ins in a row
-that stops guessing. No Flask here: the desk (:mod:`timeline.web.desk`) calls these."""
+"""The editors' accounts: passwords hashed with Argon2id (argon2-cffi), rights on timelines
+(kept by timeline id, answered by :mod:`timeline.store.rights` as for the API's tokens),
+sign-in sessions kept as SHA-256 hashes, and the count of failed sign-ins in a row that
+stops guessing. No Flask here: the desk (:mod:`timeline.web.desk`) calls these."""
 
 from __future__ import annotations
 
@@ -14,13 +15,11 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import orm
 
-from timeline.store.models import Base, UtcDateTime, utcnow
+from timeline.store.models import Base, Timeline, UtcDateTime, utcnow
+from timeline.store.rights import Principal
+from timeline.store.timelines import TimelineNotFoundError, by_slug, list_timelines
 
-#: The slug of the one timeline a store holds before there are many (issue 20 names the
-#: timelines; rights are kept by slug so that they carry over).
-DEFAULT_TIMELINE = "default"
 ACCOUNT_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
-TIMELINE_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
 #: The least length of a password, in characters (NIST SP 800-63B §5.1.1.2: at least 8).
 MIN_PASSWORD = 10
 _HASHER = PasswordHasher()  # Argon2id, RFC 9106's second recommended option
@@ -42,19 +41,22 @@ class Account(Base):
     created: orm.Mapped[dt.datetime] = orm.mapped_column(UtcDateTime, default=utcnow)
 
     timelines: orm.Mapped[list[AccountTimeline]] = orm.relationship(
-        cascade="all, delete-orphan", order_by="AccountTimeline.timeline", lazy="selectin"
+        cascade="all, delete-orphan", order_by="AccountTimeline.timeline_id", lazy="selectin"
     )
 
 
 class AccountTimeline(Base):
-    """A right: the account ``account`` edits the timeline whose slug is ``timeline``."""
+    """A right: the account ``account`` edits the timeline ``timeline_id`` (the right
+    goes with the timeline when it is deleted; a new slug keeps it)."""
 
     __tablename__ = "account_timelines"
 
     account: orm.Mapped[str] = orm.mapped_column(
         sa.ForeignKey("accounts.name", ondelete="CASCADE"), primary_key=True
     )
-    timeline: orm.Mapped[str] = orm.mapped_column(sa.String(100), primary_key=True)
+    timeline_id: orm.Mapped[int] = orm.mapped_column(
+        sa.ForeignKey("timelines.id", ondelete="CASCADE"), primary_key=True
+    )
 
 
 class AccountSession(Base):
@@ -91,21 +93,25 @@ def create_account(
 ) -> Account:
     """Create the account ``name`` with ``password`` (at least :data:`MIN_PASSWORD`
     characters; only its Argon2id hash is kept), an admin or the editor of
-    ``timelines`` (slugs). Does not commit. Raises AccountError for a bad or taken
-    name, a short password, a bad slug, or an editor of no timeline."""
+    ``timelines`` (slugs of existing timelines, kept as their ids). Does not commit.
+    Raises AccountError for a bad or taken name, a short password, an unknown timeline,
+    or an editor of no timeline."""
     if not ACCOUNT_NAME.fullmatch(name):
         raise AccountError(f"account names have 1 to 64 of a-z 0-9 . _ - (got {name!r})")
     if len(password) < MIN_PASSWORD:
         raise AccountError(f"the password must have at least {MIN_PASSWORD} characters")
-    for slug in timelines:
-        if not TIMELINE_SLUG.fullmatch(slug):
-            raise AccountError(f"{slug!r} is not a timeline slug (a-z 0-9 -)")
     if not admin and not timelines:
         raise AccountError("an editor needs --timeline SLUG (or --admin)")
+    ids: dict[int, None] = {}
+    for slug in timelines:
+        try:
+            ids[by_slug(session, slug).id] = None
+        except TimelineNotFoundError:
+            raise AccountError(f"there is no timeline {slug!r}") from None
     if session.get(Account, name) is not None:
         raise AccountError(f"an account named {name!r} exists already")
     account = Account(name=name, password_hash=_HASHER.hash(password), admin=admin)
-    account.timelines = [AccountTimeline(timeline=slug) for slug in dict.fromkeys(timelines)]
+    account.timelines = [AccountTimeline(timeline_id=t) for t in ids]
     session.add(account)
     session.flush()
     return account
@@ -129,19 +135,29 @@ def check_password(session: orm.Session, name: str, password: str) -> Account | 
 _DUMMY = _HASHER.hash(secrets.token_urlsafe(16))
 
 
-def may_write(account: Account, timeline: str) -> bool:
-    """Whether ``account`` may write to the timeline whose slug is ``timeline``: an admin
-    everywhere, an editor in the timelines named for it. The one answer to "may this
-    account write here" (the API's tokens scoped to timelines join it here)."""
-    return account.admin or any(right.timeline == timeline for right in account.timelines)
+def principal(account: Account) -> Principal:
+    """Who ``account`` is when it writes: named ``desk:<account>`` (the author of its
+    revisions; a token's name never holds a colon, so the history tells the two apart),
+    an admin or the editor of its timelines' ids. Whether it may write somewhere is then
+    :func:`timeline.store.rights.may_write`, the API's tokens' answer too."""
+    ids = frozenset(right.timeline_id for right in account.timelines)
+    return Principal(f"desk:{account.name}", account.admin, ids)
 
 
-def writable_timelines(account: Account) -> list[str]:
-    """The slugs of the timelines ``account`` may write to, as the desk offers them: the
-    default timeline for an admin, else its rights, sorted."""
-    if account.admin:
-        return [DEFAULT_TIMELINE]
-    return [right.timeline for right in account.timelines]
+def writable_timelines(session: orm.Session, account: Account) -> list[Timeline]:
+    """The timelines ``account`` may write to, as the desk offers them: every timeline
+    for an admin, else those of its rights; the default first, then by slug."""
+    rights = principal(account)
+    return [t for t in list_timelines(session) if rights.admin or t.id in rights.timelines]
+
+
+def timeline_slugs(session: orm.Session, account: Account) -> list[str]:
+    """The slugs of the timelines ``account`` edits (not as admin), by slug."""
+    ids = [right.timeline_id for right in account.timelines]
+    if not ids:
+        return []
+    stmt = sa.select(Timeline.slug).where(Timeline.id.in_(ids)).order_by(Timeline.slug)
+    return list(session.scalars(stmt))
 
 
 def _digest(token: str) -> str:

@@ -29,6 +29,7 @@ from timeline.http import db
 from timeline.store import accounts
 from timeline.store.accounts import Account
 from timeline.store.engine import begin_write
+from timeline.store.rights import Principal, may_write
 from timeline.web import i18n
 from timeline.web.pages import subscribe_links
 
@@ -124,13 +125,23 @@ def signed_in(view: Callable[P, R]) -> Callable[P, R | Response]:
     return wrapper
 
 
-def require_right(timeline: str) -> Account:
-    """Return the signed-in account if it may write to ``timeline`` (a slug:
-    :func:`timeline.store.accounts.may_write`); else abort with 403."""
+def current_principal() -> Principal:
+    """Who the signed-in account is when it writes (:func:`accounts.principal`); abort
+    with 403 when none is signed in."""
     account = current_account()
-    if account is None or not accounts.may_write(account, timeline):
+    if account is None:
         abort(403, description=i18n.gettext("You may not write to this timeline."))
-    return account
+    return accounts.principal(account)
+
+
+def require_right(timeline_id: int) -> Principal:
+    """Return the signed-in account's principal if it may write to the timeline
+    ``timeline_id`` (:func:`timeline.store.rights.may_write`, as the API's tokens);
+    else abort with 403."""
+    principal = current_principal()
+    if not may_write(principal, timeline_id):
+        abort(403, description=i18n.gettext("You may not write to this timeline."))
+    return principal
 
 
 def desk_url(endpoint: str, **values: Any) -> str:

@@ -1,8 +1,9 @@
 """The desk's review of an article: pasted or uploaded (text or HTML), read by the
 extraction pipeline as ``POST /api/extract`` reads it, its candidates beside the text
 with their date expressions marked; each accepted (as proposed or edited: an event at
-once, through the API's write path), rejected, or, when it matches a stored event, given
-as that event's source. Stateless: every form carries the article and what was decided."""
+once in the review's timeline, through the API's write path), rejected, or, when it
+matches a stored event of that timeline, given as that event's source. Stateless: every
+form carries the article, its timeline and what was decided."""
 
 from __future__ import annotations
 
@@ -20,8 +21,8 @@ from timeline.extract.model import Candidate
 from timeline.extract.pipeline import ExtractError, NoPublicationDateError, extract
 from timeline.extract.store import mark_existing, store_gazetteer
 from timeline.http import db
-from timeline.store.accounts import DEFAULT_TIMELINE, writable_timelines
-from timeline.store.models import Event
+from timeline.store.accounts import writable_timelines
+from timeline.store.models import Event, Timeline
 from timeline.web import deskforms, deskwrite, i18n
 from timeline.web.desk import (
     current_account,
@@ -32,7 +33,7 @@ from timeline.web.desk import (
     signed_in,
 )
 from timeline.web.deskarticle import html_text, looks_like_html, pieces
-from timeline.web.deskevents import author
+from timeline.web.deskevents import chosen_timeline, require_event_right
 from timeline.web.deskforms import EventForm
 
 log = logging.getLogger("timeline")
@@ -42,13 +43,14 @@ LANGS = ("auto", "zh", "zh-Hant", "en")
 
 @dataclass
 class Article:
-    """The article under review and what was decided: ``accepted`` maps a candidate's
-    id to the event it became, ``rejected`` holds candidates' ids."""
+    """The article under review and what was decided: ``timeline``, the slug of the
+    timeline its events go to ("": the first the account writes to); ``accepted`` maps
+    a candidate's id to the event it became, ``rejected`` holds candidates' ids."""
 
     text: str = ""
     published: str = ""
     source: str = ""
-    timeline: str = DEFAULT_TIMELINE
+    timeline: str = ""
     lang: str = "auto"
     accepted: dict[str, str] = field(default_factory=dict)
     rejected: list[str] = field(default_factory=list)
@@ -72,7 +74,7 @@ def _article() -> Article:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     article.text = html_text(text) if looks_like_html(text) else text
     article.published = form.get("published", "").strip()
-    article.timeline = form.get("timeline", DEFAULT_TIMELINE)
+    article.timeline = form.get("timeline", "")[:100]
     article.lang = form.get("lang", "auto") if form.get("lang") in LANGS else "auto"
     for pair in form.getlist("accepted"):
         candidate, _, event = pair.partition("=")
@@ -82,9 +84,10 @@ def _article() -> Article:
     return article
 
 
-def _extract(article: Article) -> list[Candidate] | None:
-    """The candidates of ``article``, each with ``existing`` set (as /api/extract does);
-    None with the errors in ``article.errors`` when it cannot be read."""
+def _extract(article: Article, timeline: Timeline) -> list[Candidate] | None:
+    """The candidates of ``article``, each with ``existing`` set to a matching event of
+    ``timeline`` (as /api/extract matches in the whole store); None with the errors in
+    ``article.errors`` when it cannot be read."""
     day = None
     if article.published:
         try:
@@ -119,7 +122,7 @@ def _extract(article: Article) -> list[Candidate] | None:
         return None
     if not article.published:
         article.published = result.published.isoformat()
-    mark_existing(session, result.candidates)
+    mark_existing(session, result.candidates, timeline=timeline.id)
     return result.candidates
 
 
@@ -158,7 +161,7 @@ def _page(
             "desk/review_start.html",
             422 if article.errors else status,
             article=article,
-            timelines=writable_timelines(account),
+            timelines=writable_timelines(db.get_session(), account),
             langs=LANGS,
         )
     forms = dict(forms or {})
@@ -186,8 +189,8 @@ def _page(
 @signed_in
 def start() -> Response:
     """The form of an article to review: its text (pasted or a file), publication date,
-    source, timeline and language."""
-    return _page(Article(), None)
+    source, timeline (``?timeline=<slug>`` chosen first) and language."""
+    return _page(Article(timeline=chosen_timeline(request.args.get("timeline")).slug), None)
 
 
 @bp.post("/")
@@ -196,8 +199,9 @@ def review() -> Response:
     """Read the article and show its candidates beside it (the form again, 422, with
     the errors next to their fields when it cannot be read)."""
     article = _article()
-    require_right(article.timeline)
-    return _page(article, _extract(article))
+    timeline = chosen_timeline(article.timeline)
+    article.timeline = timeline.slug
+    return _page(article, _extract(article, timeline))
 
 
 @bp.get("/candidate")
@@ -216,8 +220,10 @@ def decide() -> Response:
     refuses it), ``reject`` sets it aside, ``source`` makes the article the source of the
     stored event it matches. Then the review page again, with the decision shown."""
     article = _article()
-    account = require_right(article.timeline)
-    candidates = _extract(article)
+    timeline = chosen_timeline(article.timeline)
+    article.timeline = timeline.slug
+    principal = require_right(timeline.id)
+    candidates = _extract(article, timeline)
     if candidates is None:
         return _page(article, None)
     chosen = request.form.get("candidate", "")
@@ -230,13 +236,16 @@ def decide() -> Response:
             article.rejected.append(chosen)
         return _page(article, candidates, done=i18n.gettext("Rejected."))
     if action == "source" and candidate.existing:
+        existing = db.get_session().get(Event, candidate.existing)
+        assert existing is not None
+        require_event_right(existing)
         source = {
             "name": article.source or i18n.gettext("Article of %(day)s", day=article.published),
             "published": article.published,
             "locator": candidate.locator,
             "when": candidate.when,
         }
-        deskwrite.update(candidate.existing, {"source": source}, author=author(account),
+        deskwrite.update(candidate.existing, {"source": source}, principal=principal,
                          sequence=None)  # fmt: skip
         return _page(article, candidates, done=i18n.gettext("The article is its source now."))
     if action != "accept":
@@ -247,8 +256,12 @@ def decide() -> Response:
     if form.errors:
         return _page(article, candidates, 422, forms={chosen: form})
     try:
-        event, _ = deskwrite.create(body, author=author(account), key=key and f"desk:{key}")
+        event, _ = deskwrite.create(
+            body, principal=principal, timeline_id=timeline.id, key=key and f"desk:{key}"
+        )
     except ProblemError as problem:
+        if problem.status == 403:
+            raise  # the rights changed meanwhile: the 403 page, nothing stored
         deskforms.put_errors(form, problem.errors or [{"pointer": "", "detail": problem.detail}])
         return _page(article, candidates, 422, forms={chosen: form})
     article.accepted[chosen] = event.id

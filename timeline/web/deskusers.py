@@ -12,6 +12,7 @@ from flask.cli import AppGroup
 from timeline.http import db
 from timeline.store import accounts, migrations
 from timeline.store.engine import begin_write
+from timeline.store.timelines import TimelineNotFoundError, by_slug
 
 user_group = AppGroup("user", help="Create, list and delete the desk's accounts.")
 
@@ -32,22 +33,29 @@ def _password() -> str:
     "timelines",
     multiple=True,
     metavar="SLUG",
-    help="A timeline the account edits (repeatable).",
+    help="A timeline the account edits, by slug (repeatable).",
 )
 def user_create(name: str, admin: bool, timelines: tuple[str, ...]) -> None:
     """Create the account NAME.
 
-    An admin (--admin), or the editor of the timelines named (--timeline SLUG). Its
-    password is asked for (or read from standard input) and only its Argon2id hash is
-    kept."""
+    An admin (--admin), or the editor of the timelines named (--timeline SLUG, an
+    existing timeline). Its password is asked for (or read from standard input) and
+    only its Argon2id hash is kept."""
     engine = db.get_engine(current_app)
     migrations.upgrade(engine, language=current_app.config["LANGUAGE"])
-    password = _password()
     session = db.get_session()
+    for slug in timelines:  # before the password is asked for
+        try:
+            by_slug(session, slug)
+        except TimelineNotFoundError:
+            raise click.ClickException(f"there is no timeline {slug!r}") from None
+    session.rollback()
+    password = _password()
     begin_write(session)
     try:
         accounts.create_account(session, name, password, admin=admin, timelines=timelines)
     except accounts.AccountError as error:
+        session.rollback()
         raise click.ClickException(str(error)) from None
     session.commit()
     rights = "admin" if admin else "editor of " + ", ".join(timelines)
@@ -58,8 +66,9 @@ def user_create(name: str, admin: bool, timelines: tuple[str, ...]) -> None:
 def user_list() -> None:
     """List the accounts: name, rights, creation time."""
     migrations.upgrade(db.get_engine(current_app), language=current_app.config["LANGUAGE"])
-    for account in accounts.list_accounts(db.get_session()):
-        rights = "admin" if account.admin else ",".join(r.timeline for r in account.timelines)
+    session = db.get_session()
+    for account in accounts.list_accounts(session):
+        rights = "admin" if account.admin else ",".join(accounts.timeline_slugs(session, account))
         click.echo(f"{account.name}\t{rights}\t{account.created:%Y-%m-%dT%H:%M:%SZ}")
 
 

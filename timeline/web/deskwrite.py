@@ -1,7 +1,9 @@
 """The desk's writes, through the API's write path: the body validated by
 :func:`timeline.events.parse.parse_event`, ids by :func:`~timeline.events.parse.assign_id`,
 stored by :mod:`timeline.store.writes` (revisions, sequence, store version), one
-transaction each, a repeated form answered by its ``Idempotency-Key`` as the API does."""
+transaction each, a repeated form answered by its ``Idempotency-Key`` as the API does;
+the writer's rights checked in that transaction by :mod:`timeline.store.rights`, as the
+API checks a token's (403, nothing stored)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy import orm
 
 from timeline.events.parse import assign_id, parse_event, patched_body, request_hash
 from timeline.events.problems import ProblemError
@@ -18,6 +21,11 @@ from timeline.http.lookup import live_event
 from timeline.store import writes
 from timeline.store.engine import begin_write
 from timeline.store.models import Event, IdempotencyKey
+from timeline.store.rights import Principal, may_write, may_write_all
+from timeline.store.timelines import timeline_ids
+
+#: The detail of a 403: the writer may not write to a timeline the write touches.
+FORBIDDEN = "You may not write to this timeline."
 
 
 def _parse(body: dict[str, Any]) -> Any:
@@ -25,12 +33,24 @@ def _parse(body: dict[str, Any]) -> Any:
     return parse_event(body, today=today, language=current_app.config["LANGUAGE"])
 
 
-def create(body: dict[str, Any], *, author: str, key: str | None) -> tuple[Event, bool]:
-    """Store the event of ``body`` (an API event body) by ``author``; return it and True,
-    or, for a form sent again with the same ``key`` (the desk's ``Idempotency-Key``),
-    the event it created then and False. Raises ProblemError (422 listing every error
-    with its JSON pointer, 409 for a key used with another body); nothing is stored
-    then."""
+def _check_event(session: orm.Session, principal: Principal, event: Event) -> None:
+    """Raise ProblemError 403 unless ``principal`` may write to every timeline that holds
+    ``event`` (a change shows in each: :func:`timeline.store.rights.may_write_all`)."""
+    if not may_write_all(principal, timeline_ids(session, event.id)):
+        raise ProblemError(403, FORBIDDEN, title="Forbidden")
+
+
+def create(
+    body: dict[str, Any], *, principal: Principal, timeline_id: int, key: str | None
+) -> tuple[Event, bool]:
+    """Store the event of ``body`` (an API event body) by ``principal`` in the timeline
+    ``timeline_id``; return it and True, or, for a form sent again with the same ``key``
+    (the desk's ``Idempotency-Key``), the event it created then and False. Raises
+    ProblemError (403 when ``principal`` may not write to that timeline, 422 listing
+    every error with its JSON pointer, 409 for a key used with another body); nothing
+    is stored then."""
+    if not may_write(principal, timeline_id):
+        raise ProblemError(403, FORBIDDEN, title="Forbidden")
     data = _parse(body)
     session = db.get_session()
     begin_write(session)
@@ -42,7 +62,9 @@ def create(body: dict[str, Any], *, author: str, key: str | None) -> tuple[Event
             assert event is not None
             session.rollback()
             return event, False
-        event = writes.create_event(session, assign_id(session, data), author=author)
+        event = writes.create_event(
+            session, assign_id(session, data), author=principal.name, timelines=[timeline_id]
+        )
         if key is not None:
             session.add(IdempotencyKey(key=key, request_hash=request_hash(body), event_id=event.id))
         session.commit()
@@ -55,20 +77,24 @@ def create(body: dict[str, Any], *, author: str, key: str | None) -> tuple[Event
     return event, True
 
 
-def update(event_id: str, patch: dict[str, Any], *, author: str, sequence: int | None) -> bool:
+def update(
+    event_id: str, patch: dict[str, Any], *, principal: Principal, sequence: int | None
+) -> bool:
     """Apply the merge ``patch`` (RFC 7396) to the event ``event_id`` as the API's PATCH
-    does, by ``author``; return whether anything changed. ``sequence``, the one the form
-    was made from, must still be the event's (else 412: changed meanwhile). Raises
-    ProblemError (404, 410, 412, 422 with every error's JSON pointer); nothing is stored
+    does, by ``principal``; return whether anything changed. ``sequence``, the one the
+    form was made from, must still be the event's (else 412: changed meanwhile). Raises
+    ProblemError (403 unless ``principal`` may write to every timeline holding the
+    event, 404, 410, 412, 422 with every error's JSON pointer); nothing is stored
     then."""
     session = db.get_session()
     begin_write(session)
     try:
         event = live_event(session, event_id)
+        _check_event(session, principal, event)
         if sequence is not None and sequence != event.sequence:
             raise ProblemError(412, "The event was changed meanwhile: open it again.")
         data = _parse(patched_body(event, patch))
-        changed = writes.update_event(session, event, data, author=author)
+        changed = writes.update_event(session, event, data, author=principal.name)
         session.commit()
     except BaseException:
         session.rollback()
@@ -76,14 +102,16 @@ def update(event_id: str, patch: dict[str, Any], *, author: str, sequence: int |
     return changed
 
 
-def delete(event_id: str, *, author: str) -> None:
-    """Delete the event ``event_id`` (a tombstone: it leaves every output, its history
-    stays). Raises ProblemError (404, 410)."""
+def delete(event_id: str, *, principal: Principal) -> None:
+    """Delete the event ``event_id`` by ``principal`` (a tombstone: it leaves every
+    output, its history stays). Raises ProblemError (403 as :func:`update`, 404, 410);
+    nothing is stored then."""
     session = db.get_session()
     begin_write(session)
     try:
         event = live_event(session, event_id)
-        writes.delete_event(session, event, author=author)
+        _check_event(session, principal, event)
+        writes.delete_event(session, event, author=principal.name)
         session.commit()
     except BaseException:
         session.rollback()
