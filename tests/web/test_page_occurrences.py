@@ -61,8 +61,15 @@ def test_the_page_shows_each_occurrence_under_its_month(api: ApiClient) -> None:
     assert headings == ["April 2025", "March 2025"]
     march = tree.xpath("//section[@class='month'][2]//article//time/@datetime")
     assert march == ["2025-03-31", "2025-03-24", "2025-03-12", "2025-03-11", "2025-03-03"]
-    ids = tree.xpath("//article/@id")
-    assert len(set(ids)) == 7  # each occurrence its own anchor
+    assert tree.xpath("//article/@id") == [
+        "event-talks.20250402",
+        "event-talks.20250401",
+        "event-club.20250331",
+        "event-club-off",
+        "event-launch",
+        "event-club-moved",
+        "event-club.20250303",
+    ]
     marks = tree.xpath("//svg[@class='axis narrow']//a")
     assert len(marks) == 7
     assert sorted(m.get("href") for m in marks) == sorted(href for _, _, href in listed)
@@ -113,3 +120,17 @@ def test_windows_share_out_the_occurrences_each_once(small: ApiClient) -> None:
     ]
     shown = [day for page in pages for day, event in page if event == "weekly"]
     assert len(shown) == len(set(shown)) == 10
+
+
+def test_a_timed_occurrence_shows_its_local_time_and_its_utc_anchor(api: ApiClient) -> None:
+    talk = {"id": "talk", "title": "Talk", "start": "2025-03-28T18:00:00"}
+    _post(api, talk | {"timezone": "Europe/Berlin", "rrule": "FREQ=WEEKLY;COUNT=2"})
+    _, tree = _listed(api.client, "/")
+    shown = [
+        (article.get("id"), article.xpath(".//time")[0].text_content())
+        for article in tree.xpath("//article")
+    ]
+    assert shown == [  # summer time began on 30 March: 18:00 is 16:00Z, not 17:00Z
+        ("event-talk.20250404T160000Z", "4 Apr 2025, 18:00 (Europe/Berlin)"),
+        ("event-talk.20250328T170000Z", "28 Mar 2025, 18:00 (Europe/Berlin)"),
+    ]
