@@ -100,3 +100,61 @@ def test_the_listing_gives_the_occurrences_within_its_days(api: ApiClient) -> No
         "2025-03-03T18:00:00+01:00",
         "2025-03-10T18:00:00+01:00",
     ]
+
+
+def _pages(api: ApiClient, url: str) -> list[tuple[str, list[str] | None]]:
+    """The ids and occurrences of every page of the listing at ``url``, following
+    ``next``, checking that it ends."""
+    seen: list[tuple[str, list[str] | None]] = []
+    next_url: str | None = url
+    while next_url is not None:
+        assert len(seen) < 50, "the listing does not end"
+        body = api.client.get(next_url).get_json()
+        seen += [(e["id"], e["occurrences"]) for e in body["events"]]
+        next_url = body["next"]
+    return seen
+
+
+def test_a_listing_from_a_day_finds_the_series_begun_before_it(api: ApiClient) -> None:
+    """Series begun before ``from`` whose occurrences begin on its days are listed in the
+    place of their start, each once through pages of 2; those whose occurrences all fall
+    outside the days are not."""
+    bodies = [
+        DAY | {"id": "monthly", "start": "2024-11-03", "rrule": "FREQ=MONTHLY;COUNT=12"},
+        DAY | {"id": "yearly", "start": "2020-04-01", "rrule": "FREQ=YEARLY"},
+        DAY | {"id": "ended", "start": "2024-01-10", "rrule": "FREQ=WEEKLY;COUNT=3"},
+        DAY | {"id": "later-date", "start": "2024-12-24", "rdate": ["2025-04-20"]},
+        DAY | {"id": "skipped", "start": "2025-01-15", "rdate": ["2025-06-15"]},
+        DAY | {"id": "in-range", "start": "2025-04-10"},
+        DAY | {"id": "in-range-too", "start": "2025-03-20"},
+        DAY | {"id": "before", "start": "2025-01-02"},
+        TIMED | {"id": "talks", "start": "2025-02-24T18:00:00", "rrule": "FREQ=WEEKLY;COUNT=3"},
+    ]
+    for body in bodies:
+        assert api.post(body).status_code == 201, body
+    listed = _pages(api, "/api/events?from=2025-03-05&to=2025-04-30&limit=2")
+    assert listed == [
+        ("in-range", None),
+        ("in-range-too", None),
+        ("talks", ["2025-03-10T18:00:00+01:00"]),
+        ("later-date", ["2025-04-20"]),
+        ("monthly", ["2025-04-03"]),
+        ("yearly", ["2025-04-01"]),
+    ]
+    assert _pages(api, "/api/events?from=2025-03-05&limit=1")[:3] == [
+        ("in-range", None),
+        ("in-range-too", None),
+        ("talks", ["2025-03-10T18:00:00+01:00"]),
+    ]
+    assert [e for e, _ in _pages(api, "/api/events?from=2025-03-05&limit=1")] == [
+        "in-range",
+        "in-range-too",
+        "talks",
+        "skipped",
+        "later-date",
+        "monthly",
+        "yearly",
+    ]
+    assert _pages(api, "/api/events?from=2025-05-01&to=2025-05-31&limit=5") == [
+        ("monthly", ["2025-05-03"])
+    ]

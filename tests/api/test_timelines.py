@@ -248,3 +248,22 @@ def test_the_pages_list_a_timeline_made_or_renamed_after_they_were_cached(
     assert '<a class="timeline" href="/t/fed/">The FOMC</a>' in renamed
     assert client.delete("/api/timelines/fed", headers=admin).status_code == 204
     assert 'class="timelines"' not in client.get("/?lang=en").get_data(as_text=True)
+
+
+def test_a_timelines_listing_from_a_day_finds_its_series_begun_before_it(
+    client: FlaskClient, admin: dict[str, str], fed: dict[str, Any]
+) -> None:
+    """The timeline's listing with ``from`` holds its own series begun before it (its
+    occurrences on the days), not the other timeline's."""
+    rule = {"start": "2024-12-18", "rrule": "FREQ=MONTHLY;COUNT=4"}
+    _post(client, "/api/timelines/fed/events", admin, id="fomc-series", title="FOMC", **rule)
+    _post(client, "/api/events", admin, id="main-series", title="Other", **rule)
+    _post(client, "/api/timelines/fed/events", admin, id="fed-once", title="Minutes")
+    url = "/api/timelines/fed/events?from=2025-02-01&to=2025-03-31&limit=1"
+    first = client.get(url).get_json()
+    assert [(e["id"], e["occurrences"]) for e in first["events"]] == [("fed-once", None)]
+    second = client.get(first["next"]).get_json()
+    assert [(e["id"], e["occurrences"]) for e in second["events"]] == [
+        ("fomc-series", ["2025-02-18", "2025-03-18"])
+    ]
+    assert second["next"] is None

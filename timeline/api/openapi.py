@@ -313,7 +313,12 @@ def _parameters(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
         },
         "tag": tag | {"style": "form", "explode": True},
         "org": query("org", "Events involving this organization (name or alias).", text),
-        "from": query("from", "Events overlapping this day or later (inclusive).", day),
+        "from": query(
+            "from",
+            "Events overlapping this day or later (inclusive), and recurring events begun"
+            " before it with an occurrence beginning on it or later (up to `to`).",
+            day,
+        ),
         "to": query("to", "Events overlapping this day or earlier (inclusive).", day),
         "q": query(
             "q",

@@ -22,6 +22,7 @@ from werkzeug.http import http_date
 from timeline.api import openapi
 from timeline.api.auth import forbid_unless, require_token
 from timeline.events import schemas
+from timeline.events.listing import list_page
 from timeline.events.output import event_output, revision_output
 from timeline.events.parse import (
     assign_id,
@@ -52,7 +53,7 @@ from timeline.store import writes
 from timeline.store.engine import begin_write
 from timeline.store.languages import lookup
 from timeline.store.models import DEFAULT_TIMELINE_ID, Event, IdempotencyKey
-from timeline.store.queries import CursorError, EventFilter, cursor_after, list_events
+from timeline.store.queries import CursorError, EventFilter, cursor_after
 from timeline.store.rights import Principal, may_write, may_write_all
 from timeline.store.timelines import timeline_ids
 from timeline.store.values import EventData
@@ -272,7 +273,7 @@ def list_in(timeline_id: int) -> Response:
         raise ProblemError(400, detail, title="Bad query parameter", errors=errors)
     cursor = request.args.get("cursor")
     try:
-        events = list_events(db.get_session(), flt, limit=limit + 1, cursor=cursor)
+        events = list_page(db.get_session(), flt, limit=limit + 1, cursor=cursor)
     except CursorError:
         detail = "cursor is not one this API handed out; start again without it"
         raise ProblemError(

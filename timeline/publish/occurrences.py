@@ -14,7 +14,7 @@ from sqlalchemy import orm
 from feeds import Entry
 from timeline.dates.recurrence import occurrences, parse_value
 from timeline.store.models import Event
-from timeline.store.queries import EventFilter, conditions
+from timeline.store.queries import EventFilter, recurring_before
 from timeline.store.writes import split_values
 
 #: The most occurrences of one recurring event in one feed or timeline: its first ones
@@ -30,11 +30,9 @@ def with_recurring(session: orm.Session, flt: EventFilter, events: list[Event]) 
     has a first day."""
     if flt.start is None:
         return events
-    before = dataclasses.replace(flt, start=None)
-    recurring = sa.or_(Event.rrule.is_not(None), Event.rdate != "")
     known = {event.id for event in events}
-    stmt = sa.select(Event).where(*conditions(session, before), recurring)
-    return events + [e for e in session.scalars(stmt.order_by(Event.id)) if e.id not in known]
+    stmt = recurring_before(session, flt).order_by(Event.id)
+    return events + [e for e in session.scalars(stmt) if e.id not in known]
 
 
 def _overridden(session: orm.Session, ids: Sequence[str]) -> dict[str, list[dt.date]]:

@@ -8,7 +8,7 @@ import binascii
 import datetime as dt
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
 from sqlalchemy import orm
@@ -136,14 +136,31 @@ def list_events(
     Raises CursorError for a cursor this store did not produce.
     """
     stmt = sa.select(Event).where(*conditions(session, flt)).order_by(*NEWEST_FIRST)
-    if cursor is not None:
-        start, event_id = decode_cursor(cursor)
-        stmt = stmt.where(  # start alone bounded too: an index seek, not a scan to it
-            Event.start <= start, sa.or_(Event.start < start, Event.id < event_id)
-        )
+    stmt = after_cursor(stmt, cursor)
     if limit is not None:
         stmt = stmt.limit(limit)
     return list(session.scalars(stmt))
+
+
+def recurring_before(session: orm.Session, flt: EventFilter) -> sa.Select[Event]:
+    """Return the query (unordered) of the recurring events (RRULE or RDATE: RFC 5545
+    §3.8.5) that match ``flt`` but for its first day: those begun before it may have
+    occurrences on its days, which only expanding their rules tells
+    (:func:`timeline.dates.recurrence.occurrences`)."""
+    before = replace(flt, start=None)
+    recurring = sa.or_(Event.rrule.is_not(None), Event.rdate != "")
+    return sa.select(Event).where(*conditions(session, before), recurring)
+
+
+def after_cursor(stmt: sa.Select[Event], cursor: str | None) -> sa.Select[Event]:
+    """Return ``stmt`` limited to the events after ``cursor`` (from :func:`cursor_after`)
+    in newest-first order. Raises CursorError for a cursor this store did not produce."""
+    if cursor is None:
+        return stmt
+    start, event_id = decode_cursor(cursor)
+    return stmt.where(  # start alone bounded too: an index seek, not a scan to it
+        Event.start <= start, sa.or_(Event.start < start, Event.id < event_id)
+    )
 
 
 #: A place in newest-first order: a start (UTC-aware) and an id, as :func:`cursor_after`

@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
 from flask import current_app, url_for
+from sqlalchemy import orm
 
 from feeds import Entry
 from feeds.text import UNTITLED, marked_cancelled
 from feeds.times import local_date
 from timeline.publish.convert import to_entry
+from timeline.publish.occurrences import expand, with_recurring
 from timeline.store.models import Event
-from timeline.store.queries import EventFilter
+from timeline.store.queries import EventFilter, Window, cursor_after, list_events
 from timeline.web import i18n
 from timeline.web.i18n import gettext, pgettext
 
@@ -29,18 +32,26 @@ def event_views(events: Sequence[Event], lang: str | None = None) -> list[dict[s
     :func:`date_text`), ``datetime`` (its first local day, ISO 8601), ``url`` (its page),
     ``organizations`` and ``tags`` as ``(text, URL of the timeline filtered by it)``."""
     config = current_app.config
+    # The page says the precision once, in the date beside the title; calendars and
+    # feeds, which have no date column, carry it in the title too
+    # (feeds.text.display_title).
+    return entry_views([(event, to_entry(event, config, lang)) for event in events])
+
+
+def entry_views(pairs: Sequence[tuple[Event, Entry]]) -> list[dict[str, Any]]:
+    """Return what the pages show of each of ``pairs`` (an event and its entry, or one
+    of its occurrences' entries: :func:`timeline.publish.occurrences.expand`), in order,
+    as :func:`event_views` says; ``anchor`` is the entry's id (unique on the page: an
+    occurrence's is :func:`occurrence_anchor`), ``url`` the event's page."""
     timeline = url_for("pages.index")
     page = url_for("pages.event_page", event_id="-").removesuffix("-")
     views = []
-    for event in events:
-        # The page says the precision once, in the date beside the title; calendars and
-        # feeds, which have no date column, carry it in the title too
-        # (feeds.text.display_title).
-        entry = to_entry(event, config, lang)
+    for event, entry in pairs:
         views.append(
             {
                 "event": event,
                 "entry": entry,
+                "anchor": entry.id,
                 "title": marked_cancelled(entry, entry.title if entry.title.strip() else UNTITLED),
                 "description": entry.description,
                 "language": entry.language,
@@ -59,6 +70,62 @@ def event_views(events: Sequence[Event], lang: str | None = None) -> list[dict[s
             }
         )
     return views
+
+
+def window_views(
+    session: orm.Session, flt: EventFilter, window: Window, lang: str | None = None
+) -> list[dict[str, Any]]:
+    """Return the views (see :func:`entry_views`) of the page's ``window`` of events
+    matching ``flt``, newest first, a recurring event (RFC 5545 §3.8.5) replaced by its
+    occurrences on the window's days, each at its own date, with the occurrences there of
+    the recurring events outside the window (:func:`timeline.publish.occurrences.expand`,
+    :func:`~timeline.publish.occurrences.with_recurring`: at most ``MAX_OCCURRENCES``
+    each; an overridden instance is an event of its own, in the window by its start).
+
+    The window's days (UTC days, inclusive) run from the day after the next older
+    matching event's (one more query; ``flt.start`` when none is older) to the newest
+    event's (``flt.until`` when none is newer): the windows taken one after the other
+    share out the days, so that each occurrence shows on one page."""
+    events = window.events
+    if not events:
+        return []
+    first, last = flt.start, flt.until
+    if window.more_older:
+        for older in list_events(session, flt, limit=1, cursor=cursor_after(events[-1])):
+            after = older.start.astimezone(dt.UTC).date() + dt.timedelta(days=1)
+            first = after if first is None else max(first, after)
+    if window.more_newer:
+        newest = events[0].start.astimezone(dt.UTC).date()
+        last = newest if last is None else min(last, newest)
+    events = with_recurring(session, replace(flt, start=first, until=last), events)
+    config = current_app.config
+    pairs: list[tuple[Event, Entry]] = []
+    for event in events:
+        entry = to_entry(event, config, lang)
+        if not (event.rrule or event.rdate):
+            pairs.append((event, entry))
+            continue
+        for shown in expand(session, [(event, entry)], first, last):
+            pairs.append((event, replace(shown, id=occurrence_anchor(event.id, shown))))
+    pairs.sort(key=lambda pair: _utc_start(pair[1]), reverse=True)
+    return entry_views(pairs)
+
+
+def occurrence_anchor(event_id: str, entry: Entry) -> str:
+    """The page's id of the occurrence ``entry`` of the event ``event_id``: the id, a dot
+    (never in an event's id) and the occurrence's start, its day (``club.20250310``) or
+    its UTC time (``talks.20250303T170000Z``), the same on every page that shows it."""
+    if isinstance(entry.start, dt.datetime):
+        return f"{event_id}.{_utc_start(entry):%Y%m%dT%H%M%SZ}"
+    return f"{event_id}.{entry.start:%Y%m%d}"
+
+
+def _utc_start(entry: Entry) -> dt.datetime:
+    """Where ``entry`` stands in newest-first order: its start in UTC (an all-day one at
+    the midnight UTC that begins its first day, as the store keeps it)."""
+    if isinstance(entry.start, dt.datetime):
+        return entry.start.astimezone(dt.UTC)
+    return dt.datetime(entry.start.year, entry.start.month, entry.start.day, tzinfo=dt.UTC)
 
 
 def group_by_period(views: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:

@@ -46,7 +46,7 @@ from timeline.store.models import Event
 from timeline.store.queries import Anchor, EventFilter, cursor_after, window_events
 from timeline.store.timelines import heading_of, list_timelines
 from timeline.web import axis, i18n
-from timeline.web.listing import event_views, filter_text, group_by_period
+from timeline.web.listing import event_views, filter_text, group_by_period, window_views
 
 log = logging.getLogger("timeline")
 bp = Blueprint("pages", __name__)
@@ -123,7 +123,7 @@ def _index_body(flt: EventFilter, anchor: Anchor, lang: str | None) -> str:
     size = int(current_app.config["PAGE_MAX_EVENTS"])
     session = db.get_session()
     window = window_events(session, flt, anchor, size)
-    views = event_views(window.events, lang)
+    views = window_views(session, flt, window, lang)
     groups = group_by_period(views)
     # The mark's <title>: the event's date as the list shows it, and its title.
     items = [axis.item_of(v["entry"], f"{v['date']}: {v['title']}") for _, g in groups for v in g]
@@ -133,12 +133,12 @@ def _index_body(flt: EventFilter, anchor: Anchor, lang: str | None) -> str:
         "index.html",
         groups=groups,
         axis=axis.layout(items),
-        urls={view["event"].id: view["url"] for view in views},
+        urls={view["anchor"]: view["url"] for view in views},
         baseline=axis.BASELINE_PX,
         radius=axis.POINT_RADIUS,
         bar=axis.SPAN_HEIGHT,
         links=subscribe_links(urlencode(feed_args)),
-        count=len(views) if whole else None,
+        count=len(window.events) if whole else None,
         filter=filter_text(flt),
         newer=_window_url("after", window.events[0]) if window.more_newer else None,
         older=_window_url("before", window.events[-1]) if window.more_older else None,
