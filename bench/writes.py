@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import statistics
 import subprocess
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -81,6 +83,12 @@ def _client(port: int, token: str, number: int, stop: float, tally: Tally) -> No
     conn.close()
 
 
+def _cpu_seconds(pid: int) -> float:
+    """Return the CPU time (user + system, seconds) the process ``pid`` has used (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _percentile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[round(q) - 1]
 
@@ -106,7 +114,8 @@ def run_one(bench_store: Store, clients: int = 16, seconds: float = 30.0) -> dic
     token = create_token(bench_store.url)
     port = free_port()
     tallies = [Tally() for _ in range(clients)]
-    with timeline_server(bench_store.url, port):
+    with timeline_server(bench_store.url, port) as pid:
+        cpu_before = _cpu_seconds(pid)
         stop = time.monotonic() + seconds
         threads = [
             threading.Thread(target=_client, args=(port, token, n, stop, tallies[n]))
@@ -118,6 +127,7 @@ def run_one(bench_store: Store, clients: int = 16, seconds: float = 30.0) -> dic
         for thread in threads:
             thread.join()
         elapsed = time.perf_counter() - began
+        cpu = _cpu_seconds(pid) - cpu_before
     log = (WORK_DIR / f"serve-{port}.log").read_text(errors="replace")
     latencies = [x for t in tallies for x in t.latencies]
     created = [i for t in tallies for i in t.created]
@@ -142,6 +152,9 @@ def run_one(bench_store: Store, clients: int = 16, seconds: float = 30.0) -> dic
         "distinct_ids": len(set(created)),
         "found_in_store": stored,
         "lost": len(set(created)) - stored,
+        # The server process's CPU time (user + system) per request: with the GIL, one
+        # process cannot answer more than about 1000 / this requests per second.
+        "server_cpu_ms_per_request": cpu / len(latencies) * 1000 if latencies else None,
     }
 
 

@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from timeline.store.models import Event, StoreState, Timeline, TimelineEvent, UtcDateTime
+from timeline.store.models import Event, StoreState, UtcDateTime
 from timeline.store.version import touch_timelines
 
 _KEY = "timeline.pending_changes"
@@ -61,25 +60,10 @@ def stamp_changes(session: orm.Session) -> int | None:
     assert pending.updated is not None
     ids = [event.id for event in pending.events]
     count = len(ids)
-    when = sa.literal(pending.updated, UtcDateTime())
-    raise_version = (
-        sa.update(StoreState)
-        .where(StoreState.id == 1)
-        .values(
-            version=StoreState.version + count,
-            updated=sa.case((StoreState.updated < when, when), else_=StoreState.updated),
-            longest=sa.case(
-                (StoreState.longest < pending.longest, pending.longest),
-                else_=StoreState.longest,
-            ),
-        )
-        .returning(StoreState.version)
-    )
-    options: dict[str, Any] = {"synchronize_session": False}
     if count == 1 and session.get_bind().dialect.name == "postgresql":
-        last = _stamp_one_postgresql(session, raise_version, ids[0], pending.updated)
+        last = _stamp_one_postgresql(session, ids[0], pending.updated, pending.longest)
     else:
-        last = int(session.execute(raise_version, execution_options=options).scalar_one())
+        last = _raise_version(session, count, pending.updated, pending.longest)
         stamps = [{"id": i, "change_version": last - count + 1 + n} for n, i in enumerate(ids)]
         session.execute(sa.update(Event), stamps)  # by primary key, one executemany
         touch_timelines(session, last, pending.updated, ids)
@@ -88,38 +72,50 @@ def stamp_changes(session: orm.Session) -> int | None:
     return last
 
 
+def _raise_version(session: orm.Session, count: int, when: dt.datetime, longest: int) -> int:
+    """Raise the store version by ``count``, its ``updated`` to ``when`` and its longest
+    span to ``longest`` (seconds) when newer or longer; return the new version."""
+    at = sa.literal(when, UtcDateTime())
+    stmt = (
+        sa.update(StoreState)
+        .where(StoreState.id == 1)
+        .values(
+            version=StoreState.version + count,
+            updated=sa.case((StoreState.updated < at, at), else_=StoreState.updated),
+            longest=sa.case((StoreState.longest < longest, longest), else_=StoreState.longest),
+        )
+        .returning(StoreState.version)
+    )
+    options = {"synchronize_session": False}
+    return int(session.execute(stmt, execution_options=options).scalar_one())
+
+
 def _stamp_one_postgresql(
-    session: orm.Session, raise_version: Any, event_id: str, when: dt.datetime
+    session: orm.Session, event_id: str, when: dt.datetime, longest: int
 ) -> int:
     """Raise the version, stamp the event ``event_id`` and touch its timelines in one
-    statement (data-modifying WITH, PostgreSQL): one round trip under the row lock."""
-    raised = raise_version.cte("raised")
-    version = sa.select(raised.c.version).scalar_subquery()
-    stamped = (
-        sa.update(Event)
-        .where(Event.id == event_id)
-        .values(change_version=version)
-        .returning(Event.id)
-        .cte("stamped")
-    )
-    at = sa.literal(when, UtcDateTime())
-    holding = sa.select(TimelineEvent.timeline_id).where(TimelineEvent.event_id == event_id)
-    touched = (
-        sa.update(Timeline)
-        .where(Timeline.id.in_(holding))
-        .values(
-            version=version,
-            updated=sa.case((Timeline.updated < at, at), else_=Timeline.updated),
-        )
-        .returning(Timeline.id)
-        .cte("touched")
-    )
-    stmt = sa.select(
-        raised.c.version,
-        sa.select(sa.func.count()).select_from(stamped).scalar_subquery(),
-        sa.select(sa.func.count()).select_from(touched).scalar_subquery(),
-    )
-    return int(session.execute(stmt).one()[0])
+    statement (data-modifying WITH, PostgreSQL; each part runs whether read or not):
+    one round trip under the row lock, and no statement built per request."""
+    at = when.astimezone(dt.UTC).replace(tzinfo=None)  # stored naive, UTC (UtcDateTime)
+    params = {"at": at, "span": longest, "event": event_id}
+    return int(session.execute(_STAMP_ONE, params).scalar_one())
+
+
+_STAMP_ONE = sa.text(
+    """WITH raised AS (
+    UPDATE store_state SET version = version + 1,
+        updated = GREATEST(updated, CAST(:at AS TIMESTAMP)),
+        longest = GREATEST(longest, :span)
+    WHERE id = 1 RETURNING version
+), stamped AS (
+    UPDATE events SET change_version = (SELECT version FROM raised) WHERE id = :event
+), touched AS (
+    UPDATE timelines SET version = (SELECT version FROM raised),
+        updated = GREATEST(updated, CAST(:at AS TIMESTAMP))
+    WHERE id IN (SELECT timeline_id FROM timeline_events WHERE event_id = :event)
+)
+SELECT version FROM raised"""
+)
 
 
 @sa.event.listens_for(orm.Session, "before_commit")
