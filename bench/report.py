@@ -3,6 +3,7 @@ no figure is ever typed by hand)."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -247,6 +248,26 @@ def _writes(results: dict[str, Any]) -> list[str]:
             f" {'-' if cpu is None else f'{cpu:.1f} ms'} | {load} | {statuses} |"
             f" {w['status_5xx']} | {w['client_errors']} | {w['database_locked']} |"
             f" {w['found_in_store']:,} of {w['distinct_ids']:,} |"
+        )
+    lines += ["", *_writes_left(writes, results.get("machine", {}).get("nproc"))]
+    return lines
+
+
+def _writes_left(writes: dict[str, Any], cores: int | None) -> list[str]:
+    """Say, from the PostgreSQL runs' CPU per request, what 500 requests/s would take."""
+    lines = []
+    for name, w in writes.items():
+        cpu = w.get("server_cpu_ms_per_request")
+        if not name.startswith("postgresql") or not cpu:
+            continue
+        needed = math.ceil(500 * cpu / 1000)
+        lines.append(
+            f"- {name}: {w['rps']:.0f} requests/s. At {cpu:.1f} ms of server CPU per write,"
+            f" one process answers at most {1000 / cpu:.0f} requests/s on a free core: 500"
+            f" requests/s take {needed} processes on {needed} free cores (this machine has"
+            f" {cores} cores, shared; load {w.get('load_before', 0):.1f} before the"
+            " run). The database is not what they wait for: a write holds the version row's"
+            " lock only for its last statement and its commit."
         )
     return lines
 
