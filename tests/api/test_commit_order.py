@@ -21,7 +21,7 @@ WRITERS = 8
 EACH = 15
 
 
-def _post(url: str, headers: dict[str, str], body: dict[str, object]) -> int:
+def _post(url: str, headers: dict[str, str], body: dict[str, str]) -> int:
     request = urllib.request.Request(
         url + "/api/events", data=json.dumps(body).encode(), method="POST", headers=headers
     )
