@@ -13,6 +13,7 @@ from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+DEVELOPMENT = (ROOT / "docs/development.md").read_text(encoding="utf-8")
 
 
 def _pins() -> dict[str, str]:
@@ -35,7 +36,8 @@ def test_the_readme_commands_and_ci_install_the_pinned_versions() -> None:
     assert re.findall(r"^pip install .*$", ci, flags=re.M) == [
         "pip install -q -c constraints.txt -e '.[test]' && pytest"
     ]
-    assert "pip freeze --exclude-editable" in README  # how to upgrade it
+    assert "docs/development.md" in quick_start
+    assert "pip freeze --exclude-editable" in DEVELOPMENT  # how to upgrade it
 
 
 def test_every_requirement_of_the_project_is_pinned_to_a_version_it_accepts() -> None:

@@ -1,4 +1,4 @@
-"""The README's examples do what the README says."""
+"""The examples of docs/api.md do what it says."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from pathlib import Path
 
 from flask.testing import FlaskClient
 
-README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+API_DOC = (Path(__file__).resolve().parents[1] / "docs/api.md").read_text(encoding="utf-8")
 
 
 def _curl_example() -> tuple[dict[str, str], dict[str, object]]:
-    """The headers and JSON body of the README's ``curl -X POST`` example."""
-    (command,) = re.findall(r"^curl -i -X POST .*?(?=\n```)", README, flags=re.M | re.S)
+    """The headers and JSON body of docs/api.md's ``curl -X POST`` example."""
+    (command,) = re.findall(r"^curl -i -X POST .*?(?=\n```)", API_DOC, flags=re.M | re.S)
     words = shlex.split(command.replace("\\\n", " "))
     headers = dict(words[i + 1].split(": ", 1) for i, word in enumerate(words) if word == "-H")
     body = json.loads(words[words.index("-d") + 1])
