@@ -27,11 +27,18 @@ _KEY = "timeline.pending_changes"
 
 @dataclasses.dataclass
 class _Pending:
-    """The changes a transaction has recorded, in the order recorded."""
+    """The changes a transaction has recorded, in the order recorded: each event with its
+    ``updated`` and span (seconds) then; and, per savepoint open (by id), how many
+    changes had been recorded when it began, so that its rollback forgets the later
+    ones."""
 
-    events: list[Event] = dataclasses.field(default_factory=list)
-    updated: dt.datetime | None = None
-    longest: int = 0
+    changes: list[tuple[Event, dt.datetime, int]] = dataclasses.field(default_factory=list)
+    savepoints: dict[int, int] = dataclasses.field(default_factory=dict)
+
+
+def _pending(session: orm.Session) -> _Pending:
+    pending: _Pending = session.info.setdefault(_KEY, _Pending())
+    return pending
 
 
 def record_change(session: orm.Session, event: Event) -> None:
@@ -40,34 +47,34 @@ def record_change(session: orm.Session, event: Event) -> None:
     (``change_version``; each change recorded gets its own, in the order recorded), its
     timelines are brought to it, the store's ``updated`` to ``event.updated`` when newer
     and the longest span (:func:`timeline.store.version.longest_span`) to the event's
-    when longer. Call after ``event.updated``, ``start`` and ``end`` are set; does not
-    commit. :func:`stamp_changes` does it earlier, on demand."""
-    pending = session.info.setdefault(_KEY, _Pending())
+    when longer. A savepoint rolled back forgets the changes recorded in it. Call after
+    ``event.updated``, ``start`` and ``end`` are set; does not commit.
+    :func:`stamp_changes` does it earlier, on demand."""
     span = 0 if event.end is None else int((event.end - event.start).total_seconds()) + 1
-    pending.events.append(event)
-    if pending.updated is None or event.updated > pending.updated:
-        pending.updated = event.updated
-    pending.longest = max(pending.longest, span)
+    _pending(session).changes.append((event, event.updated, span))
 
 
 def stamp_changes(session: orm.Session) -> int | None:
     """Stamp the changes recorded in this transaction now (see :func:`record_change`);
     return the newest version given, or None when none was recorded. Flushes first."""
-    pending: _Pending | None = session.info.pop(_KEY, None)
-    if pending is None or not pending.events:
+    pending: _Pending | None = session.info.get(_KEY)
+    if pending is None or not pending.changes:
         return None
+    changes, pending.changes = pending.changes, []
+    pending.savepoints = dict.fromkeys(pending.savepoints, 0)
     session.flush()
-    assert pending.updated is not None
-    ids = [event.id for event in pending.events]
+    ids = [event.id for event, _, _ in changes]
+    updated = max(when for _, when, _ in changes)
+    longest = max(span for _, _, span in changes)
     count = len(ids)
     if count == 1 and session.get_bind().dialect.name == "postgresql":
-        last = _stamp_one_postgresql(session, ids[0], pending.updated, pending.longest)
+        last = _stamp_one_postgresql(session, ids[0], updated, longest)
     else:
-        last = _raise_version(session, count, pending.updated, pending.longest)
+        last = _raise_version(session, count, updated, longest)
         stamps = [{"id": i, "change_version": last - count + 1 + n} for n, i in enumerate(ids)]
         session.execute(sa.update(Event), stamps)  # by primary key, one executemany
-        touch_timelines(session, last, pending.updated, ids)
-    for n, event in enumerate(pending.events):
+        touch_timelines(session, last, updated, ids)
+    for n, (event, _, _) in enumerate(changes):
         orm.attributes.set_committed_value(event, "change_version", last - count + 1 + n)
     return last
 
@@ -124,9 +131,33 @@ def _before_commit(session: orm.Session) -> None:
         stamp_changes(session)
 
 
+@sa.event.listens_for(orm.Session, "after_transaction_create")
+def _after_transaction_create(session: orm.Session, transaction: orm.SessionTransaction) -> None:
+    if transaction.nested:  # a savepoint: what was recorded before it stays either way
+        pending = _pending(session)
+        pending.savepoints[id(transaction)] = len(pending.changes)
+
+
+@sa.event.listens_for(orm.Session, "after_rollback")
+def _after_rollback(session: orm.Session) -> None:
+    # Called for each transaction rolled back, the savepoint's while it is the current
+    # one: forget what was recorded since it began (all, for the session's own).
+    pending: _Pending | None = session.info.get(_KEY)
+    if pending is None:
+        return
+    savepoint = session.get_nested_transaction()
+    began = 0 if savepoint is None else pending.savepoints.get(id(savepoint), 0)
+    del pending.changes[began:]
+
+
 @sa.event.listens_for(orm.Session, "after_transaction_end")
 def _after_transaction_end(session: orm.Session, transaction: orm.SessionTransaction) -> None:
     # The session's own transaction ended unstamped (rolled back or closed): what it
     # recorded was not written. A savepoint's end leaves the recorded changes.
-    if transaction.parent is None and not transaction.nested:
+    pending: _Pending | None = session.info.get(_KEY)
+    if pending is None:
+        return
+    if transaction.nested:
+        pending.savepoints.pop(id(transaction), None)
+    elif transaction.parent is None:
         session.info.pop(_KEY, None)
