@@ -106,6 +106,9 @@ def _section(name: str, args: argparse.Namespace, results: dict[str, Any]) -> No
         if args.writes_preload:
             preloaded = writes.run(("sqlite",), args.writes_seconds, args.writes_preload)
             found[f"sqlite, {args.writes_preload:,} events"] = preloaded["sqlite"]
+        # Two server processes on one PostgreSQL (docs/deployment.md): one per core.
+        doubled = writes.run(("postgresql",), args.writes_seconds, processes=2)
+        found["postgresql, 2 processes"] = doubled["postgresql"]
         results["writes"] = found
     elif name == "import":
         from bench import importing

@@ -92,6 +92,16 @@ def _writes(results: dict[str, Any]) -> list[Check]:
             measured += f" (also {refused or 'no other status'};"
             measured += f" {run['client_errors']} client errors)"
         checks.append(Check(name, goal, measured, bad == (0, 0, 0) and run["created_201"] > 0))
+    for key in ("postgresql", "postgresql, 2 processes"):
+        run = writes.get(key)
+        name = f"16 writers, {key.replace('postgresql', 'PostgreSQL')}: speed"
+        goal = ">= 500 requests/s, p99 < 200 ms, 0 lost"
+        if run is None:
+            checks.append(Check(name, goal, "not run", None))
+            continue
+        measured = f"{run['rps']:.0f} requests/s, p99 {run['p99_ms']:.0f} ms, {run['lost']} lost"
+        reached = run["rps"] >= 500 and run["p99_ms"] < 200 and run["lost"] == 0
+        checks.append(Check(name, goal, measured, reached))
     return checks
 
 

@@ -8,19 +8,22 @@ Contract used (the JSON API): ``POST /api/events`` with ``Authorization: Bearer 
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
+import os
 import statistics
 import subprocess
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 
 from bench.load import bulk_load
-from bench.servers import TIMELINE, free_port, timeline_server
+from bench.servers import THREADS, TIMELINE, free_port, timeline_server
 from bench.stores import WORK_DIR, Store, postgres_store, server_env, sqlite_store
 from timeline.store.engine import make_engine
 
@@ -81,6 +84,12 @@ def _client(port: int, token: str, number: int, stop: float, tally: Tally) -> No
     conn.close()
 
 
+def _cpu_seconds(pid: int) -> float:
+    """Return the CPU time (user + system, seconds) the process ``pid`` has used (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _percentile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[round(q) - 1]
 
@@ -101,15 +110,24 @@ def _stored(url: str, ids: list[str]) -> int:
     return found
 
 
-def run_one(bench_store: Store, clients: int = 16, seconds: float = 30.0) -> dict[str, Any]:
-    """Run ``clients`` writers for ``seconds`` against a server over ``bench_store``."""
+def run_one(
+    bench_store: Store, clients: int = 16, seconds: float = 30.0, processes: int = 1
+) -> dict[str, Any]:
+    """Run ``clients`` writers for ``seconds`` against ``processes`` servers over
+    ``bench_store`` (client n writes to server n mod ``processes``, as a load balancer
+    would spread them)."""
     token = create_token(bench_store.url)
-    port = free_port()
+    ports = [free_port() for _ in range(processes)]
     tallies = [Tally() for _ in range(clients)]
-    with timeline_server(bench_store.url, port):
+    load_before = os.getloadavg()[0]
+    with contextlib.ExitStack() as servers:
+        pids = [servers.enter_context(timeline_server(bench_store.url, port)) for port in ports]
+        cpu_before = sum(_cpu_seconds(pid) for pid in pids)
         stop = time.monotonic() + seconds
         threads = [
-            threading.Thread(target=_client, args=(port, token, n, stop, tallies[n]))
+            threading.Thread(
+                target=_client, args=(ports[n % processes], token, n, stop, tallies[n])
+            )
             for n in range(clients)
         ]
         began = time.perf_counter()
@@ -118,7 +136,9 @@ def run_one(bench_store: Store, clients: int = 16, seconds: float = 30.0) -> dic
         for thread in threads:
             thread.join()
         elapsed = time.perf_counter() - began
-    log = (WORK_DIR / f"serve-{port}.log").read_text(errors="replace")
+        cpu = sum(_cpu_seconds(pid) for pid in pids) - cpu_before
+    load_after = os.getloadavg()[0]
+    log = "".join((WORK_DIR / f"serve-{port}.log").read_text(errors="replace") for port in ports)
     latencies = [x for t in tallies for x in t.latencies]
     created = [i for t in tallies for i in t.created]
     statuses: dict[str, int] = {}
@@ -128,6 +148,11 @@ def run_one(bench_store: Store, clients: int = 16, seconds: float = 30.0) -> dic
     stored = _stored(bench_store.url, created)
     return {
         "clients": clients,
+        "processes": processes,
+        "threads": THREADS,
+        # The machine's load average (1 min) before and after: it is shared.
+        "load_before": load_before,
+        "load_after": load_after,
         "seconds": elapsed,
         "requests": len(latencies),
         "rps": len(latencies) / elapsed,
@@ -142,6 +167,9 @@ def run_one(bench_store: Store, clients: int = 16, seconds: float = 30.0) -> dic
         "distinct_ids": len(set(created)),
         "found_in_store": stored,
         "lost": len(set(created)) - stored,
+        # The server processes' CPU time (user + system) per request: with the GIL, one
+        # process cannot answer more than about 1000 / this requests per second.
+        "server_cpu_ms_per_request": cpu / len(latencies) * 1000 if latencies else None,
     }
 
 
@@ -149,8 +177,10 @@ def run(
     backends: tuple[str, ...] = ("sqlite", "postgresql"),
     seconds: float = 30.0,
     preload: int = 0,
+    processes: int = 1,
 ) -> dict[str, Any]:
-    """Run the writers on each backend, on a store holding ``preload`` events."""
+    """Run the writers on each backend, on a store holding ``preload`` events, through
+    ``processes`` servers."""
     results: dict[str, Any] = {}
     for backend in backends:
         name = f"writes-{backend}"
@@ -158,7 +188,8 @@ def run(
         try:
             if preload:
                 bulk_load(bench_store.url, preload)
-            results[backend] = run_one(bench_store, seconds=seconds) | {"preload": preload}
+            found = run_one(bench_store, seconds=seconds, processes=processes)
+            results[backend] = found | {"preload": preload}
         finally:
             bench_store.drop()
     return results

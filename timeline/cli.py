@@ -132,9 +132,12 @@ def serve(host: str, port: int, threads: int, dev: bool) -> None:
     TIMELINE_SEED_ON_START is false, then serves with waitress (or, with --dev,
     Werkzeug's reloading server). Without TIMELINE_BASE_URL, links use the address
     served (http://HOST:PORT)."""
-    overrides = {}
-    if not config.read_layers()["BASE_URL"]:
+    overrides: dict[str, object] = {}
+    layers = config.read_layers()
+    if not layers["BASE_URL"]:
         overrides["BASE_URL"] = served_base_url(host, port)
+    if int(layers["DB_POOL_SIZE"]) < threads:  # a request holds one connection at a time
+        overrides["DB_POOL_SIZE"] = threads
     app = create_app(overrides)
     report = prepare_store(app)
     if report is not None:

@@ -27,7 +27,7 @@ from timeline.store.models import (
     TokenTimeline,
     utcnow,
 )
-from timeline.store.rights import Principal, token_principal
+from timeline.store.rights import Principal
 from timeline.store.timelines import TimelineNotFoundError, by_slug
 
 log = logging.getLogger("timeline")
@@ -111,17 +111,25 @@ def revoke_token(session: orm.Session, name: str) -> bool:
 
 
 def token_name(connection: sa.Connection, token: str) -> str | None:
-    """Return the name of the live (not revoked) token ``token``, or None. The stored
-    hash is compared with ``hmac.compare_digest`` (constant time)."""
+    """Return the name of the live (not revoked) token ``token``, or None."""
+    principal = token_holder(connection, token)
+    return None if principal is None else principal.name
+
+
+def token_holder(connection: sa.Connection, token: str) -> Principal | None:
+    """Return who the live (not revoked) token ``token`` is, with its rights as stored
+    (one query), or None. The stored hash is compared with ``hmac.compare_digest``
+    (constant time)."""
     digest = token_hash(token)
-    row = connection.execute(
-        sa.select(ApiToken.name, ApiToken.token_hash).where(
-            ApiToken.token_hash == digest, ApiToken.revoked.is_(None)
-        )
-    ).first()
-    if row is None or not hmac.compare_digest(row.token_hash, digest):
+    rows = connection.execute(
+        sa.select(ApiToken.name, ApiToken.token_hash, ApiToken.admin, TokenTimeline.timeline_id)
+        .outerjoin(TokenTimeline, TokenTimeline.token_name == ApiToken.name)
+        .where(ApiToken.token_hash == digest, ApiToken.revoked.is_(None))
+    ).all()
+    if not rows or not hmac.compare_digest(rows[0].token_hash, digest):
         return None
-    return str(row.name)
+    timelines = frozenset(row.timeline_id for row in rows if row.timeline_id is not None)
+    return Principal(str(rows[0].name), bool(rows[0].admin), timelines)
 
 
 def require_token() -> Principal:
@@ -145,9 +153,7 @@ def require_token() -> Principal:
     principal = None
     if _B64TOKEN.fullmatch(token):
         with db.get_engine(current_app).connect() as connection:
-            name = token_name(connection, token)
-            if name is not None:
-                principal = token_principal(connection, name)
+            principal = token_holder(connection, token)
     if principal is None:
         log.warning("refused a write with an invalid token")
         raise ProblemError(

@@ -6,10 +6,6 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-import sqlalchemy as sa
-
-from timeline.store.models import ApiToken, TokenTimeline
-
 
 @dataclass(frozen=True)
 class Principal:
@@ -40,10 +36,3 @@ def may_write_all(principal: Principal, timeline_ids: Collection[int]) -> bool:
 def may_manage(principal: Principal) -> bool:
     """Return whether ``principal`` may make, change and delete timelines."""
     return principal.admin
-
-
-def token_principal(connection: sa.Connection, name: str) -> Principal:
-    """Return the principal of the live token called ``name`` (its rights as stored)."""
-    admin = connection.scalar(sa.select(ApiToken.admin).where(ApiToken.name == name))
-    stmt = sa.select(TokenTimeline.timeline_id).where(TokenTimeline.token_name == name)
-    return Principal(name, bool(admin), frozenset(connection.scalars(stmt)))

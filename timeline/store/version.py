@@ -13,7 +13,6 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from timeline.store.models import (
-    Event,
     StoreState,
     Timeline,
     TimelineEvent,
@@ -40,30 +39,6 @@ class StoreVersion:
     def token(self) -> str:
         """A short string naming this version, for ETags."""
         return str(self.version)
-
-
-def record_change(session: orm.Session, event: Event) -> None:
-    """Raise the store version by one for a change of ``event`` in this transaction, and
-    stamp the event with it (``change_version``). The row update locks the row until
-    commit (PostgreSQL) or runs in the single writer's transaction (SQLite), so versions
-    follow commit order. Also keeps the longest event span (:func:`longest_span`). Call
-    after ``event.updated``, ``start`` and ``end`` are set; does not commit."""
-    when = sa.literal(event.updated, UtcDateTime())
-    span = 0 if event.end is None else int((event.end - event.start).total_seconds()) + 1
-    stmt = (
-        sa.update(StoreState)
-        .where(StoreState.id == 1)
-        .values(
-            version=StoreState.version + 1,
-            updated=sa.case((StoreState.updated < when, when), else_=StoreState.updated),
-            longest=sa.case((StoreState.longest < span, span), else_=StoreState.longest),
-        )
-        .returning(StoreState.version)
-    )
-    event.change_version = session.execute(
-        stmt, execution_options={"synchronize_session": False}
-    ).scalar_one()
-    touch_timelines(session, event.change_version, event.updated, [event.id])
 
 
 def touch_timelines(

@@ -27,8 +27,8 @@ from timeline.store.models import (
     utcnow,
 )
 from timeline.store.orgnames import name_organization
+from timeline.store.stamp import record_change
 from timeline.store.values import EventData, Translation, slugify
-from timeline.store.version import record_change
 from timeline.store.walltime import keeps_wall_time, wall_text
 
 
@@ -168,11 +168,16 @@ def name_organizations(session: orm.Session, data: EventData) -> bool:
     return changed
 
 
-def _tag(session: orm.Session, slug: str) -> None:
-    # INSERT ... ON CONFLICT DO NOTHING: two writers using a new tag at once both succeed.
+def _tags(session: orm.Session, slugs: Collection[str]) -> None:
+    # One INSERT ... ON CONFLICT DO NOTHING: two writers using a new tag at once both
+    # succeed. Not flushed first: the event's own rows follow at the next flush.
+    if not slugs:
+        return
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    session.execute(insert(Tag).values(slug=slug).on_conflict_do_nothing(index_elements=["slug"]))
+    stmt = insert(Tag).values([{"slug": slug} for slug in slugs])
+    with session.no_autoflush:
+        session.execute(stmt.on_conflict_do_nothing(index_elements=["slug"]))
 
 
 def _apply(session: orm.Session, event: Event, data: EventData) -> None:
@@ -211,8 +216,7 @@ def _apply(session: orm.Session, event: Event, data: EventData) -> None:
         if not slug:
             raise StoreError(f"tag {label!r} has no letters or digits")
         seen.setdefault(slug, label)
-    for slug in seen:
-        _tag(session, slug)
+    _tags(session, seen)
     event.tags = [
         EventTag(tag_slug=slug, label=label, position=i)
         for i, (slug, label) in enumerate(seen.items())
@@ -258,7 +262,17 @@ def create_event(
     if session.get(Event, data.id) is not None:
         raise EventExistsError(f"an event with id {data.id!r} exists already")
     now = utcnow()
-    event = Event(id=data.id, created=now, updated=now, sequence=0, deleted=False)
+    event = Event(
+        id=data.id,
+        created=now,
+        updated=now,
+        sequence=0,
+        deleted=False,
+        # Empty, not unloaded: filling them loads nothing from the store.
+        translations=[],
+        tags=[],
+        organizations=[],
+    )
     session.add(event)
     _apply(session, event, data)
     session.add_all(TimelineEvent(timeline_id=t, event_id=data.id) for t in timelines)
