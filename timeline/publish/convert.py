@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from feeds import Channel, Entry
@@ -10,8 +12,26 @@ from timeline.publish.wording import wording
 from timeline.store.languages import autonym, text_in
 from timeline.store.models import Event
 from timeline.store.timelines import SITE, Heading
+from timeline.store.values import EventData
 from timeline.store.version import StoreVersion
-from timeline.store.writes import event_data, split_values
+from timeline.store.writes import event_data
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    """An event as the publishers read it, in plain values: its content (``data``), the
+    names of its organizations in the language asked for (in order: see
+    :meth:`timeline.store.models.Organization.name_in`), and the store's bookkeeping
+    (``created`` and ``updated`` UTC-aware, ``sequence`` the RFC 5545 SEQUENCE,
+    ``deleted`` true for a tombstone). Built from the ORM by :func:`published` or from
+    plain rows by :func:`timeline.publish.rows.load_published`."""
+
+    data: EventData
+    organizations: tuple[str, ...]
+    created: dt.datetime
+    updated: dt.datetime
+    sequence: int
+    deleted: bool
 
 
 def event_uid(event_id: str, config: dict[str, Any]) -> str:
@@ -32,9 +52,9 @@ def event_page(event_id: str, config: dict[str, Any]) -> str:
     return f"{config['BASE_URL']}/events/{event_id}"
 
 
-def texts(event: Event, config: dict[str, Any], lang: str | None) -> dict[str, Any]:
+def texts(data: EventData, config: dict[str, Any], lang: str | None) -> dict[str, Any]:
     """Return the ``title``, ``description``, ``language`` and ``description_language``
-    of the entry of ``event`` asked for in ``lang`` (a BCP 47 tag, or None for each
+    of the entry of the event ``data`` asked for in ``lang`` (a BCP 47 tag, or None for each
     event's original language).
 
     A title missing in ``lang`` is the original's followed by the language's own name
@@ -43,7 +63,7 @@ def texts(event: Event, config: dict[str, Any], lang: str | None) -> dict[str, A
     §3.2.10) name the text's language whenever ``lang`` is given, and otherwise only
     when it is not the configured ``LANGUAGE``.
     """
-    title_language, title, description_language, description = event_data(event).in_language(lang)
+    title_language, title, description_language, description = data.in_language(lang)
     if lang is not None and title_language != lang:
         title = f"{title} [{autonym(title_language)}]"
     implied = lang or config["LANGUAGE"]
@@ -60,46 +80,68 @@ def texts(event: Event, config: dict[str, Any], lang: str | None) -> dict[str, A
 def to_entry(event: Event, config: dict[str, Any], lang: str | None = None) -> Entry:
     """Return the renderers' view of ``event`` (see :class:`feeds.Entry`), its texts in
     ``lang`` as :func:`texts` says, and the words the renderers add in ``lang`` (else the
-    configured ``LANGUAGE``: :func:`timeline.publish.wording.wording`)."""
-    return Entry(
-        id=event.id,
-        uid=event_uid(event.recurrence_of or event.id, config),
-        guid=event_guid(event.id, config),
-        start=event.start_value,
-        end=event.end_value,
-        all_day=event.all_day,
-        link=event_page(event.id, config),
+    configured ``LANGUAGE``: :func:`timeline.publish.wording.wording`):
+    :func:`entry_of` of :func:`published`."""
+    return entry_of(published(event, lang), config, lang)
+
+
+def published(event: Event, lang: str | None = None) -> Published:
+    """Return the plain values of the loaded ``event``, its organizations named in
+    ``lang`` (BCP 47; None: their canonical names)."""
+    return Published(
+        data=event_data(event),
+        organizations=tuple(event.organization_names_in(lang)),
         created=event.created,
         updated=event.updated,
         sequence=event.sequence,
-        timezone=event.timezone,
-        precision=event.precision,  # type: ignore[arg-type]
-        approximate=event.approximate,
-        location=event.location,
-        url=event.url,
-        tags=tuple(event.tag_names),
-        organizations=tuple(event.organization_names_in(lang)),
-        source_name=event.source_name,
-        source_published=event.source_published,
-        source_locator=event.source_locator,
-        wording=wording(lang or config["LANGUAGE"]),
-        **texts(event, config, lang),
-        **recurrence(event),
+        deleted=event.deleted,
     )
 
 
-def recurrence(event: Event) -> dict[str, Any]:
+def entry_of(event: Published, config: dict[str, Any], lang: str | None = None) -> Entry:
+    """Return the renderers' view (:class:`feeds.Entry`) of ``event``, its texts in
+    ``lang`` (BCP 47; None: each event's original language) as :func:`texts` says; the
+    one converter behind :func:`to_entry` and the calendar parts' loader."""
+    data = event.data
+    return Entry(
+        id=data.id,
+        uid=event_uid(data.recurrence_of or data.id, config),
+        guid=event_guid(data.id, config),
+        start=data.start,
+        end=data.end,
+        all_day=data.all_day,
+        link=event_page(data.id, config),
+        created=event.created,
+        updated=event.updated,
+        sequence=event.sequence,
+        timezone=data.timezone,
+        precision=data.precision,  # type: ignore[arg-type]
+        approximate=data.approximate,
+        location=data.location,
+        url=data.url,
+        tags=data.tags,
+        organizations=event.organizations,
+        source_name=data.source_name,
+        source_published=data.source_published,
+        source_locator=data.source_locator,
+        wording=wording(lang or config["LANGUAGE"]),
+        **texts(data, config, lang),
+        **recurrence(data, event.deleted),
+    )
+
+
+def recurrence(data: EventData, deleted: bool) -> dict[str, Any]:
     """Return the ``status``, ``rrule``, ``rdate``, ``exdate`` and ``recurrence_id`` of
-    the entry of ``event`` (see :class:`feeds.Entry`): the stored values, read; the
-    status of a deleted event (a tombstone) is ``cancelled``."""
-    all_day = event.all_day
-    rdate = tuple(parse_value(v, all_day=all_day, period=True) for v in split_values(event.rdate))
-    exdate = tuple(parse_value(v, all_day=all_day) for v in split_values(event.exdate))
-    rid = None if event.recurrence_id is None else parse_value(event.recurrence_id, all_day=all_day)
+    the entry of the event ``data`` (see :class:`feeds.Entry`): the stored values, read;
+    the status of a deleted event (``deleted``: a tombstone) is ``cancelled``."""
+    all_day = data.all_day
+    rdate = tuple(parse_value(v, all_day=all_day, period=True) for v in data.rdate)
+    exdate = tuple(parse_value(v, all_day=all_day) for v in data.exdate)
+    rid = None if data.recurrence_id is None else parse_value(data.recurrence_id, all_day=all_day)
     return {
         # A deleted event still in the calendars is a tombstone: cancelled.
-        "status": "cancelled" if event.deleted else event.status,
-        "rrule": event.rrule,
+        "status": "cancelled" if deleted else data.status,
+        "rrule": data.rrule,
         "rdate": rdate,
         "exdate": exdate,
         "recurrence_id": rid,

@@ -13,7 +13,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 import feeds
 from feeds.times import UTC_NAMES
-from timeline.publish.convert import to_entry
+from timeline.publish.convert import Published, entry_of
+from timeline.publish.rows import load_published
 from timeline.store.models import Event, EventPart
 from timeline.store.queries import NEWEST_FIRST, EventFilter, conditions
 
@@ -57,18 +58,18 @@ def current_part(key: str, lang: str | None = None) -> sa.ColumnElement[bool]:
 
 def refresh_parts(
     session: orm.Session,
-    events: list[Event],
+    events: list[Published],
     config: dict[str, Any],
     key: str,
     lang: str | None = None,
 ) -> dict[str, bytes]:
-    """Render the VEVENT of each of ``events`` in ``lang`` and store it under (id,
-    :func:`part_kind`) with the event's sequence and ``key``; return the bytes by event
-    id. Does not commit."""
+    """Render the VEVENT of each of ``events`` (read with their organizations named in
+    ``lang``) in ``lang`` and store it under (id, :func:`part_kind`) with the event's
+    sequence and ``key``; return the bytes by event id. Does not commit."""
     kind = part_kind(lang)
-    rendered = {e.id: feeds.render_vevent(to_entry(e, config, lang)) for e in events}
+    rendered = {e.data.id: feeds.render_vevent(entry_of(e, config, lang)) for e in events}
     if rendered:
-        sequences = {e.id: e.sequence for e in events}
+        sequences = {e.data.id: e.sequence for e in events}
         _upsert(
             session,
             [
@@ -194,12 +195,13 @@ def render_missing(
 ) -> dict[str, bytes]:
     """Render and store the VEVENT parts in ``lang`` of the events ``ids``, in a write
     transaction of
-    ``session``'s own that this commits (the session must have no transaction open).
+    ``session``'s own that this commits (the session must have no transaction open),
+    the events read as plain rows (:func:`timeline.publish.rows.load_published`).
     Returns the bytes by event id."""
     from timeline.store.engine import begin_write
 
     begin_write(session)
-    events = list(session.scalars(sa.select(Event).where(Event.id.in_(ids))))
+    events = load_published(session, ids, lang)
     rendered = refresh_parts(session, events, config, key, lang)
     session.commit()
     return rendered

@@ -85,6 +85,27 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def time_value(
+    instant: dt.datetime, wall: str | None, timezone: str | None, all_day: bool
+) -> dt.date | dt.datetime:
+    """Return a stored start or end (``instant``, UTC-aware; ``wall``, the time as
+    entered in ``timezone``, or None) as the feeds want it: the date if ``all_day``, else
+    the wall time read under today's rules of ``timezone`` (IANA) when there is one,
+    else ``instant``. See :class:`Event`."""
+    if all_day:
+        return instant.date()
+    if wall is None or timezone is None:
+        return instant
+    return from_wall(wall, timezone)
+
+
+def name_in(name: str, names: dict[str, str], lang: str | None) -> str:
+    """Return the name of ``names`` (by BCP 47 tag) that ``lang`` asks for by RFC 4647
+    §3.4 Lookup, else ``name`` (the canonical one)."""
+    found = lookup(lang, names) if lang is not None and names else None
+    return name if found is None else names[found]
+
+
 class Event(Base):
     """One dated event.
 
@@ -184,23 +205,18 @@ class Event(Base):
         back_populates="event", order_by="Revision.sequence", lazy="raise_on_sql"
     )
 
-    def _wall(self, text: str | None, instant: dt.datetime) -> dt.datetime:
-        if text is None or self.timezone is None:
-            return instant
-        return from_wall(text, self.timezone)
-
     @property
     def start_value(self) -> dt.date | dt.datetime:
         """The start as the feeds want it: a date if all-day, else an aware datetime (in
-        ``timezone``, from ``wall_start``, when kept as a wall time)."""
-        return self.start.date() if self.all_day else self._wall(self.wall_start, self.start)
+        ``timezone``, from ``wall_start``, when kept as a wall time): :func:`time_value`."""
+        return time_value(self.start, self.wall_start, self.timezone, self.all_day)
 
     @property
     def end_value(self) -> dt.date | dt.datetime | None:
         """The exclusive end: a date if all-day, an aware datetime or None if timed."""
         if self.end is None:
             return None
-        return self.end.date() if self.all_day else self._wall(self.wall_end, self.end)
+        return time_value(self.end, self.wall_end, self.timezone, self.all_day)
 
     @property
     def tag_names(self) -> list[str]:
@@ -280,9 +296,7 @@ class Organization(Base):
         canonical name."""
         if lang is None or not self.names:
             return self.name
-        by_language = {n.language: n.name for n in self.names}
-        found = lookup(lang, by_language)
-        return self.name if found is None else by_language[found]
+        return name_in(self.name, {n.language: n.name for n in self.names}, lang)
 
 
 class OrganizationName(Base):
