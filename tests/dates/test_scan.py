@@ -149,8 +149,8 @@ def test_finds_are_in_order_and_never_overlap(pieces: list[str]) -> None:
 
 
 def test_a_tense_of_none_leaves_the_rules_without_tense() -> None:
-    # The term ends on June 3 (no past nor future): the nearest June 3, not last year's.
-    text = "The term of the present Lok Sabha ends on June 3."
+    # The mandate runs out on June 3 (no past nor future): the nearest June 3, not last year's.
+    text = "The mandate of the city council runs out on June 3."
     unknown = scan(text, reference=D(2019, 3, 10), future=lambda offset: None)
     past = scan(text, reference=D(2019, 3, 10), future=lambda offset: False)
     assert [f.value for f in unknown] == ["2019-06-03"]
@@ -159,7 +159,7 @@ def test_a_tense_of_none_leaves_the_rules_without_tense() -> None:
 
 def test_a_date_without_a_year_near_the_reference_stays_nearest_whatever_the_tense() -> None:
     # Within 60 days on the other side of the tense: the nearest one.
-    text = "The agency had earlier targeted October 23 for the launch."
+    text = "The firm had planned the rollout for October 23 at first."
     assert [f.value for f in scan(text, reference=D(2020, 9, 30), future=lambda o: False)] == [
         "2020-10-23"
     ]
