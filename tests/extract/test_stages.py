@@ -160,16 +160,16 @@ def test_two_dates_in_one_clause_do_not_crash() -> None:
     ("text", "published", "expected"),
     [
         # Neither past nor future: the nearest June 3, not last year's.
-        ("The term of the present Lok Sabha ends on June 3.", dt.date(2019, 3, 10), "2019-06-03"),
+        ("The mandate of the city council runs out on June 3.", dt.date(2019, 3, 10), "2019-06-03"),
         # A date a plan confirms, sets or moves: read without the tense.
         (
-            "The opening date has now been confirmed as December, the restored line said.",
+            "The date of the reopening is now confirmed as December, the museum said.",
             dt.date(2024, 8, 7),
             "2024-12",
         ),
         ("The launch was postponed to September.", dt.date(2025, 1, 10), "2025-09"),
         # A bare weekday with no word of the future is in the past (news reports it).
-        ("Kipchoge won the race in 2 hours, 1 minute, 39 seconds on Sunday.", dt.date(2018, 9, 17),
+        ("The runner won in 2 hours, 4 minutes, 11 seconds on Sunday.", dt.date(2018, 9, 17),
          "2018-09-16"),
         # 女将 (a woman athlete) is no future: the 29th just past.
         ("台灣舉重女將許淑淨倫敦時間29日勇奪奧運銀牌。", dt.date(2012, 7, 30), "2012-07-29"),
