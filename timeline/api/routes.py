@@ -227,7 +227,11 @@ def _create(
             writes.name_organizations(session, data)
             return _event_response(existing, location=True, notes=notes)
         event = writes.create_event(
-            session, assign_id(session, data), author=author, timelines=[timeline_id]
+            session,
+            assign_id(session, data),
+            author=author,
+            timelines=[timeline_id],
+            known_free=True,
         )
         if key is not None:
             session.add(IdempotencyKey(key=key, request_hash=request_hash(body), event_id=event.id))

@@ -267,7 +267,7 @@ def _seed(session: orm.Session, data: EventData, force: bool, timeline_id: int) 
     and, for one left alone or overwritten, why."""
     event = session.get(Event, data.id)
     if event is None:
-        create_event(session, data, author=SEED_AUTHOR, timelines=[timeline_id])
+        create_event(session, data, author=SEED_AUTHOR, timelines=[timeline_id], known_free=True)
         return "added", ""
     if event.deleted:
         last = _last_change(session, event.id)

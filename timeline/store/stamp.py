@@ -17,6 +17,7 @@ import dataclasses
 import datetime as dt
 
 import sqlalchemy as sa
+from psycopg import sql as psql
 from sqlalchemy import orm
 
 from timeline.store.models import Event, StoreState, UtcDateTime
@@ -54,9 +55,15 @@ def record_change(session: orm.Session, event: Event) -> None:
     _pending(session).changes.append((event, event.updated, span))
 
 
-def stamp_changes(session: orm.Session) -> int | None:
+def stamp_changes(session: orm.Session, *, committing: bool = False) -> int | None:
     """Stamp the changes recorded in this transaction now (see :func:`record_change`);
-    return the newest version given, or None when none was recorded. Flushes first."""
+    return the newest version given, or None when none was recorded. Flushes first.
+
+    ``committing`` (only just before the session's own COMMIT, nothing written after
+    it): on PostgreSQL a single change is stamped and committed in one message, so the
+    version row stays locked for one round trip and never while this thread waits for
+    the interpreter lock between the stamp and the COMMIT; the session's COMMIT that
+    follows finds no transaction open and sends nothing (psycopg)."""
     pending: _Pending | None = session.info.get(_KEY)
     if pending is None or not pending.changes:
         return None
@@ -68,7 +75,7 @@ def stamp_changes(session: orm.Session) -> int | None:
     longest = max(span for _, _, span in changes)
     count = len(ids)
     if count == 1 and session.get_bind().dialect.name == "postgresql":
-        last = _stamp_one_postgresql(session, ids[0], updated, longest)
+        last = _stamp_one_postgresql(session, ids[0], updated, longest, committing)
     else:
         last = _raise_version(session, count, updated, longest)
         stamps = [{"id": i, "change_version": last - count + 1 + n} for n, i in enumerate(ids)]
@@ -98,37 +105,46 @@ def _raise_version(session: orm.Session, count: int, when: dt.datetime, longest:
 
 
 def _stamp_one_postgresql(
-    session: orm.Session, event_id: str, when: dt.datetime, longest: int
+    session: orm.Session, event_id: str, when: dt.datetime, longest: int, commit: bool
 ) -> int:
     """Raise the version, stamp the event ``event_id`` and touch its timelines in one
     statement (data-modifying WITH, PostgreSQL; each part runs whether read or not):
-    one round trip under the row lock, and no statement built per request."""
+    one round trip under the row lock, and no statement built per request. With
+    ``commit``, the COMMIT follows in the same message (the simple query protocol, so
+    the values are sent as literals quoted by psycopg, :mod:`psycopg.sql`)."""
     at = when.astimezone(dt.UTC).replace(tzinfo=None)  # stored naive, UTC (UtcDateTime)
-    params = {"at": at, "span": longest, "event": event_id}
-    return int(session.execute(_STAMP_ONE, params).scalar_one())
+    if not commit:
+        params = {"at": at, "span": longest, "event": event_id}
+        return int(session.execute(_STAMP_ONE, params).scalar_one())
+    driver = session.connection().connection.driver_connection
+    assert driver is not None  # a live connection of this session's transaction
+    literals = {"at": psql.Literal(at), "span": psql.Literal(longest)}
+    query = psql.SQL(_STAMP_ONE_TEXT + "; COMMIT").format(event=psql.Literal(event_id), **literals)
+    return int(driver.execute(query).fetchone()[0])
 
 
-_STAMP_ONE = sa.text(
-    """WITH raised AS (
+# The statement of :func:`_stamp_one_postgresql`, its values as ``{placeholders}``.
+_STAMP_ONE_TEXT = """WITH raised AS (
     UPDATE store_state SET version = version + 1,
-        updated = GREATEST(updated, CAST(:at AS TIMESTAMP)),
-        longest = GREATEST(longest, :span)
+        updated = GREATEST(updated, CAST({at} AS TIMESTAMP)),
+        longest = GREATEST(longest, {span})
     WHERE id = 1 RETURNING version
 ), stamped AS (
-    UPDATE events SET change_version = (SELECT version FROM raised) WHERE id = :event
+    UPDATE events SET change_version = (SELECT version FROM raised) WHERE id = {event}
 ), touched AS (
     UPDATE timelines SET version = (SELECT version FROM raised),
-        updated = GREATEST(updated, CAST(:at AS TIMESTAMP))
-    WHERE id IN (SELECT timeline_id FROM timeline_events WHERE event_id = :event)
+        updated = GREATEST(updated, CAST({at} AS TIMESTAMP))
+    WHERE id IN (SELECT timeline_id FROM timeline_events WHERE event_id = {event})
 )
 SELECT version FROM raised"""
-)
+
+_STAMP_ONE = sa.text(_STAMP_ONE_TEXT.format(at=":at", span=":span", event=":event"))
 
 
 @sa.event.listens_for(orm.Session, "before_commit")
 def _before_commit(session: orm.Session) -> None:
     if not session.in_nested_transaction():  # a savepoint's release stamps nothing
-        stamp_changes(session)
+        stamp_changes(session, committing=True)
 
 
 @sa.event.listens_for(orm.Session, "after_transaction_create")

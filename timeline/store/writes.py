@@ -251,15 +251,19 @@ def create_event(
     *,
     author: str,
     timelines: Collection[int] = (DEFAULT_TIMELINE_ID,),
+    known_free: bool = False,
 ) -> Event:
     """Add a new event with ``data`` (sequence 0) and its first revision, in the
     timelines ``timelines`` (ids; the default timeline unless told), whose versions
-    follow.
+    follow. ``known_free``: the caller has just found ``data.id`` free in this
+    transaction (:func:`timeline.events.parse.assign_id` or its own look-up), so it is
+    not looked up again; if another writer takes it meanwhile, the INSERT fails with
+    sqlalchemy's IntegrityError at the flush.
 
     Raises EventExistsError if the id is taken (even by a deleted event: ids are never
     reused) and StoreError for a tag or organization with no slug.
     """
-    if session.get(Event, data.id) is not None:
+    if not known_free and session.get(Event, data.id) is not None:
         raise EventExistsError(f"an event with id {data.id!r} exists already")
     now = utcnow()
     event = Event(
@@ -346,7 +350,7 @@ def upsert_event(
     ``"unchanged"``. Raises EventGoneError for a deleted event."""
     event = session.get(Event, data.id)
     if event is None:
-        create_event(session, data, author=author, timelines=timelines)
+        create_event(session, data, author=author, timelines=timelines, known_free=True)
         return "added"
     return "updated" if update_event(session, event, data, author=author) else "unchanged"
 
