@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import queue
 import sqlite3
 import tempfile
 import threading
@@ -17,6 +18,15 @@ import diskcache
 from diskcache.core import MODE_BINARY, UNKNOWN
 
 log = logging.getLogger(__name__)
+
+#: Chunks (about 1 MB each) that may wait for the spool's writer before the response
+#: itself waits for the disk.
+QUEUED_CHUNKS = 128
+#: How long :meth:`Spool.open` waits for a document still being written.
+WAIT_SECONDS = 30.0
+#: What a response puts after its last chunk: the document is whole (store it), or the
+#: client went away (drop it).
+_WHOLE, _DROPPED = object(), object()
 
 
 class _Written:
@@ -54,6 +64,7 @@ class Spool:
         self.max_bytes = max_bytes
         self._opened: diskcache.Cache | None = None
         self._lock = threading.Lock()
+        self._writing: dict[str, threading.Thread] = {}  # by key, see tee
 
     @property
     def _cache(self) -> diskcache.Cache:
@@ -70,7 +81,14 @@ class Spool:
 
     def open(self, key: str) -> tuple[BinaryIO, int] | None:
         """Return the stored document under ``key`` opened for reading, and its size in
-        bytes; None if there is none (or it cannot be read)."""
+        bytes; None if there is none (or it cannot be read). A document being written
+        (:meth:`tee`) is waited for, at most :data:`WAIT_SECONDS`."""
+        with self._lock:
+            writer = self._writing.get(key)
+        if writer is not None:
+            writer.join(WAIT_SECONDS)
+            if writer.is_alive():  # its response is stalled: render afresh meanwhile
+                return None
         if self._opened is None and not self.directory.is_dir():
             return None  # nothing spooled yet: leave the disk alone
         try:
@@ -83,40 +101,72 @@ class Spool:
         return handle, os.fstat(handle.fileno()).st_size
 
     def tee(self, key: str, chunks: Iterator[bytes]) -> Iterator[bytes]:
-        """Yield ``chunks`` unchanged, writing them to a temporary file beside the spool;
-        once the last one has been produced (known by reading one ahead, since a server
-        may stop asking after the last byte), store the file under ``key`` and then yield
-        that chunk."""
+        """Yield ``chunks`` unchanged while a thread of the spool's writes them to a
+        temporary file beside it, so that the client is not held up by the disk (up to
+        :data:`QUEUED_CHUNKS` chunks ahead of it). Once the last chunk has been produced
+        (known by reading one ahead, since a server may stop asking after the last byte)
+        that thread stores the file under ``key``; until then :meth:`open` of ``key``
+        waits for it. A response closed before its end stores nothing and leaves no
+        file behind (waited for). Only one response writes a given key at a time."""
+        with self._lock:
+            busy = key in self._writing
         try:
+            if busy:
+                raise FileExistsError(key)
             self._cache  # noqa: B018 - makes the directory
             fd, name = tempfile.mkstemp(dir=self.directory, suffix=".part")
+        except FileExistsError:
+            yield from chunks
+            return
         except (OSError, sqlite3.Error):
             log.exception("spool: cannot write under %s", self.directory)
             yield from chunks
             return
-        out: BinaryIO | None = os.fdopen(fd, "wb")
+        pending: queue.Queue[object] = queue.Queue(QUEUED_CHUNKS)
+        writer = threading.Thread(
+            target=self._write, args=(key, fd, name, pending), name="spool", daemon=True
+        )
+        with self._lock:
+            self._writing[key] = writer
+        writer.start()
+        end = _DROPPED
         try:
             chunk = next(chunks, None)
             while chunk is not None:
                 following = next(chunks, None)
-                if out is not None:
-                    try:
-                        out.write(chunk)
-                    except OSError:  # disk full: go on serving, keep nothing
-                        log.exception("spool: cannot write %s", key)
-                        out.close()
-                        out = None
-                if following is None and out is not None:
-                    out.close()
-                    out = None
-                    self._store(key, name)
+                pending.put(chunk)
+                if following is None:
+                    end = _WHOLE
+                    pending.put(end)
                 yield chunk
                 chunk = following
         finally:
-            if out is not None:
-                out.close()
+            if end is _DROPPED:
+                pending.put(end)
+                writer.join()
+
+    def _write(self, key: str, fd: int, name: str, pending: queue.Queue[object]) -> None:
+        """Write the chunks put in ``pending`` to the file ``name`` (open as ``fd``) until
+        the end mark; store the file under ``key`` if it was whole and written whole."""
+        written = True
+        try:
+            with os.fdopen(fd, "wb") as out:
+                while (chunk := pending.get()) not in (_WHOLE, _DROPPED):
+                    if written:
+                        try:
+                            out.write(chunk)  # type: ignore[arg-type]
+                        except OSError:  # disk full: the response goes on, nothing kept
+                            log.exception("spool: cannot write %s", key)
+                            written = False
+            if chunk is _WHOLE and written:
+                self._store(key, name)
+        except OSError:
+            log.exception("spool: cannot write %s", key)
+        finally:
             with contextlib.suppress(OSError):
                 os.unlink(name)
+            with self._lock:
+                self._writing.pop(key, None)
 
     def _store(self, key: str, name: str) -> None:
         """Move the written file ``name`` into the spool under ``key`` (a rename: both are

@@ -1,0 +1,89 @@
+"""The spool of large documents: written beside the response by a thread of its own."""
+
+from __future__ import annotations
+
+import errno
+import io
+import os
+import threading
+from collections.abc import Generator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from timeline.publish.spool import Spool
+
+CHUNKS = [b"BEGIN:VCALENDAR\r\n", b"x" * 5000, b"END:VCALENDAR\r\n"]
+
+
+def _read(spool: Spool, key: str) -> bytes | None:
+    opened = spool.open(key)
+    if opened is None:
+        return None
+    handle, length = opened
+    with handle:
+        body = handle.read()
+    assert len(body) == length
+    return body
+
+
+class _GatedFile(io.FileIO):
+    """A file whose writes wait until ``gate`` is set, as a slow disk would."""
+
+    gate = threading.Event()
+
+    def write(self, data: Any) -> int:
+        assert self.gate.wait(10)
+        return super().write(data)
+
+
+class _FullFile(io.FileIO):
+    """A file on a full disk."""
+
+    def write(self, data: Any) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def _files_as(monkeypatch: pytest.MonkeyPatch, kind: type[io.FileIO]) -> None:
+    monkeypatch.setattr(os, "fdopen", lambda fd, mode: kind(fd, "wb"))
+
+
+def test_a_document_sent_whole_is_stored(tmp_path: Path) -> None:
+    spool = Spool(tmp_path / "spool", 1 << 20)
+    assert list(spool.tee("etag-1", iter(CHUNKS))) == CHUNKS
+    assert _read(spool, "etag-1") == b"".join(CHUNKS)
+    assert _read(spool, "etag-2") is None
+    assert not list((tmp_path / "spool").glob("*.part"))
+
+
+def test_a_slow_disk_does_not_hold_the_response(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _files_as(monkeypatch, _GatedFile)
+    _GatedFile.gate.clear()
+    spool = Spool(tmp_path / "spool", 1 << 20)
+    # Every chunk reaches the client while the disk has taken none of them.
+    assert list(spool.tee("etag-1", iter(CHUNKS))) == CHUNKS
+    _GatedFile.gate.set()
+    assert _read(spool, "etag-1") == b"".join(CHUNKS)  # waits for the writer
+
+
+def test_a_client_gone_half_way_leaves_nothing(tmp_path: Path) -> None:
+    spool = Spool(tmp_path / "spool", 1 << 20)
+    sent = spool.tee("etag-1", iter(CHUNKS))
+    assert isinstance(sent, Generator)
+    assert next(sent) == CHUNKS[0]
+    sent.close()
+    assert _read(spool, "etag-1") is None
+    assert not list((tmp_path / "spool").glob("*.part"))
+
+
+def test_a_full_disk_keeps_nothing_and_the_response_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _files_as(monkeypatch, _FullFile)
+    spool = Spool(tmp_path / "spool", 1 << 20)
+    assert list(spool.tee("etag-1", iter(CHUNKS))) == CHUNKS
+    assert _read(spool, "etag-1") is None
+    assert not list((tmp_path / "spool").glob("*.part"))
