@@ -87,3 +87,13 @@ def test_a_full_disk_keeps_nothing_and_the_response_goes_on(
     assert list(spool.tee("etag-1", iter(CHUNKS))) == CHUNKS
     assert _read(spool, "etag-1") is None
     assert not list((tmp_path / "spool").glob("*.part"))
+
+
+def test_a_document_still_being_sent_is_not_waited_for(tmp_path: Path) -> None:
+    spool = Spool(tmp_path / "spool", 1 << 20)
+    sent = spool.tee("etag-1", iter(CHUNKS))
+    assert next(sent) == CHUNKS[0]
+    # Its client reads slowly: another request renders afresh instead of waiting.
+    assert _read(spool, "etag-1") is None
+    assert list(sent) == CHUNKS[1:]
+    assert _read(spool, "etag-1") == b"".join(CHUNKS)

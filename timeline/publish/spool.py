@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 #: Chunks (about 1 MB each) that may wait for the spool's writer before the response
 #: itself waits for the disk.
 QUEUED_CHUNKS = 128
-#: How long :meth:`Spool.open` waits for a document still being written.
+#: How long :meth:`Spool.open` waits for a whole document still being written to disk.
 WAIT_SECONDS = 30.0
 #: What a response puts after its last chunk: the document is whole (store it), or the
 #: client went away (drop it).
@@ -64,7 +64,8 @@ class Spool:
         self.max_bytes = max_bytes
         self._opened: diskcache.Cache | None = None
         self._lock = threading.Lock()
-        self._writing: dict[str, threading.Thread] = {}  # by key, see tee
+        # By key, see tee: the writer, and whether the document was produced whole.
+        self._writing: dict[str, tuple[threading.Thread, threading.Event]] = {}
 
     @property
     def _cache(self) -> diskcache.Cache:
@@ -82,12 +83,16 @@ class Spool:
     def open(self, key: str) -> tuple[BinaryIO, int] | None:
         """Return the stored document under ``key`` opened for reading, and its size in
         bytes; None if there is none (or it cannot be read). A document being written
-        (:meth:`tee`) is waited for, at most :data:`WAIT_SECONDS`."""
+        to disk (:meth:`tee`) is waited for, at most :data:`WAIT_SECONDS`, once it was
+        produced whole; one still being sent (as fast as its client reads) is not: None."""
         with self._lock:
-            writer = self._writing.get(key)
-        if writer is not None:
+            writing = self._writing.get(key)
+        if writing is not None:
+            writer, whole = writing
+            if not whole.is_set():
+                return None
             writer.join(WAIT_SECONDS)
-            if writer.is_alive():  # its response is stalled: render afresh meanwhile
+            if writer.is_alive():
                 return None
         if self._opened is None and not self.directory.is_dir():
             return None  # nothing spooled yet: leave the disk alone
@@ -126,8 +131,9 @@ class Spool:
         writer = threading.Thread(
             target=self._write, args=(key, fd, name, pending), name="spool", daemon=True
         )
+        whole = threading.Event()
         with self._lock:
-            self._writing[key] = writer
+            self._writing[key] = (writer, whole)
         writer.start()
         end = _DROPPED
         try:
@@ -138,6 +144,7 @@ class Spool:
                 if following is None:
                     end = _WHOLE
                     pending.put(end)
+                    whole.set()
                 yield chunk
                 chunk = following
         finally:
