@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,7 +15,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 import feeds
 from feeds.times import UTC_NAMES
 from timeline.publish.convert import Published, entry_of
-from timeline.publish.rows import load_published
+from timeline.publish.rows import load_published, published_row
+from timeline.store.bulk import Added
+from timeline.store.manyrows import execute_many
 from timeline.store.models import Event, EventPart
 from timeline.store.queries import NEWEST_FIRST, EventFilter, conditions
 
@@ -42,7 +45,7 @@ def _upsert(session: orm.Session, rows: list[dict[str, Any]]) -> None:
             "body": stmt.excluded.body,
         },
     )
-    session.connection().execute(stmt, rows)
+    execute_many(session.connection(), stmt, rows)
 
 
 def current_part(key: str, lang: str | None = None) -> sa.ColumnElement[bool]:
@@ -65,18 +68,46 @@ def refresh_parts(
 ) -> dict[str, bytes]:
     """Render the VEVENT of each of ``events`` (read with their organizations named in
     ``lang``) in ``lang`` and store it under (id, :func:`part_kind`) with the event's
-    sequence and ``key``; return the bytes by event id. Does not commit."""
-    kind = part_kind(lang)
+    sequence and ``key``; return the bytes by event id. Raises ValueError as
+    :func:`feeds.render_vevent` does, storing nothing. Does not commit."""
     rendered = {e.data.id: feeds.render_vevent(entry_of(e, config, lang)) for e in events}
-    if rendered:
-        sequences = {e.data.id: e.sequence for e in events}
-        _upsert(
-            session,
-            [
-                {"event_id": i, "kind": kind, "sequence": sequences[i], "key": key, "body": b}
-                for i, b in rendered.items()
-            ],
-        )
+    store_parts(session, events, rendered, key, lang)
+    return rendered
+
+
+def store_parts(
+    session: orm.Session,
+    events: list[Published],
+    rendered: dict[str, bytes],
+    key: str,
+    lang: str | None = None,
+) -> None:
+    """Store the VEVENT bytes ``rendered`` (by event id) of those of ``events`` it has,
+    under (id, :func:`part_kind`) with the event's sequence and ``key``, replacing what
+    was stored. Does not commit."""
+    kind = part_kind(lang)
+    _upsert(
+        session,
+        [
+            {"event_id": e.data.id, "kind": kind, "sequence": e.sequence, "key": key, "body": b}
+            for e in events
+            if (b := rendered.get(e.data.id)) is not None
+        ],
+    )
+
+
+def render_each(
+    events: list[Published], config: dict[str, Any], lang: str | None = None
+) -> dict[str, bytes]:
+    """Render the VEVENT in ``lang`` of each of ``events`` that renders (see
+    :func:`feeds.render_vevent`); those that raise ValueError are left out (a later
+    :func:`store_missing` meets the error again). Returns the bytes by event id."""
+    rendered = {}
+    for event in events:
+        try:
+            rendered[event.data.id] = feeds.render_vevent(entry_of(event, config, lang))
+        except ValueError:
+            continue
     return rendered
 
 
@@ -205,3 +236,23 @@ def render_missing(
     rendered = refresh_parts(session, events, config, key, lang)
     session.commit()
     return rendered
+
+
+def store_added(session: orm.Session, added: list[Added], config: dict[str, Any], key: str) -> int:
+    """Render and store the VEVENT (each event's original language) of the events just
+    added by :func:`timeline.store.bulk.add_events`, from what it stored rather than
+    read back: the parts an import would otherwise render at its end. An event that
+    does not render is left to :func:`store_missing`. Returns the number of parts
+    stored; does not commit."""
+    events = [
+        published_row(
+            SimpleNamespace(**a.row),
+            a.tags,
+            [(name, name) for name in a.organizations],
+            a.translations,
+        )
+        for a in added
+    ]
+    rendered = render_each(events, config)
+    store_parts(session, events, rendered, key)
+    return len(rendered)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import orm
@@ -67,48 +68,65 @@ def load_published(
     ):
         translations[event_id].append(Translation(language, title, description))
     organizations = _organizations(conn, ids, lang)
-    loaded = []
-    for row in conn.execute(sa.select(*_COLUMNS).where(_EVENTS.c.id.in_(ids))):
-        all_day, zone = row.all_day, row.timezone
-        orgs = organizations.get(row.id, ())
-        data = EventData(
-            id=row.id,
-            title=row.title,
-            start=time_value(row.start, row.wall_start, zone, all_day),
-            end=None if row.end is None else time_value(row.end, row.wall_end, zone, all_day),
-            all_day=all_day,
-            precision=row.precision,
-            approximate=row.approximate,
-            description=row.description,
-            timezone=zone,
-            location=row.location,
-            url=row.url,
-            tags=tuple(tags.get(row.id, ())),
-            organizations=tuple(name for name, _ in orgs),
-            source_name=row.source_name,
-            source_published=row.source_published,
-            source_locator=row.source_locator,
-            language=row.language,
-            translations=tuple(translations.get(row.id, ())),
-            when=row.when_text,
-            status=row.status,
-            rrule=row.rrule,
-            rdate=split_values(row.rdate),
-            exdate=split_values(row.exdate),
-            recurrence_of=row.recurrence_of,
-            recurrence_id=row.recurrence_id,
+    return [
+        published_row(
+            row,
+            tags.get(row.id, ()),
+            organizations.get(row.id, ()),
+            translations.get(row.id, ()),
         )
-        loaded.append(
-            Published(
-                data=data,
-                organizations=tuple(shown for _, shown in orgs),
-                created=row.created,
-                updated=row.updated,
-                sequence=row.sequence,
-                deleted=row.deleted,
-            )
-        )
-    return loaded
+        for row in conn.execute(sa.select(*_COLUMNS).where(_EVENTS.c.id.in_(ids)))
+    ]
+
+
+def published_row(
+    row: Any,
+    tags: Sequence[str],
+    organizations: Sequence[tuple[str, str]],
+    translations: Sequence[Translation],
+) -> Published:
+    """Return the :class:`Published` of an event from its ``events`` row (``row``: the
+    columns' values by attribute, as the database hands them back: UTC-aware times), its
+    tags' labels and ``(canonical name, name shown)`` of its organizations in their
+    positions, and its translations by language tag. The one place where a row becomes
+    a Published: :func:`load_published` and an import's new events go through it."""
+    all_day, zone = row.all_day, row.timezone
+    end = row.end
+    data = EventData(
+        id=row.id,
+        title=row.title,
+        start=time_value(row.start, row.wall_start, zone, all_day),
+        end=None if end is None else time_value(end, row.wall_end, zone, all_day),
+        all_day=all_day,
+        precision=row.precision,
+        approximate=row.approximate,
+        description=row.description,
+        timezone=zone,
+        location=row.location,
+        url=row.url,
+        tags=tuple(tags),
+        organizations=tuple(name for name, _ in organizations),
+        source_name=row.source_name,
+        source_published=row.source_published,
+        source_locator=row.source_locator,
+        language=row.language,
+        translations=tuple(translations),
+        when=row.when_text,
+        status=row.status,
+        rrule=row.rrule,
+        rdate=split_values(row.rdate),
+        exdate=split_values(row.exdate),
+        recurrence_of=row.recurrence_of,
+        recurrence_id=row.recurrence_id,
+    )
+    return Published(
+        data=data,
+        organizations=tuple(shown for _, shown in organizations),
+        created=row.created,
+        updated=row.updated,
+        sequence=row.sequence,
+        deleted=row.deleted,
+    )
 
 
 def _organizations(
