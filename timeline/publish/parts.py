@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,11 +14,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 import feeds
 from feeds.times import UTC_NAMES
 from timeline.publish.convert import Published, entry_of
-from timeline.publish.rows import load_published, published_row
+from timeline.publish.rows import COLUMNS, load_published, published_row, published_rows
 from timeline.store.bulk import Added
+from timeline.store.engine import begin_write
 from timeline.store.manyrows import execute_many
 from timeline.store.models import Event, EventPart
-from timeline.store.queries import NEWEST_FIRST, EventFilter, conditions
+from timeline.store.queries import NEWEST_FIRST, EventFilter, batch_conditions, conditions
 
 KIND_ICS = "ics"
 
@@ -159,14 +159,18 @@ def iter_vevents(
     ``batch`` rows at a time (memory does not grow with the number of events), in
     ``lang`` (BCP 47; None: each event's original language). Stored parts are used as
     they are; a missing or stale one (another sequence or ``key``) is
-    rendered and stored, in a short write transaction of its own.
+    rendered and stored, in a short write transaction of its own (after a batch mostly
+    without parts, as in a first export, the next one reads whole rows: each event is
+    looked up once, not again to render it).
     """
     last: tuple[dt.datetime, str] | None = None
+    cold = False
     with session_factory() as session:
-        where = conditions(session, flt)
+        where = batch_conditions(session, flt)
         while True:
+            columns = COLUMNS if cold else (Event.id, Event.start, Event.sequence)
             stmt = (
-                sa.select(Event.id, Event.start, Event.sequence, EventPart.body)
+                sa.select(*columns, EventPart.body)
                 .outerjoin(EventPart, current_part(key, lang))
                 .where(*where)
                 .order_by(*NEWEST_FIRST)
@@ -179,14 +183,40 @@ def iter_vevents(
                     )
                 )
             rows = session.execute(stmt).all()
+            missing = [row for row in rows if row.body is None]
+            events: list[Published] = []
+            if missing and cold:
+                events = published_rows(session, missing, lang)
+            elif missing:
+                events = load_published(session, [row.id for row in missing], lang)
             session.rollback()  # end the read transaction: a writer may need the lock
-            missing = [row.id for row in rows if row.body is None]
-            fresh = render_missing(session, missing, config, key, lang) if missing else {}
+            fresh = _render_stored(session, events, config, key, lang)
             for row in rows:
                 yield row.body if row.body is not None else fresh[row.id]
             if len(rows) < batch:
                 return
             last = (rows[-1].start, rows[-1].id)
+            cold = 2 * len(missing) > len(rows)
+
+
+def _render_stored(
+    session: orm.Session,
+    events: list[Published],
+    config: dict[str, Any],
+    key: str,
+    lang: str | None,
+) -> dict[str, bytes]:
+    """Render the VEVENTs of ``events`` in ``lang`` and store them in a write transaction
+    of ``session``'s own that this commits (none may be open), held only to store
+    them; return the bytes by event id. Raises ValueError as :func:`feeds.render_vevent`
+    does, storing nothing."""
+    if not events:
+        return {}
+    rendered = {e.data.id: feeds.render_vevent(entry_of(e, config, lang)) for e in events}
+    begin_write(session)
+    store_parts(session, events, rendered, key, lang)
+    session.commit()
+    return rendered
 
 
 def store_missing(
@@ -229,8 +259,6 @@ def render_missing(
     ``session``'s own that this commits (the session must have no transaction open),
     the events read as plain rows (:func:`timeline.publish.rows.load_published`).
     Returns the bytes by event id."""
-    from timeline.store.engine import begin_write
-
     begin_write(session)
     events = load_published(session, ids, lang)
     rendered = refresh_parts(session, events, config, key, lang)
@@ -246,7 +274,7 @@ def store_added(session: orm.Session, added: list[Added], config: dict[str, Any]
     stored; does not commit."""
     events = [
         published_row(
-            SimpleNamespace(**a.row),
+            [a.row[column.key] for column in COLUMNS],
             a.tags,
             [(name, name) for name in a.organizations],
             a.translations,
