@@ -182,7 +182,7 @@ def iter_vevents(
                         Event.start < last[0], sa.and_(Event.start == last[0], Event.id < last[1])
                     )
                 )
-            rows = session.execute(stmt).all()
+            rows = session.connection().execute(stmt).all()  # Core rows: no ORM loading
             missing = [row for row in rows if row.body is None]
             events: list[Published] = []
             if missing and cold:
