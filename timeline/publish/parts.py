@@ -22,6 +22,8 @@ from timeline.store.models import Event, EventPart
 from timeline.store.queries import NEWEST_FIRST, EventFilter, batch_conditions, conditions
 
 KIND_ICS = "ics"
+#: The keys of :data:`timeline.publish.rows.COLUMNS` in an added event's row.
+_ROW_KEYS = [column.key for column in COLUMNS]
 
 
 def part_kind(lang: str | None) -> str:
@@ -274,7 +276,7 @@ def store_added(session: orm.Session, added: list[Added], config: dict[str, Any]
     stored; does not commit."""
     events = [
         published_row(
-            [a.row[column.key] for column in COLUMNS],
+            [a.row[key] for key in _ROW_KEYS],
             a.tags,
             [(name, name) for name in a.organizations],
             a.translations,

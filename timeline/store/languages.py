@@ -31,6 +31,7 @@ class LanguageTagError(ValueError):
     """Text that is not a well-formed BCP 47 language tag; the message quotes it."""
 
 
+@functools.lru_cache(maxsize=1024)  # the same few tags come with every event of an import
 def canonical_tag(tag: str) -> str:
     """Return the BCP 47 tag ``tag`` in its canonical case (RFC 5646 §2.1.1): language
     lowercase, script title case, region uppercase (``ZH-hant-tw`` → ``zh-Hant-TW``).
