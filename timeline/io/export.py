@@ -49,6 +49,10 @@ def export_chunks(
     version = StoreVersion(version=timeline.version, updated=timeline.updated)
     flt = dataclasses.replace(flt, timeline=timeline.id)
     if fmt == "ics":
+        # End the read transaction before streaming: held open, it would keep SQLite
+        # from checkpointing the parts the export stores (a WAL of gigabytes, which
+        # every read then searches).
+        session.rollback()
         yield from calendar_chunks(
             app, flt, version, path, assemble=False, lang=lang, heading=heading
         )
