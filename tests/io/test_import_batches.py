@@ -49,9 +49,16 @@ REPORT = [
 
 
 def one_by_one(
-    session: Any, items: Any, today: dt.date, language: str = "en", timeline_id: int = 1
+    session: Any,
+    items: Any,
+    today: dt.date,
+    language: str = "en",
+    timeline_id: int = 1,
+    *,
+    parts: Any = None,
 ) -> list[tuple[str, str]]:
-    """The import as it was before batches: each item in a savepoint of its own."""
+    """The import as it was before batches: each item in a savepoint of its own (the
+    calendar parts all stored at the end, ``parts`` unused)."""
     return [importer.import_item(session, item, today, language, timeline_id) for item in items]
 
 

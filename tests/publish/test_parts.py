@@ -236,3 +236,31 @@ def test_import_and_db_upgrade_leave_every_part_a_calendar_needs(
     assert {i: body for i, (_, body) in _parts(app).items()} == expected
     with app.app_context():
         assert set(db.get_session().scalars(sa.select(EventPart.key))) == {key}
+
+
+def test_vevents_read_in_small_batches_cold_then_warm_are_the_orm_renders(
+    seeded_app: Flask,
+) -> None:
+    """Batches without parts (read as whole rows after the first), then with some, then
+    with all, in a timeline: every VEVENT is the one rendered from the ORM, newest first."""
+    from timeline.publish.caching import render_key
+    from timeline.publish.parts import iter_vevents
+
+    sessions = seeded_app.extensions["timeline.sessionmaker"]
+    config, key = dict(seeded_app.config), render_key(seeded_app)
+    flt = EventFilter(timeline=1)
+    with seeded_app.app_context():
+        session = db.get_session()
+        expected = [feeds.render_vevent(to_entry(e, config)) for e in list_events(session, flt)]
+        session.execute(sa.delete(EventPart))
+        session.commit()
+    assert len(expected) > 10
+    assert list(iter_vevents(sessions, flt, config, key, batch=3)) == expected
+    assert len(_parts(seeded_app)) == len(expected)
+    with seeded_app.app_context():  # every other part gone: batches half cold
+        session = db.get_session()
+        gone = sorted(_parts(seeded_app))[::2]
+        session.execute(sa.delete(EventPart).where(EventPart.event_id.in_(gone)))
+        session.commit()
+    assert list(iter_vevents(sessions, flt, config, key, batch=3)) == expected
+    assert list(iter_vevents(sessions, flt, config, key, batch=3)) == expected

@@ -14,9 +14,10 @@ import feeds
 from tests.conftest import delete_event
 from timeline.http import db
 from timeline.publish.convert import entry_of, published, to_entry
+from timeline.publish.parts import store_added
 from timeline.publish.rows import load_published
-from timeline.store import writes
-from timeline.store.models import Event
+from timeline.store import bulk, writes
+from timeline.store.models import Event, EventPart
 from timeline.store.values import EventData, Translation
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -164,3 +165,20 @@ def test_core_loader_skips_unknown_ids_and_empty_lists(seeded_app: Flask) -> Non
         session = db.get_session()
         assert load_published(session, []) == []
         assert load_published(session, ["no-such-event"]) == []
+
+
+def test_parts_of_an_import_batch_equal_those_rendered_from_the_store(seeded_app: Flask) -> None:
+    """The parts an import stores from the rows it just wrote (store_added) are the
+    bytes rendered from the events read back, for every kind of event."""
+    config = dict(seeded_app.config)
+    with seeded_app.app_context():
+        session = db.get_session()
+        added = bulk.add_events(session, _kinds(), author="t")
+        assert store_added(session, added, config, "k" * 16) == len(_kinds())
+        session.commit()
+        rows = session.execute(sa.select(EventPart.event_id, EventPart.body))
+        stored = {event_id: body for event_id, body in rows}
+        events = session.scalars(sa.select(Event).where(Event.id.in_(stored)))
+        expected = {e.id: feeds.render_vevent(to_entry(e, config)) for e in events}
+    assert sorted(stored) == sorted(d.id for d in _kinds())
+    assert stored == expected

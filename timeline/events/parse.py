@@ -56,6 +56,9 @@ def pointer(*parts: str | int) -> str:
 
 
 _TEXT_FIELDS = ("title", "description")
+#: What :func:`timeline.dates.recurrence.check_recurrence` reads of a body (plain
+#: values: no dump of the whole model needed).
+_RECURRENCE_FIELDS = ("status", "rrule", "rdate", "exdate", "recurrence_of", "recurrence_id")
 
 
 def _location(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
@@ -292,7 +295,11 @@ def parse_event(
     if model is not None and span is not None:
         errors += [
             {"pointer": where, "detail": detail}
-            for where, detail in check_recurrence(model.model_dump(), span.start, span.all_day)
+            for where, detail in check_recurrence(
+                {name: getattr(model, name) for name in _RECURRENCE_FIELDS},
+                span.start,
+                span.all_day,
+            )
         ]
     if errors or model is None or span is None or texts is None:
         raise invalid(errors, unknown=unknown)

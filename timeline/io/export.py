@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import os
 import sys
 import tempfile
@@ -48,6 +49,10 @@ def export_chunks(
     version = StoreVersion(version=timeline.version, updated=timeline.updated)
     flt = dataclasses.replace(flt, timeline=timeline.id)
     if fmt == "ics":
+        # End the read transaction before streaming: held open, it would keep SQLite
+        # from checkpointing the parts the export stores (a WAL of gigabytes, which
+        # every read then searches).
+        session.rollback()
         yield from calendar_chunks(
             app, flt, version, path, assemble=False, lang=lang, heading=heading
         )
@@ -98,6 +103,9 @@ def export_command(
     except ProblemError as error:
         raise click.BadParameter(error.detail) from error
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    # What the start loaded stays to the end: out of the cyclic garbage collector's
+    # passes, which the many rows and parts read and rendered set off.
+    gc.freeze()
     query = "&".join(f"{k}={v}" for k, v in args.items(multi=True))
     if slug is not None:
         try:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
+import gc
 import hashlib
 import json
 import os
@@ -15,13 +17,13 @@ import sys
 import unicodedata
 import zoneinfo
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import click
 import sqlalchemy as sa
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy import orm
 
 from timeline.dates.spans import id_date
@@ -33,7 +35,9 @@ from timeline.http.jsonbody import loads_strict
 from timeline.io.icsread import VeventError, read_calendar, vevent_body
 from timeline.io.icsrecur import Lenient
 from timeline.io.jsonfeedread import FeedItemError, is_json_feed, item_body
+from timeline.publish.caching import render_key
 from timeline.publish.documents import store_calendar_parts
+from timeline.publish.parts import store_added
 from timeline.publish.wording import wording
 from timeline.store import bulk, timelines, writes
 from timeline.store.engine import begin_write
@@ -288,6 +292,8 @@ def import_batch(
     today: dt.date,
     language: str = "en",
     timeline_id: int = DEFAULT_TIMELINE_ID,
+    *,
+    parts: PartsWriter | None = None,
 ) -> list[tuple[str, str]]:
     """Import ``items`` with the outcomes :func:`import_item` would give one by one, in
     order, but with few statements: the stored ids and content hashes are read at once,
@@ -296,7 +302,8 @@ def import_batch(
     them, each is stored on its own instead, so a refusal still rejects only its
     event). An event changed, deleted, or met twice in ``items`` takes the one-by-one
     path, after the new events before it are stored. New events go into the timeline
-    ``timeline_id``. Does not commit."""
+    ``timeline_id``; ``parts`` (see :func:`calendar_parts`), when given, stores the
+    calendar parts of those added together, in the same savepoint. Does not commit."""
     results: list[tuple[str, str]] = [("rejected", "")] * len(items)
     datas = [_data(item, today, language) for item in items]
     ids = sorted({d.id for d in datas if not isinstance(d, tuple)})
@@ -311,9 +318,11 @@ def import_batch(
     def add_fresh() -> None:
         try:
             with session.begin_nested():
-                bulk.add_events(
+                added = bulk.add_events(
                     session, [d for _, d in fresh], author=AUTHOR, timelines=[timeline_id]
                 )
+                if parts is not None:
+                    parts(session, added)
             done = [(n, ("added", d.id)) for n, d in fresh]
         except (writes.StoreError, sa.exc.IntegrityError):
             done = [(n, _store(session, d, timeline_id)) for n, d in fresh]
@@ -352,31 +361,52 @@ def import_items(
     today: dt.date,
     language: str = "en",
     timeline_id: int = DEFAULT_TIMELINE_ID,
+    *,
+    parts: PartsWriter | None = None,
 ) -> Iterator[tuple[Item, str, str]]:
-    """Import ``items`` in batches of BATCH (see :func:`import_batch`) into the timeline
-    ``timeline_id`` (events stored before, in other timelines, are put in it too),
-    committing after each; yield each item with its outcome and text as its batch is
-    done."""
+    """Import ``items`` in batches of BATCH (see :func:`import_batch`, and ``parts``)
+    into the timeline ``timeline_id`` (events stored before, in other timelines, are
+    put in it too), committing after each; yield each item with its outcome and text
+    as its batch is done."""
     batch: list[Item] = []
     for item in items:
         batch.append(item)
         if len(batch) == BATCH:
-            yield from _commit_batch(session, batch, today, language, timeline_id)
+            yield from _commit_batch(session, batch, today, language, timeline_id, parts)
             batch = []
     if batch:
-        yield from _commit_batch(session, batch, today, language, timeline_id)
+        yield from _commit_batch(session, batch, today, language, timeline_id, parts)
 
 
 def _commit_batch(
-    session: orm.Session, batch: list[Item], today: dt.date, language: str, timeline_id: int
+    session: orm.Session,
+    batch: list[Item],
+    today: dt.date,
+    language: str,
+    timeline_id: int,
+    parts: PartsWriter | None,
 ) -> Iterator[tuple[Item, str, str]]:
     begin_write(session)
-    results = import_batch(session, batch, today, language, timeline_id)
+    results = import_batch(session, batch, today, language, timeline_id, parts=parts)
     stored = [text for outcome, text in results if outcome != "rejected"]
     timelines.place_events(session, timeline_id, stored)
     session.commit()
     for item, (outcome, text) in zip(batch, results, strict=True):
         yield item, outcome, text
+
+
+#: Stores the calendar parts of the events an import batch added (see
+#: :func:`timeline.publish.parts.store_added`).
+PartsWriter = Callable[[orm.Session, list[bulk.Added]], object]
+
+
+def calendar_parts(app: Flask) -> PartsWriter:
+    """The :data:`PartsWriter` of ``app``'s calendar: each batch stores the parts of its
+    new events as it adds them, so that the import's last step
+    (:func:`timeline.publish.documents.store_calendar_parts`) finds only those of the
+    events changed or added one by one still to render."""
+    config, key = dict(app.config), render_key(app)
+    return functools.partial(store_added, config=config, key=key)
 
 
 def _progress(items: list[Item]) -> contextlib.AbstractContextManager[Iterable[Item]]:
@@ -408,12 +438,16 @@ def import_command(file: Path, slug: str | None) -> None:
         except timelines.TimelineNotFoundError:
             raise click.BadParameter(f"no timeline {slug!r}", param_hint="--timeline") from None
     items = read_items(file, current_app.config)
+    # The modules loaded and the items read stay to the end: out of the cyclic garbage
+    # collector's passes, which the import's many new objects set off (a tenth of it).
+    gc.freeze()
     today = dt.datetime.now(dt.UTC).date()
     counts: Counter[str] = Counter()
     lines = []
     with _progress(items) as bar:
         language = current_app.config["LANGUAGE"]
-        stored = import_items(db.get_session(), bar, today, language, timeline_id)
+        writer = calendar_parts(current_app._get_current_object())  # type: ignore[attr-defined]
+        stored = import_items(db.get_session(), bar, today, language, timeline_id, parts=writer)
         for item, outcome, text in stored:
             counts[outcome] += 1
             rejected = outcome == "rejected"
@@ -422,8 +456,8 @@ def import_command(file: Path, slug: str | None) -> None:
             lines.append(f"rejected {item.label}: {text}" if rejected else f"{outcome} {text}")
     # The calendar's parts now, not on a subscriber's first GET (or an export's).
     store_calendar_parts(current_app._get_current_object())  # type: ignore[attr-defined]
-    for line in lines:
-        click.echo(line)
+    if lines:  # one write, not one (flushed) per event
+        click.echo("\n".join(lines))
     click.echo(", ".join(f"{outcome} {counts[outcome]}" for outcome in OUTCOMES))
     if counts["rejected"]:
         raise click.exceptions.Exit(1)

@@ -14,11 +14,16 @@ from sqlalchemy.dialects import postgresql, sqlite
 import feeds
 from feeds.times import UTC_NAMES
 from timeline.publish.convert import Published, entry_of
-from timeline.publish.rows import load_published
+from timeline.publish.rows import COLUMNS, load_published, published_row, published_rows
+from timeline.store.bulk import Added
+from timeline.store.engine import begin_write
+from timeline.store.manyrows import execute_many
 from timeline.store.models import Event, EventPart
-from timeline.store.queries import NEWEST_FIRST, EventFilter, conditions
+from timeline.store.queries import NEWEST_FIRST, EventFilter, batch_conditions, conditions
 
 KIND_ICS = "ics"
+#: The keys of :data:`timeline.publish.rows.COLUMNS` in an added event's row.
+_ROW_KEYS = [column.key for column in COLUMNS]
 
 
 def part_kind(lang: str | None) -> str:
@@ -42,7 +47,7 @@ def _upsert(session: orm.Session, rows: list[dict[str, Any]]) -> None:
             "body": stmt.excluded.body,
         },
     )
-    session.connection().execute(stmt, rows)
+    execute_many(session.connection(), stmt, rows)
 
 
 def current_part(key: str, lang: str | None = None) -> sa.ColumnElement[bool]:
@@ -65,18 +70,46 @@ def refresh_parts(
 ) -> dict[str, bytes]:
     """Render the VEVENT of each of ``events`` (read with their organizations named in
     ``lang``) in ``lang`` and store it under (id, :func:`part_kind`) with the event's
-    sequence and ``key``; return the bytes by event id. Does not commit."""
-    kind = part_kind(lang)
+    sequence and ``key``; return the bytes by event id. Raises ValueError as
+    :func:`feeds.render_vevent` does, storing nothing. Does not commit."""
     rendered = {e.data.id: feeds.render_vevent(entry_of(e, config, lang)) for e in events}
-    if rendered:
-        sequences = {e.data.id: e.sequence for e in events}
-        _upsert(
-            session,
-            [
-                {"event_id": i, "kind": kind, "sequence": sequences[i], "key": key, "body": b}
-                for i, b in rendered.items()
-            ],
-        )
+    store_parts(session, events, rendered, key, lang)
+    return rendered
+
+
+def store_parts(
+    session: orm.Session,
+    events: list[Published],
+    rendered: dict[str, bytes],
+    key: str,
+    lang: str | None = None,
+) -> None:
+    """Store the VEVENT bytes ``rendered`` (by event id) of those of ``events`` it has,
+    under (id, :func:`part_kind`) with the event's sequence and ``key``, replacing what
+    was stored. Does not commit."""
+    kind = part_kind(lang)
+    _upsert(
+        session,
+        [
+            {"event_id": e.data.id, "kind": kind, "sequence": e.sequence, "key": key, "body": b}
+            for e in events
+            if (b := rendered.get(e.data.id)) is not None
+        ],
+    )
+
+
+def render_each(
+    events: list[Published], config: dict[str, Any], lang: str | None = None
+) -> dict[str, bytes]:
+    """Render the VEVENT in ``lang`` of each of ``events`` that renders (see
+    :func:`feeds.render_vevent`); those that raise ValueError are left out (a later
+    :func:`store_missing` meets the error again). Returns the bytes by event id."""
+    rendered = {}
+    for event in events:
+        try:
+            rendered[event.data.id] = feeds.render_vevent(entry_of(event, config, lang))
+        except ValueError:
+            continue
     return rendered
 
 
@@ -128,14 +161,18 @@ def iter_vevents(
     ``batch`` rows at a time (memory does not grow with the number of events), in
     ``lang`` (BCP 47; None: each event's original language). Stored parts are used as
     they are; a missing or stale one (another sequence or ``key``) is
-    rendered and stored, in a short write transaction of its own.
+    rendered and stored, in a short write transaction of its own (after a batch mostly
+    without parts, as in a first export, the next one reads whole rows: each event is
+    looked up once, not again to render it).
     """
     last: tuple[dt.datetime, str] | None = None
+    cold = False
     with session_factory() as session:
-        where = conditions(session, flt)
+        where = batch_conditions(session, flt)
         while True:
+            columns = COLUMNS if cold else (Event.id, Event.start, Event.sequence)
             stmt = (
-                sa.select(Event.id, Event.start, Event.sequence, EventPart.body)
+                sa.select(*columns, EventPart.body)
                 .outerjoin(EventPart, current_part(key, lang))
                 .where(*where)
                 .order_by(*NEWEST_FIRST)
@@ -147,15 +184,41 @@ def iter_vevents(
                         Event.start < last[0], sa.and_(Event.start == last[0], Event.id < last[1])
                     )
                 )
-            rows = session.execute(stmt).all()
+            rows = session.connection().execute(stmt).all()  # Core rows: no ORM loading
+            missing = [row for row in rows if row.body is None]
+            events: list[Published] = []
+            if missing and cold:
+                events = published_rows(session, missing, lang)
+            elif missing:
+                events = load_published(session, [row.id for row in missing], lang)
             session.rollback()  # end the read transaction: a writer may need the lock
-            missing = [row.id for row in rows if row.body is None]
-            fresh = render_missing(session, missing, config, key, lang) if missing else {}
+            fresh = _render_stored(session, events, config, key, lang)
             for row in rows:
                 yield row.body if row.body is not None else fresh[row.id]
             if len(rows) < batch:
                 return
             last = (rows[-1].start, rows[-1].id)
+            cold = 2 * len(missing) > len(rows)
+
+
+def _render_stored(
+    session: orm.Session,
+    events: list[Published],
+    config: dict[str, Any],
+    key: str,
+    lang: str | None,
+) -> dict[str, bytes]:
+    """Render the VEVENTs of ``events`` in ``lang`` and store them in a write transaction
+    of ``session``'s own that this commits (none may be open), held only to store
+    them; return the bytes by event id. Raises ValueError as :func:`feeds.render_vevent`
+    does, storing nothing."""
+    if not events:
+        return {}
+    rendered = {e.data.id: feeds.render_vevent(entry_of(e, config, lang)) for e in events}
+    begin_write(session)
+    store_parts(session, events, rendered, key, lang)
+    session.commit()
+    return rendered
 
 
 def store_missing(
@@ -198,10 +261,28 @@ def render_missing(
     ``session``'s own that this commits (the session must have no transaction open),
     the events read as plain rows (:func:`timeline.publish.rows.load_published`).
     Returns the bytes by event id."""
-    from timeline.store.engine import begin_write
-
     begin_write(session)
     events = load_published(session, ids, lang)
     rendered = refresh_parts(session, events, config, key, lang)
     session.commit()
     return rendered
+
+
+def store_added(session: orm.Session, added: list[Added], config: dict[str, Any], key: str) -> int:
+    """Render and store the VEVENT (each event's original language) of the events just
+    added by :func:`timeline.store.bulk.add_events`, from what it stored rather than
+    read back: the parts an import would otherwise render at its end. An event that
+    does not render is left to :func:`store_missing`. Returns the number of parts
+    stored; does not commit."""
+    events = [
+        published_row(
+            [a.row[key] for key in _ROW_KEYS],
+            a.tags,
+            [(name, name) for name in a.organizations],
+            a.translations,
+        )
+        for a in added
+    ]
+    rendered = render_each(events, config)
+    store_parts(session, events, rendered, key)
+    return len(rendered)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import orm
@@ -25,7 +26,8 @@ from timeline.store.values import EventData, Translation
 from timeline.store.writes import split_values
 
 _EVENTS = Event.__table__
-_COLUMNS = [
+#: The columns of ``events`` that :func:`published_row` reads, in its order.
+COLUMNS = [
     _EVENTS.c[name]
     for name in (
         "id title description language when_text start end all_day timezone wall_start "
@@ -34,6 +36,7 @@ _COLUMNS = [
         "recurrence_of recurrence_id"
     ).split()
 ]
+_WIDTH = len(COLUMNS)
 
 
 def load_published(
@@ -47,6 +50,22 @@ def load_published(
     if not ids:
         return []
     conn = session.connection()
+    return published_rows(
+        session, list(conn.execute(sa.select(*COLUMNS).where(_EVENTS.c.id.in_(ids)))), lang
+    )
+
+
+def published_rows(
+    session: orm.Session, rows: Sequence[Any], lang: str | None = None
+) -> list[Published]:
+    """Return the events of ``rows`` (read with :data:`COLUMNS`, by attribute) as
+    :class:`Published` values in their order, as :func:`load_published` does, their
+    tags, translations and organizations read in ``session``'s transaction (three or
+    four queries; keep it to a few thousand rows)."""
+    if not rows:
+        return []
+    conn = session.connection()
+    ids = [row[0] for row in rows]
     tags: defaultdict[str, list[str]] = defaultdict(list)
     for event_id, label in conn.execute(
         sa.select(EventTag.event_id, EventTag.label)
@@ -67,48 +86,95 @@ def load_published(
     ):
         translations[event_id].append(Translation(language, title, description))
     organizations = _organizations(conn, ids, lang)
-    loaded = []
-    for row in conn.execute(sa.select(*_COLUMNS).where(_EVENTS.c.id.in_(ids))):
-        all_day, zone = row.all_day, row.timezone
-        orgs = organizations.get(row.id, ())
-        data = EventData(
-            id=row.id,
-            title=row.title,
-            start=time_value(row.start, row.wall_start, zone, all_day),
-            end=None if row.end is None else time_value(row.end, row.wall_end, zone, all_day),
-            all_day=all_day,
-            precision=row.precision,
-            approximate=row.approximate,
-            description=row.description,
-            timezone=zone,
-            location=row.location,
-            url=row.url,
-            tags=tuple(tags.get(row.id, ())),
-            organizations=tuple(name for name, _ in orgs),
-            source_name=row.source_name,
-            source_published=row.source_published,
-            source_locator=row.source_locator,
-            language=row.language,
-            translations=tuple(translations.get(row.id, ())),
-            when=row.when_text,
-            status=row.status,
-            rrule=row.rrule,
-            rdate=split_values(row.rdate),
-            exdate=split_values(row.exdate),
-            recurrence_of=row.recurrence_of,
-            recurrence_id=row.recurrence_id,
+    return [
+        published_row(
+            row,
+            tags.get(row[0], ()),
+            organizations.get(row[0], ()),
+            translations.get(row[0], ()),
         )
-        loaded.append(
-            Published(
-                data=data,
-                organizations=tuple(shown for _, shown in orgs),
-                created=row.created,
-                updated=row.updated,
-                sequence=row.sequence,
-                deleted=row.deleted,
-            )
-        )
-    return loaded
+        for row in rows
+    ]
+
+
+def published_row(
+    row: Sequence[Any],
+    tags: Sequence[str],
+    organizations: Sequence[tuple[str, str]],
+    translations: Sequence[Translation],
+) -> Published:
+    """Return the :class:`Published` of an event from the values of its ``events`` row
+    in the order of :data:`COLUMNS` (``row``, perhaps followed by others; as the
+    database hands them back: UTC-aware times), its tags' labels and ``(canonical name,
+    name shown)`` of its organizations in their positions, and its translations by
+    language tag. The one place where a row becomes a Published: :func:`load_published`
+    and an import's new events go through it."""
+    # Unpacked by position: a Row's attribute look-up costs a microsecond each.
+    (
+        event_id,
+        title,
+        description,
+        language,
+        when_text,
+        start,
+        end,
+        all_day,
+        zone,
+        wall_start,
+        wall_end,
+        precision,
+        approximate,
+        location,
+        url,
+        source_name,
+        source_published,
+        source_locator,
+        created,
+        updated,
+        sequence,
+        deleted,
+        status,
+        rrule,
+        rdate,
+        exdate,
+        recurrence_of,
+        recurrence_id,
+    ) = row[:_WIDTH]
+    data = EventData(
+        id=event_id,
+        title=title,
+        start=time_value(start, wall_start, zone, all_day),
+        end=None if end is None else time_value(end, wall_end, zone, all_day),
+        all_day=all_day,
+        precision=precision,
+        approximate=approximate,
+        description=description,
+        timezone=zone,
+        location=location,
+        url=url,
+        tags=tuple(tags),
+        organizations=tuple(name for name, _ in organizations),
+        source_name=source_name,
+        source_published=source_published,
+        source_locator=source_locator,
+        language=language,
+        translations=tuple(translations),
+        when=when_text,
+        status=status,
+        rrule=rrule,
+        rdate=split_values(rdate),
+        exdate=split_values(exdate),
+        recurrence_of=recurrence_of,
+        recurrence_id=recurrence_id,
+    )
+    return Published(
+        data=data,
+        organizations=tuple(shown for _, shown in organizations),
+        created=created,
+        updated=updated,
+        sequence=sequence,
+        deleted=deleted,
+    )
 
 
 def _organizations(

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Collection, Iterable, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import orm
 from sqlalchemy.dialects import postgresql, sqlite
 
+from timeline.store.manyrows import execute_many
 from timeline.store.models import (
     DEFAULT_TIMELINE_ID,
     Event,
@@ -26,7 +28,7 @@ from timeline.store.models import (
     UtcDateTime,
     utcnow,
 )
-from timeline.store.values import EventData, slugify
+from timeline.store.values import EventData, Translation, slugify
 from timeline.store.version import touch_timelines
 from timeline.store.writes import (
     as_utc,
@@ -60,13 +62,25 @@ def _chunks(values: Sequence[str], size: int) -> Iterable[Sequence[str]]:
     return (values[i : i + size] for i in range(0, len(values), size))
 
 
+@dataclasses.dataclass(frozen=True)
+class Added:
+    """A new event as :func:`add_events` stored it: its ``events`` row (column key to
+    value, times UTC-aware), its tags' labels and its organizations' canonical names in
+    their positions, and its translations sorted by language tag."""
+
+    row: dict[str, Any]
+    tags: tuple[str, ...]
+    organizations: tuple[str, ...]
+    translations: tuple[Translation, ...]
+
+
 def add_events(
     session: orm.Session,
     datas: Sequence[EventData],
     *,
     author: str,
     timelines: Collection[int] = (DEFAULT_TIMELINE_ID,),
-) -> None:
+) -> list[Added]:
     """Add new events, each as :func:`timeline.store.writes.create_event` would (sequence
         0, a ``create`` revision, the store version raised once per event, in order), in a few
         statements for the whole sequence rather than several flushes per event.
@@ -75,10 +89,11 @@ def add_events(
         the database); call :func:`timeline.store.writes.check_slugs` on each first
         (StoreError otherwise, before anything is written). The events go into the timelines
     ``timelines`` (ids), whose version follows. Does not commit; a caller wanting
-        all or nothing wraps it in a savepoint.
+        all or nothing wraps it in a savepoint. Returns what was stored of each event, in
+        the order of ``datas``.
     """
     if not datas:
-        return
+        return []
     for data in datas:
         check_slugs(data)
     for data in datas:  # first: one of an organization's names may be an alias already
@@ -112,6 +127,7 @@ def add_events(
         execution_options={"synchronize_session": False},
     ).scalar_one()
     events, tags, links, revisions, translations = [], [], [], [], []
+    added = []
     for n, (data, start, end) in enumerate(zip(datas, starts, ends, strict=True)):
         labels: dict[str, str] = {}
         for label in data.tags:
@@ -121,40 +137,39 @@ def add_events(
             org_id, canonical = orgs[slugify(name)]
             chosen.setdefault(org_id, canonical)
         wall_start, wall_end = wall_times(data)
-        events.append(
-            {
-                "id": data.id,
-                "title": data.title,
-                "description": data.description,
-                "start": start,
-                "end": end,
-                "all_day": data.all_day,
-                "timezone": data.timezone,
-                "wall_start": wall_start,
-                "wall_end": wall_end,
-                "precision": data.precision,
-                "approximate": data.approximate,
-                "location": data.location,
-                "url": data.url,
-                "source_name": data.source_name,
-                "source_published": data.source_published,
-                "source_locator": data.source_locator,
-                "language": data.language,
-                "when_text": data.when,
-                "status": data.status,
-                "rrule": data.rrule,
-                "rdate": ",".join(data.rdate),
-                "exdate": ",".join(data.exdate),
-                "recurrence_of": data.recurrence_of,
-                "recurrence_id": data.recurrence_id,
-                "created": now,
-                "updated": now,
-                "sequence": 0,
-                "deleted": False,
-                "change_version": last - len(datas) + 1 + n,
-                "content_hash": data.content_hash(),
-            }
-        )
+        row = {
+            "id": data.id,
+            "title": data.title,
+            "description": data.description,
+            "start": start,
+            "end": end,
+            "all_day": data.all_day,
+            "timezone": data.timezone,
+            "wall_start": wall_start,
+            "wall_end": wall_end,
+            "precision": data.precision,
+            "approximate": data.approximate,
+            "location": data.location,
+            "url": data.url,
+            "source_name": data.source_name,
+            "source_published": data.source_published,
+            "source_locator": data.source_locator,
+            "language": data.language,
+            "when_text": data.when,
+            "status": data.status,
+            "rrule": data.rrule,
+            "rdate": ",".join(data.rdate),
+            "exdate": ",".join(data.exdate),
+            "recurrence_of": data.recurrence_of,
+            "recurrence_id": data.recurrence_id,
+            "created": now,
+            "updated": now,
+            "sequence": 0,
+            "deleted": False,
+            "change_version": last - len(datas) + 1 + n,
+            "content_hash": data.content_hash(),
+        }
+        events.append(row)
         translations += [
             {
                 "event_id": data.id,
@@ -172,10 +187,12 @@ def add_events(
             {"event_id": data.id, "organization_id": org_id, "position": i}
             for i, org_id in enumerate(chosen)
         ]
-        # What the store holds, as event_data() would read it back.
-        stored = dataclasses.replace(
-            data, tags=tuple(labels.values()), organizations=tuple(chosen.values())
-        )
+        # What the store holds, as event_data() would read it back (most often the
+        # same: then its JSON is the one its content hash was computed from).
+        stored_tags, stored_orgs = tuple(labels.values()), tuple(chosen.values())
+        stored = data
+        if stored_tags != data.tags or stored_orgs != data.organizations:
+            stored = dataclasses.replace(data, tags=stored_tags, organizations=stored_orgs)
         revisions.append(
             {
                 "event_id": data.id,
@@ -186,8 +203,17 @@ def add_events(
                 "data": stored.to_json() | {"deleted": False},
             }
         )
-    # Core inserts of the tables (executemany), not ORM bulk inserts, which fetch each new
-    # row's defaults and send one statement per row.
+        added.append(
+            Added(
+                row,
+                stored_tags,
+                stored_orgs,
+                tuple(sorted(data.translations, key=lambda t: t.language)),
+            )
+        )
+    # Core inserts of the tables (one executemany each), not ORM bulk inserts, which
+    # fetch each new row's defaults and send one statement per row.
+    conn = session.connection()
     for model, rows in (
         (Event, events),
         (EventTranslation, translations),
@@ -196,6 +222,6 @@ def add_events(
         (Revision, revisions),
         (TimelineEvent, [{"timeline_id": t, "event_id": d.id} for t in timelines for d in datas]),
     ):
-        if rows:
-            session.execute(sa.insert(Event.metadata.tables[model.__tablename__]), rows)
+        execute_many(conn, sa.insert(Event.metadata.tables[model.__tablename__]), rows)
     touch_timelines(session, last, now, timelines=timelines)
+    return added

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -30,6 +31,7 @@ class LanguageTagError(ValueError):
     """Text that is not a well-formed BCP 47 language tag; the message quotes it."""
 
 
+@functools.lru_cache(maxsize=1024)  # the same few tags come with every event of an import
 def canonical_tag(tag: str) -> str:
     """Return the BCP 47 tag ``tag`` in its canonical case (RFC 5646 §2.1.1): language
     lowercase, script title case, region uppercase (``ZH-hant-tw`` → ``zh-Hant-TW``).
@@ -95,6 +97,11 @@ _KANA_HANGUL = re.compile("[\u3040-\u30ff\u31f0-\u31ff\u1100-\u11ff\uac00-\ud7af
 _WORD = re.compile(r"[^\W\d_]+")
 
 
+@functools.lru_cache(maxsize=4096)
+def _is_latin(char: str) -> bool:
+    return unicodedata.name(char, "").startswith("LATIN ")
+
+
 def script_language(text: str) -> str | None:
     """Return the language that the script of ``text`` tells: ``zh`` for Han characters,
     ``en`` for Latin letters, None when unsure: no letters, kana or Hangul (Japanese,
@@ -107,7 +114,8 @@ def script_language(text: str) -> str | None:
     han = len(_HAN.findall(text))
     latin = other = 0
     for word in _WORD.findall(_HAN.sub(" ", text)):
-        if all(unicodedata.name(c, "").startswith("LATIN ") for c in word):
+        # An ASCII word (letters only, by _WORD) is Latin: no lookup of each letter.
+        if word.isascii() or all(map(_is_latin, word)):
             latin += 1
         else:
             other += 1

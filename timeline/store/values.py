@@ -115,16 +115,25 @@ class EventData:
         return title_language, titles[title_language], title_language, descriptions[title_language]
 
     def to_json(self) -> dict[str, Any]:
-        """Return the content as JSON-able values: dates in ISO 8601, datetimes in UTC."""
-        # Not dataclasses.asdict: its deep copy of every value was a third of an import.
+        """Return the content as JSON-able values: dates in ISO 8601, datetimes in UTC (a
+        new dict each time, whose lists are shared: do not change them)."""
+        # Computed once per value (it is frozen): an import asks for its hash and its
+        # revision's JSON.
+        cached: dict[str, Any] | None = self.__dict__.get("_json")
+        if cached is None:
+            cached = self._fresh_json()
+            object.__setattr__(self, "_json", cached)
+        return dict(cached)
+
+    def _fresh_json(self) -> dict[str, Any]:
+        # Not dataclasses.asdict (its deep copy of every value was a third of an import),
+        # nor a test of each value's type: the fields' types are known.
         data = {name: getattr(self, name) for name in _FIELD_NAMES}
-        for key, value in data.items():
-            if isinstance(value, dt.datetime):
-                data[key] = value.astimezone(dt.UTC).isoformat()
-            elif isinstance(value, dt.date):
-                data[key] = value.isoformat()
-            elif isinstance(value, tuple):
-                data[key] = [_translation(v) if isinstance(v, Translation) else v for v in value]
+        data["start"] = _iso(self.start)
+        data["end"] = None if self.end is None else _iso(self.end)
+        for name in _LIST_FIELDS:
+            data[name] = list(data[name])
+        data["translations"] = [_translation(t) for t in self.translations]
         return data
 
     def content_hash(self) -> str:
@@ -160,6 +169,17 @@ _HASHED_ONLY_WHEN_SET: tuple[tuple[str, Any], ...] = (
 _FIELD_NAMES = tuple(
     field.name for field in fields(EventData) if field.name != "organization_names"
 )
+
+
+#: The fields of plain tuples, JSON lists.
+_LIST_FIELDS = ("tags", "organizations", "rdate", "exdate")
+
+
+def _iso(value: dt.date | dt.datetime) -> str:
+    """ISO 8601 of a date, or of a datetime in UTC."""
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat()
+    return value.isoformat()
 
 
 def _translation(value: Translation) -> dict[str, str]:
