@@ -76,9 +76,6 @@ def render_vevent(entry: Entry) -> bytes:
     - STATUS, RECURRENCE-ID, RRULE, RDATE and EXDATE as
       :func:`feeds.icalrecur.add_recurrence` writes them; an overridden instance
       (``recurrence_id``) says its own id in ``X-TIMELINE-ID``.
-    - STATUS, RECURRENCE-ID, RRULE, RDATE and EXDATE as
-      :func:`feeds.icalrecur.add_recurrence` writes them; an overridden instance
-      (``recurrence_id``) says its own id in ``X-TIMELINE-ID``.
     - Year or month precision adds ``TRANSP:TRANSPARENT``.
     - So that an import can give back exactly what was exported, every event carries
       ``X-TIMELINE-PRECISION`` (``year``, ``month``, ``day`` or ``datetime``), an

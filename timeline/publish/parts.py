@@ -19,7 +19,13 @@ from timeline.store.bulk import Added
 from timeline.store.engine import begin_write
 from timeline.store.manyrows import execute_many
 from timeline.store.models import Event, EventPart
-from timeline.store.queries import NEWEST_FIRST, EventFilter, batch_conditions, conditions
+from timeline.store.queries import (
+    NEWEST_FIRST,
+    EventFilter,
+    batch_conditions,
+    conditions,
+    older_than,
+)
 
 KIND_ICS = "ics"
 #: The keys of :data:`timeline.publish.rows.COLUMNS` in an added event's row.
@@ -179,11 +185,7 @@ def iter_vevents(
                 .limit(batch)
             )
             if last is not None:
-                stmt = stmt.where(
-                    sa.or_(
-                        Event.start < last[0], sa.and_(Event.start == last[0], Event.id < last[1])
-                    )
-                )
+                stmt = stmt.where(*older_than(last))
             rows = session.connection().execute(stmt).all()  # Core rows: no ORM loading
             missing = [row for row in rows if row.body is None]
             events: list[Published] = []

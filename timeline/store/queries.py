@@ -173,10 +173,16 @@ def after_cursor(stmt: sa.Select[Event], cursor: str | None) -> sa.Select[Event]
     in newest-first order. Raises CursorError for a cursor this store did not produce."""
     if cursor is None:
         return stmt
-    start, event_id = decode_cursor(cursor)
-    return stmt.where(  # start alone bounded too: an index seek, not a scan to it
-        Event.start <= start, sa.or_(Event.start < start, Event.id < event_id)
-    )
+    return stmt.where(*older_than(decode_cursor(cursor)))
+
+
+def older_than(position: Position) -> list[sa.ColumnElement[bool]]:
+    """The conditions of the events after ``position`` (a start, UTC-aware, and an id) in
+    newest-first order (:data:`NEWEST_FIRST`). The start alone is bounded too, so that
+    the database seeks to the position in its index on (deleted, start, id) rather than
+    scan to it from the newest event (a stream of keyset batches would be quadratic)."""
+    start, event_id = position
+    return [Event.start <= start, sa.or_(Event.start < start, Event.id < event_id)]
 
 
 #: A place in newest-first order: a start (UTC-aware) and an id, as :func:`cursor_after`
