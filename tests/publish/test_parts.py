@@ -9,6 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import icalendar
+import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
@@ -264,3 +265,42 @@ def test_vevents_read_in_small_batches_cold_then_warm_are_the_orm_renders(
         session.commit()
     assert list(iter_vevents(sessions, flt, config, key, batch=3)) == expected
     assert list(iter_vevents(sessions, flt, config, key, batch=3)) == expected
+
+
+def test_each_batch_of_a_stream_seeks_through_the_index(seeded_app: Flask) -> None:
+    """A keyset batch after the first is found by a seek on (deleted, start) in the index,
+    not by scanning from the newest event to it (which made a stream of a million
+    events quadratic): the plan of every batch query bounds ``start``."""
+    from timeline.publish.caching import render_key
+    from timeline.publish.parts import iter_vevents
+
+    engine = db.get_engine(seeded_app)
+    if engine.dialect.name != "sqlite":
+        pytest.skip("reads SQLite's EXPLAIN QUERY PLAN")
+    sessions = seeded_app.extensions["timeline.sessionmaker"]
+    config, key = dict(seeded_app.config), render_key(seeded_app)
+    seen: list[tuple[str, tuple[object, ...]]] = []
+
+    def keep(
+        _conn: object, _cursor: object, statement: str, parameters: object, *_: object
+    ) -> None:
+        if statement.startswith("SELECT") and "ORDER BY events.start DESC" in statement:
+            assert isinstance(parameters, tuple)
+            seen.append((statement, parameters))
+
+    sa.event.listen(engine, "before_cursor_execute", keep)
+    try:
+        count = len(list(iter_vevents(sessions, EventFilter(timeline=1), config, key, batch=3)))
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", keep)
+    assert len(seen) == count // 3 + 1 and len(seen) > 3
+    with engine.connect() as conn:
+        for statement, parameters in seen[1:]:
+            plan = [
+                row[3]
+                for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
+            ]
+            assert (
+                "SEARCH events USING INDEX ix_events_deleted_start_id (deleted=? AND start<?)"
+                in plan
+            ), plan
