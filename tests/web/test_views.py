@@ -127,6 +127,21 @@ def test_bad_filters_get_400_naming_the_parameter(
     assert [e["parameter"] for e in problem["errors"]] == [parameter]
 
 
+@pytest.mark.parametrize("path", ["/feed.rss", "/calendar.ics", "/api/events"])
+def test_ten_thousand_unknown_parameters_get_a_short_400(seeded: FlaskClient, path: str) -> None:
+    """The problem describes the first five and lists the first hundred, in a few
+    kilobytes, not a line per parameter (1.5 MB before)."""
+    response = seeded.get(path + "?" + "&".join(f"a{i}=" for i in range(10_000)))
+    assert response.status_code == 400
+    assert response.headers["Content-Type"] == "application/problem+json"
+    assert len(response.data) < 20_000
+    problem = response.get_json()
+    assert [e["parameter"] for e in problem["errors"]] == [f"a{i}" for i in range(100)]
+    assert problem["detail"].startswith("unknown parameter 'a0'; known: ")
+    assert problem["detail"].endswith(" (and 9995 more)")
+    assert problem["detail"].count("unknown parameter") == 5
+
+
 @pytest.mark.parametrize(
     "path", ["/calendar.ics", "/feed.rss", "/feed.json", "/timeline.json", "/", "/api/events"]
 )

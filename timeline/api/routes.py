@@ -21,7 +21,7 @@ from werkzeug.http import http_date
 
 from timeline.api import openapi
 from timeline.api.auth import forbid_unless, require_token
-from timeline.events import schemas
+from timeline.events import problems, schemas
 from timeline.events.listing import list_page
 from timeline.events.output import event_output, revision_output
 from timeline.events.parse import (
@@ -44,8 +44,8 @@ from timeline.http.filters import (
     CACHE_BUSTER,
     FEED_PARAMETERS,
     offered_languages,
-    parse_filter,
     parse_language,
+    read_filter,
 )
 from timeline.http.jsonbody import idempotency_key, read_json
 from timeline.http.lookup import any_event, live_event
@@ -53,7 +53,7 @@ from timeline.store import writes
 from timeline.store.engine import begin_write
 from timeline.store.languages import lookup
 from timeline.store.models import DEFAULT_TIMELINE_ID, Event, IdempotencyKey
-from timeline.store.queries import CursorError, EventFilter, cursor_after
+from timeline.store.queries import CursorError, cursor_after
 from timeline.store.rights import Principal, may_write, may_write_all
 from timeline.store.timelines import timeline_ids
 from timeline.store.values import EventData
@@ -261,11 +261,8 @@ def list_events_view() -> Response:
 def list_in(timeline_id: int) -> Response:
     """List the events of the timeline ``timeline_id`` as :func:`list_events_view`."""
     errors: list[dict[str, Any]] = []
-    flt = EventFilter(timeline=timeline_id)
-    try:
-        flt = dataclasses.replace(parse_filter(request.args, LIST_PARAMETERS), timeline=timeline_id)
-    except ProblemError as error:
-        errors += error.errors or []
+    flt = read_filter(request.args, LIST_PARAMETERS, errors)
+    flt = dataclasses.replace(flt, timeline=timeline_id)
     lang = None
     try:
         lang = _language()
@@ -273,8 +270,7 @@ def list_in(timeline_id: int) -> Response:
         errors += [e for e in error.errors or [] if e not in errors]
     limit = _page_size(errors)
     if errors:
-        detail = "; ".join(e["detail"] for e in errors)
-        raise ProblemError(400, detail, title="Bad query parameter", errors=errors)
+        raise problems.listing(400, errors, title="Bad query parameter")
     cursor = request.args.get("cursor")
     try:
         events = list_page(db.get_session(), flt, limit=limit + 1, cursor=cursor)

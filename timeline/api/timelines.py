@@ -16,7 +16,7 @@ from timeline.api.auth import forbid_unless, require_token
 from timeline.api.routes import POST_TYPES, create_in, list_in, write_unit
 from timeline.api.timelineschemas import TimelineInput, TimelinePatch
 from timeline.events.parse import validate
-from timeline.events.problems import ProblemError
+from timeline.events.problems import ProblemError, listing
 from timeline.http import db
 from timeline.http.cors import public_reads
 from timeline.http.jsonbody import read_json
@@ -85,8 +85,12 @@ def _parse(body: Any, *, partial: bool) -> dict[str, Any]:
                 errors.append({"pointer": pointer, "detail": "not a BCP 47 language tag"})
         fields["texts"] = texts
     if errors:
-        shown = "; ".join(f"{e['pointer']}: {e['detail']}" for e in errors)
-        raise ProblemError(422, shown, title="Invalid timeline", errors=errors)
+        raise listing(
+            422,
+            errors,
+            title="Invalid timeline",
+            describe=lambda e: f"{e['pointer']}: {e['detail']}",
+        )
     return fields
 
 

@@ -21,13 +21,12 @@ from timeline.dates.spans import id_date, resolve_span
 from timeline.events import schemas
 from timeline.events.fields import TEXT_FORMS
 from timeline.events.output import content_fields
-from timeline.events.problems import ProblemError
+from timeline.events.problems import ProblemError, listing
 from timeline.store.languages import LanguageTagError, canonical_tag, script_language
 from timeline.store.models import Event
 from timeline.store.values import EventData, Translation, slugify
 from timeline.store.writes import event_data
 
-MAX_ERRORS = 100
 #: Output fields a client cannot set: sent back, they are refused as unknown (400).
 READ_ONLY = frozenset(
     {"precision", "created", "updated", "sequence", "links", "deleted", "occurrences"}
@@ -92,12 +91,13 @@ def _field_errors(error: ValidationError) -> tuple[list[dict[str, str]], bool]:
 
 def invalid(errors: list[dict[str, str]], *, unknown: bool = False) -> ProblemError:
     """Return the problem of a body with ``errors`` (each ``{"pointer", "detail"}``):
-    400 when it has unknown fields, else 422. At most MAX_ERRORS are listed."""
-    shown = "; ".join(f"{e['pointer'] or '(body)'}: {e['detail']}" for e in errors[:5])
-    more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
-    title = "Unknown fields" if unknown else "Invalid event"
-    return ProblemError(
-        400 if unknown else 422, shown + more, title=title, errors=errors[:MAX_ERRORS]
+    400 when it has unknown fields, else 422. At most
+    :data:`timeline.events.problems.MAX_ERRORS` are listed."""
+    return listing(
+        400 if unknown else 422,
+        errors,
+        title="Unknown fields" if unknown else "Invalid event",
+        describe=lambda e: f"{e['pointer'] or '(body)'}: {e['detail']}",
     )
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 
 from timeline.events.fields import MAX_TAGS
-from timeline.events.problems import ProblemError
+from timeline.events.problems import ProblemError, listing
 from timeline.publish.fastpath import CACHE_BUSTER as CACHE_BUSTER
 from timeline.store.languages import LanguageTagError, canonical_tag, lookup
 from timeline.store.queries import Anchor, CursorError, EventFilter, decode_cursor
@@ -46,14 +46,31 @@ def _day(name: str, value: str, errors: list[dict[str, Any]]) -> dt.date | None:
 def parse_filter(
     args: MultiDict[str, str], allowed: Collection[str] = FEED_PARAMETERS
 ) -> EventFilter:
-    """Return the filter that ``args`` ask for.
+    """Return the filter that ``args`` ask for, as :func:`read_filter` reads it.
+
+    Raises ProblemError (400) with the errors :func:`read_filter` finds, as
+    :func:`timeline.events.problems.listing` lists them; more than
+    :data:`MAX_FILTER_TAGS` tags are refused at once, before any is read.
+    """
+    errors: list[dict[str, Any]] = []
+    flt = read_filter(args, allowed, errors)
+    if errors:
+        raise listing(400, errors, title="Bad query parameter")
+    return flt
+
+
+def read_filter(
+    args: MultiDict[str, str], allowed: Collection[str], errors: list[dict[str, Any]]
+) -> EventFilter:
+    """Return the filter that ``args`` ask for, appending to ``errors`` each mistake as
+    ``{"parameter": name, "detail": ...}`` (the filter returned is then meaningless).
 
     ``tag`` (repeatable; an event must carry every tag), ``org`` (a name or alias),
     ``from`` and ``to`` (inclusive days, ``YYYY-MM-DD``), and ``q`` where allowed;
     :data:`CACHE_BUSTER` (any value, any number of times), where allowed, is ignored.
-    Raises ProblemError (400) listing every unknown parameter, repeated single parameter,
-    value with a control character, and bad value, each as ``{"parameter": name, "detail": ...}``;
-    more than :data:`MAX_FILTER_TAGS` tags are refused at once, before any is read.
+    Every unknown parameter, repeated single parameter, value with a control character,
+    and bad value is an error. Raises ProblemError (400) for more than
+    :data:`MAX_FILTER_TAGS` tags, at once, before any is read.
     """
     tag_count = len(args.getlist("tag"))
     if tag_count > MAX_FILTER_TAGS:
@@ -67,7 +84,6 @@ def parse_filter(
             title="Bad query parameter",
             errors=[{"parameter": "tag", "detail": detail}],
         )
-    errors: list[dict[str, Any]] = []
     if CACHE_BUSTER in allowed and CACHE_BUSTER in args:
         args = MultiDict([(k, v) for k, v in args.items(multi=True) if k != CACHE_BUSTER])
     for name, value in args.items(multi=True):
@@ -101,13 +117,6 @@ def parse_filter(
     q = args.get("q")
     if q is not None and not (1 <= len(q) <= 200):
         errors.append({"parameter": "q", "detail": "q must have 1 to 200 characters"})
-    if errors:
-        raise ProblemError(
-            400,
-            "; ".join(e["detail"] for e in errors),
-            title="Bad query parameter",
-            errors=errors,
-        )
     return EventFilter(tags=tuple(sorted(set(tags))), org=org, start=start, until=until, q=q)
 
 
