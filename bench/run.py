@@ -4,7 +4,8 @@ bench/results/, and regenerate docs/benchmarks.md and docs/render-time.png.
 ``python -m bench`` runs everything at the full sizes (about an hour, most of it the
 1,000,000-event export); ``--quick`` renders 1,000 and 10,000 events only and measures
 export memory at 10,000; ``--only`` picks sections; ``--report FILE`` only rewrites the
-documents from a results file.
+documents from a results file. Results written outside bench/results/ (``--output
+/tmp/x.json``) leave the documents alone.
 """
 
 from __future__ import annotations
@@ -151,6 +152,9 @@ def main(argv: list[str] | None = None) -> None:
     today = dt.date.today().isoformat()
     path = args.output or RESULTS / (f"{today}-quick.json" if args.quick else f"{today}.json")
     results: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
+    # Only the repository's own record rewrites the docs: a trial run's --output elsewhere
+    # leaves docs/benchmarks.md and docs/render-time.png alone.
+    recorded = path.resolve().parent == RESULTS
     results.update(
         date=today,
         command="python -m bench" + (" --quick" if args.quick else ""),
@@ -176,7 +180,11 @@ def main(argv: list[str] | None = None) -> None:
             }
         )
         _save(results, path)
-        report.write(results, path)
-    print(f"results: {path}\ndocs: {report.write(results, path)}")
+        if recorded:
+            report.write(results, path)
+    docs = (
+        report.write(results, path) if recorded else "not rewritten (results not in bench/results/)"
+    )
+    print(f"results: {path}\ndocs: {docs}")
     for check in evaluate(results):
         print(f"{verdict(check.passed):8} {check.name}: {check.measured} ({check.target})")
