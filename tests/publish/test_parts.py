@@ -304,3 +304,31 @@ def test_each_batch_of_a_stream_seeks_through_the_index(seeded_app: Flask) -> No
                 "SEARCH events USING INDEX ix_events_deleted_start_id (deleted=? AND start<?)"
                 in plan
             ), plan
+
+
+def test_a_stream_stores_its_parts_every_store_every_rendered(
+    seeded_app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Parts are stored once STORE_EVERY are rendered, not only at the end: a stream left
+    half-way has stored what it rendered up to then, each part the ORM's render."""
+    from timeline.publish import parts
+    from timeline.publish.caching import render_key
+
+    monkeypatch.setattr(parts, "STORE_EVERY", 4)
+    sessions = seeded_app.extensions["timeline.sessionmaker"]
+    config, key = dict(seeded_app.config), render_key(seeded_app)
+    flt = EventFilter(timeline=1)
+    with seeded_app.app_context():
+        session = db.get_session()
+        events = list_events(session, flt)
+        expected = {e.id: feeds.render_vevent(to_entry(e, config)) for e in events}
+        session.execute(sa.delete(EventPart))
+        session.commit()
+    stream = parts.iter_vevents(sessions, flt, config, key, batch=3)
+    read = [next(stream) for _ in range(7)]  # three batches begun, two stored (6 parts)
+    assert read == [expected[e.id] for e in events[:7]]
+    assert {i: body for i, (_, body) in _parts(seeded_app).items()} == {
+        e.id: expected[e.id] for e in events[:6]
+    }
+    stream.close()
+    assert len(_parts(seeded_app)) == 6
