@@ -4,7 +4,7 @@ calendar is a header, its VTIMEZONEs, and a join of stored parts."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Generator
 from operator import itemgetter
 from typing import Any
 
@@ -172,7 +172,7 @@ def iter_vevents(
     *,
     batch: int = 2000,
     lang: str | None = None,
-) -> Iterator[bytes]:
+) -> Generator[bytes, None, None]:
     """Yield the VEVENT bytes of every event matching ``flt``, newest first, reading
     ``batch`` rows at a time (memory does not grow with the number of events), in
     ``lang`` (BCP 47; None: each event's original language). Stored parts are used as
