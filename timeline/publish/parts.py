@@ -46,7 +46,8 @@ def part_kind(lang: str | None) -> str:
 def _upsert(session: orm.Session, rows: list[dict[str, Any]]) -> None:
     """Insert parts, replacing existing ones (two processes may render the same part), as
     one statement executed for many rows (not one statement of many VALUES, whose
-    compiling cost a second per 10,000 parts)."""
+    compiling cost a second per 10,000 parts), in the order of their event ids: the
+    inserts walk the primary key's index in order, each page of it written once."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     stmt = insert(EventPart)
@@ -58,7 +59,7 @@ def _upsert(session: orm.Session, rows: list[dict[str, Any]]) -> None:
             "body": stmt.excluded.body,
         },
     )
-    execute_many(session.connection(), stmt, rows)
+    execute_many(session.connection(), stmt, sorted(rows, key=itemgetter("event_id")))
 
 
 def current_part(key: str, lang: str | None = None) -> sa.ColumnElement[bool]:
@@ -222,10 +223,9 @@ def iter_vevents(
 
 def _store_rows(session: orm.Session, rows: list[dict[str, Any]]) -> None:
     """Store the part ``rows`` (:func:`part_rows`) in a write transaction of
-    ``session``'s own that this commits (none may be open), sorted by event id: the
-    inserts walk the primary key's index in order, each page of it written once."""
+    ``session``'s own that this commits (none may be open)."""
     begin_write(session)
-    _upsert(session, sorted(rows, key=itemgetter("event_id")))
+    _upsert(session, rows)
     session.commit()
 
 
