@@ -3,13 +3,14 @@ by name; ``require_token`` for the API's writes and the ``timeline token`` comma
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import logging
 import re
 import secrets
-from collections.abc import Collection
-from typing import NoReturn, TypeVar
+from collections.abc import Collection, Mapping
+from typing import Any, NoReturn, TypeVar
 
 import click
 import sqlalchemy as sa
@@ -119,29 +120,38 @@ def token_name(connection: sa.Connection, token: str) -> str | None:
 
 
 def token_holder(
-    connection: sa.Connection, token: str, also: sa.ColumnElement[T] | None = None
+    connection: sa.Connection,
+    token: str,
+    also: sa.ColumnElement[T] | None = None,
+    params: Mapping[str, Any] | None = None,
 ) -> tuple[Principal | None, T | None]:
     """Return who the live (not revoked) token ``token`` is, with its rights as stored,
-    or None; and the value of the SQL expression ``also``, read by the same query (one
-    round trip), or None when there is no such token or no ``also``. The stored hash is
-    compared with ``hmac.compare_digest`` (constant time)."""
+    or None; and the value of the SQL expression ``also`` (its parameters ``params``),
+    read by the same query (one round trip), or None when there is no such token or no
+    ``also``. The stored hash is compared with ``hmac.compare_digest`` (constant
+    time)."""
     digest = token_hash(token)
-    extra = sa.null() if also is None else also
-    rows = connection.execute(
+    rows = connection.execute(_holder_query(also), {**(params or {}), "digest": digest}).all()
+    if not rows or not hmac.compare_digest(rows[0].token_hash, digest):
+        return None, None
+    timelines = frozenset(row.timeline_id for row in rows if row.timeline_id is not None)
+    return Principal(str(rows[0].name), bool(rows[0].admin), timelines), rows[0].also
+
+
+@functools.cache
+def _holder_query(also: sa.ColumnElement[Any] | None) -> sa.Select[Any]:
+    # One statement per ``also`` (a module's constant), built and compiled once.
+    return (
         sa.select(
             ApiToken.name,
             ApiToken.token_hash,
             ApiToken.admin,
             TokenTimeline.timeline_id,
-            extra.label("also"),
+            (sa.null() if also is None else also).label("also"),
         )
         .outerjoin(TokenTimeline, TokenTimeline.token_name == ApiToken.name)
-        .where(ApiToken.token_hash == digest, ApiToken.revoked.is_(None))
-    ).all()
-    if not rows or not hmac.compare_digest(rows[0].token_hash, digest):
-        return None, None
-    timelines = frozenset(row.timeline_id for row in rows if row.timeline_id is not None)
-    return Principal(str(rows[0].name), bool(rows[0].admin), timelines), rows[0].also
+        .where(ApiToken.token_hash == sa.bindparam("digest"), ApiToken.revoked.is_(None))
+    )
 
 
 def bearer_token() -> str:
@@ -179,16 +189,19 @@ def require_token() -> Principal:
     return principal
 
 
-def require_token_reading(also: sa.ColumnElement[T] | None) -> tuple[Principal, T | None]:
+def require_token_reading(
+    also: sa.ColumnElement[T] | None, params: Mapping[str, Any] | None = None
+) -> tuple[Principal, T | None]:
     """Return who the request's token is, as :func:`require_token`, and on PostgreSQL
-    the value of the SQL expression ``also`` read by the same query, in the request's
+    the value of the SQL expression ``also`` (a constant: one statement is compiled
+    for each; its parameters ``params``) read by the same query, in the request's
     transaction (one round trip for both); None on SQLite, where the token is read on a
     connection of its own: the caller reads it in its transaction then. Raises
     ProblemError 401 as :func:`require_token`."""
     token = bearer_token()
     session = db.get_session()
     if session.get_bind().dialect.name != "sqlite":
-        read = token_holder(session.connection(), token, also)
+        read = token_holder(session.connection(), token, also, params)
         principal, value = read
     else:
         with db.get_engine(current_app).connect() as connection:

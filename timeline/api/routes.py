@@ -25,13 +25,13 @@ from timeline.events import schemas
 from timeline.events.listing import list_page
 from timeline.events.output import event_output, revision_output
 from timeline.events.parse import (
+    TAKEN_IDS,
     assign_id,
     id_candidates,
     invalid,
     parse_event,
     patched_body,
     request_hash,
-    taken_ids,
     validate,
 )
 from timeline.events.problems import ProblemError
@@ -188,7 +188,7 @@ def create_in(timeline_id: int, named: str) -> Response:
 
     The body is read before the token is looked up (once its header is well-formed),
     so that on PostgreSQL the one query that checks the token also finds which of the
-    ids the event may get are taken (:func:`timeline.events.parse.taken_ids`); an
+    ids the event may get are taken (:data:`timeline.events.parse.TAKEN_IDS`); an
     error of the body is still answered after a 401 or 403."""
     bearer_token()
     try:
@@ -200,8 +200,10 @@ def create_in(timeline_id: int, named: str) -> Response:
         _check_writer(timeline_id, named)
         raise
     candidates = id_candidates(data)
-    listed = sa.func.array(taken_ids(candidates).scalar_subquery()) if candidates else None
-    principal, taken = require_token_reading(listed)
+    if candidates:
+        principal, taken = require_token_reading(_TAKEN_LIST, candidates)
+    else:
+        principal, taken = require_token_reading(None)
     forbid_unless(may_write(principal, timeline_id), f"This token may not write to {named}.")
     try:
         return _create(body, key, data, principal.name, notes, timeline_id, taken)
@@ -210,6 +212,10 @@ def create_in(timeline_id: int, named: str) -> Response:
         # (PostgreSQL made this one wait for it, or it committed between the look-up of a
         # free id and the insert): seen now, this request is its repeat.
         return _create(body, key, data, principal.name, notes, timeline_id)
+
+
+#: The ids taken among the candidates, as one array (PostgreSQL).
+_TAKEN_LIST = sa.func.array(TAKEN_IDS.scalar_subquery())
 
 
 def _check_writer(timeline_id: int, named: str) -> None:

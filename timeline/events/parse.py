@@ -396,7 +396,7 @@ def assign_id(
     title>`` (``event`` when the title has no ASCII letters or digits), at most 90
     characters, with ``-2``, ``-3``... when the id is taken (by deleted events too).
     ``taken``: which of the first candidates (:func:`id_candidates`) the caller found
-    taken in this transaction (:func:`taken_ids`), not looked up again."""
+    taken in this transaction (:data:`TAKEN_IDS`), not looked up again."""
     if data.id:
         return data
     base = _id_base(data)
@@ -406,22 +406,31 @@ def assign_id(
     while True:
         batch = _candidates(base, first)
         if first > 1 or taken is None:
-            taken = set(session.scalars(taken_ids(batch)))
+            taken = set(session.scalars(TAKEN_IDS, _parameters(batch)))
         for candidate in batch:
             if candidate not in taken:
                 return dataclasses.replace(data, id=candidate)
         first += _ID_BATCH
 
 
-def id_candidates(data: EventData) -> list[str]:
-    """Return the first ids that :func:`assign_id` would try for ``data``, in order
-    (none when ``data`` has an id)."""
-    return [] if data.id else _candidates(_id_base(data), 1)
+def id_candidates(data: EventData) -> dict[str, str]:
+    """Return the parameters of :data:`TAKEN_IDS` for the first ids that
+    :func:`assign_id` would try for ``data`` (none when ``data`` has an id)."""
+    return {} if data.id else _parameters(_candidates(_id_base(data), 1))
 
 
-def taken_ids(candidates: Collection[str]) -> sa.Select[str]:
-    """Return the query of which of the ids ``candidates`` are taken."""
-    return sa.select(Event.id).where(Event.id.in_(candidates))
+_ID_BATCH = 16
+
+#: Which of a batch of candidate ids (the parameters ``id0`` to ``id15``) are taken:
+#: one query with a fixed number of parameters, built and compiled once (an expanding
+#: IN would be rendered again for each request).
+TAKEN_IDS = sa.select(Event.id).where(
+    Event.id.in_([sa.bindparam(f"id{n}", type_=Event.id.type) for n in range(_ID_BATCH)])
+)
+
+
+def _parameters(batch: list[str]) -> dict[str, str]:
+    return {f"id{n}": candidate for n, candidate in enumerate(batch)}
 
 
 def _id_base(data: EventData) -> str:
@@ -432,9 +441,6 @@ def _id_base(data: EventData) -> str:
 
 def _candidates(base: str, first: int) -> list[str]:
     return [base if n == 1 else f"{base}-{n}" for n in range(first, first + _ID_BATCH)]
-
-
-_ID_BATCH = 16
 
 
 def request_hash(body: Any) -> str:
