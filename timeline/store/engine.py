@@ -7,6 +7,7 @@ import select
 from typing import Any
 
 import sqlalchemy as sa
+from psycopg import pq
 from sqlalchemy import orm
 
 
@@ -64,9 +65,10 @@ def discard_if_closed(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
 
     A pool checkout listener in place of ``pool_pre_ping``: one ``poll`` of the socket
     instead of a round trip per checkout. A server gone without closing (a host down)
-    is found, as a ping would find it, by the request's first statement."""
+    is found by the request's first statement: that request fails (503) and the pool
+    drops every connection it holds (SQLAlchemy's handling of a disconnect)."""
     pgconn = dbapi_connection.pgconn
-    if dbapi_connection.closed or pgconn.status != 0:  # not CONNECTION_OK
+    if dbapi_connection.closed or pgconn.status != pq.ConnStatus.OK:
         raise sa.exc.DisconnectionError("the connection is closed")
     poller = select.poll()
     poller.register(pgconn.socket, select.POLLIN | select.POLLPRI)
