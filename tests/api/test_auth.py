@@ -96,6 +96,16 @@ def test_the_token_is_checked_before_the_body(client: FlaskClient) -> None:
     assert malformed.status_code == 401
     huge = client.post("/api/events", data=b"x" * 100_000, headers={"Content-Type": "text/plain"})
     assert huge.status_code == 401
+    # A well-formed token is looked up after the body is read: a bad body still gets 401.
+    unknown = {"Authorization": "Bearer " + "A" * 43}
+    for data, kind in (
+        (b"{", "application/json"),
+        (b"{}", "application/json"),
+        (b"x", "text/plain"),
+    ):
+        response = client.post("/api/events", data=data, headers=unknown | {"Content-Type": kind})
+        assert response.status_code == 401, (data, kind)
+        assert 'error="invalid_token"' in response.headers["WWW-Authenticate"]
 
 
 def test_reads_are_public(api: ApiClient, client: FlaskClient) -> None:

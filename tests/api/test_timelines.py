@@ -188,7 +188,11 @@ def test_a_scoped_token_gets_403_elsewhere_and_changes_nothing(
         client.patch("/api/timelines/main", json={"slug": "mine"}, headers=writer),
         client.delete("/api/timelines/fed", headers=writer),
     ]
-    for response in refused:
+    bad_bodies = [
+        client.post("/api/timelines/fed/events", json=body, headers=writer)
+        for body in ({"title": "x"}, {"start": "2025-01-01"}, ["not", "an", "object"])
+    ]
+    for response in refused + bad_bodies:
         assert response.status_code == 403, response.request.path
         assert response.headers["Content-Type"] == "application/problem+json"
     assert client.get("/t/fed/feed.json").data == before

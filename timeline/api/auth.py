@@ -3,12 +3,14 @@ by name; ``require_token`` for the API's writes and the ``timeline token`` comma
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import logging
 import re
 import secrets
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
+from typing import Any, NoReturn, TypeVar
 
 import click
 import sqlalchemy as sa
@@ -31,6 +33,7 @@ from timeline.store.rights import Principal
 from timeline.store.timelines import TimelineNotFoundError, by_slug
 
 log = logging.getLogger("timeline")
+T = TypeVar("T")
 
 TOKEN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 # RFC 6750 §2.1 b64token.
@@ -112,24 +115,60 @@ def revoke_token(session: orm.Session, name: str) -> bool:
 
 def token_name(connection: sa.Connection, token: str) -> str | None:
     """Return the name of the live (not revoked) token ``token``, or None."""
-    principal = token_holder(connection, token)
+    principal, _ = token_holder(connection, token)
     return None if principal is None else principal.name
 
 
-def token_holder(connection: sa.Connection, token: str) -> Principal | None:
-    """Return who the live (not revoked) token ``token`` is, with its rights as stored
-    (one query), or None. The stored hash is compared with ``hmac.compare_digest``
-    (constant time)."""
+def token_holder(
+    connection: sa.Connection,
+    token: str,
+    also: sa.ColumnElement[T] | None = None,
+    params: Mapping[str, Any] | None = None,
+) -> tuple[Principal | None, T | None]:
+    """Return who the live (not revoked) token ``token`` is, with its rights as stored,
+    or None; and the value of the SQL expression ``also`` (its parameters ``params``),
+    read by the same query (one round trip), or None when there is no such token or no
+    ``also``. The stored hash is compared with ``hmac.compare_digest`` (constant
+    time)."""
     digest = token_hash(token)
-    rows = connection.execute(
-        sa.select(ApiToken.name, ApiToken.token_hash, ApiToken.admin, TokenTimeline.timeline_id)
-        .outerjoin(TokenTimeline, TokenTimeline.token_name == ApiToken.name)
-        .where(ApiToken.token_hash == digest, ApiToken.revoked.is_(None))
-    ).all()
+    rows = connection.execute(_holder_query(also), {**(params or {}), "digest": digest}).all()
     if not rows or not hmac.compare_digest(rows[0].token_hash, digest):
-        return None
+        return None, None
     timelines = frozenset(row.timeline_id for row in rows if row.timeline_id is not None)
-    return Principal(str(rows[0].name), bool(rows[0].admin), timelines)
+    return Principal(str(rows[0].name), bool(rows[0].admin), timelines), rows[0].also
+
+
+@functools.cache
+def _holder_query(also: sa.ColumnElement[Any] | None) -> sa.Select[Any]:
+    # One statement per ``also`` (a module's constant), built and compiled once.
+    return (
+        sa.select(
+            ApiToken.name,
+            ApiToken.token_hash,
+            ApiToken.admin,
+            TokenTimeline.timeline_id,
+            (sa.null() if also is None else also).label("also"),
+        )
+        .outerjoin(TokenTimeline, TokenTimeline.token_name == ApiToken.name)
+        .where(ApiToken.token_hash == sa.bindparam("digest"), ApiToken.revoked.is_(None))
+    )
+
+
+def bearer_token() -> str:
+    """Return the token of the request's ``Authorization: Bearer`` header (RFC 6750
+    §2.1), reading nothing from the store. Raises ProblemError 401 as
+    :func:`require_token` does when the header is missing, not Bearer or malformed."""
+    scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer":
+        raise ProblemError(
+            401,
+            "This request needs a token: send Authorization: Bearer <token>.",
+            headers={"WWW-Authenticate": REALM},
+        )
+    token = credentials.strip()
+    if not _B64TOKEN.fullmatch(token):
+        _refuse()
+    return token
 
 
 def require_token() -> Principal:
@@ -146,33 +185,43 @@ def require_token() -> Principal:
     header is missing or not Bearer, adding ``error="invalid_token"`` (RFC 6750 §3.1)
     for a malformed, unknown or revoked token. Never logs or echoes the token.
     """
-    scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer":
-        raise ProblemError(
-            401,
-            "This request needs a token: send Authorization: Bearer <token>.",
-            headers={"WWW-Authenticate": REALM},
-        )
-    token = credentials.strip()
-    principal = None
-    if _B64TOKEN.fullmatch(token):
-        session = db.get_session()
-        if session.get_bind().dialect.name == "sqlite":
-            with db.get_engine(current_app).connect() as connection:
-                principal = token_holder(connection, token)
-        else:
-            principal = token_holder(session.connection(), token)
-    if principal is None:
-        log.warning("refused a write with an invalid token")
-        raise ProblemError(
-            401,
-            "The token is not valid: unknown, revoked or malformed.",
-            headers={
-                "WWW-Authenticate": f'{REALM}, error="invalid_token", '
-                'error_description="The token is unknown, revoked or malformed"'
-            },
-        )
+    principal, _ = require_token_reading(None)
     return principal
+
+
+def require_token_reading(
+    also: sa.ColumnElement[T] | None, params: Mapping[str, Any] | None = None
+) -> tuple[Principal, T | None]:
+    """Return who the request's token is, as :func:`require_token`, and on PostgreSQL
+    the value of the SQL expression ``also`` (a constant: one statement is compiled
+    for each; its parameters ``params``) read by the same query, in the request's
+    transaction (one round trip for both); None on SQLite, where the token is read on a
+    connection of its own: the caller reads it in its transaction then. Raises
+    ProblemError 401 as :func:`require_token`."""
+    token = bearer_token()
+    session = db.get_session()
+    if session.get_bind().dialect.name != "sqlite":
+        read = token_holder(session.connection(), token, also, params)
+        principal, value = read
+    else:
+        with db.get_engine(current_app).connect() as connection:
+            principal = token_holder(connection, token)[0]
+        value = None
+    if principal is None:
+        _refuse()
+    return principal, value
+
+
+def _refuse() -> NoReturn:
+    log.warning("refused a write with an invalid token")
+    raise ProblemError(
+        401,
+        "The token is not valid: unknown, revoked or malformed.",
+        headers={
+            "WWW-Authenticate": f'{REALM}, error="invalid_token", '
+            'error_description="The token is unknown, revoked or malformed"'
+        },
+    )
 
 
 def forbid_unless(allowed: bool, detail: str) -> None:

@@ -8,7 +8,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -20,12 +20,14 @@ from sqlalchemy import orm
 from werkzeug.http import http_date
 
 from timeline.api import openapi
-from timeline.api.auth import forbid_unless, require_token
+from timeline.api.auth import bearer_token, forbid_unless, require_token, require_token_reading
 from timeline.events import problems, schemas
 from timeline.events.listing import list_page
 from timeline.events.output import event_output, revision_output
 from timeline.events.parse import (
+    TAKEN_IDS,
     assign_id,
+    id_candidates,
     invalid,
     parse_event,
     patched_body,
@@ -182,20 +184,44 @@ def create_event() -> Response:
 
 def create_in(timeline_id: int, named: str) -> Response:
     """Create an event from the request's body in the timeline ``timeline_id`` (called
-    ``named`` in a 403), as :func:`create_event` does."""
-    principal = require_token()
-    forbid_unless(may_write(principal, timeline_id), f"This token may not write to {named}.")
-    body = read_json(POST_TYPES, "Accept-Post")
-    key = idempotency_key()
-    notes: list[str] = []
-    data = _parse(body, notes)
+    ``named`` in a 403), as :func:`create_event` does.
+
+    The body is read before the token is looked up (once its header is well-formed),
+    so that on PostgreSQL the one query that checks the token also finds which of the
+    ids the event may get are taken (:data:`timeline.events.parse.TAKEN_IDS`); an
+    error of the body is still answered after a 401 or 403."""
+    bearer_token()
     try:
-        return _create(body, key, data, principal.name, notes, timeline_id)
+        body = read_json(POST_TYPES, "Accept-Post")
+        key = idempotency_key()
+        notes: list[str] = []
+        data = _parse(body, notes)
+    except ProblemError:
+        _check_writer(timeline_id, named)
+        raise
+    candidates = id_candidates(data)
+    if candidates:
+        principal, taken = require_token_reading(_TAKEN_LIST, candidates)
+    else:
+        principal, taken = require_token_reading(None)
+    forbid_unless(may_write(principal, timeline_id), f"This token may not write to {named}.")
+    try:
+        return _create(body, key, data, principal.name, notes, timeline_id, taken)
     except (ConflictError, writes.EventExistsError):
         # A concurrent request took the id or the Idempotency-Key first and has committed
         # (PostgreSQL made this one wait for it, or it committed between the look-up of a
         # free id and the insert): seen now, this request is its repeat.
         return _create(body, key, data, principal.name, notes, timeline_id)
+
+
+#: The ids taken among the candidates, as one array (PostgreSQL).
+_TAKEN_LIST = sa.func.array(TAKEN_IDS.scalar_subquery())
+
+
+def _check_writer(timeline_id: int, named: str) -> None:
+    """Raise the 401 or 403 that the request's token gets (see :func:`create_in`)."""
+    principal = require_token()
+    forbid_unless(may_write(principal, timeline_id), f"This token may not write to {named}.")
 
 
 def _create(
@@ -205,10 +231,12 @@ def _create(
     author: str,
     notes: list[str],
     timeline_id: int = DEFAULT_TIMELINE_ID,
+    taken: Collection[str] | None = None,
 ) -> Response:
     """Store ``data`` as a new event in the timeline ``timeline_id``, or answer a repeat
-    with the event it repeats (see :func:`create_event`). Raises ProblemError (409, 422)
-    and ConflictError."""
+    with the event it repeats (see :func:`create_event`); ``taken``: which of the ids
+    :func:`timeline.events.parse.id_candidates` gives were found taken in this request's
+    transaction. Raises ProblemError (409, 422) and ConflictError."""
     with write_unit() as session:
         if key is not None and (used := session.get(IdempotencyKey, key)) is not None:
             if used.request_hash != request_hash(body):
@@ -228,7 +256,7 @@ def _create(
             return _event_response(existing, location=True, notes=notes)
         event = writes.create_event(
             session,
-            assign_id(session, data),
+            assign_id(session, data, taken),
             author=author,
             timelines=[timeline_id],
             known_free=True,

@@ -9,7 +9,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import sqlalchemy as sa
@@ -389,28 +389,58 @@ def patched_body(event: Event, patch: Mapping[str, Any]) -> dict[str, Any]:
 _ASCII_WORDS = re.compile(r"[^a-z0-9]+")
 
 
-def assign_id(session: orm.Session, data: EventData) -> EventData:
+def assign_id(
+    session: orm.Session, data: EventData, taken: Collection[str] | None = None
+) -> EventData:
     """Return ``data`` with its id set, if empty, to ``<start date>-<ASCII slug of the
     title>`` (``event`` when the title has no ASCII letters or digits), at most 90
-    characters, with ``-2``, ``-3``... when the id is taken (by deleted events too)."""
+    characters, with ``-2``, ``-3``... when the id is taken (by deleted events too).
+    ``taken``: which of the first candidates (:func:`id_candidates`) the caller found
+    taken in this transaction (:data:`TAKEN_IDS`), not looked up again."""
     if data.id:
         return data
-    ascii_title = unicodedata.normalize("NFKD", data.title).encode("ascii", "ignore").decode()
-    slug = _ASCII_WORDS.sub("-", ascii_title.lower()).strip("-") or "event"
-    base = f"{id_date(data)}-{slug}"[:90].rstrip("-")
+    base = _id_base(data)
     # Point lookups on the primary key, a batch at a time: a prefix match (LIKE) would
     # scan the index on SQLite and on PostgreSQL outside the C collation.
     first = 1
     while True:
-        batch = [base if n == 1 else f"{base}-{n}" for n in range(first, first + _ID_BATCH)]
-        taken = set(session.scalars(sa.select(Event.id).where(Event.id.in_(batch))))
+        batch = _candidates(base, first)
+        if first > 1 or taken is None:
+            taken = set(session.scalars(TAKEN_IDS, _parameters(batch)))
         for candidate in batch:
             if candidate not in taken:
                 return dataclasses.replace(data, id=candidate)
         first += _ID_BATCH
 
 
+def id_candidates(data: EventData) -> dict[str, str]:
+    """Return the parameters of :data:`TAKEN_IDS` for the first ids that
+    :func:`assign_id` would try for ``data`` (none when ``data`` has an id)."""
+    return {} if data.id else _parameters(_candidates(_id_base(data), 1))
+
+
 _ID_BATCH = 16
+
+#: Which of a batch of candidate ids (the parameters ``id0`` to ``id15``) are taken:
+#: one query with a fixed number of parameters, built and compiled once (an expanding
+#: IN would be rendered again for each request).
+TAKEN_IDS = sa.select(Event.id).where(
+    Event.id.in_([sa.bindparam(f"id{n}", type_=Event.id.type) for n in range(_ID_BATCH)])
+)
+
+
+def _parameters(batch: list[str]) -> dict[str, str]:
+    return {f"id{n}": candidate for n, candidate in enumerate(batch)}
+
+
+def _id_base(data: EventData) -> str:
+    ascii_title = unicodedata.normalize("NFKD", data.title).encode("ascii", "ignore").decode()
+    slug = _ASCII_WORDS.sub("-", ascii_title.lower()).strip("-") or "event"
+    return f"{id_date(data)}-{slug}"[:90].rstrip("-")
+
+
+def _candidates(base: str, first: int) -> list[str]:
+    return [base if n == 1 else f"{base}-{n}" for n in range(first, first + _ID_BATCH)]
 
 
 def request_hash(body: Any) -> str:

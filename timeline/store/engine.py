@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import select
 from typing import Any
 
 import sqlalchemy as sa
+from psycopg import pq
 from sqlalchemy import orm
 
 
@@ -17,14 +19,20 @@ def make_engine(url: str, *, busy_timeout: int = 30, pool_size: int = 5) -> sa.E
     ``BEGIN IMMEDIATE`` when :func:`begin_write` asks for it, so that concurrent writers
     queue on the busy timeout instead of failing with "database is locked" on lock
     upgrade. A SQLite file that does not exist yet is created readable by its owner only
-    (see :func:`create_private`). PostgreSQL URLs without a driver use psycopg 3.
-    Raises sqlalchemy.exc.ArgumentError for a malformed URL.
+    (see :func:`create_private`). PostgreSQL URLs without a driver use psycopg 3; a
+    pooled PostgreSQL connection that the server has closed is replaced when checked out
+    (:func:`discard_if_closed`). Raises sqlalchemy.exc.ArgumentError for a malformed URL.
     """
     parsed = sa.engine.make_url(url)
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() != "sqlite":
-        return sa.create_engine(parsed, pool_size=pool_size, pool_pre_ping=True)
+        psycopg = parsed.get_dialect().driver == "psycopg"
+        # Another driver pings: a round trip per checkout.
+        engine = sa.create_engine(parsed, pool_size=pool_size, pool_pre_ping=not psycopg)
+        if psycopg:
+            sa.event.listen(engine, "checkout", discard_if_closed)
+        return engine
     if parsed.database and parsed.database != ":memory:" and "uri" not in parsed.query:
         create_private(parsed.database)
     engine = sa.create_engine(parsed, connect_args={"timeout": busy_timeout})
@@ -46,6 +54,26 @@ def make_engine(url: str, *, busy_timeout: int = 30, pool_size: int = 5) -> sa.E
         connection.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
+
+
+def discard_if_closed(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """Raise sqlalchemy.exc.DisconnectionError (the pool then connects again) when the
+    idle psycopg connection ``dbapi_connection`` is closed or the server has sent it
+    something: an idle connection hears from a PostgreSQL server only when it closes
+    it (a restart, ``pg_terminate_backend``, the end of a proxy: an error message then
+    end of file), and a notice on an idle connection only costs a new one.
+
+    A pool checkout listener in place of ``pool_pre_ping``: one ``poll`` of the socket
+    instead of a round trip per checkout. A server gone without closing (a host down)
+    is found by the request's first statement: that request fails (503) and the pool
+    drops every connection it holds (SQLAlchemy's handling of a disconnect)."""
+    pgconn = dbapi_connection.pgconn
+    if dbapi_connection.closed or pgconn.status != pq.ConnStatus.OK:
+        raise sa.exc.DisconnectionError("the connection is closed")
+    poller = select.poll()
+    poller.register(pgconn.socket, select.POLLIN | select.POLLPRI)
+    if poller.poll(0):
+        raise sa.exc.DisconnectionError("the server closed the connection or sent a notice")
 
 
 def create_private(path: str) -> None:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterable
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import orm
-from sqlalchemy.dialects import postgresql, sqlite
 
 from timeline.store.models import (
     DEFAULT_TIMELINE_ID,
@@ -22,10 +22,9 @@ from timeline.store.models import (
     Organization,
     OrganizationAlias,
     Revision,
-    Tag,
-    TimelineEvent,
     utcnow,
 )
+from timeline.store.newrows import insert_new, insert_tags, table
 from timeline.store.orgnames import name_organization
 from timeline.store.stamp import record_change
 from timeline.store.values import EventData, Translation, slugify
@@ -168,19 +167,8 @@ def name_organizations(session: orm.Session, data: EventData) -> bool:
     return changed
 
 
-def _tags(session: orm.Session, slugs: Collection[str]) -> None:
-    # One INSERT ... ON CONFLICT DO NOTHING: two writers using a new tag at once both
-    # succeed. Not flushed first: the event's own rows follow at the next flush.
-    if not slugs:
-        return
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(_table(Tag)).values([{"slug": slug} for slug in slugs])
-    with session.no_autoflush:
-        session.connection().execute(stmt.on_conflict_do_nothing(index_elements=["slug"]))
-
-
-def _apply(session: orm.Session, event: Event, data: EventData) -> None:
+def _apply(session: orm.Session, event: Event, data: EventData, *, new: bool = False) -> None:
+    # ``new``: a transient event, whose tags :func:`insert_new` adds with its rows.
     event.title = data.title
     event.description = data.description
     event.start = as_utc(data.start)
@@ -216,7 +204,8 @@ def _apply(session: orm.Session, event: Event, data: EventData) -> None:
         if not slug:
             raise StoreError(f"tag {label!r} has no letters or digits")
         seen.setdefault(slug, label)
-    _tags(session, seen)
+    if not new:
+        insert_tags(session, seen)
     event.tags = [
         EventTag(event_id=event.id, tag_slug=slug, label=label, position=i)
         for i, (slug, label) in enumerate(seen.items())
@@ -233,8 +222,9 @@ def _apply(session: orm.Session, event: Event, data: EventData) -> None:
     event.content_hash = data.content_hash()
 
 
-def _revise(session: orm.Session, event: Event, action: str, author: str) -> None:
-    row = {
+def _revision(event: Event, action: str, author: str) -> dict[str, Any]:
+    """Return the columns of the revision of ``event`` by ``author`` for ``action``."""
+    return {
         "event_id": event.id,
         "sequence": event.sequence,
         "action": action,
@@ -242,48 +232,11 @@ def _revise(session: orm.Session, event: Event, action: str, author: str) -> Non
         "at": event.updated,
         "data": event_data(event).to_json() | {"deleted": event.deleted},
     }
-    session.connection().execute(_table(Revision).insert(), row)  # no unit of work
 
 
-def _table(model: type[orm.DeclarativeBase]) -> sa.Table:
-    table = model.__table__
-    assert isinstance(table, sa.Table)
-    return table
-
-
-#: The column attributes of an event, the rows of its parts and their keys, as
-#: :func:`_insert_new` writes them.
-_EVENT_KEYS = tuple(attr.key for attr in orm.class_mapper(Event).column_attrs)
-_PART_KEYS = {
-    model: tuple(attr.key for attr in orm.class_mapper(model).column_attrs)
-    for model in (EventTag, EventOrganization, EventTranslation)
-}
-
-
-def _insert_new(session: orm.Session, event: Event, timelines: Collection[int]) -> None:
-    """Write the new, transient ``event`` (every column attribute set), its tags,
-    organizations and translations (their keys set) and its places in ``timelines`` as
-    Core INSERTs on the session's connection, then make it persistent in ``session`` as
-    if just loaded: a new event costs no unit-of-work flush (most of a POST's time).
-    Raises sqlalchemy's IntegrityError when the id is taken."""
-    conn = session.connection()
-    conn.execute(_table(Event).insert(), {key: event.__dict__[key] for key in _EVENT_KEYS})
-    for model, rows in (
-        (EventTag, event.tags),
-        (EventOrganization, event.organizations),
-        (EventTranslation, event.translations),
-    ):
-        if rows:
-            keys = _PART_KEYS[model]
-            conn.execute(
-                _table(model).insert(), [{k: row.__dict__[k] for k in keys} for row in rows]
-            )
-    places = [{"timeline_id": t, "event_id": event.id} for t in timelines]
-    if places:
-        conn.execute(_table(TimelineEvent).insert(), places)
-    for instance in (event, *event.tags, *event.organizations, *event.translations):
-        orm.make_transient_to_detached(instance)
-    session.add(event)  # and its parts, by the cascade: persistent, nothing to flush
+def _revise(session: orm.Session, event: Event, action: str, author: str) -> None:
+    revision = _revision(event, action, author)
+    session.connection().execute(table(Revision).insert(), revision)  # no unit of work
 
 
 def create_event(
@@ -320,10 +273,9 @@ def create_event(
         tags=[],
         organizations=[],
     )
-    _apply(session, event, data)
-    _insert_new(session, event, timelines)
+    _apply(session, event, data, new=True)
+    insert_new(session, event, timelines, _revision(event, "create", author))
     record_change(session, event)
-    _revise(session, event, "create", author)
     return event
 
 
