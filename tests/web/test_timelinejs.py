@@ -10,9 +10,11 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from lxml import html as lxml_html
 
 from feeds import Entry
 from feeds.timelinejs import render_timelinejs_event
+from tests.conftest import ApiClient
 
 UPDATED = dt.datetime(2025, 3, 1, tzinfo=dt.UTC)
 
@@ -201,3 +203,22 @@ def test_spans_of_months_and_years_end_on_their_last() -> None:
     assert quarter["group"] == "R&amp;D"
     years = render_timelinejs_event(entry(dt.date(2024, 1, 1), dt.date(2026, 1, 1), "year"))
     assert (years["start_date"], years["end_date"]) == ({"year": 2024}, {"year": 2025})
+
+
+def test_occurrences_have_ids_no_event_can_have(api: ApiClient) -> None:
+    """A weekly event and a second one of the same title and day, whose id the store
+    makes ``<id>-2``: the occurrences' ids (``<id>.<day>``, the page's anchors) are not
+    the second event's, as ``<id>-<n>`` was."""
+    first = {"title": "Weekly sync", "start": "2025-03-03"}
+    assert api.post(first | {"rrule": "FREQ=WEEKLY;COUNT=3"}).status_code == 201
+    assert api.post(first | {"end": "2025-03-05"}).status_code == 201
+    ids = [event["unique_id"] for event in _timeline(api.client)["events"]]
+    assert ids == [
+        "2025-03-03-weekly-sync.20250303",
+        "2025-03-03-weekly-sync-2",
+        "2025-03-03-weekly-sync.20250310",
+        "2025-03-03-weekly-sync.20250317",
+    ]
+    page = lxml_html.fromstring(api.client.get("/").get_data(as_text=True))
+    anchors = page.xpath("//article/@id")  # the page's ids say "event-" first
+    assert sorted(anchors) == sorted(f"event-{i}" for i in ids)

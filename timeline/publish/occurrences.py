@@ -74,6 +74,17 @@ def _ends_after(start: dt.date, end: dt.date | None, first: dt.date | None) -> b
     return (end or start + dt.timedelta(days=1)) > first
 
 
+def occurrence_id(event_id: str, start: dt.date | dt.datetime) -> str:
+    """The id of the occurrence at ``start`` (a date, or an aware datetime) of the
+    recurring event ``event_id``: the id, a dot (never in an event's id, a slug of
+    ``[a-z0-9-]``, so no event's id can be an occurrence's) and the start, its day
+    (``club.20250310``) or its UTC time (``talks.20250303T170000Z``): the same on every
+    page and document that shows it (the page's anchor, TimelineJS's ``unique_id``)."""
+    if isinstance(start, dt.datetime):
+        return f"{event_id}.{start.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}"
+    return f"{event_id}.{start:%Y%m%d}"
+
+
 def expand(
     session: orm.Session,
     pairs: Iterable[tuple[Event, Entry]],
@@ -88,7 +99,7 @@ def expand(
     one is an entry of its own). An occurrence has the event's duration (an RDATE
     period's own end), no
     recurrence, its own ``guid`` (``<guid>/<start in ISO 8601>``) and ``id``
-    (``<id>-<n>``, n counting the occurrences shown from 1). Others as they are.
+    (:func:`occurrence_id`). Others as they are.
     """
     pairs = list(pairs)
     recurring = [event.id for event, _ in pairs if event.rrule or event.rdate]
@@ -109,13 +120,13 @@ def expand(
             if at not in skipped and _ends_after(at, None if length is None else at + length, first)
         )
         periods = _periods(rdate)
-        for n, at in enumerate(itertools.islice(wanted, MAX_OCCURRENCES), start=1):
+        for at in itertools.islice(wanted, MAX_OCCURRENCES):
             result.append(
                 dataclasses.replace(
                     entry,
                     start=at,
                     end=periods.get(at, None if length is None else at + length),
-                    id=f"{entry.id}-{n}",
+                    id=occurrence_id(entry.id, at),
                     guid=f"{entry.guid}/{at.isoformat()}",
                     rrule=None,
                     rdate=(),

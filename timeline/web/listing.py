@@ -42,7 +42,8 @@ def entry_views(pairs: Sequence[tuple[Event, Entry]]) -> list[dict[str, Any]]:
     """Return what the pages show of each of ``pairs`` (an event and its entry, or one
     of its occurrences' entries: :func:`timeline.publish.occurrences.expand`), in order,
     as :func:`event_views` says; ``anchor`` is the entry's id (unique on the page: an
-    occurrence's is :func:`occurrence_anchor`), ``url`` the event's page."""
+    occurrence's is :func:`timeline.publish.occurrences.occurrence_id`), ``url`` the
+    event's page."""
     timeline = url_for("pages.index")
     page = url_for("pages.event_page", event_id="-").removesuffix("-")
     views = []
@@ -106,18 +107,9 @@ def window_views(
             pairs.append((event, entry))
             continue
         for shown in expand(session, [(event, entry)], first, last):
-            pairs.append((event, replace(shown, id=occurrence_anchor(event.id, shown))))
+            pairs.append((event, shown))
     pairs.sort(key=lambda pair: _utc_start(pair[1]), reverse=True)
     return entry_views(pairs)
-
-
-def occurrence_anchor(event_id: str, entry: Entry) -> str:
-    """The page's id of the occurrence ``entry`` of the event ``event_id``: the id, a dot
-    (never in an event's id) and the occurrence's start, its day (``club.20250310``) or
-    its UTC time (``talks.20250303T170000Z``), the same on every page that shows it."""
-    if isinstance(entry.start, dt.datetime):
-        return f"{event_id}.{_utc_start(entry):%Y%m%dT%H%M%SZ}"
-    return f"{event_id}.{entry.start:%Y%m%d}"
 
 
 def _utc_start(entry: Entry) -> dt.datetime:
