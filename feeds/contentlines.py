@@ -29,9 +29,10 @@ def escape_text(text: str) -> str:
 
 def escape_icalendar(text: str) -> str:
     """Escape ``text`` exactly as icalendar's ``vText`` does: as :func:`escape_text`,
-    except that a literal backslash-N first becomes a line break. Used for the values
-    icalendar escapes itself (UID, the items of a ``vCategory``), so the bytes stay
-    those icalendar writes."""
+    except that a literal backslash-N first becomes a line break. Used for the UID (a
+    slug on the configured domain, where it changes nothing), so the bytes stay those
+    icalendar writes; never for text a person entered, whose backslash-N it would turn
+    into a line break."""
     if "\\N" in text:
         text = text.replace("\\N", "\n")
     return escape_text(text)

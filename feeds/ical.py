@@ -135,7 +135,7 @@ def _render(entry: Entry) -> tuple[bytes, str | None, tuple[dt.datetime, dt.date
     if entry.recurrence_id is not None:
         lines.append("X-TIMELINE-ID:" + escape_text(entry.id))
     if entry.organizations:
-        lines.append("X-TIMELINE-ORGANIZATIONS:" + text_list(entry.organizations, escape_icalendar))
+        lines.append("X-TIMELINE-ORGANIZATIONS:" + text_list(entry.organizations))
     if entry.source_name is not None:
         lines.append("X-TIMELINE-SOURCE-NAME:" + escape_text(entry.source_name))
     if entry.source_published is not None:

@@ -83,7 +83,7 @@ def reference_vevent(entry: Entry) -> bytes:
     if entry.recurrence_id is not None:
         event.add("x-timeline-id", _Text(entry.id))
     if entry.organizations:
-        event.add("x-timeline-organizations", icalendar.vCategory(list(entry.organizations)))
+        event.add("x-timeline-organizations", _categories(entry.organizations))
     for name, value in (
         ("name", entry.source_name),
         ("published", entry.source_published),

@@ -263,6 +263,21 @@ def test_a_repeated_wall_time_round_trips(api: ApiClient, target: Flask, tmp_pat
     assert content(target.test_client(), "fold")["start"] == start
 
 
+def test_a_backslash_n_in_an_organization_round_trips(
+    api: ApiClient, target: Flask, tmp_path: Path
+) -> None:
+    """A literal backslash and N (``C:\\New``) stays two characters in
+    X-TIMELINE-ORGANIZATIONS (RFC 5545 §3.3.11: ``\\\\`` then ``N``), not a line break."""
+    names = ["C:\\New", "Back\\slash, Inc."]
+    api.created({"id": "paths", "title": "Paths", "start": "2025-03-03", "organizations": names})
+    exported = tmp_path / "paths.ics"
+    assert run(api.app, "export", "-o", str(exported)).exit_code == 0
+    unfolded = exported.read_bytes().decode().replace("\r\n ", "")
+    assert "X-TIMELINE-ORGANIZATIONS:C:\\\\New,Back\\\\slash\\, Inc.\r\n" in unfolded
+    assert run(target, "import", str(exported)).exit_code == 0
+    assert content(target.test_client(), "paths")["organizations"] == names
+
+
 GOOGLE_REPORT = [
     "added 4k7q2m9x1c8v5b3n6h0j-1bd0ca0b",
     "added 20250303-carnival-be81d6eb",
