@@ -1,5 +1,7 @@
-"""Peak memory (RSS) of ``timeline export --format ics``, cold (no stored parts) and
-warm (parts stored by the cold run), measured by GNU time in a subprocess."""
+"""Peak memory of ``timeline export --format ics``, cold (no stored parts) and warm
+(parts stored by the cold run): the command's own peak RSS by GNU time, and the peak of
+the proportional set size (PSS, shared pages divided among the processes sharing them)
+summed over the command and its worker process, sampled from /proc every 0.25 s."""
 
 from __future__ import annotations
 
@@ -27,24 +29,60 @@ def _count(path: Path, needle: bytes = b"BEGIN:VEVENT\r\n") -> int:
     return count
 
 
+def _descendants(pid: int) -> list[int]:
+    """The processes started by ``pid``, and theirs (Linux's /proc children lists)."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    return [p for child in children for p in (int(child), *_descendants(int(child)))]
+
+
+def _rollup(pid: int) -> tuple[int, int]:
+    """(PSS, RSS) of ``pid`` in KiB, (0, 0) once it is gone."""
+    sizes = {}
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            name, _, rest = line.partition(":")
+            if name in ("Pss", "Rss"):
+                sizes[name] = int(rest.split()[0])
+    except (OSError, ValueError):
+        return 0, 0
+    return sizes.get("Pss", 0), sizes.get("Rss", 0)
+
+
 def export_rss(url: str) -> dict[str, Any]:
     """Run ``timeline export --format ics`` over ``url`` (output to a file, not ``-o``:
-    see docs/benchmarks.md); return peak RSS (MiB), wall seconds, bytes and VEVENTs."""
+    see docs/benchmarks.md); return its peak RSS (MiB, GNU time: the command's process),
+    the peak of the PSS and of the RSS summed over its processes (MiB, sampled), how
+    many processes it ran, wall seconds, bytes and VEVENTs."""
     out = WORK_DIR / "export.ics"
     args = [str(GNU_TIME), "-v", str(TIMELINE), "export", "--format", "ics"]
+    peak_pss = peak_rss_sum = processes = 0
     began = time.perf_counter()
     with out.open("wb") as handle:
-        proc = subprocess.run(
+        proc = subprocess.Popen(
             args, env=server_env(url, 8000), stdout=handle, stderr=subprocess.PIPE, text=True
         )
+        while proc.poll() is None:
+            pids = _descendants(proc.pid)  # the command, then its worker
+            sizes = [_rollup(pid) for pid in pids]
+            peak_pss = max(peak_pss, sum(pss for pss, _ in sizes))
+            peak_rss_sum = max(peak_rss_sum, sum(rss for _, rss in sizes))
+            processes = max(processes, len(pids))
+            time.sleep(0.25)
+        stderr = proc.stderr.read() if proc.stderr else ""
     seconds = time.perf_counter() - began
     if proc.returncode != 0:
-        raise RuntimeError(f"export failed: {proc.stderr[-2000:]}")
-    match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
-    assert match, proc.stderr
+        raise RuntimeError(f"export failed: {stderr[-2000:]}")
+    match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", stderr)
+    assert match, stderr
     try:
         return {
             "peak_rss_mib": int(match[1]) / 1024,
+            "peak_pss_sum_mib": peak_pss / 1024,
+            "peak_rss_sum_mib": peak_rss_sum / 1024,
+            "processes": processes,
             "seconds": seconds,
             "bytes": out.stat().st_size,
             "vevents": _count(out),

@@ -53,6 +53,13 @@ def _http(results: dict[str, Any]) -> list[Check]:
     return checks
 
 
+def footprint(measured: dict[str, Any]) -> float:
+    """The memory (MiB) an export took: the peak of its processes' PSS summed (the command
+    and its worker; shared pages counted once), or its peak RSS where that was not
+    measured (one process) or is larger."""
+    return float(max(measured["peak_rss_mib"], measured.get("peak_pss_sum_mib", 0.0)))
+
+
 def _memory(results: dict[str, Any]) -> list[Check]:
     memory = results.get("memory", {})
     checks = []
@@ -60,17 +67,18 @@ def _memory(results: dict[str, Any]) -> list[Check]:
         million = memory.get("1000000", {}).get(state)
         label = f"export --format ics of 1,000,000 events, {state}"
         if million is None:
-            checks.append(Check(label, "< 200 MiB peak RSS", "not run", None))
+            checks.append(Check(label, "< 200 MiB peak (PSS of its processes)", "not run", None))
         else:
-            rss = million["peak_rss_mib"]
-            checks.append(Check(label, "< 200 MiB peak RSS", f"{rss:.0f} MiB", rss < 200))
+            mib = footprint(million)
+            goal = "< 200 MiB peak (PSS of its processes)"
+            checks.append(Check(label, goal, f"{mib:.0f} MiB", mib < 200))
         small, large = memory.get("10000", {}).get(state), memory.get("100000", {}).get(state)
         label = f"export --format ics of 100,000 vs 10,000 events, {state}"
         if small is None or large is None:
-            checks.append(Check(label, "<= 1.5x peak RSS", "not run", None))
+            checks.append(Check(label, "<= 1.5x peak memory", "not run", None))
         else:
-            x = large["peak_rss_mib"] / small["peak_rss_mib"]
-            checks.append(Check(label, "<= 1.5x peak RSS", f"{x:.2f}x", x <= 1.5))
+            x = footprint(large) / footprint(small)
+            checks.append(Check(label, "<= 1.5x peak memory", f"{x:.2f}x", x <= 1.5))
     return checks
 
 
@@ -160,7 +168,7 @@ def _issue23(results: dict[str, Any]) -> list[Check]:
     if million is None:
         checks.append(Check(name, "<= 120 s (at < 200 MiB)", "not run", None))
     else:
-        seconds, rss = million["seconds"], million["peak_rss_mib"]
+        seconds, rss = million["seconds"], footprint(million)
         measured = f"{seconds:,.0f} s at {rss:.0f} MiB"
         checks.append(
             Check(name, "<= 120 s (at < 200 MiB)", measured, seconds <= 120 and rss < 200)

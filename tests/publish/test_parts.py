@@ -310,11 +310,13 @@ def test_a_stream_stores_its_parts_every_store_every_rendered(
     seeded_app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Parts are stored once STORE_EVERY are rendered, not only at the end: a stream left
-    half-way has stored what it rendered up to then, each part the ORM's render."""
-    from timeline.publish import parts
+    half-way has stored what it rendered up to then, each part the ORM's render. The
+    stream renders one batch ahead of what it yields (the next is rendered while the
+    store is read)."""
+    from timeline.publish import parts, rendering
     from timeline.publish.caching import render_key
 
-    monkeypatch.setattr(parts, "STORE_EVERY", 4)
+    monkeypatch.setattr(rendering, "STORE_EVERY", 4)
     sessions = seeded_app.extensions["timeline.sessionmaker"]
     config, key = dict(seeded_app.config), render_key(seeded_app)
     flt = EventFilter(timeline=1)
@@ -324,11 +326,14 @@ def test_a_stream_stores_its_parts_every_store_every_rendered(
         expected = {e.id: feeds.render_vevent(to_entry(e, config)) for e in events}
         session.execute(sa.delete(EventPart))
         session.commit()
+    assert len(events) >= 13
     stream = parts.iter_vevents(sessions, flt, config, key, batch=3)
-    read = [next(stream) for _ in range(7)]  # three batches begun, two stored (6 parts)
+    # The 7th VEVENT is the first of the third batch: the fourth is rendered by then,
+    # and the 12 parts of four batches stored (at 6 and at 12).
+    read = [next(stream) for _ in range(7)]
     assert read == [expected[e.id] for e in events[:7]]
     assert {i: body for i, (_, body) in _parts(seeded_app).items()} == {
-        e.id: expected[e.id] for e in events[:6]
+        e.id: expected[e.id] for e in events[:12]
     }
     stream.close()
-    assert len(_parts(seeded_app)) == 6
+    assert len(_parts(seeded_app)) == 12

@@ -32,13 +32,17 @@ def export_chunks(
     query: str = "",
     lang: str | None = None,
     slug: str | None = None,
+    *,
+    second_process: bool = False,
 ) -> Iterator[bytes]:
     """Yield the document ``fmt`` (``ics``, ``rss``, ``atom`` or ``json``) for ``flt`` in
     ``lang`` (BCP 47, or None) of the timeline ``slug`` (None: the default one, as
     today's URLs serve it), the same bytes as the service's ``/calendar.ics`` or
     ``/feed.*`` (under ``/t/<slug>`` with a slug) with that filter; the calendar is
     streamed from the store. Raises KeyError for an unknown format and
-    TimelineNotFoundError for an unknown slug."""
+    TimelineNotFoundError for an unknown slug. With ``second_process``, the calendar's
+    missing VEVENTs are rendered in a worker process while the store is read (see
+    :func:`timeline.publish.rendering.second_process`)."""
     session = db.get_session()
     if slug is None:
         timeline, heading = timelines.default_timeline(session), SITE
@@ -54,7 +58,14 @@ def export_chunks(
         # every read then searches).
         session.rollback()
         yield from calendar_chunks(
-            app, flt, version, path, assemble=False, lang=lang, heading=heading
+            app,
+            flt,
+            version,
+            path,
+            assemble=False,
+            lang=lang,
+            heading=heading,
+            second_process=second_process,
         )
     else:
         yield feed_bytes(session, app, fmt, flt, version, path, lang, heading)
@@ -112,11 +123,14 @@ def export_command(
             timelines.by_slug(db.get_session(), slug)
         except timelines.TimelineNotFoundError:
             raise click.BadParameter(f"no timeline {slug!r}", param_hint="--timeline") from None
+    # A second core renders what the store does not hold yet (the command is
+    # single-threaded: forking it is safe).
+    chunks = export_chunks(app, fmt, flt, query, lang, slug, second_process=True)
     if output is None:
-        _write(sys.stdout.buffer, export_chunks(app, fmt, flt, query, lang, slug))
+        _write(sys.stdout.buffer, chunks)
         return
     try:
-        write_file(output, export_chunks(app, fmt, flt, query, lang, slug))
+        write_file(output, chunks)
     except OSError as error:
         raise click.ClickException(f"cannot write {output}: {error.strerror}") from None
 

@@ -10,7 +10,7 @@ from sqlalchemy import orm
 
 import feeds
 from feeds.times import item_instant
-from timeline.publish import parts
+from timeline.publish import parts, rendering
 from timeline.publish.caching import render_key
 from timeline.publish.convert import to_channel, to_entry
 from timeline.publish.occurrences import expand, with_recurring
@@ -56,13 +56,16 @@ def calendar_chunks(
     assemble: bool,
     lang: str | None = None,
     heading: Heading = SITE,
+    second_process: bool = False,
 ) -> Iterator[bytes]:
     """Yield the calendar of ``flt`` with its texts in ``lang`` (BCP 47; None: each
     event's original language; see :func:`timeline.publish.convert.texts`): header and
     VTIMEZONEs, then the VEVENT parts (stored per language), then the end. With
     ``assemble``, from the calendar kept in memory (patched with what changed since),
     unless it is too large; otherwise streamed from the stored parts in batches, so
-    memory stays flat whatever the number of events."""
+    memory stays flat whatever the number of events, the missing parts rendered in a
+    worker process with ``second_process`` (:func:`timeline.publish.rendering.second_process`:
+    a command's, never the service's)."""
     sessions = app.extensions["timeline.sessionmaker"]
     config, key = dict(app.config), render_key(app)
     head = channel(app, version, self_path, lang, heading)
@@ -75,9 +78,10 @@ def calendar_chunks(
             return
     with sessions() as session:
         zones, span = parts.calendar_zones(session, flt)
-    yield from feeds.iter_ical(
-        head, parts.iter_vevents(sessions, flt, config, key, lang=lang), zones, span=span
-    )
+    renderers = rendering.second_process if second_process else rendering.inline
+    with renderers(rendering.Parts(sessions, config, key)) as renderer:
+        vevents = parts.iter_vevents(sessions, flt, config, key, lang=lang, renderer=renderer)
+        yield from feeds.iter_ical(head, vevents, zones, span=span)
 
 
 def _joined(parts: list[bytes], size: int = 1 << 20) -> Iterator[bytes]:

@@ -4,21 +4,21 @@ calendar is a header, its VTIMEZONEs, and a join of stored parts."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Generator
-from operator import itemgetter
+from collections.abc import Generator, Iterator, Sequence
+from concurrent.futures import Future
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import orm
-from sqlalchemy.dialects import postgresql, sqlite
 
 import feeds
 from feeds.times import UTC_NAMES
 from timeline.publish.convert import Published, entry_of
-from timeline.publish.rows import COLUMNS, load_published, published_row, published_rows
+from timeline.publish.partrows import part_kind, part_rows, upsert
+from timeline.publish.rendering import InlineRenderer, Parts, Renderer
+from timeline.publish.rows import COLUMNS, load_published, published_row, related_of, rows_of
 from timeline.store.bulk import Added
 from timeline.store.engine import begin_write
-from timeline.store.manyrows import execute_many
 from timeline.store.models import Event, EventPart
 from timeline.store.queries import (
     NEWEST_FIRST,
@@ -28,38 +28,8 @@ from timeline.store.queries import (
     older_than,
 )
 
-KIND_ICS = "ics"
-#: A calendar stream stores the parts it renders once it has this many: a few
-#: megabytes held, and one write transaction where five of 2,000 parts wrote most pages
-#: of the index (random ids) five times over; 300,000 events: commits 37 -> 15 µs a part.
-STORE_EVERY = 10_000
 #: The keys of :data:`timeline.publish.rows.COLUMNS` in an added event's row.
 _ROW_KEYS = [column.key for column in COLUMNS]
-
-
-def part_kind(lang: str | None) -> str:
-    """The kind of an event's stored VEVENT in the language ``lang`` (BCP 47): ``ics``
-    (each event's original language) or ``ics:zh``."""
-    return KIND_ICS if lang is None else f"{KIND_ICS}:{lang}"
-
-
-def _upsert(session: orm.Session, rows: list[dict[str, Any]]) -> None:
-    """Insert parts, replacing existing ones (two processes may render the same part), as
-    one statement executed for many rows (not one statement of many VALUES, whose
-    compiling cost a second per 10,000 parts), in the order of their event ids: the
-    inserts walk the primary key's index in order, each page of it written once."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(EventPart)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["event_id", "kind"],
-        set_={
-            "sequence": stmt.excluded.sequence,
-            "key": stmt.excluded.key,
-            "body": stmt.excluded.body,
-        },
-    )
-    execute_many(session.connection(), stmt, sorted(rows, key=itemgetter("event_id")))
 
 
 def current_part(key: str, lang: str | None = None) -> sa.ColumnElement[bool]:
@@ -99,20 +69,8 @@ def store_parts(
     """Store the VEVENT bytes ``rendered`` (by event id) of those of ``events`` it has,
     under (id, :func:`part_kind`) with the event's sequence and ``key``, replacing what
     was stored. Does not commit."""
-    _upsert(session, part_rows(events, rendered, key, lang))
-
-
-def part_rows(
-    events: list[Published], rendered: dict[str, bytes], key: str, lang: str | None = None
-) -> list[dict[str, Any]]:
-    """The ``event_parts`` rows of the VEVENT bytes ``rendered`` (by event id) of those of
-    ``events`` it has, as :func:`store_parts` stores them."""
-    kind = part_kind(lang)
-    return [
-        {"event_id": e.data.id, "kind": kind, "sequence": e.sequence, "key": key, "body": b}
-        for e in events
-        if (b := rendered.get(e.data.id)) is not None
-    ]
+    versions = [(e.data.id, e.sequence) for e in events]
+    upsert(session, part_rows(versions, rendered, key, lang))
 
 
 def render_each(
@@ -165,6 +123,11 @@ def calendar_zones(
     return zones, zone_span(first.year, last.year)
 
 
+#: A batch of a calendar stream: its rows and the future of their missing parts'
+#: rendering (None when every part was stored).
+_Batch = tuple[Sequence[Any], Future[dict[str, bytes]] | None]
+
+
 def iter_vevents(
     session_factory: orm.sessionmaker[orm.Session],
     flt: EventFilter,
@@ -173,24 +136,27 @@ def iter_vevents(
     *,
     batch: int = 2000,
     lang: str | None = None,
+    renderer: Renderer | None = None,
 ) -> Generator[bytes, None, None]:
     """Yield the VEVENT bytes of every event matching ``flt``, newest first, reading
     ``batch`` rows at a time (memory does not grow with the number of events), in
     ``lang`` (BCP 47; None: each event's original language). Stored parts are used as
-    they are; a missing or stale one (another sequence or ``key``) is rendered, and
-    stored once :data:`STORE_EVERY` are rendered (and at the end), in a short write
-    transaction of its own, in the order of their ids (after a batch mostly without
+    they are; the missing or stale ones (another sequence or ``key``) of each batch are
+    rendered and stored by ``renderer`` (default: an
+    :class:`~timeline.publish.rendering.InlineRenderer` of ``session_factory``,
+    ``config`` and ``key``) while the next batch is read (after a batch mostly without
     parts, as in a first export, the next one reads whole rows: each event is looked up
-    once, not again to render it). Raises ValueError as :func:`feeds.render_vevent`
-    does, storing nothing of that batch.
+    once, not again to render it); what it holds is stored at the end. Raises
+    ValueError as :func:`feeds.render_vevent` does, storing nothing of that batch.
     """
+    renderer = renderer or InlineRenderer(Parts(session_factory, config, key))
     last: tuple[dt.datetime, str] | None = None
     cold = False
-    rendered: list[dict[str, Any]] = []  # part rows not stored yet
+    pending: _Batch = ([], None)
     with session_factory() as session:
         where = batch_conditions(session, flt)
         while True:
-            columns = COLUMNS if cold else (Event.id, Event.start, Event.sequence)
+            columns = COLUMNS if cold else (Event.id, Event.start)
             stmt = (
                 sa.select(*columns, EventPart.body)
                 .outerjoin(EventPart, current_part(key, lang))
@@ -202,31 +168,27 @@ def iter_vevents(
                 stmt = stmt.where(*older_than(last))
             rows = session.connection().execute(stmt).all()  # Core rows: no ORM loading
             missing = [row for row in rows if row.body is None]
-            events: list[Published] = []
-            if missing and cold:
-                events = published_rows(session, missing, lang)
-            elif missing:
-                events = load_published(session, [row.id for row in missing], lang)
+            related = None
+            if missing:
+                found = missing if cold else rows_of(session, [row.id for row in missing])
+                related = related_of(session, found, lang)
             session.rollback()  # end the read transaction: a writer may need the lock
-            fresh = {e.data.id: feeds.render_vevent(entry_of(e, config, lang)) for e in events}
-            rendered += part_rows(events, fresh, key, lang)
-            for row in rows:
-                yield row.body if row.body is not None else fresh[row.id]
-            if len(rendered) >= STORE_EVERY or (rendered and len(rows) < batch):
-                _store_rows(session, rendered)
-                rendered = []
+            future = None if related is None else renderer.submit(related, lang)
+            yield from _emit(pending)  # the previous batch, rendered while this one was read
+            pending = (rows, future)
             if len(rows) < batch:
-                return
+                break
             last = (rows[-1].start, rows[-1].id)
             cold = 2 * len(missing) > len(rows)
+    yield from _emit(pending)
+    renderer.flush()
 
 
-def _store_rows(session: orm.Session, rows: list[dict[str, Any]]) -> None:
-    """Store the part ``rows`` (:func:`part_rows`) in a write transaction of
-    ``session``'s own that this commits (none may be open)."""
-    begin_write(session)
-    _upsert(session, rows)
-    session.commit()
+def _emit(pending: _Batch) -> Iterator[bytes]:
+    rows, future = pending
+    fresh = {} if future is None else future.result()
+    for row in rows:
+        yield row.body if row.body is not None else fresh[row.id]
 
 
 def store_missing(

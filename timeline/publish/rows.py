@@ -4,6 +4,7 @@ the ORM's cost per event."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
@@ -37,6 +38,8 @@ COLUMNS = [
     ).split()
 ]
 _WIDTH = len(COLUMNS)
+#: Where a row of :data:`COLUMNS` holds the event's sequence.
+SEQUENCE = [column.key for column in COLUMNS].index("sequence")
 
 
 def load_published(
@@ -47,23 +50,43 @@ def load_published(
     to what :func:`timeline.publish.convert.published` gives for the same events loaded
     through the ORM. Four or five queries whatever the number of ids (keep it to a few
     thousand: each id is a bound parameter); reads in ``session``'s transaction."""
-    if not ids:
-        return []
-    conn = session.connection()
-    return published_rows(
-        session, list(conn.execute(sa.select(*COLUMNS).where(_EVENTS.c.id.in_(ids)))), lang
-    )
+    return related_of(session, rows_of(session, ids), lang).published()
 
 
-def published_rows(
-    session: orm.Session, rows: Sequence[Any], lang: str | None = None
-) -> list[Published]:
-    """Return the events of ``rows`` (read with :data:`COLUMNS`, by attribute) as
-    :class:`Published` values in their order, as :func:`load_published` does, their
-    tags, translations and organizations read in ``session``'s transaction (three or
-    four queries; keep it to a few thousand rows)."""
+@dataclasses.dataclass(frozen=True)
+class Related:
+    """Events as plain values, ready to become :class:`Published` anywhere (in another
+    process too: everything in it pickles): ``rows``, each the values of an ``events``
+    row in the order of :data:`COLUMNS` (times UTC-aware); by event id, the labels of
+    its tags and the ``(canonical name, name shown)`` of its organizations in their
+    positions, and its translations sorted by language tag."""
+
+    rows: list[tuple[Any, ...]]
+    tags: dict[str, list[str]]
+    organizations: dict[str, list[tuple[str, str]]]
+    translations: dict[str, list[Translation]]
+
+    def published(self) -> list[Published]:
+        """The :class:`Published` of each row, in order (see :func:`published_row`)."""
+        tags, organizations, translations = self.tags, self.organizations, self.translations
+        return [
+            published_row(
+                row,
+                tags.get(row[0], ()),
+                organizations.get(row[0], ()),
+                translations.get(row[0], ()),
+            )
+            for row in self.rows
+        ]
+
+
+def related_of(session: orm.Session, rows: Sequence[Any], lang: str | None = None) -> Related:
+    """Return ``rows`` (read with :data:`COLUMNS`, perhaps followed by others) as a
+    :class:`Related`, their tags, translations and organizations (named in ``lang``,
+    BCP 47; None: canonical names) read in ``session``'s transaction: three or four
+    queries (keep it to a few thousand rows)."""
     if not rows:
-        return []
+        return Related([], {}, {}, {})
     conn = session.connection()
     ids = [row[0] for row in rows]
     tags: defaultdict[str, list[str]] = defaultdict(list)
@@ -85,16 +108,21 @@ def published_rows(
         .order_by(EventTranslation.event_id, EventTranslation.language)
     ):
         translations[event_id].append(Translation(language, title, description))
-    organizations = _organizations(conn, ids, lang)
-    return [
-        published_row(
-            row,
-            tags.get(row[0], ()),
-            organizations.get(row[0], ()),
-            translations.get(row[0], ()),
-        )
-        for row in rows
-    ]
+    return Related(
+        [tuple(row[:_WIDTH]) for row in rows],
+        dict(tags),
+        _organizations(conn, ids, lang),
+        dict(translations),
+    )
+
+
+def rows_of(session: orm.Session, ids: Sequence[str]) -> list[sa.Row[Any]]:
+    """The ``events`` rows (:data:`COLUMNS`) of the events ``ids`` that exist, in no set
+    order, read in ``session``'s transaction (each id a bound parameter: keep it to a
+    few thousand)."""
+    if not ids:
+        return []
+    return list(session.connection().execute(sa.select(*COLUMNS).where(_EVENTS.c.id.in_(ids))))
 
 
 def published_row(
