@@ -4,6 +4,7 @@ calendar is a header, its VTIMEZONEs, and a join of stored parts."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import deque
 from collections.abc import Generator, Iterator, Sequence
 from concurrent.futures import Future
 from typing import Any
@@ -144,15 +145,16 @@ def iter_vevents(
     they are; the missing or stale ones (another sequence or ``key``) of each batch are
     rendered and stored by ``renderer`` (default: an
     :class:`~timeline.publish.rendering.InlineRenderer` of ``session_factory``,
-    ``config`` and ``key``) while the next batch is read (after a batch mostly without
-    parts, as in a first export, the next one reads whole rows: each event is looked up
-    once, not again to render it); what it holds is stored at the end. Raises
-    ValueError as :func:`feeds.render_vevent` does, storing nothing of that batch.
+    ``config`` and ``key``) while the next ``renderer.ahead`` batches are read (after a
+    batch mostly without parts, as in a first export, the next one reads whole rows:
+    each event is looked up once, not again to render it); what it holds is stored at
+    the end. Raises ValueError as :func:`feeds.render_vevent` does, storing nothing of
+    that batch.
     """
     renderer = renderer or InlineRenderer(Parts(session_factory, config, key))
     last: tuple[dt.datetime, str] | None = None
     cold = False
-    pending: _Batch = ([], None)
+    pending: deque[_Batch] = deque()
     with session_factory() as session:
         where = batch_conditions(session, flt)
         while True:
@@ -173,14 +175,15 @@ def iter_vevents(
                 found = missing if cold else rows_of(session, [row.id for row in missing])
                 related = related_of(session, found, lang)
             session.rollback()  # end the read transaction: a writer may need the lock
-            future = None if related is None else renderer.submit(related, lang)
-            yield from _emit(pending)  # the previous batch, rendered while this one was read
-            pending = (rows, future)
+            pending.append((rows, None if related is None else renderer.submit(related, lang)))
+            if len(pending) > renderer.ahead:  # the oldest, rendered while these were read
+                yield from _emit(pending.popleft())
             if len(rows) < batch:
                 break
             last = (rows[-1].start, rows[-1].id)
             cold = 2 * len(missing) > len(rows)
-    yield from _emit(pending)
+    while pending:
+        yield from _emit(pending.popleft())
     renderer.flush()
 
 

@@ -35,7 +35,10 @@ def render_related(related: Related, config: dict[str, Any], lang: str | None) -
 
 
 class Renderer(Protocol):
-    """Renders batches of events (:func:`render_related`) and stores their parts."""
+    """Renders batches of events (:func:`render_related`) and stores their parts;
+    ``ahead`` batches may be submitted before the first one's result is asked for."""
+
+    ahead: int
 
     def submit(self, related: Related, lang: str | None) -> Future[dict[str, bytes]]:
         """Start rendering ``related`` in ``lang``; the future's result is the bytes by
@@ -83,6 +86,8 @@ class InlineRenderer:
     """A :class:`Renderer` that renders each batch at once, in this process, before
     :meth:`submit` returns (what the service does: it never forks)."""
 
+    ahead = 1
+
     def __init__(self, parts: Parts) -> None:
         self.parts = parts
 
@@ -128,7 +133,11 @@ class ProcessRenderer:
     forked from this one (it inherits the loaded modules and ``parts``, and opens its
     own connections), so that a long stream uses a second core: the stream reads the
     next batch while the worker renders and stores. The worker starts at the first
-    :meth:`submit`; batches are rendered in the order submitted."""
+    :meth:`submit`; batches are rendered in the order submitted, up to :attr:`ahead`
+    of the one the stream yields (a store of parts in the worker then seldom stops the
+    stream)."""
+
+    ahead = 3
 
     def __init__(self, parts: Parts) -> None:
         self.parts = parts
