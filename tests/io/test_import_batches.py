@@ -56,9 +56,11 @@ def one_by_one(
     timeline_id: int = 1,
     *,
     parts: Any = None,
+    datas: Any = None,
 ) -> list[tuple[str, str]]:
     """The import as it was before batches: each item in a savepoint of its own (the
-    calendar parts all stored at the end, ``parts`` unused)."""
+    calendar parts all stored at the end, ``parts`` unused), validated again (``datas``
+    unused)."""
     return [importer.import_item(session, item, today, language, timeline_id) for item in items]
 
 

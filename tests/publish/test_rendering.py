@@ -4,12 +4,17 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 
 import feeds
+from tests.io.test_import import run, write_json
 from timeline.http import db
 from timeline.io.export import export_chunks
 from timeline.publish import parts, rendering
@@ -70,17 +75,19 @@ def test_export_in_two_processes_writes_and_stores_what_one_process_does(
 def test_the_worker_is_another_process(seeded_app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
     """The batches are rendered in the forked worker (it inherits this patch)."""
 
-    def render_pid(related: Related, config: object, lang: str | None) -> dict[str, bytes]:
+    def render_pid(
+        related: Related, config: object, lang: str | None, *, leave_out: bool
+    ) -> dict[str, bytes]:
         return {row[0]: f"pid {os.getpid()}\r\n".encode() for row in related.rows}
 
     monkeypatch.setattr(rendering, "render_related", render_pid)
     _forget_parts(seeded_app)
     sessions = seeded_app.extensions["timeline.sessionmaker"]
     config, key = dict(seeded_app.config), render_key(seeded_app)
-    with rendering.second_process(rendering.Parts(sessions, config, key)) as renderer:
-        assert isinstance(renderer, rendering.ProcessRenderer)
+    with rendering.second_process(rendering.Parts(sessions, config, key)) as worker:
+        assert isinstance(worker, rendering.ProcessWorker)
         flt = EventFilter(timeline=1)
-        bodies = set(parts.iter_vevents(sessions, flt, config, key, batch=5, renderer=renderer))
+        bodies = set(parts.iter_vevents(sessions, flt, config, key, batch=5, worker=worker))
     assert len(bodies) == 1
     assert bodies != {f"pid {os.getpid()}\r\n".encode()}
     assert next(iter(bodies)).startswith(b"pid ")
@@ -104,9 +111,9 @@ def test_a_render_error_in_the_worker_is_raised_and_its_batch_not_stored(
     _forget_parts(seeded_app)
     sessions = seeded_app.extensions["timeline.sessionmaker"]
     config, key = dict(seeded_app.config), render_key(seeded_app)
-    with rendering.second_process(rendering.Parts(sessions, config, key)) as renderer:
+    with rendering.second_process(rendering.Parts(sessions, config, key)) as worker:
         stream = parts.iter_vevents(
-            sessions, EventFilter(timeline=1), config, key, batch=5, renderer=renderer
+            sessions, EventFilter(timeline=1), config, key, batch=5, worker=worker
         )
         with pytest.raises(ValueError, match=f"cannot render {bad}"):
             list(stream)
@@ -115,3 +122,78 @@ def test_a_render_error_in_the_worker_is_raised_and_its_batch_not_stored(
     stored = set(_stored(seeded_app))
     assert {e.id for e in events[:5]} <= stored
     assert not stored & {e.id for e in events[5:10]}
+
+
+_ORPHAN = """
+import os, time
+import sqlalchemy as sa
+from sqlalchemy import orm
+from timeline.publish import rendering
+
+
+def pid(_parts):
+    return os.getpid()
+
+
+if __name__ == "__main__":
+    parts = rendering.Parts(orm.sessionmaker(sa.create_engine("sqlite://")), {}, "k")
+    worker = rendering.ProcessWorker(parts)
+    print(worker.submit(pid).result(), flush=True)
+    time.sleep(60)
+"""
+
+
+def _gone(pid: int, within: float) -> bool:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().split()[2]
+        except OSError:
+            return True
+        if state == "Z":  # ended, not yet reaped by init
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_the_worker_ends_with_the_command_however_it_ends(tmp_path: Path) -> None:
+    """A command killed (SIGKILL: no cleanup runs) leaves no worker behind: without
+    PR_SET_PDEATHSIG, the worker waited forever on its queue, whose writing end it holds
+    too."""
+    script = tmp_path / "orphan.py"
+    script.write_text(_ORPHAN)
+    with subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True) as cmd:
+        try:
+            assert cmd.stdout is not None
+            worker = int(cmd.stdout.readline())
+            assert worker != cmd.pid
+            assert not _gone(worker, 0.5)  # alive while the command is
+        finally:
+            cmd.kill()
+    assert _gone(worker, 10)
+
+
+def test_a_lost_worker_fails_the_command_with_a_message_and_no_half_file(
+    seeded_app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def dies(related: Related, config: object, lang: str | None, *, leave_out: bool) -> None:
+        os._exit(1)  # as the kernel's OOM killer would end it: no cleanup
+
+    monkeypatch.setattr(rendering, "render_related", dies)
+    _forget_parts(seeded_app)
+    output = tmp_path / "calendar.ics"
+    exported = run(seeded_app, "export", "-o", str(output))
+    assert exported.exit_code == 1
+    assert exported.output == (
+        f"Error: the worker process ended before its work did, {output} left as it was:"
+        " export again\n"
+    )
+    assert [path for path in tmp_path.iterdir() if "calendar" in path.name] == []
+    items = [{"id": f"w{n}", "title": f"W{n}", "start": "2025-03-01"} for n in range(3)]
+    imported = run(seeded_app, "import", str(write_json(tmp_path, items)))
+    assert imported.exit_code == 1
+    assert imported.output.endswith(
+        "Error: the worker process ended before its work did: the 3 events reported done"
+        " before are stored; import the file again to import the rest (those stored come"
+        " back unchanged)\n"
+    )

@@ -14,8 +14,8 @@ import feeds
 from tests.conftest import delete_event
 from timeline.http import db
 from timeline.publish.convert import entry_of, published, to_entry
-from timeline.publish.parts import store_added
-from timeline.publish.rows import load_published
+from timeline.publish.rendering import Parts
+from timeline.publish.rows import load_published, related_of_added
 from timeline.store import bulk, writes
 from timeline.store.models import Event, EventPart
 from timeline.store.values import EventData, Translation
@@ -168,14 +168,17 @@ def test_core_loader_skips_unknown_ids_and_empty_lists(seeded_app: Flask) -> Non
 
 
 def test_parts_of_an_import_batch_equal_those_rendered_from_the_store(seeded_app: Flask) -> None:
-    """The parts an import stores from the rows it just wrote (store_added) are the
+    """The parts an import stores from the rows it just wrote (related_of_added) are the
     bytes rendered from the events read back, for every kind of event."""
     config = dict(seeded_app.config)
+    sessions = seeded_app.extensions["timeline.sessionmaker"]
     with seeded_app.app_context():
         session = db.get_session()
         added = bulk.add_events(session, _kinds(), author="t")
-        assert store_added(session, added, config, "k" * 16) == len(_kinds())
         session.commit()
+        parts = Parts(sessions, config, "k" * 16, leave_out=True)
+        assert len(parts.render(related_of_added(added), None)) == len(_kinds())
+        parts.flush()
         rows = session.execute(sa.select(EventPart.event_id, EventPart.body))
         stored = {event_id: body for event_id, body in rows}
         events = session.scalars(sa.select(Event).where(Event.id.in_(stored)))

@@ -19,6 +19,7 @@ from timeline.http import db
 from timeline.http.db import with_store
 from timeline.http.filters import offered_languages, parse_filter, parse_language
 from timeline.publish.documents import PATHS, calendar_chunks, feed_bytes
+from timeline.publish.rendering import WorkerLostError
 from timeline.store import timelines
 from timeline.store.queries import EventFilter
 from timeline.store.timelines import SITE
@@ -126,13 +127,18 @@ def export_command(
     # A second core renders what the store does not hold yet (the command is
     # single-threaded: forking it is safe).
     chunks = export_chunks(app, fmt, flt, query, lang, slug, second_process=True)
-    if output is None:
-        _write(sys.stdout.buffer, chunks)
-        return
     try:
-        write_file(output, chunks)
+        if output is None:
+            _write(sys.stdout.buffer, chunks)
+        else:
+            write_file(output, chunks)
     except OSError as error:
-        raise click.ClickException(f"cannot write {output}: {error.strerror}") from None
+        raise click.ClickException(
+            f"cannot write {output or 'to standard output'}: {error.strerror}"
+        ) from None
+    except WorkerLostError as error:
+        where = "" if output is None else f", {output} left as it was"
+        raise click.ClickException(f"{error}{where}: export again") from error
 
 
 def write_file(output: Path, chunks: Iterator[bytes]) -> None:

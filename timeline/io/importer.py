@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
-import functools
 import gc
 import hashlib
 import json
@@ -16,14 +15,15 @@ import stat
 import sys
 import unicodedata
 import zoneinfo
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
 import click
 import sqlalchemy as sa
-from flask import Flask, current_app
+from flask import current_app
 from sqlalchemy import orm
 
 from timeline.dates.spans import id_date
@@ -37,7 +37,8 @@ from timeline.io.icsrecur import Lenient
 from timeline.io.jsonfeedread import FeedItemError, is_json_feed, item_body
 from timeline.publish.caching import render_key
 from timeline.publish.documents import store_calendar_parts
-from timeline.publish.parts import store_added
+from timeline.publish.rendering import Parts, Worker, WorkerLostError, second_process
+from timeline.publish.rows import related_of_added
 from timeline.publish.wording import wording
 from timeline.store import bulk, timelines, writes
 from timeline.store.engine import begin_write
@@ -250,6 +251,20 @@ def _data(item: Item, today: dt.date, language: str) -> EventData | tuple[str, s
     return data
 
 
+def validated(
+    _: Parts, items: Sequence[Item], today: dt.date, language: str
+) -> list[EventData | tuple[str, str]]:
+    """The validated content of each of ``items`` with its id (its content hash computed,
+    kept in the value: it pickles with it), or ``("rejected", reason)``: what
+    :func:`import_batch` would compute first, run by a
+    :class:`~timeline.publish.rendering.Worker` (the first argument, unused)."""
+    datas = [_data(item, today, language) for item in items]
+    for data in datas:
+        if not isinstance(data, tuple):
+            data.content_hash()
+    return datas
+
+
 def _store(
     session: orm.Session, data: EventData, timeline_id: int = DEFAULT_TIMELINE_ID
 ) -> tuple[str, str]:
@@ -294,6 +309,7 @@ def import_batch(
     timeline_id: int = DEFAULT_TIMELINE_ID,
     *,
     parts: PartsWriter | None = None,
+    datas: Sequence[EventData | tuple[str, str]] | None = None,
 ) -> list[tuple[str, str]]:
     """Import ``items`` with the outcomes :func:`import_item` would give one by one, in
     order, but with few statements: the stored ids and content hashes are read at once,
@@ -302,10 +318,12 @@ def import_batch(
     them, each is stored on its own instead, so a refusal still rejects only its
     event). An event changed, deleted, or met twice in ``items`` takes the one-by-one
     path, after the new events before it are stored. New events go into the timeline
-    ``timeline_id``; ``parts`` (see :func:`calendar_parts`), when given, stores the
-    calendar parts of those added together, in the same savepoint. Does not commit."""
+    ``timeline_id``; ``parts``, when given, is handed those added together (what
+    :func:`timeline.store.bulk.add_events` stored of them) in the same savepoint.
+    ``datas``: the items already validated (:func:`validated`). Does not commit."""
     results: list[tuple[str, str]] = [("rejected", "")] * len(items)
-    datas = [_data(item, today, language) for item in items]
+    if datas is None:
+        datas = [_data(item, today, language) for item in items]
     ids = sorted({d.id for d in datas if not isinstance(d, tuple)})
     stored: dict[str, tuple[str, bool]] = {}
     for at in range(0, len(ids), 500):
@@ -362,51 +380,70 @@ def import_items(
     language: str = "en",
     timeline_id: int = DEFAULT_TIMELINE_ID,
     *,
-    parts: PartsWriter | None = None,
+    worker: Worker | None = None,
 ) -> Iterator[tuple[Item, str, str]]:
-    """Import ``items`` in batches of BATCH (see :func:`import_batch`, and ``parts``)
-    into the timeline ``timeline_id`` (events stored before, in other timelines, are
-    put in it too), committing after each; yield each item with its outcome and text
-    as its batch is done."""
+    """Import ``items`` in batches of BATCH (see :func:`import_batch`) into the timeline
+    ``timeline_id`` (events stored before, in other timelines, are put in it too),
+    committing after each; yield each item with its outcome and text as its batch is
+    done. With ``worker`` (its :class:`~timeline.publish.rendering.Parts` leaving out
+    what does not render), each batch is validated there (up to ``worker.ahead``
+    batches ahead of the one written) and, once committed, the calendar parts of the
+    events it added together are rendered and stored there (the caller then asks the
+    worker to store what it holds: :meth:`Parts.flush
+    <timeline.publish.rendering.Parts.flush>`); raises what the worker raised."""
+    pending: deque[tuple[list[Item], Future[list[EventData | tuple[str, str]]] | None]]
+    pending = deque()
+    rendering: list[Future[dict[str, bytes]]] = []
+
+    def write(batch: list[Item], checked: Future[list[Any]] | None) -> list[tuple[str, str]]:
+        added: list[bulk.Added] = []
+        datas = None if checked is None else checked.result()
+        begin_write(session)
+        results = import_batch(
+            session,
+            batch,
+            today,
+            language,
+            timeline_id,
+            parts=(lambda _, new: added.extend(new)) if worker else None,
+            datas=datas,
+        )
+        stored = [text for outcome, text in results if outcome != "rejected"]
+        timelines.place_events(session, timeline_id, stored)
+        session.commit()
+        if worker is not None and added:
+            rendering.append(worker.submit(Parts.render, related_of_added(added), None))
+        return results
+
+    def done(batch: list[Item], check: Future[list[Any]] | None) -> Iterator[tuple[Item, str, str]]:
+        for item, (outcome, text) in zip(batch, write(batch, check), strict=True):
+            yield item, outcome, text
+
+    for batch in _batches(items, BATCH):
+        check = None if worker is None else worker.submit(validated, batch, today, language)
+        pending.append((batch, check))
+        if len(pending) > (worker.ahead if worker else 0):
+            yield from done(*pending.popleft())
+    while pending:
+        yield from done(*pending.popleft())
+    for future in rendering:
+        future.result()
+
+
+def _batches(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
     batch: list[Item] = []
     for item in items:
         batch.append(item)
-        if len(batch) == BATCH:
-            yield from _commit_batch(session, batch, today, language, timeline_id, parts)
+        if len(batch) == size:
+            yield batch
             batch = []
     if batch:
-        yield from _commit_batch(session, batch, today, language, timeline_id, parts)
+        yield batch
 
 
-def _commit_batch(
-    session: orm.Session,
-    batch: list[Item],
-    today: dt.date,
-    language: str,
-    timeline_id: int,
-    parts: PartsWriter | None,
-) -> Iterator[tuple[Item, str, str]]:
-    begin_write(session)
-    results = import_batch(session, batch, today, language, timeline_id, parts=parts)
-    stored = [text for outcome, text in results if outcome != "rejected"]
-    timelines.place_events(session, timeline_id, stored)
-    session.commit()
-    for item, (outcome, text) in zip(batch, results, strict=True):
-        yield item, outcome, text
-
-
-#: Stores the calendar parts of the events an import batch added (see
-#: :func:`timeline.publish.parts.store_added`).
+#: Receives what :func:`timeline.store.bulk.add_events` stored of the events an import
+#: batch added together, in its savepoint.
 PartsWriter = Callable[[orm.Session, list[bulk.Added]], object]
-
-
-def calendar_parts(app: Flask) -> PartsWriter:
-    """The :data:`PartsWriter` of ``app``'s calendar: each batch stores the parts of its
-    new events as it adds them, so that the import's last step
-    (:func:`timeline.publish.documents.store_calendar_parts`) finds only those of the
-    events changed or added one by one still to render."""
-    config, key = dict(app.config), render_key(app)
-    return functools.partial(store_added, config=config, key=key)
 
 
 def _progress(items: list[Item]) -> contextlib.AbstractContextManager[Iterable[Item]]:
@@ -444,18 +481,31 @@ def import_command(file: Path, slug: str | None) -> None:
     today = dt.datetime.now(dt.UTC).date()
     counts: Counter[str] = Counter()
     lines = []
-    with _progress(items) as bar:
-        language = current_app.config["LANGUAGE"]
-        writer = calendar_parts(current_app._get_current_object())  # type: ignore[attr-defined]
-        stored = import_items(db.get_session(), bar, today, language, timeline_id, parts=writer)
-        for item, outcome, text in stored:
-            counts[outcome] += 1
-            rejected = outcome == "rejected"
-            if not rejected:
-                lines += [f"repaired {item.label}: {repair}" for repair in item.repairs]
-            lines.append(f"rejected {item.label}: {text}" if rejected else f"{outcome} {text}")
-    # The calendar's parts now, not on a subscriber's first GET (or an export's).
-    store_calendar_parts(current_app._get_current_object())  # type: ignore[attr-defined]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    language = app.config["LANGUAGE"]
+    sessions = app.extensions["timeline.sessionmaker"]
+    # A second core validates the next batches and renders the calendar parts of the
+    # events added (the command is single-threaded: forking it is safe).
+    parts = Parts(sessions, dict(app.config), render_key(app), leave_out=True)
+    try:
+        with _progress(items) as bar, second_process(parts) as worker:
+            session = db.get_session()
+            stored = import_items(session, bar, today, language, timeline_id, worker=worker)
+            for item, outcome, text in stored:
+                counts[outcome] += 1
+                rejected = outcome == "rejected"
+                if not rejected:
+                    lines += [f"repaired {item.label}: {repair}" for repair in item.repairs]
+                lines.append(f"rejected {item.label}: {text}" if rejected else f"{outcome} {text}")
+            worker.submit(Parts.flush).result()
+    except WorkerLostError as error:
+        raise click.ClickException(
+            f"{error}: the {sum(counts.values())} events reported done before are stored; "
+            "import the file again to import the rest (those stored come back unchanged)"
+        ) from error
+    # The calendar's other parts now (of events updated), not on a subscriber's first
+    # GET (or an export's).
+    store_calendar_parts(app)
     if lines:  # one write, not one (flushed) per event
         click.echo("\n".join(lines))
     click.echo(", ".join(f"{outcome} {counts[outcome]}" for outcome in OUTCOMES))

@@ -78,9 +78,9 @@ def calendar_chunks(
             return
     with sessions() as session:
         zones, span = parts.calendar_zones(session, flt)
-    renderers = rendering.second_process if second_process else rendering.inline
-    with renderers(rendering.Parts(sessions, config, key)) as renderer:
-        vevents = parts.iter_vevents(sessions, flt, config, key, lang=lang, renderer=renderer)
+    workers = rendering.second_process if second_process else rendering.inline
+    with workers(rendering.Parts(sessions, config, key)) as worker:
+        vevents = parts.iter_vevents(sessions, flt, config, key, lang=lang, worker=worker)
         yield from feeds.iter_ical(head, vevents, zones, span=span)
 
 

@@ -16,9 +16,8 @@ import feeds
 from feeds.times import UTC_NAMES
 from timeline.publish.convert import Published, entry_of
 from timeline.publish.partrows import part_kind, part_rows, upsert
-from timeline.publish.rendering import InlineRenderer, Parts, Renderer
-from timeline.publish.rows import COLUMNS, load_published, published_row, related_of, rows_of
-from timeline.store.bulk import Added
+from timeline.publish.rendering import InlineWorker, Parts, Worker
+from timeline.publish.rows import COLUMNS, load_published, related_of, rows_of
 from timeline.store.engine import begin_write
 from timeline.store.models import Event, EventPart
 from timeline.store.queries import (
@@ -28,9 +27,6 @@ from timeline.store.queries import (
     conditions,
     older_than,
 )
-
-#: The keys of :data:`timeline.publish.rows.COLUMNS` in an added event's row.
-_ROW_KEYS = [column.key for column in COLUMNS]
 
 
 def current_part(key: str, lang: str | None = None) -> sa.ColumnElement[bool]:
@@ -72,21 +68,6 @@ def store_parts(
     was stored. Does not commit."""
     versions = [(e.data.id, e.sequence) for e in events]
     upsert(session, part_rows(versions, rendered, key, lang))
-
-
-def render_each(
-    events: list[Published], config: dict[str, Any], lang: str | None = None
-) -> dict[str, bytes]:
-    """Render the VEVENT in ``lang`` of each of ``events`` that renders (see
-    :func:`feeds.render_vevent`); those that raise ValueError are left out (a later
-    :func:`store_missing` meets the error again). Returns the bytes by event id."""
-    rendered = {}
-    for event in events:
-        try:
-            rendered[event.data.id] = feeds.render_vevent(entry_of(event, config, lang))
-        except ValueError:
-            continue
-    return rendered
 
 
 def zone_span(first_year: int | None, last_year: int | None) -> tuple[dt.date, dt.date]:
@@ -137,21 +118,22 @@ def iter_vevents(
     *,
     batch: int = 2000,
     lang: str | None = None,
-    renderer: Renderer | None = None,
+    worker: Worker | None = None,
 ) -> Generator[bytes, None, None]:
     """Yield the VEVENT bytes of every event matching ``flt``, newest first, reading
     ``batch`` rows at a time (memory does not grow with the number of events), in
     ``lang`` (BCP 47; None: each event's original language). Stored parts are used as
     they are; the missing or stale ones (another sequence or ``key``) of each batch are
-    rendered and stored by ``renderer`` (default: an
-    :class:`~timeline.publish.rendering.InlineRenderer` of ``session_factory``,
-    ``config`` and ``key``) while the next ``renderer.ahead`` batches are read (after a
+    rendered and stored by ``worker`` (:meth:`Parts.render
+    <timeline.publish.rendering.Parts.render>`; default: an
+    :class:`~timeline.publish.rendering.InlineWorker` of ``session_factory``,
+    ``config`` and ``key``) while the next ``worker.ahead`` batches are read (after a
     batch mostly without parts, as in a first export, the next one reads whole rows:
     each event is looked up once, not again to render it); what it holds is stored at
     the end. Raises ValueError as :func:`feeds.render_vevent` does, storing nothing of
     that batch.
     """
-    renderer = renderer or InlineRenderer(Parts(session_factory, config, key))
+    worker = worker or InlineWorker(Parts(session_factory, config, key))
     last: tuple[dt.datetime, str] | None = None
     cold = False
     pending: deque[_Batch] = deque()
@@ -175,8 +157,9 @@ def iter_vevents(
                 found = missing if cold else rows_of(session, [row.id for row in missing])
                 related = related_of(session, found, lang)
             session.rollback()  # end the read transaction: a writer may need the lock
-            pending.append((rows, None if related is None else renderer.submit(related, lang)))
-            if len(pending) > renderer.ahead:  # the oldest, rendered while these were read
+            future = None if related is None else worker.submit(Parts.render, related, lang)
+            pending.append((rows, future))
+            if len(pending) > worker.ahead:  # the oldest, rendered while these were read
                 yield from _emit(pending.popleft())
             if len(rows) < batch:
                 break
@@ -184,7 +167,7 @@ def iter_vevents(
             cold = 2 * len(missing) > len(rows)
     while pending:
         yield from _emit(pending.popleft())
-    renderer.flush()
+    worker.submit(Parts.flush).result()
 
 
 def _emit(pending: _Batch) -> Iterator[bytes]:
@@ -239,23 +222,3 @@ def render_missing(
     rendered = refresh_parts(session, events, config, key, lang)
     session.commit()
     return rendered
-
-
-def store_added(session: orm.Session, added: list[Added], config: dict[str, Any], key: str) -> int:
-    """Render and store the VEVENT (each event's original language) of the events just
-    added by :func:`timeline.store.bulk.add_events`, from what it stored rather than
-    read back: the parts an import would otherwise render at its end. An event that
-    does not render is left to :func:`store_missing`. Returns the number of parts
-    stored; does not commit."""
-    events = [
-        published_row(
-            [a.row[key] for key in _ROW_KEYS],
-            a.tags,
-            [(name, name) for name in a.organizations],
-            a.translations,
-        )
-        for a in added
-    ]
-    rendered = render_each(events, config)
-    store_parts(session, events, rendered, key)
-    return len(rendered)

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from timeline.publish.convert import Published
+from timeline.store.bulk import Added
 from timeline.store.models import (
     Event,
     EventOrganization,
@@ -38,8 +39,9 @@ COLUMNS = [
     ).split()
 ]
 _WIDTH = len(COLUMNS)
+_KEYS = [column.key for column in COLUMNS]
 #: Where a row of :data:`COLUMNS` holds the event's sequence.
-SEQUENCE = [column.key for column in COLUMNS].index("sequence")
+SEQUENCE = _KEYS.index("sequence")
 
 
 def load_published(
@@ -113,6 +115,18 @@ def related_of(session: orm.Session, rows: Sequence[Any], lang: str | None = Non
         dict(tags),
         _organizations(conn, ids, lang),
         dict(translations),
+    )
+
+
+def related_of_added(added: Sequence[Added]) -> Related:
+    """The events just added by :func:`timeline.store.bulk.add_events` as a
+    :class:`Related`, from what it stored rather than read back (an organization shown
+    by its canonical name)."""
+    return Related(
+        [tuple(a.row[key] for key in _KEYS) for a in added],
+        {a.row["id"]: list(a.tags) for a in added if a.tags},
+        {a.row["id"]: [(name, name) for name in a.organizations] for a in added if a.organizations},
+        {a.row["id"]: list(a.translations) for a in added if a.translations},
     )
 
 
