@@ -35,10 +35,14 @@ interleaved (peer, then ours, round after round).
   (for reference). The 304 case sends the calendar's `If-None-Match`. wrk runs each case
   for a few seconds per round; the order alternates between rounds.
 - **Memory** (`bench/memory.py`): `/usr/bin/time -v timeline export --format ics` with
-  standard output redirected to a file (peak RSS is the child's "Maximum resident set
-  size"), first with no stored parts (cold: every VEVENT rendered and stored), then again
-  (warm). `-o /dev/null` is not used: `export` writes `<output>.partial` beside the output
-  and renames it over the output, which for `/dev/null` would replace the device.
+  standard output redirected to a file, first with no stored parts (cold: every VEVENT
+  rendered and stored), then again (warm). `export` renders and stores the missing parts
+  in a worker process it forks, so the figure is the peak of the proportional set size
+  (PSS: a page shared by the two processes counts half in each) of the command and its
+  worker summed, read from `/proc/<pid>/smaps_rollup` every 0.25 s; the command's own
+  peak RSS is GNU time's "Maximum resident set size". `-o /dev/null` is not used:
+  `export` writes `<output>.partial` beside the output and renames it over the output,
+  which for `/dev/null` would replace the device.
 - **Writes** (`bench/writes.py`): 16 client threads, each with a keep-alive connection,
   POST new events (`{"title", "start", "tags"}`, unique titles) to `/api/events` with a
   token from `timeline token create`, for 30 seconds, against `timeline serve` on an empty
