@@ -304,7 +304,11 @@ def _import(results: dict[str, Any]) -> list[str]:
         " Europe/Berlin; two tags and one organization each), run as a process; the ICS is"
         " our own export of them. *Itself* subtracts the time of importing an empty list"
         " into a fresh store of the same kind (interpreter start, imports, migration:"
-        f" {runs[0]['fixed_seconds']:.2f} s on SQLite).",
+        f" {runs[0]['fixed_seconds']:.2f} s on SQLite). Each time is the median of"
+        f" {runs[0].get('rounds', 1)} rounds, each into fresh stores (the first import's"
+        " runs on SQLite, JSON: "
+        + ", ".join(f"{t:.2f} s" for t in runs[0].get("added_runs", []))
+        + ").",
         "",
         "| code, format, store | added | events/s | itself, events/s | again (unchanged) |"
         " events/s | itself, events/s |",

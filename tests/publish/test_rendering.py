@@ -197,3 +197,19 @@ def test_a_lost_worker_fails_the_command_with_a_message_and_no_half_file(
         " before are stored; import the file again to import the rest (those stored come"
         " back unchanged)\n"
     )
+
+
+def test_a_warm_stream_starts_no_worker(seeded_app: Flask) -> None:
+    """Every part stored: nothing to render, no process forked (not even to store)."""
+    _export(seeded_app, second_process=False)  # stores every part
+    sessions = seeded_app.extensions["timeline.sessionmaker"]
+    config, key = dict(seeded_app.config), render_key(seeded_app)
+    with rendering.second_process(rendering.Parts(sessions, config, key)) as worker:
+        assert isinstance(worker, rendering.ProcessWorker)
+        flt = EventFilter(timeline=1)
+        assert len(list(parts.iter_vevents(sessions, flt, config, key, worker=worker))) == 21
+        assert not worker.started
+    _forget_parts(seeded_app)
+    with rendering.second_process(rendering.Parts(sessions, config, key)) as worker:
+        assert len(list(parts.iter_vevents(sessions, flt, config, key, worker=worker))) == 21
+        assert worker.started

@@ -389,8 +389,8 @@ def import_items(
     what does not render), each batch is validated there (up to ``worker.ahead``
     batches ahead of the one written) and, once committed, the calendar parts of the
     events it added together are rendered and stored there (the caller then asks the
-    worker to store what it holds: :meth:`Parts.flush
-    <timeline.publish.rendering.Parts.flush>`); raises what the worker raised."""
+    worker to store what it holds: ``worker.flush()``); raises what the worker
+    raised."""
     pending: deque[tuple[list[Item], Future[list[EventData | tuple[str, str]]] | None]]
     pending = deque()
     rendering: list[Future[dict[str, bytes]]] = []
@@ -497,7 +497,7 @@ def import_command(file: Path, slug: str | None) -> None:
                 if not rejected:
                     lines += [f"repaired {item.label}: {repair}" for repair in item.repairs]
                 lines.append(f"rejected {item.label}: {text}" if rejected else f"{outcome} {text}")
-            worker.submit(Parts.flush).result()
+            worker.flush()
     except WorkerLostError as error:
         raise click.ClickException(
             f"{error}: the {sum(counts.values())} events reported done before are stored; "

@@ -167,7 +167,7 @@ def iter_vevents(
             cold = 2 * len(missing) > len(rows)
     while pending:
         yield from _emit(pending.popleft())
-    worker.submit(Parts.flush).result()
+    worker.flush()
 
 
 def _emit(pending: _Batch) -> Iterator[bytes]:

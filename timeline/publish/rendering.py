@@ -101,6 +101,11 @@ class Worker(Protocol):
         """Start ``fn(parts, *args)``; the future's result is what it returns or raises."""
         ...
 
+    def flush(self) -> None:
+        """Store the parts held (:meth:`Parts.flush`), after what was submitted; raise
+        what storing raised."""
+        ...
+
 
 class InlineWorker:
     """A :class:`Worker` that runs each function at once, in this process, before
@@ -119,6 +124,10 @@ class InlineWorker:
         except Exception as error:  # noqa: BLE001 - handed to whoever asks the future
             future.set_exception(error)
         return future
+
+    def flush(self) -> None:
+        """Store the parts held."""
+        self.parts.flush()
 
 
 _parts: Parts | None = None
@@ -174,6 +183,17 @@ class ProcessWorker:
                 initargs=(self.parts, os.getpid()),
             )
         return self._pool.submit(_call, fn, *args)
+
+    @property
+    def started(self) -> bool:
+        """Whether the worker process was started (by a :meth:`submit`)."""
+        return self._pool is not None
+
+    def flush(self) -> None:
+        """Have the worker store the parts it holds and wait for it (nothing to do, and
+        no process started, if it never started)."""
+        if self._pool is not None:
+            self.submit(Parts.flush).result()
 
     def close(self) -> None:
         """Stop the worker (after what it was given), if it started."""
