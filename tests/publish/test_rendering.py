@@ -211,5 +211,6 @@ def test_a_warm_stream_starts_no_worker(seeded_app: Flask) -> None:
         assert not worker.started
     _forget_parts(seeded_app)
     with rendering.second_process(rendering.Parts(sessions, config, key)) as worker:
+        assert isinstance(worker, rendering.ProcessWorker)
         assert len(list(parts.iter_vevents(sessions, flt, config, key, worker=worker))) == 21
         assert worker.started
