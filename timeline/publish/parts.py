@@ -12,11 +12,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-import feeds
 from feeds.times import UTC_NAMES
-from timeline.publish.convert import Published, entry_of
+from timeline.publish.convert import Published
 from timeline.publish.partrows import part_kind, part_rows, upsert
-from timeline.publish.rendering import InlineWorker, Parts, Worker
+from timeline.publish.rendering import InlineWorker, Parts, Worker, render_events
 from timeline.publish.rows import COLUMNS, load_published, related_of, rows_of
 from timeline.store.engine import begin_write
 from timeline.store.models import Event, EventPart
@@ -51,7 +50,7 @@ def refresh_parts(
     ``lang``) in ``lang`` and store it under (id, :func:`part_kind`) with the event's
     sequence and ``key``; return the bytes by event id. Raises ValueError as
     :func:`feeds.render_vevent` does, storing nothing. Does not commit."""
-    rendered = {e.data.id: feeds.render_vevent(entry_of(e, config, lang)) for e in events}
+    rendered = render_events(events, config, lang)
     store_parts(session, events, rendered, key, lang)
     return rendered
 

@@ -12,7 +12,7 @@ import multiprocessing
 import os
 import signal
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol, TypeVar
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 import feeds
-from timeline.publish.convert import entry_of
+from timeline.publish.convert import Published, entry_of
 from timeline.publish.partrows import part_rows, store_part_rows
 from timeline.publish.rows import SEQUENCE, Related
 
@@ -37,12 +37,24 @@ T = TypeVar("T")
 def render_related(
     related: Related, config: dict[str, Any], lang: str | None, *, leave_out: bool = False
 ) -> dict[str, bytes]:
-    """Return the VEVENT bytes (:func:`feeds.render_vevent`) of each event of ``related``
-    in ``lang`` (BCP 47; None: each event's original language), by event id, with the
+    """Return the VEVENT bytes of each event of ``related``, by event id, as
+    :func:`render_events` renders them."""
+    return render_events(related.published(), config, lang, leave_out=leave_out)
+
+
+def render_events(
+    events: Iterable[Published],
+    config: dict[str, Any],
+    lang: str | None,
+    *,
+    leave_out: bool = False,
+) -> dict[str, bytes]:
+    """Return the VEVENT bytes (:func:`feeds.render_vevent`) of each of ``events`` in
+    ``lang`` (BCP 47; None: each event's original language), by event id, with the
     app's ``config`` (BASE_URL, ID_DOMAIN, LANGUAGE...). Raises ValueError as
     :func:`feeds.render_vevent` does, or with ``leave_out`` leaves that event out."""
     rendered = {}
-    for event in related.published():
+    for event in events:
         try:
             rendered[event.data.id] = feeds.render_vevent(entry_of(event, config, lang))
         except ValueError:
