@@ -22,6 +22,7 @@ from timeline.events import schemas
 from timeline.events.fields import TEXT_FORMS
 from timeline.events.output import content_fields
 from timeline.events.problems import ProblemError, listing
+from timeline.store.engine import PLANNED_EACH_TIME
 from timeline.store.languages import LanguageTagError, canonical_tag, script_language
 from timeline.store.models import Event
 from timeline.store.values import EventData, Translation, slugify
@@ -406,7 +407,8 @@ def assign_id(
     while True:
         batch = _candidates(base, first)
         if first > 1 or taken is None:
-            taken = set(session.scalars(TAKEN_IDS, _parameters(batch)))
+            values = _parameters(batch)
+            taken = set(session.scalars(TAKEN_IDS, values, execution_options=PLANNED_EACH_TIME))
         for candidate in batch:
             if candidate not in taken:
                 return dataclasses.replace(data, id=candidate)
@@ -423,7 +425,9 @@ _ID_BATCH = 16
 
 #: Which of a batch of candidate ids (the parameters ``id0`` to ``id15``) are taken:
 #: one query with a fixed number of parameters, built and compiled once (an expanding
-#: IN would be rendered again for each request).
+#: IN would be rendered again for each request), planned each time it runs
+#: (:data:`timeline.store.engine.PLANNED_EACH_TIME`: a plan kept from when ``events``
+#: was small would scan the whole table).
 TAKEN_IDS = sa.select(Event.id).where(
     Event.id.in_([sa.bindparam(f"id{n}", type_=Event.id.type) for n in range(_ID_BATCH)])
 )
