@@ -337,3 +337,30 @@ def test_a_stream_stores_its_parts_every_store_every_rendered(
     }
     stream.close()
     assert len(_parts(seeded_app)) == 12
+
+
+def test_the_render_key_changes_with_the_conversion_code_not_only_the_renderers(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A release that changes how stored events become the renderers' values (and not
+    the renderers) gets a new render key: its stored parts are stale and its ETags new,
+    so no subscriber is served bytes of the old code."""
+    from timeline.publish import convert
+    from timeline.publish.caching import render_key, rendering_sources
+
+    before = render_key(make_app())
+    sources = rendering_sources()
+    changed = Path(convert.__file__).resolve()
+    assert changed in sources
+    assert Path(feeds.__file__).resolve().parent / "ical.py" in sources
+    read = Path.read_bytes
+
+    def another_release(path: Path) -> bytes:
+        data = read(path)
+        return data + b"\n# a change of this release\n" if path.resolve() == changed else data
+
+    monkeypatch.setattr(Path, "read_bytes", another_release)
+    after = render_key(make_app())
+    assert len(after) == 16 and after != before
+    monkeypatch.setattr(Path, "read_bytes", read)
+    assert render_key(make_app()) == before

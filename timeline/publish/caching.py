@@ -118,10 +118,8 @@ def init_app(app: Flask) -> None:
     ]
     digest = hashlib.sha256()
     digest.update("\n".join(f"{k}={app.config[k]!r}" for k in keys).encode())
-    # The renderers' code is part of what a stored part or a cached body depends on.
-    import feeds
-
-    for source in sorted(Path(feeds.__file__).parent.glob("*.py")):
+    # The code is part of what a stored part or a cached body depends on.
+    for source in rendering_sources():
         digest.update(source.read_bytes())
     # So are the tz database's rules: no document mixes text made under old and new ones.
     digest.update(rules_version().encode())
@@ -131,9 +129,23 @@ def init_app(app: Flask) -> None:
     app.extensions["timeline.config_fingerprint"] = digest.hexdigest()
 
 
+def rendering_sources() -> list[Path]:
+    """Return the source files whose code decides the bytes of a rendered document, in a
+    stable order (absolute paths, sorted): every module of :mod:`feeds` (the renderers)
+    and of :mod:`timeline` (the conversion of stored events into the renderers' values,
+    :mod:`timeline.publish.convert`, and all that it uses). Only the renderers were
+    read before: a release that changed the conversion alone served the old bytes under
+    the old ETags, and kept the old stored parts, until the store changed."""
+    import feeds
+    import timeline
+
+    packages = (Path(feeds.__file__).parent, Path(timeline.__file__).parent)
+    return sorted(path for package in packages for path in package.rglob("*.py"))
+
+
 def render_key(app: Flask) -> str:
     """Return the short key (16 hex digits) of what rendering depends on: the settings
-    that appear in the output, the renderers' source code, the tz database's version
+    that appear in the output, the code (:func:`rendering_sources`), the tz database's version
     (:func:`timeline.store.walltime.rules_version`) and the compiled message catalogs."""
     key: str = app.extensions["timeline.config_fingerprint"][:16]
     return key
