@@ -18,6 +18,7 @@ from werkzeug.datastructures import MultiDict
 from timeline.http import db
 from timeline.http.db import with_store
 from timeline.http.filters import offered_languages, parse_filter, parse_language
+from timeline.io.stopping import cleanup_on_sigterm
 from timeline.publish.documents import PATHS, calendar_chunks, feed_bytes
 from timeline.publish.rendering import WorkerLostError
 from timeline.store import timelines
@@ -89,6 +90,7 @@ def export_chunks(
     help="File to write (default: stdout).",
 )
 @with_store
+@cleanup_on_sigterm
 def export_command(
     fmt: str,
     tags: tuple[str, ...],

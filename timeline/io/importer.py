@@ -35,6 +35,7 @@ from timeline.http.jsonbody import loads_strict
 from timeline.io.icsread import VeventError, read_calendar, vevent_body
 from timeline.io.icsrecur import Lenient
 from timeline.io.jsonfeedread import FeedItemError, is_json_feed, item_body
+from timeline.io.stopping import cleanup_on_sigterm
 from timeline.publish.caching import render_key
 from timeline.publish.documents import store_calendar_parts
 from timeline.publish.rendering import Parts, Worker, WorkerLostError, second_process
@@ -461,6 +462,7 @@ def _progress(items: list[Item]) -> contextlib.AbstractContextManager[Iterable[I
     help="The timeline the events go into (default: the default timeline).",
 )
 @with_store
+@cleanup_on_sigterm
 def import_command(file: Path, slug: str | None) -> None:
     """Import the events of an iCalendar or JSON file.
 
