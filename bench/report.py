@@ -243,27 +243,35 @@ def _writes(results: dict[str, Any]) -> list[str]:
         "16 clients POSTing new events over keep-alive connections for 30 s to `timeline"
         " serve` (8 threads per process); *server CPU* is the server processes' CPU time"
         " (user + system) per request: with the GIL one process answers at most about"
-        " 1000 / that many requests per second, on a core of its own. The machine is shared:"
+        " 1000 / that many requests per second, on a core of its own. *PostgreSQL CPU* is"
+        " the same for every PostgreSQL process of the machine, *clients CPU* for the"
+        " 16 client threads: all three share the machine's cores. The machine is shared:"
         " *load* is its load average (1 min) before and after the run, on its 2 cores.",
         "",
         "| store | events before | processes | requests/s | p50 | p99 | lost | server CPU |"
-        " load | statuses | 5xx | client errors | 'database is locked' |"
-        " 201s found in the store |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        " PostgreSQL CPU | clients CPU | load | statuses | 5xx | client errors |"
+        " 'database is locked' | 201s found in the store |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, w in writes.items():
         statuses = ", ".join(f"{k}: {v}" for k, v in sorted(w["statuses"].items()))
-        cpu = w.get("server_cpu_ms_per_request")
+        cpu = _cpu_ms(w.get("server_cpu_ms_per_request"))
+        postgres = _cpu_ms(w.get("postgres_cpu_ms_per_request"))
+        clients = _cpu_ms(w.get("clients_cpu_ms_per_request"))
         load = f"{w['load_before']:.1f} → {w['load_after']:.1f}" if "load_before" in w else "-"
         lines.append(
             f"| {name} | {w.get('preload', 0):,} | {w.get('processes', 1)} | {w['rps']:.0f} |"
             f" {w['p50_ms']:.0f} ms | {w['p99_ms']:.0f} ms | {w['lost']} |"
-            f" {'-' if cpu is None else f'{cpu:.1f} ms'} | {load} | {statuses} |"
+            f" {cpu} | {postgres} | {clients} | {load} | {statuses} |"
             f" {w['status_5xx']} | {w['client_errors']} | {w['database_locked']} |"
             f" {w['found_in_store']:,} of {w['distinct_ids']:,} |"
         )
     lines += ["", *_writes_left(writes, results.get("machine", {}).get("nproc"))]
     return lines
+
+
+def _cpu_ms(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f} ms"
 
 
 def _writes_left(writes: dict[str, Any], cores: int | None) -> list[str]:
@@ -274,14 +282,27 @@ def _writes_left(writes: dict[str, Any], cores: int | None) -> list[str]:
         if not name.startswith("postgresql") or not cpu:
             continue
         needed = math.ceil(500 * cpu / 1000)
-        lines.append(
+        line = (
             f"- {name}: {w['rps']:.0f} requests/s. At {cpu:.1f} ms of server CPU per write,"
             f" one process answers at most {1000 / cpu:.0f} requests/s on a free core: 500"
             f" requests/s take {needed} processes on {needed} free cores (this machine has"
             f" {cores} cores, shared; load {w.get('load_before', 0):.1f} before the"
             f" run; the servers used {w['rps'] * cpu / 1000:.2f} cores' worth of CPU"
-            " during it). A write holds the version row's lock only for its last statement"
-            " and its commit, so writers no longer queue on the database first."
+            " during it)."
+        )
+        postgres = w.get("postgres_cpu_ms_per_request")
+        clients = w.get("clients_cpu_ms_per_request")
+        if postgres is not None and clients is not None:
+            total = cpu + postgres + clients
+            line += (
+                f" With PostgreSQL's {postgres:.1f} ms and the clients' {clients:.1f} ms, a"
+                f" write costs the machine {total:.1f} ms of CPU: 500 requests/s need"
+                f" {500 * total / 1000:.2f} cores' worth of CPU in all, busy without a pause;"
+                f" this run got {w['rps'] * total / 1000:.2f}."
+            )
+        lines.append(
+            line + " A write holds the version row's lock only for its last statement and its"
+            " commit, so writers no longer queue on the database first."
         )
     return lines
 

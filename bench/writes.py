@@ -90,6 +90,29 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _postgres_cpu_seconds() -> float:
+    """Return the CPU time (user + system, seconds) that this machine's PostgreSQL has
+    used: every ``postgres`` process, with what its ended children used (Linux)."""
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if (entry / "comm").read_text().strip() != "postgres":
+                continue
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile
+            continue
+        total += sum(int(f) for f in fields[11:15])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _own_cpu_seconds() -> float:
+    """Return the CPU time (user + system, seconds) this process has used: the clients'."""
+    times = os.times()
+    return times.user + times.system
+
+
 def _percentile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[round(q) - 1]
 
@@ -117,12 +140,14 @@ def run_one(
     ``bench_store`` (client n writes to server n mod ``processes``, as a load balancer
     would spread them)."""
     token = create_token(bench_store.url)
+    url_is_postgres = bench_store.url.startswith("postgresql")
     ports = [free_port() for _ in range(processes)]
     tallies = [Tally() for _ in range(clients)]
     load_before = os.getloadavg()[0]
     with contextlib.ExitStack() as servers:
         pids = [servers.enter_context(timeline_server(bench_store.url, port)) for port in ports]
         cpu_before = sum(_cpu_seconds(pid) for pid in pids)
+        postgres_before, clients_before = _postgres_cpu_seconds(), _own_cpu_seconds()
         stop = time.monotonic() + seconds
         threads = [
             threading.Thread(
@@ -137,6 +162,8 @@ def run_one(
             thread.join()
         elapsed = time.perf_counter() - began
         cpu = sum(_cpu_seconds(pid) for pid in pids) - cpu_before
+        database_cpu = _postgres_cpu_seconds() - postgres_before
+        clients_cpu = _own_cpu_seconds() - clients_before
     load_after = os.getloadavg()[0]
     log = "".join((WORK_DIR / f"serve-{port}.log").read_text(errors="replace") for port in ports)
     latencies = [x for t in tallies for x in t.latencies]
@@ -170,6 +197,12 @@ def run_one(
         # The server processes' CPU time (user + system) per request: with the GIL, one
         # process cannot answer more than about 1000 / this requests per second.
         "server_cpu_ms_per_request": cpu / len(latencies) * 1000 if latencies else None,
+        # PostgreSQL's processes and the 16 client threads (this process) share the
+        # same cores: the CPU per request of all three is what the machine must give.
+        "postgres_cpu_ms_per_request": (
+            database_cpu / len(latencies) * 1000 if latencies and url_is_postgres else None
+        ),
+        "clients_cpu_ms_per_request": clients_cpu / len(latencies) * 1000 if latencies else None,
     }
 
 
