@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -126,6 +127,37 @@ def _fetch(client: FlaskClient, path: str, gzipped: bool = False) -> tuple[Heade
     headers = {"Accept-Encoding": "gzip"} if gzipped else {}
     with client.get(path, headers=headers) as response:
         return response.headers, response.get_data()
+
+
+def test_a_burst_for_a_large_calendar_renders_and_gzips_it_once(
+    make_app: AppFactory,
+) -> None:
+    """A request for a large calendar being rendered and gzipped for another one waits
+    for that render and is sent the spooled file (Content-Length): each request of a
+    burst after a change used to compress it again."""
+    import threading
+
+    small = make_app(SEED_ON_START=True, RENDER_CACHE_BYTES=4096)
+    first = small.test_client().get(
+        "/calendar.ics", headers={"Accept-Encoding": "gzip"}, buffered=False
+    )
+    chunks: Iterator[bytes] = iter(first.response)  # type: ignore[arg-type]
+    head = next(chunks)  # being rendered and sent: not produced whole yet
+    fetched: list[tuple[Headers, bytes]] = []
+    second = threading.Thread(
+        target=lambda: fetched.append(_fetch(small.test_client(), "/calendar.ics", True))
+    )
+    second.start()
+    second.join(0.3)
+    assert second.is_alive()  # waiting for the first render, not rendering its own
+    body = head + b"".join(chunks)
+    first.close()
+    second.join(10)
+    [(headers, again)] = fetched
+    assert "Content-Length" not in first.headers
+    assert headers["Content-Length"] == str(len(body))  # the spooled file
+    assert again == body and headers["ETag"] == first.headers["ETag"]
+    assert gzip.decompress(again).count(b"BEGIN:VEVENT") == 21
 
 
 def test_a_large_calendar_is_sent_from_the_spool_until_it_changes(

@@ -10,6 +10,7 @@ import queue
 import sqlite3
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -24,6 +25,12 @@ log = logging.getLogger(__name__)
 QUEUED_CHUNKS = 128
 #: How long :meth:`Spool.open` waits for a whole document still being written to disk.
 WAIT_SECONDS = 30.0
+#: How long after a document began to be produced :meth:`Spool.open` waits for it to be
+#: produced whole: a burst of requests for a large document that has just changed waits
+#: for the first one's render (about a second at 100,000 events, gzip included) instead
+#: of rendering and compressing it again each; a document whose client reads it slowly
+#: (past the server's own buffers) is rendered again by the others after that.
+PRODUCING_SECONDS = 10.0
 #: What a response puts after its last chunk: the document is whole (store it), or the
 #: client went away (drop it).
 _WHOLE, _DROPPED = object(), object()
@@ -65,7 +72,9 @@ class Spool:
         self._opened: diskcache.Cache | None = None
         self._lock = threading.Lock()
         # By key, see tee: the writer, and whether the document was produced whole.
-        self._writing: dict[str, tuple[threading.Thread, threading.Event]] = {}
+        #: Per key being written: its writer, an event set once no more chunks come (the
+        #: document produced whole, or dropped), and when it began (time.monotonic()).
+        self._writing: dict[str, tuple[threading.Thread, threading.Event, float]] = {}
 
     @property
     def _cache(self) -> diskcache.Cache:
@@ -82,14 +91,16 @@ class Spool:
 
     def open(self, key: str) -> tuple[BinaryIO, int] | None:
         """Return the stored document under ``key`` opened for reading, and its size in
-        bytes; None if there is none (or it cannot be read). A document being written
-        to disk (:meth:`tee`) is waited for, at most :data:`WAIT_SECONDS`, once it was
-        produced whole; one still being sent (as fast as its client reads) is not: None."""
+        bytes; None if there is none (or it cannot be read). A document being produced
+        (:meth:`tee`) is waited for until :data:`PRODUCING_SECONDS` after it began (one
+        deadline for every request waiting: they never wait in turn), then, once it was
+        produced whole, while it is written to disk, at most :data:`WAIT_SECONDS`; one
+        still being produced at the deadline (its client reads slowly) is not: None."""
         with self._lock:
             writing = self._writing.get(key)
         if writing is not None:
-            writer, whole = writing
-            if not whole.is_set():
+            writer, whole, began = writing
+            if not whole.wait(max(0.0, began + PRODUCING_SECONDS - time.monotonic())):
                 return None
             writer.join(WAIT_SECONDS)
             if writer.is_alive():
@@ -111,8 +122,9 @@ class Spool:
         :data:`QUEUED_CHUNKS` chunks ahead of it). Once the last chunk has been produced
         (known by reading one ahead, since a server may stop asking after the last byte)
         that thread stores the file under ``key``; until then :meth:`open` of ``key``
-        waits for it. A response closed before its end stores nothing and leaves no
-        file behind (waited for). Only one response writes a given key at a time."""
+        waits for it (and, for a while, for the last chunk: :data:`PRODUCING_SECONDS`).
+        A response closed before its end stores nothing and leaves no file behind
+        (waited for). Only one response writes a given key at a time."""
         with self._lock:
             busy = key in self._writing
         try:
@@ -133,7 +145,7 @@ class Spool:
         )
         whole = threading.Event()
         with self._lock:
-            self._writing[key] = (writer, whole)
+            self._writing[key] = (writer, whole, time.monotonic())
         writer.start()
         end = _DROPPED
         try:
@@ -150,6 +162,7 @@ class Spool:
         finally:
             if end is _DROPPED:
                 pending.put(end)
+                whole.set()  # no more chunks: whoever waits for them (open) stops waiting
                 writer.join()
 
     def _write(self, key: str, fd: int, name: str, pending: queue.Queue[object]) -> None:
