@@ -3,6 +3,7 @@ PostgreSQL connections that the server closed replaced without a ping."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import stat
 import time
@@ -10,8 +11,12 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask import Flask
 
-from timeline.store.engine import make_engine
+from timeline.http import db
+from timeline.store.engine import Precompiled, make_engine
+from timeline.store.models import ApiToken
+from timeline.store.newrows import table
 
 
 def _mode(path: Path) -> int:
@@ -86,3 +91,34 @@ def _backend_alive(engine: sa.Engine, pid: int) -> bool:
     with engine.connect() as conn:
         query = sa.text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid")
         return bool(conn.scalar(query, {"pid": pid}))
+
+
+def test_a_precompiled_statement_runs_as_sqlalchemy_runs_it(app: Flask) -> None:
+    """The same rows as SQLAlchemy's own execution, the values converted by the
+    parameters' types (an aware time stored as naive UTC by UtcDateTime), on SQLite's
+    positional parameters and psycopg's named ones; a statement with a parameter that
+    has no name of its own is refused."""
+    tokens = table(ApiToken)
+    columns = ("name", "token_hash", "admin", "created")
+    insert = tokens.insert().values({c: sa.bindparam(c, type_=tokens.c[c].type) for c in columns})
+    created = dt.datetime(2025, 2, 18, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    select = sa.select(tokens.c.name, tokens.c.admin, tokens.c.created).where(
+        tokens.c.token_hash == sa.bindparam("digest"), tokens.c.name != sa.bindparam("not")
+    )
+    engine = db.get_engine(app)
+    with engine.connect() as conn:
+        Precompiled(insert).execute(
+            conn, {"name": "a", "token_hash": "h1", "admin": True, "created": created}
+        )
+        conn.execute(insert, {"name": "b", "token_hash": "h2", "admin": True, "created": created})
+        raw = Precompiled(select).execute(conn, {"digest": "h2", "not": "x"}).one()
+        usual = conn.execute(select, {"digest": "h1", "not": "x"}).one()
+        stored = conn.execute(sa.select(sa.cast(tokens.c.created, sa.String))).scalars().all()
+        conn.rollback()
+    utc = dt.datetime(2025, 2, 18, 1, 30, tzinfo=dt.UTC)
+    assert (usual.name, usual.admin, usual.created) == ("a", True, utc)  # the precompiled's
+    assert (raw.name, bool(raw.admin)) == ("b", True)  # SQLite gives 1: the driver's value
+    assert len(set(stored)) == 1 and stored[0].startswith("2025-02-18 01:30:00")
+    unnamed = sa.select(tokens.c.name).where(tokens.c.token_hash == "h1")
+    with engine.connect() as conn, pytest.raises(ValueError, match="not every parameter"):
+        Precompiled(unnamed).execute(conn, {})

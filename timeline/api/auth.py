@@ -21,7 +21,7 @@ from sqlalchemy import orm
 from timeline.events.problems import ProblemError
 from timeline.http import db
 from timeline.store import migrations
-from timeline.store.engine import PLANNED_EACH_TIME, begin_write
+from timeline.store.engine import PLANNED_EACH_TIME, Precompiled, begin_write
 from timeline.store.models import (
     DEFAULT_TIMELINE_ID,
     ApiToken,
@@ -135,7 +135,7 @@ def token_holder(
     # ``also`` reads other tables (the ids taken: ``events``), planned for their size now.
     options = PLANNED_EACH_TIME if also is not None else None
     values = {**(params or {}), "digest": digest}
-    rows = connection.execute(_holder_query(also), values, execution_options=options).all()
+    rows = _holder_query(also).execute(connection, values, options).all()
     if not rows or not hmac.compare_digest(rows[0].token_hash, digest):
         return None, None
     timelines = frozenset(row.timeline_id for row in rows if row.timeline_id is not None)
@@ -143,9 +143,9 @@ def token_holder(
 
 
 @functools.cache
-def _holder_query(also: sa.ColumnElement[Any] | None) -> sa.Select[Any]:
+def _holder_query(also: sa.ColumnElement[Any] | None) -> Precompiled:
     # One statement per ``also`` (a module's constant), built and compiled once.
-    return (
+    return Precompiled(
         sa.select(
             ApiToken.name,
             ApiToken.token_hash,

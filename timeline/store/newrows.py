@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 from sqlalchemy.dialects import postgresql, sqlite
 
+from timeline.store.engine import Precompiled
 from timeline.store.models import (
     Event,
     EventOrganization,
@@ -65,7 +66,7 @@ def insert_new(
     unit-of-work flush. Raises sqlalchemy's IntegrityError when the id is taken."""
     conn = session.connection()
     if conn.dialect.name == "postgresql":
-        conn.execute(_NEW_EVENT_POSTGRESQL, _postgresql_values(event, timelines, revision))
+        _NEW_EVENT_POSTGRESQL.execute(conn, _postgresql_values(event, timelines, revision))
     else:
         insert_tags(session, [row.tag_slug for row in event.tags])
         conn.execute(table(Event).insert(), {key: event.__dict__[key] for key in _EVENT_KEYS})
@@ -105,7 +106,8 @@ def _new_event_postgresql() -> sa.Insert:
     """Build the INSERT of a new event's revision whose data-modifying WITH queries
     (PostgreSQL) insert the new tags (ON CONFLICT DO NOTHING), the event, its parts
     (from arrays, ``unnest``) and its places in timelines: one statement, built and
-    compiled once. The foreign keys are checked at its end, when every row is in."""
+    compiled once (:class:`timeline.store.engine.Precompiled`). The foreign keys are
+    checked at its end, when every row is in."""
     events = table(Event)
     event_id = sa.bindparam("event_id", type_=events.c.id.type)
 
@@ -149,4 +151,4 @@ def _new_event_postgresql() -> sa.Insert:
     return sa.insert(revisions).values(revision).add_cte(*ctes)
 
 
-_NEW_EVENT_POSTGRESQL = _new_event_postgresql()
+_NEW_EVENT_POSTGRESQL = Precompiled(_new_event_postgresql())
