@@ -1,11 +1,12 @@
-"""What a POST of a new event costs on PostgreSQL: two statements (the token with the
-free-id look-up, then every row of the event), the version's stamp and the COMMIT
-following in one message (:mod:`timeline.store.stamp`), and no ping."""
+"""What a POST of a new event costs on PostgreSQL: two messages, the token query with
+the free-id look-up, then every row of the event with the version's stamp and the
+COMMIT (:mod:`timeline.store.deferred`); no ping, and no UPDATE of the new row."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import psycopg
 import pytest
 import sqlalchemy as sa
 
@@ -13,25 +14,29 @@ from tests.conftest import ApiClient
 from timeline.http import db
 
 
-def test_a_post_on_postgresql_takes_two_statements(api: ApiClient) -> None:
+def test_a_post_on_postgresql_takes_two_statements(
+    api: ApiClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
     engine = db.get_engine(api.app)
     if engine.dialect.name != "postgresql":
         pytest.skip("needs PostgreSQL: set TIMELINE_TEST_DATABASE_URL (as .ci/run does)")
-    statements: list[str] = []
+    sent: list[str] = []
+    execute = psycopg.Cursor.execute
 
-    def count(*args: Any) -> None:
-        statements.append(args[2])
+    def recorded(cursor: psycopg.Cursor[Any], query: Any, *args: Any, **kwargs: Any) -> Any:
+        text = query.as_string(cursor) if hasattr(query, "as_string") else str(query)
+        sent.append(text)
+        return execute(cursor, query, *args, **kwargs)
 
     body = {"title": "Rate decision", "start": "2025-03-19", "tags": ["Fed", "rates"]}
-    api.created(body)  # the pool holds a connection now
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
-        second = api.created(body)
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
-    assert len(statements) == 2, statements
-    assert statements[0].startswith("SELECT api_tokens.name")
-    assert statements[1].startswith("WITH new_tags AS")
+    first = api.created(body)  # the pool holds a connection now
+    monkeypatch.setattr(psycopg.Cursor, "execute", recorded)
+    second = api.created(body)
+    monkeypatch.undo()
+    assert len(sent) == 2, sent
+    assert sent[0].startswith("SELECT api_tokens.name")
+    assert sent[1].startswith("SELECT timeline_new_event(CAST('{")
+    assert sent[1].endswith("; COMMIT")
     assert second["id"] == "2025-03-19-rate-decision-2"
     assert second["tags"] == ["Fed", "rates"]
     stored = api.client.get(f"/api/events/{second['id']}").get_json()
@@ -39,6 +44,14 @@ def test_a_post_on_postgresql_takes_two_statements(api: ApiClient) -> None:
     revisions = api.client.get(f"/api/events/{second['id']}/revisions").get_json()
     assert [r["action"] for r in revisions["revisions"]] == ["create"]
     assert second["id"] in api.feeds().ics.decode()
+    with engine.connect() as conn:
+        stamps = conn.execute(
+            sa.text("SELECT id, change_version FROM events ORDER BY change_version")
+        ).all()
+        store = conn.scalar(sa.text("SELECT version FROM store_state"))
+        timeline = conn.scalar(sa.text("SELECT version FROM timelines WHERE slug = 'main'"))
+    assert stamps[-2:] == [(first["id"], store - 1), (second["id"], store)]
+    assert timeline == store
 
 
 def test_the_free_id_look_ups_are_planned_for_the_table_as_it_is(api: ApiClient) -> None:
@@ -50,7 +63,10 @@ def test_the_free_id_look_ups_are_planned_for_the_table_as_it_is(api: ApiClient)
         pytest.skip("needs PostgreSQL: set TIMELINE_TEST_DATABASE_URL (as .ci/run does)")
     body = {"title": "Rate decision", "start": "2025-03-19"}
     # The 17th and later look beyond the token query's 16 candidates (TAKEN_IDS).
-    ids = [api.created(body)["id"] for _ in range(25)]
+    # With an Idempotency-Key the event's rows are written before the key's row.
+    posts = [api.post(body, {"Idempotency-Key": f"key-{n}"}) for n in range(25)]
+    assert [post.status_code for post in posts] == [201] * 25
+    ids = [post.get_json()["id"] for post in posts]
     assert ids[:2] == ["2025-03-19-rate-decision", "2025-03-19-rate-decision-2"]
     assert ids[16:] == [f"2025-03-19-rate-decision-{n}" for n in range(17, 26)]
     idle = engine.pool.checkedin()  # type: ignore[attr-defined]
@@ -61,7 +77,7 @@ def test_the_free_id_look_ups_are_planned_for_the_table_as_it_is(api: ApiClient)
     finally:
         for conn in connections:
             conn.close()
-    # What a connection repeats is prepared: the event's rows...
-    assert any(text.startswith("WITH new_tags AS") for text in prepared), prepared
+    # What a connection repeats is prepared: the event's rows written before the key's...
+    assert any(text.startswith("SELECT timeline_new_event(CAST($1") for text in prepared), prepared
     # ...but not the look-ups of taken ids, planned for the table's size each time.
     assert [text for text in prepared if "events.id IN" in text] == []

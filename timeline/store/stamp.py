@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from psycopg import sql as psql
 from sqlalchemy import orm
 
+from timeline.store import deferred
 from timeline.store.models import Event, StoreState, UtcDateTime
 from timeline.store.version import touch_timelines
 
@@ -113,14 +114,24 @@ def _stamp_one_postgresql(
     ``commit``, the COMMIT follows in the same message (the simple query protocol, so
     the values are sent as literals quoted by psycopg, :mod:`psycopg.sql`)."""
     at = when.astimezone(dt.UTC).replace(tzinfo=None)  # stored naive, UTC (UtcDateTime)
+    connection = session.connection()
+    new = deferred.take(connection)
+    if new is not None and (not commit or new.event_id != event_id):
+        deferred.defer(connection, new)
+        deferred.write_waiting(connection)
+        new = None
     if not commit:
         params = {"at": at, "span": longest, "event": event_id}
         return int(session.execute(_STAMP_ONE, params).scalar_one())
-    driver = session.connection().connection.driver_connection
+    driver = connection.connection.driver_connection
     assert driver is not None  # a live connection of this session's transaction
     literals = {"at": psql.Literal(at), "span": psql.Literal(longest)}
-    query = psql.SQL(_STAMP_ONE_TEXT + "; COMMIT").format(event=psql.Literal(event_id), **literals)
-    return int(driver.execute(query).fetchone()[0])
+    if new is not None:  # the event's rows and its stamp, one statement
+        query = _NEW_STAMPED.format(doc=psql.Literal(new.document), **literals)
+    else:
+        query = _STAMP_ONE_COMMIT.format(event=psql.Literal(event_id), **literals)
+    with deferred.as_sqlalchemy_error(query):
+        return int(driver.execute(query).fetchone()[0])
 
 
 # The statement of :func:`_stamp_one_postgresql`, its values as ``{placeholders}``.
@@ -139,6 +150,8 @@ _STAMP_ONE_TEXT = """WITH raised AS (
 SELECT version FROM raised"""
 
 _STAMP_ONE = sa.text(_STAMP_ONE_TEXT.format(at=":at", span=":span", event=":event"))
+_STAMP_ONE_COMMIT = psql.SQL(_STAMP_ONE_TEXT + "; COMMIT")
+_NEW_STAMPED = psql.SQL(deferred.NEW_EVENT_STAMPED)
 
 
 @sa.event.listens_for(orm.Session, "before_commit")

@@ -1,0 +1,188 @@
+"""A new event's rows on PostgreSQL, written with the stamp of its change at the commit.
+
+:func:`timeline.store.newrows.insert_new` does not send a new event's rows on
+PostgreSQL; it leaves them on the connection as one JSON document (:func:`defer`). The
+stamp of the transaction's one change (:mod:`timeline.store.stamp`) then raises the
+store version, inserts them with that version as ``change_version``, touches the
+event's timelines and commits, in one call of a function of the database and one
+message (:data:`NEW_EVENT_STAMPED`): a POST costs one statement fewer, PostgreSQL plans
+nothing for it, and the new row is not updated again for its stamp.
+
+Whatever else runs on that connection first writes the rows before it (a listener of
+every execution), and so does a commit, so no statement of the transaction finds them
+missing; a rollback forgets them. The function (migration 0010) reads the document with
+``jsonb_populate_record`` into each table's own row type.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Collection
+from typing import Any, NamedTuple
+
+import psycopg
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from timeline.store.models import (
+    Event,
+    EventOrganization,
+    EventTag,
+    EventTranslation,
+    Revision,
+)
+
+_KEY = "timeline.deferred_new_event"
+
+
+class NewEvent(NamedTuple):
+    """A new event's rows waiting on a connection: its id and the JSON document of its
+    rows (:func:`document`)."""
+
+    event_id: str
+    document: str
+
+
+def _table(model: type[orm.DeclarativeBase]) -> sa.Table:
+    mapped = model.__table__
+    assert isinstance(mapped, sa.Table)
+    return mapped
+
+
+_PARTS: tuple[tuple[type[orm.DeclarativeBase], str], ...] = (
+    (EventTag, "tags"),
+    (EventOrganization, "organizations"),
+    (EventTranslation, "translations"),
+)
+_MODELS: tuple[type[orm.DeclarativeBase], ...] = (Event, Revision, *(m for m, _ in _PARTS))
+
+
+_PROCESSORS: dict[type[sa.Dialect], dict[sa.Column[Any], Any]] = {}
+
+
+def _processors(dialect: sa.Dialect) -> dict[sa.Column[Any], Any]:
+    """The bind processors of the columns of the rows in a document, on ``dialect``
+    (JSON columns left out: their values stay values of the document)."""
+    found = _PROCESSORS.get(type(dialect))
+    if found is None:
+        found = _PROCESSORS[type(dialect)] = {
+            column: processor
+            for model in _MODELS
+            for column in _table(model).c
+            if not isinstance(column.type, sa.JSON)
+            and (processor := column.type.dialect_impl(dialect).bind_processor(dialect))
+        }
+    return found
+
+
+def _row(table: sa.Table, values: dict[str, Any], processors: dict[Any, Any]) -> dict[str, Any]:
+    """The row ``values`` (by column key) as the store takes it: each value converted by
+    its column's type (an aware UTC time becomes naive, :class:`UtcDateTime`)."""
+    row = {}
+    for column in table.c:
+        if column.key not in values:
+            continue
+        value = values[column.key]
+        processor = processors.get(column)
+        row[column.name] = processor(value) if processor is not None else value
+    return row
+
+
+def _json_value(value: Any) -> str:
+    if isinstance(value, dt.date):  # and datetime: ISO 8601, as PostgreSQL reads it
+        return value.isoformat()
+    raise TypeError(f"not a value of a stored row: {value!r}")
+
+
+def document(
+    dialect: sa.Dialect, event: Event, timelines: Collection[int], revision: dict[str, Any]
+) -> str:
+    """Return the JSON document of the new, transient ``event`` (every column attribute
+    set), its tags, organizations and translations (their keys set), its places in
+    ``timelines`` (ids) and its first revision (``revision``: a :class:`Revision`'s
+    columns but its id): ``{"event": row, "tags": [rows], "organizations": [rows],
+    "translations": [rows], "timelines": [ids], "revision": row}``, each row keyed by
+    column name, values as ``dialect`` takes them (times in naive UTC, ISO 8601)."""
+    processors = _processors(dialect)
+    values = {key: event.__dict__[key] for key in _table(Event).c.keys() if key in event.__dict__}
+    doc: dict[str, Any] = {"event": _row(_table(Event), values, processors)}
+    for model, name in _PARTS:
+        table = _table(model)
+        doc[name] = [_row(table, row.__dict__, processors) for row in getattr(event, name)]
+    doc["timelines"] = list(timelines)
+    doc["revision"] = _row(_table(Revision), revision, processors)
+    return json.dumps(doc, ensure_ascii=False, default=_json_value)
+
+
+def defer(connection: sa.Connection, new: NewEvent) -> None:
+    """Leave the rows of ``new`` on ``connection`` (PostgreSQL), to be written with the
+    stamp of the transaction or before anything else runs on it; one written first if
+    already waiting."""
+    write_waiting(connection)
+    connection.info[_KEY] = new
+
+
+def take(connection: sa.Connection) -> NewEvent | None:
+    """Return the rows waiting on ``connection`` and forget them (the caller writes
+    them), or None."""
+    waiting: NewEvent | None = connection.info.pop(_KEY, None)
+    return waiting
+
+
+def write_waiting(connection: sa.Connection) -> None:
+    """Write the rows waiting on ``connection``, if any, with ``change_version`` 0 (the
+    stamp sets it). Raises sqlalchemy's IntegrityError when the id is taken."""
+    waiting = take(connection)
+    if waiting is None:
+        return
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    with as_sqlalchemy_error(NEW_EVENT):
+        driver.execute(NEW_EVENT, (waiting.document,))
+
+
+class as_sqlalchemy_error:  # noqa: N801 - a context manager used as a statement
+    """Raise psycopg's IntegrityError from the block as sqlalchemy's, as if SQLAlchemy
+    had run ``statement``: a request's handler answers it as a conflict."""
+
+    def __init__(self, statement: Any) -> None:
+        self.statement = statement
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: Any, error: Any, _traceback: Any) -> None:
+        if isinstance(error, psycopg.IntegrityError):
+            raise sa.exc.IntegrityError(str(self.statement), None, error) from error
+
+
+#: The statement that writes a document's rows as they are (``change_version`` 0, no
+#: version raised): its one parameter, the document. The function is PostgreSQL's own
+#: (migration 0010), which keeps the plans of its statements for the session.
+NEW_EVENT = b"SELECT timeline_new_event(CAST(%s AS jsonb), NULL, NULL)"
+#: The message that raises the store version (its ``updated`` and ``longest`` too),
+#: writes a document's rows with that version as the event's ``change_version``,
+#: brings the event's timelines to it and commits; its values as ``{doc}``, ``{at}``
+#: (naive UTC) and ``{span}`` (seconds), for :mod:`psycopg.sql`.
+NEW_EVENT_STAMPED = (
+    "SELECT timeline_new_event(CAST({doc} AS jsonb), CAST({at} AS TIMESTAMP), {span}); COMMIT"
+)
+
+
+@sa.event.listens_for(sa.Engine, "before_cursor_execute")
+def _before_execute(connection: sa.Connection, *_args: Any) -> None:
+    # Anything else run in the transaction comes after the rows it may read or refer to.
+    if _KEY in connection.info:
+        write_waiting(connection)
+
+
+@sa.event.listens_for(sa.Engine, "commit")
+def _before_commit(connection: sa.Connection) -> None:
+    if _KEY in connection.info:  # committed without its stamp: written all the same
+        write_waiting(connection)
+
+
+@sa.event.listens_for(sa.Engine, "rollback")
+def _on_rollback(connection: sa.Connection) -> None:
+    connection.info.pop(_KEY, None)
