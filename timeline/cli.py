@@ -19,6 +19,7 @@ from timeline.app import create_app, prepare_store
 from timeline.extract.command import extract_command
 from timeline.http import db
 from timeline.http.db import with_store
+from timeline.http.queuelog import limit_queue_warnings
 from timeline.io.export import export_command
 from timeline.io.importer import import_command
 from timeline.io.seeds import SeedError
@@ -149,6 +150,7 @@ def serve(host: str, port: int, threads: int, dev: bool) -> None:
     import waitress
 
     pages.warm_up(app)
+    limit_queue_warnings()
 
     # Waitress reads a whole body (spooled to disk) before the app sees it: its limit is
     # the app's, so that a body over MAX_CONTENT_LENGTH is cut off as it arrives (413).

@@ -58,34 +58,40 @@ _PARTS: tuple[tuple[type[orm.DeclarativeBase], str], ...] = (
 _MODELS: tuple[type[orm.DeclarativeBase], ...] = (Event, Revision, *(m for m, _ in _PARTS))
 
 
-_PROCESSORS: dict[type[sa.Dialect], dict[sa.Column[Any], Any]] = {}
+#: Per dialect, per model: (column key, column name, bind processor or None).
+_COLUMNS: dict[type[sa.Dialect], dict[type[orm.DeclarativeBase], list[tuple[str, str, Any]]]] = {}
 
 
-def _processors(dialect: sa.Dialect) -> dict[sa.Column[Any], Any]:
-    """The bind processors of the columns of the rows in a document, on ``dialect``
-    (JSON columns left out: their values stay values of the document)."""
-    found = _PROCESSORS.get(type(dialect))
+def _columns(dialect: sa.Dialect) -> dict[type[orm.DeclarativeBase], list[tuple[str, str, Any]]]:
+    """The columns of each kind of row in a document, with their bind processors on
+    ``dialect`` (none for JSON: its values stay values of the document)."""
+    found = _COLUMNS.get(type(dialect))
     if found is None:
-        found = _PROCESSORS[type(dialect)] = {
-            column: processor
+        found = _COLUMNS[type(dialect)] = {
+            model: [
+                (
+                    column.key,
+                    column.name,
+                    None
+                    if isinstance(column.type, sa.JSON)
+                    else column.type.dialect_impl(dialect).bind_processor(dialect),
+                )
+                for column in _table(model).c
+            ]
             for model in _MODELS
-            for column in _table(model).c
-            if not isinstance(column.type, sa.JSON)
-            and (processor := column.type.dialect_impl(dialect).bind_processor(dialect))
         }
     return found
 
 
-def _row(table: sa.Table, values: dict[str, Any], processors: dict[Any, Any]) -> dict[str, Any]:
-    """The row ``values`` (by column key) as the store takes it: each value converted by
-    its column's type (an aware UTC time becomes naive, :class:`UtcDateTime`)."""
+def _row(columns: list[tuple[str, str, Any]], values: dict[str, Any]) -> dict[str, Any]:
+    """The row ``values`` (by column key; those missing left out) as the store takes it:
+    each value converted by its column's type (an aware UTC time becomes naive,
+    :class:`UtcDateTime`)."""
     row = {}
-    for column in table.c:
-        if column.key not in values:
-            continue
-        value = values[column.key]
-        processor = processors.get(column)
-        row[column.name] = processor(value) if processor is not None else value
+    for key, name, processor in columns:
+        if key in values:
+            value = values[key]
+            row[name] = value if processor is None else processor(value)
     return row
 
 
@@ -104,14 +110,12 @@ def document(
     columns but its id): ``{"event": row, "tags": [rows], "organizations": [rows],
     "translations": [rows], "timelines": [ids], "revision": row}``, each row keyed by
     column name, values as ``dialect`` takes them (times in naive UTC, ISO 8601)."""
-    processors = _processors(dialect)
-    values = {key: event.__dict__[key] for key in _table(Event).c.keys() if key in event.__dict__}
-    doc: dict[str, Any] = {"event": _row(_table(Event), values, processors)}
+    columns = _columns(dialect)
+    doc: dict[str, Any] = {"event": _row(columns[Event], event.__dict__)}
     for model, name in _PARTS:
-        table = _table(model)
-        doc[name] = [_row(table, row.__dict__, processors) for row in getattr(event, name)]
+        doc[name] = [_row(columns[model], row.__dict__) for row in getattr(event, name)]
     doc["timelines"] = list(timelines)
-    doc["revision"] = _row(_table(Revision), revision, processors)
+    doc["revision"] = _row(columns[Revision], revision)
     return json.dumps(doc, ensure_ascii=False, default=_json_value)
 
 
