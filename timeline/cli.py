@@ -4,6 +4,7 @@ each on the database that the configuration names."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import tomllib
 from importlib import metadata
 from typing import Any
@@ -151,6 +152,10 @@ def serve(host: str, port: int, threads: int, dev: bool) -> None:
 
     pages.warm_up(app)
     limit_queue_warnings()
+    # What start-up made lives as long as the process: the collector skips it from now
+    # on, so its full collections no longer go through every object of the app.
+    gc.collect()
+    gc.freeze()
 
     # Waitress reads a whole body (spooled to disk) before the app sees it: its limit is
     # the app's, so that a body over MAX_CONTENT_LENGTH is cut off as it arrives (413).
