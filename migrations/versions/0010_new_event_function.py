@@ -17,16 +17,19 @@ depends_on = None
 # table's own row type; PostgreSQL keeps the plans of the function's statements for
 # the session, where the same statement sent as text is planned at every write. The
 # tags are inserted before the version row is locked: a tag that another writer has
-# just inserted is waited for without holding that lock.
+# just inserted is waited for without holding that lock. A kind of part the event has
+# none of costs no statement.
 _CREATE = """
 CREATE FUNCTION timeline_new_event(doc jsonb, stamped_at timestamp, span bigint)
 RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
     version_given bigint := 0;
 BEGIN
-    INSERT INTO tags (slug)
-        SELECT r.tag_slug FROM jsonb_populate_recordset(NULL::event_tags, doc -> 'tags') AS r
-        ON CONFLICT (slug) DO NOTHING;
+    IF doc -> 'tags' <> '[]' THEN
+        INSERT INTO tags (slug)
+            SELECT r.tag_slug FROM jsonb_populate_recordset(NULL::event_tags, doc -> 'tags') AS r
+            ON CONFLICT (slug) DO NOTHING;
+    END IF;
     IF stamped_at IS NOT NULL THEN
         UPDATE store_state SET version = version + 1,
             updated = GREATEST(updated, stamped_at),
@@ -36,12 +39,20 @@ BEGIN
     INSERT INTO events SELECT * FROM jsonb_populate_record(
         NULL::events, jsonb_set(doc -> 'event', '{change_version}', to_jsonb(version_given))
     );
-    INSERT INTO event_tags
-        SELECT * FROM jsonb_populate_recordset(NULL::event_tags, doc -> 'tags');
-    INSERT INTO event_organizations
-        SELECT * FROM jsonb_populate_recordset(NULL::event_organizations, doc -> 'organizations');
-    INSERT INTO event_translations
-        SELECT * FROM jsonb_populate_recordset(NULL::event_translations, doc -> 'translations');
+    IF doc -> 'tags' <> '[]' THEN
+        INSERT INTO event_tags
+            SELECT * FROM jsonb_populate_recordset(NULL::event_tags, doc -> 'tags');
+    END IF;
+    IF doc -> 'organizations' <> '[]' THEN
+        INSERT INTO event_organizations SELECT * FROM jsonb_populate_recordset(
+            NULL::event_organizations, doc -> 'organizations'
+        );
+    END IF;
+    IF doc -> 'translations' <> '[]' THEN
+        INSERT INTO event_translations SELECT * FROM jsonb_populate_recordset(
+            NULL::event_translations, doc -> 'translations'
+        );
+    END IF;
     INSERT INTO timeline_events (timeline_id, event_id)
         SELECT CAST(t AS integer), doc -> 'event' ->> 'id'
         FROM jsonb_array_elements_text(doc -> 'timelines') AS t;

@@ -112,7 +112,10 @@ def _stamp_one_postgresql(
     statement (data-modifying WITH, PostgreSQL; each part runs whether read or not):
     one round trip under the row lock, and no statement built per request. With
     ``commit``, the COMMIT follows in the same message (the simple query protocol, so
-    the values are sent as literals quoted by psycopg, :mod:`psycopg.sql`)."""
+    the values are sent as literals quoted by psycopg, :mod:`psycopg.sql`); and when
+    the event is new, its rows waiting on the connection are written in that statement
+    with the version as ``change_version`` (:mod:`timeline.store.deferred`), else they
+    are written first."""
     at = when.astimezone(dt.UTC).replace(tzinfo=None)  # stored naive, UTC (UtcDateTime)
     connection = session.connection()
     new = deferred.take(connection)
