@@ -46,9 +46,10 @@ interleaved (peer, then ours, round after round).
 - **Writes** (`bench/writes.py`): 16 client threads, each with a keep-alive connection
   (a plain HTTP/1.1 client on its socket, reading only the status, Content-Length,
   Location and Connection of each answer: it costs about 0.1 ms of CPU per request,
-  http.client cost 0.25), POST new events (`{"title", "start", "tags"}`, unique titles) to `/api/events` with a
-  token from `timeline token create`, for 30 seconds, against `timeline serve` on an empty
-  SQLite file and on an empty PostgreSQL schema (and, for reference, on SQLite already
-  holding events). Every 201's `Location` id is then looked up in the store;
-  "database is locked" is counted in response bodies and in the server's log.
+  http.client cost 0.25), POST new events (`{"title", "start", "tags"}`, unique
+  titles) to `/api/events` with a token from `timeline token create`, for 30 seconds,
+  against `timeline serve` on an empty SQLite file and on an empty PostgreSQL schema
+  (and, for reference, on SQLite already holding events). Every 201's `Location` id
+  is then looked up in the store; "database is locked" is counted in response bodies
+  and in the server's log.
 """
