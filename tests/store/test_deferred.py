@@ -5,6 +5,7 @@ forgets them, and migration 0010's function writes every row and the stamp."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import pytest
 import sqlalchemy as sa
@@ -124,3 +125,25 @@ def test_the_function_comes_and_goes_with_migration_0010(app: Flask) -> None:
     migrations.upgrade(engine)
     with engine.connect() as connection:
         assert connection.execute(query).scalar_one() == 1
+
+
+def test_a_server_gone_before_the_commit_is_sqlalchemys_operational_error(app: Flask) -> None:
+    # The message of the rows, the stamp and the COMMIT goes to psycopg itself: a
+    # connection that PostgreSQL has closed is answered 503 as anywhere else, not 500.
+    engine = db.get_engine(app)
+    with _session(app) as session:
+        begin_write(session)
+        writes.create_event(session, _data("lost"), author="t")
+        pid = session.connection().connection.driver_connection.info.backend_pid  # type: ignore[union-attr]
+        with engine.connect() as other:
+            other.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            gone = sa.text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid")
+            while other.execute(gone, {"pid": pid}).scalar_one():
+                time.sleep(0.01)
+        with pytest.raises(sa.exc.OperationalError) as raised:
+            session.commit()
+        assert raised.value.connection_invalidated  # the pool connects again
+        session.rollback()  # as write_unit does: nothing more is sent to the lost server
+    with engine.connect() as connection:
+        found = connection.execute(sa.text("SELECT count(*) FROM events WHERE id = 'lost'"))
+        assert found.scalar_one() == 0

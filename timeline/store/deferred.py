@@ -16,10 +16,11 @@ missing; a rollback forgets them. The function (migration 0010) reads the docume
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
-from collections.abc import Collection
-from typing import Any, NamedTuple
+from collections.abc import Collection, Iterator
+from typing import Any, NamedTuple, cast
 
 import psycopg
 import sqlalchemy as sa
@@ -142,23 +143,29 @@ def write_waiting(connection: sa.Connection) -> None:
         return
     driver = connection.connection.driver_connection
     assert driver is not None
-    with as_sqlalchemy_error(NEW_EVENT):
+    with as_sqlalchemy_error(connection, NEW_EVENT.decode()):
         driver.execute(NEW_EVENT, (waiting.document,))
 
 
-class as_sqlalchemy_error:  # noqa: N801 - a context manager used as a statement
-    """Raise psycopg's IntegrityError from the block as sqlalchemy's, as if SQLAlchemy
-    had run ``statement``: a request's handler answers it as a conflict."""
-
-    def __init__(self, statement: Any) -> None:
-        self.statement = statement
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: Any, error: Any, _traceback: Any) -> None:
-        if isinstance(error, psycopg.IntegrityError):
-            raise sa.exc.IntegrityError(str(self.statement), None, error) from error
+@contextlib.contextmanager
+def as_sqlalchemy_error(connection: sa.Connection, statement: str) -> Iterator[None]:
+    """Raise a psycopg error from the block, run on ``connection``'s driver connection,
+    as SQLAlchemy's exception of its kind (IntegrityError, OperationalError, ...:
+    ``sqlalchemy.exc.DBAPIError.instance``), as if SQLAlchemy had run ``statement``
+    (what it says of it), and invalidate ``connection`` when the server is gone, as
+    SQLAlchemy does: a request's handlers answer a taken id as a conflict (409) and a
+    server gone as 503, and the pool connects again."""
+    try:
+        yield
+    except psycopg.Error as error:
+        driver: Any = connection.connection.dbapi_connection
+        lost = connection.dialect.is_disconnect(cast(Any, error), driver, None)
+        wrapped = sa.exc.DBAPIError.instance(
+            statement, None, error, psycopg.Error, connection_invalidated=lost
+        )
+        if lost:
+            connection.invalidate(error)
+        raise wrapped from error
 
 
 #: The statement that writes a document's rows as they are (``change_version`` 0, no
@@ -189,4 +196,7 @@ def _before_commit(connection: sa.Connection) -> None:
 
 @sa.event.listens_for(sa.Engine, "rollback")
 def _on_rollback(connection: sa.Connection) -> None:
-    connection.info.pop(_KEY, None)
+    # An invalidated connection (its server gone) has no driver connection left, nor
+    # anything waiting on it.
+    if not connection.invalidated:
+        connection.info.pop(_KEY, None)

@@ -131,9 +131,11 @@ def _stamp_one_postgresql(
     literals = {"at": psql.Literal(at), "span": psql.Literal(longest)}
     if new is not None:  # the event's rows and its stamp, one statement
         query = _NEW_STAMPED.format(doc=psql.Literal(new.document), **literals)
+        said = "SELECT timeline_new_event(...); COMMIT"
     else:
         query = _STAMP_ONE_COMMIT.format(event=psql.Literal(event_id), **literals)
-    with deferred.as_sqlalchemy_error(query):
+        said = "the stamp of one change; COMMIT"
+    with deferred.as_sqlalchemy_error(connection, said):
         return int(driver.execute(query).fetchone()[0])
 
 
