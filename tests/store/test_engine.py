@@ -15,8 +15,7 @@ from flask import Flask
 
 from timeline.http import db
 from timeline.store.engine import Precompiled, make_engine
-from timeline.store.models import ApiToken
-from timeline.store.newrows import table
+from timeline.store.models import ApiToken, table
 
 
 def _mode(path: Path) -> int:

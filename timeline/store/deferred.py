@@ -26,13 +26,7 @@ import psycopg
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from timeline.store.models import (
-    Event,
-    EventOrganization,
-    EventTag,
-    EventTranslation,
-    Revision,
-)
+from timeline.store.models import EVENT_PARTS, Event, Revision, table
 
 _KEY = "timeline.deferred_new_event"
 
@@ -45,17 +39,7 @@ class NewEvent(NamedTuple):
     document: str
 
 
-def _table(model: type[orm.DeclarativeBase]) -> sa.Table:
-    mapped = model.__table__
-    assert isinstance(mapped, sa.Table)
-    return mapped
-
-
-_PARTS: tuple[tuple[type[orm.DeclarativeBase], str], ...] = (
-    (EventTag, "tags"),
-    (EventOrganization, "organizations"),
-    (EventTranslation, "translations"),
-)
+_PARTS = EVENT_PARTS
 _MODELS: tuple[type[orm.DeclarativeBase], ...] = (Event, Revision, *(m for m, _ in _PARTS))
 
 
@@ -77,7 +61,7 @@ def _columns(dialect: sa.Dialect) -> dict[type[orm.DeclarativeBase], list[tuple[
                     if isinstance(column.type, sa.JSON)
                     else column.type.dialect_impl(dialect).bind_processor(dialect),
                 )
-                for column in _table(model).c
+                for column in table(model).c
             ]
             for model in _MODELS
         }

@@ -494,3 +494,19 @@ class IdempotencyKey(Base):
     request_hash: orm.Mapped[str] = orm.mapped_column(sa.String(64))
     event_id: orm.Mapped[str] = orm.mapped_column(sa.ForeignKey("events.id"))
     created: orm.Mapped[dt.datetime] = orm.mapped_column(UtcDateTime, default=utcnow)
+
+
+def table(model: type[orm.DeclarativeBase]) -> sa.Table:
+    """Return the table of the mapped class ``model``."""
+    mapped = model.__table__
+    assert isinstance(mapped, sa.Table)
+    return mapped
+
+
+#: The rows an event owns besides its own, each kind with its relationship's name on
+#: :class:`Event`: written with a new event (:mod:`timeline.store.newrows`).
+EVENT_PARTS: tuple[tuple[type[Base], str], ...] = (
+    (EventTag, "tags"),
+    (EventOrganization, "organizations"),
+    (EventTranslation, "translations"),
+)

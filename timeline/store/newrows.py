@@ -7,27 +7,18 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy import orm
 from sqlalchemy.dialects import postgresql, sqlite
 
 from timeline.store import deferred
 from timeline.store.models import (
+    EVENT_PARTS,
     Event,
-    EventOrganization,
-    EventTag,
-    EventTranslation,
     Revision,
     Tag,
     TimelineEvent,
+    table,
 )
-
-
-def table(model: type[orm.DeclarativeBase]) -> sa.Table:
-    """Return the table of the mapped class ``model``."""
-    mapped = model.__table__
-    assert isinstance(mapped, sa.Table)
-    return mapped
 
 
 def insert_tags(session: orm.Session, slugs: Collection[str]) -> None:
@@ -46,11 +37,7 @@ def insert_tags(session: orm.Session, slugs: Collection[str]) -> None:
 #: The column attributes of an event and of the rows of its parts, as
 #: :func:`insert_new` writes them.
 _EVENT_KEYS = tuple(attr.key for attr in orm.class_mapper(Event).column_attrs)
-_PARTS: tuple[tuple[type[orm.DeclarativeBase], str], ...] = (
-    (EventTag, "tags"),
-    (EventOrganization, "organizations"),
-    (EventTranslation, "translations"),
-)
+_PARTS = EVENT_PARTS
 _PART_KEYS = {
     model: tuple(attr.key for attr in orm.class_mapper(model).column_attrs) for model, _ in _PARTS
 }

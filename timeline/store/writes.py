@@ -22,9 +22,10 @@ from timeline.store.models import (
     Organization,
     OrganizationAlias,
     Revision,
+    table,
     utcnow,
 )
-from timeline.store.newrows import insert_new, insert_tags, table
+from timeline.store.newrows import insert_new, insert_tags
 from timeline.store.orgnames import name_organization
 from timeline.store.stamp import record_change
 from timeline.store.values import EventData, Translation, slugify
