@@ -1,6 +1,7 @@
 """What a POST of a new event costs on PostgreSQL: two messages, the token query with
-the free-id look-up, then every row of the event with the version's stamp and the
-COMMIT (:mod:`timeline.store.deferred`); no ping, and no UPDATE of the new row."""
+the free-id look-up (prepared, through migration 0011's function), then every row of
+the event with the version's stamp and the COMMIT (:mod:`timeline.store.deferred`); no
+ping, and no UPDATE of the new row."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import sqlalchemy as sa
 
 from tests.conftest import ApiClient
 from timeline.http import db
+from timeline.store import migrations
 
 
 def test_a_post_on_postgresql_takes_two_statements(
@@ -54,10 +56,14 @@ def test_a_post_on_postgresql_takes_two_statements(
     assert timeline == store
 
 
-def test_the_free_id_look_ups_are_planned_for_the_table_as_it_is(api: ApiClient) -> None:
+def test_the_token_query_is_prepared_and_its_id_look_up_reads_the_index(
+    api: ApiClient,
+) -> None:
     # psycopg prepares what a connection runs five times, and PostgreSQL keeps the plan
-    # it made then: a look-up of 16 ids prepared while ``events`` was near empty stayed
-    # a sequential scan as writes filled the table (every POST read all of it).
+    # it made then. The token query reads which candidate ids are taken through
+    # migration 0011's function, whose plan reads the primary key's index: a plan made
+    # while ``events`` was near empty (a sequential scan) would read the whole table at
+    # every POST as writes filled it.
     engine = db.get_engine(api.app)
     if engine.dialect.name != "postgresql":
         pytest.skip("needs PostgreSQL: set TIMELINE_TEST_DATABASE_URL (as .ci/run does)")
@@ -77,7 +83,57 @@ def test_the_free_id_look_ups_are_planned_for_the_table_as_it_is(api: ApiClient)
     finally:
         for conn in connections:
             conn.close()
-    # What a connection repeats is prepared: the event's rows written before the key's...
-    assert any(text.startswith("SELECT timeline_new_event(CAST($1") for text in prepared), prepared
-    # ...but not the look-ups of taken ids, planned for the table's size each time.
+    # What a connection repeats is prepared: the token query with the id look-up...
+    assert any(
+        text.startswith("SELECT api_tokens.name") and "timeline_taken_ids(ARRAY[$1" in text
+        for text in prepared
+    ), prepared
+    # ...but not the look-ups past the first 16, planned for the table's size each time.
     assert [text for text in prepared if "events.id IN" in text] == []
+
+
+def test_the_taken_ids_function_reads_the_index_from_a_plan_made_on_an_empty_table(
+    api: ApiClient,
+) -> None:
+    engine = db.get_engine(api.app)
+    if engine.dialect.name != "postgresql":
+        pytest.skip("needs PostgreSQL: set TIMELINE_TEST_DATABASE_URL (as .ci/run does)")
+    look_up = sa.text("SELECT timeline_taken_ids(CAST(:ids AS varchar[]))")
+    scans = sa.text(
+        "SELECT seq_scan, idx_scan FROM pg_stat_xact_user_tables "
+        "WHERE relid = CAST('events' AS regclass)"
+    )
+    with engine.connect() as conn:
+        # Run enough times on the empty table for PostgreSQL to keep a generic plan.
+        for n in range(8):
+            assert conn.execute(look_up, {"ids": [f"free-{n}"]}).scalar_one() == []
+        conn.commit()
+        rows = [{"title": f"Event {n}", "start": "2025-03-19"} for n in range(300)]
+        assert [api.post(row).status_code for row in rows] == [201] * 300
+        # The backend's counts not yet reported: read in one transaction, they move
+        # only with what it does.
+        seq_before, index_before = conn.execute(scans).one()
+        taken = conn.execute(
+            look_up, {"ids": ["2025-03-19-event-7", "free", "2025-03-19-event-299"]}
+        ).scalar_one()
+        assert sorted(taken) == ["2025-03-19-event-299", "2025-03-19-event-7"]
+        seq_after, index_after = conn.execute(scans).one()
+        assert (seq_after - seq_before, index_after - index_before) == (0, 1)
+
+
+def test_the_taken_ids_function_comes_and_goes_with_migration_0011(api: ApiClient) -> None:
+    engine = db.get_engine(api.app)
+    if engine.dialect.name != "postgresql":
+        pytest.skip("needs PostgreSQL: set TIMELINE_TEST_DATABASE_URL (as .ci/run does)")
+    query = sa.text("SELECT to_regprocedure('timeline_taken_ids(varchar[])') IS NOT NULL")
+    with engine.connect() as connection:
+        assert connection.execute(query).scalar_one() is True
+    migrations.downgrade(engine, "0010")
+    with engine.connect() as connection:
+        assert connection.execute(query).scalar_one() is False
+    migrations.upgrade(engine)
+    with engine.connect() as connection:
+        assert connection.execute(query).scalar_one() is True
+    assert api.created({"title": "Rate decision", "start": "2025-03-19"})["id"] == (
+        "2025-03-19-rate-decision"
+    )

@@ -116,15 +116,18 @@ def test_the_function_comes_and_goes_with_migration_0010(app: Flask) -> None:
     engine = db.get_engine(app)
     if engine.dialect.name != "postgresql":
         pytest.skip("needs PostgreSQL: set TIMELINE_TEST_DATABASE_URL (as .ci/run does)")
-    query = sa.text("SELECT count(*) FROM pg_proc WHERE proname = 'timeline_new_event'")
+    # The function of the test's schema, as the search path finds it.
+    query = sa.text(
+        "SELECT to_regprocedure('timeline_new_event(jsonb, timestamp, bigint)') IS NOT NULL"
+    )
     with engine.connect() as connection:
-        assert connection.execute(query).scalar_one() == 1
+        assert connection.execute(query).scalar_one() is True
     migrations.downgrade(engine, "0009")
     with engine.connect() as connection:
-        assert connection.execute(query).scalar_one() == 0
+        assert connection.execute(query).scalar_one() is False
     migrations.upgrade(engine)
     with engine.connect() as connection:
-        assert connection.execute(query).scalar_one() == 1
+        assert connection.execute(query).scalar_one() is True
 
 
 def test_a_server_gone_before_the_commit_is_sqlalchemys_operational_error(app: Flask) -> None:

@@ -21,7 +21,7 @@ from sqlalchemy import orm
 from timeline.events.problems import ProblemError
 from timeline.http import db
 from timeline.store import migrations
-from timeline.store.engine import PLANNED_EACH_TIME, Precompiled, begin_write
+from timeline.store.engine import Precompiled, begin_write
 from timeline.store.models import (
     DEFAULT_TIMELINE_ID,
     ApiToken,
@@ -128,14 +128,12 @@ def token_holder(
     """Return who the live (not revoked) token ``token`` is, with its rights as stored,
     or None; and the value of the SQL expression ``also`` (its parameters ``params``),
     read by the same query (one round trip), or None when there is no such token or no
-    ``also``; a query with ``also`` is planned each time (``PLANNED_EACH_TIME``,
-    :func:`timeline.store.engine.execute_unprepared`). The stored hash is compared with
-    ``hmac.compare_digest`` (constant time)."""
+    ``also``. The query is one that psycopg prepares once a connection has run it five
+    times: ``also`` must have a plan that suits any size of the tables it reads. The
+    stored hash is compared with ``hmac.compare_digest`` (constant time)."""
     digest = token_hash(token)
-    # ``also`` reads other tables (the ids taken: ``events``), planned for their size now.
-    options = PLANNED_EACH_TIME if also is not None else None
     values = {**(params or {}), "digest": digest}
-    rows = _holder_query(also).execute(connection, values, options).all()
+    rows = _holder_query(also).execute(connection, values).all()
     if not rows or not hmac.compare_digest(rows[0].token_hash, digest):
         return None, None
     timelines = frozenset(row.timeline_id for row in rows if row.timeline_id is not None)

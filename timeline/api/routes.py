@@ -8,7 +8,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, current_app, request
 from pydantic import BaseModel
 from sqlalchemy import orm
+from sqlalchemy.dialects import postgresql
 from werkzeug.http import http_date
 
 from timeline.api import openapi
@@ -25,7 +26,7 @@ from timeline.events import problems, schemas
 from timeline.events.listing import list_page
 from timeline.events.output import event_output, revision_output
 from timeline.events.parse import (
-    TAKEN_IDS,
+    TAKEN_ID_PARAMETERS,
     assign_id,
     id_candidates,
     invalid,
@@ -200,10 +201,11 @@ def create_in(timeline_id: int, named: str) -> Response:
         _check_writer(timeline_id, named)
         raise
     candidates = id_candidates(data)
+    taken: Sequence[str] | None = None  # None: _create looks them up (SQLite, an id given)
     if candidates:
         principal, taken = require_token_reading(_TAKEN_LIST, candidates)
     else:
-        principal, taken = require_token_reading(None)
+        principal = require_token()
     forbid_unless(may_write(principal, timeline_id), f"This token may not write to {named}.")
     try:
         return _create(body, key, data, principal.name, notes, timeline_id, taken)
@@ -214,8 +216,14 @@ def create_in(timeline_id: int, named: str) -> Response:
         return _create(body, key, data, principal.name, notes, timeline_id)
 
 
-#: The ids taken among the candidates, as one array (PostgreSQL).
-_TAKEN_LIST = sa.func.array(TAKEN_IDS.scalar_subquery())
+#: The ids taken among the candidates (the parameters of
+#: :data:`timeline.events.parse.TAKEN_IDS`), as one array, by the function of migration
+#: 0011 (PostgreSQL): its plan reads the primary key's index whatever the size of
+#: ``events``, so the token query can be prepared.
+_TAKEN_LIST: sa.ColumnElement[Sequence[str] | None] = sa.func.timeline_taken_ids(
+    postgresql.array([sa.bindparam(name, type_=sa.String) for name in TAKEN_ID_PARAMETERS]),
+    type_=postgresql.ARRAY(sa.String),
+)
 
 
 def _check_writer(timeline_id: int, named: str) -> None:

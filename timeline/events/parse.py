@@ -432,9 +432,12 @@ TAKEN_IDS = sa.select(Event.id).where(
     Event.id.in_([sa.bindparam(f"id{n}", type_=Event.id.type) for n in range(_ID_BATCH)])
 )
 
+#: The names of :data:`TAKEN_IDS`'s parameters, in the order of the candidates.
+TAKEN_ID_PARAMETERS = tuple(f"id{n}" for n in range(_ID_BATCH))
+
 
 def _parameters(batch: list[str]) -> dict[str, str]:
-    return {f"id{n}": candidate for n, candidate in enumerate(batch)}
+    return dict(zip(TAKEN_ID_PARAMETERS, batch, strict=True))
 
 
 def _id_base(data: EventData) -> str:
