@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, request
 from flask.testing import FlaskClient
 
 from tests.conftest import BASE_URL, AppFactory, create_token
@@ -17,7 +18,7 @@ from tests.web.desk import PASSWORD, csrf_token, make_account, post_form, sign_i
 from timeline.http import db
 from timeline.store.accounts import Account, AccountTimeline, SignInFailure, check_password
 from timeline.store.models import Event, Revision
-from timeline.web.desk import _kept_secret
+from timeline.web.desk import CookieSessions, _kept_secret
 
 EVENT = {
     "title_en": "Metro line 6 opens",
@@ -96,6 +97,30 @@ def test_session_cookie_is_secure_httponly_lax_and_ends_at_sign_out(app: Flask) 
     # The old cookie, replayed, opens nothing: the session ended on the server.
     client.set_cookie("timeline_desk", saved.value)
     assert client.get("/desk/").status_code == 303
+
+
+def test_a_request_without_the_session_cookie_builds_no_signer(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The API's writes and the feed polls carry no session cookie: their empty session
+    # is made without itsdangerous' signer, which a request with the cookie still uses.
+    make_account(app)
+    signed_in = app.test_client()
+    assert sign_in(signed_in).status_code == 303
+    built: list[str] = []
+    signer = CookieSessions.get_signing_serializer
+
+    def counted(self: CookieSessions, flask_app: Flask) -> Any:
+        built.append(request.path)
+        return signer(self, flask_app)
+
+    monkeypatch.setattr(CookieSessions, "get_signing_serializer", counted)
+    anonymous = app.test_client()
+    assert anonymous.get("/t/main/feed.json").status_code == 200
+    assert anonymous.get("/desk/").status_code == 303  # to the sign-in page
+    assert built == []
+    assert signed_in.get("/desk/").status_code == 200
+    assert built and set(built) == {"/desk/"}
 
 
 def test_cookies_over_plain_http_when_asked(make_app: AppFactory) -> None:
