@@ -1,6 +1,7 @@
 """A new event's rows on PostgreSQL wait on the connection until its stamp at the commit
 (:mod:`timeline.store.deferred`): whatever runs before finds them written, a rollback
-forgets them, and migration 0010's function writes every row and the stamp."""
+forgets them, and migration 0010's function writes every row and the stamp
+(tests/store/test_functions.py: it comes and goes with its migration)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from flask import Flask
 from sqlalchemy import orm
 
 from timeline.http import db
-from timeline.store import migrations, writes
+from timeline.store import writes
 from timeline.store.engine import begin_write
 from timeline.store.models import Event
 from timeline.store.values import EventData, Translation
@@ -110,24 +111,6 @@ def test_a_taken_id_is_sqlalchemys_integrity_error_at_the_commit(app: Flask) -> 
             session.commit()
         session.rollback()
         assert session.execute(sa.text("SELECT count(*) FROM events")).scalar_one() == 1
-
-
-def test_the_function_comes_and_goes_with_migration_0010(app: Flask) -> None:
-    engine = db.get_engine(app)
-    if engine.dialect.name != "postgresql":
-        pytest.skip("needs PostgreSQL: set TIMELINE_TEST_DATABASE_URL (as .ci/run does)")
-    # The function of the test's schema, as the search path finds it.
-    query = sa.text(
-        "SELECT to_regprocedure('timeline_new_event(jsonb, timestamp, bigint)') IS NOT NULL"
-    )
-    with engine.connect() as connection:
-        assert connection.execute(query).scalar_one() is True
-    migrations.downgrade(engine, "0009")
-    with engine.connect() as connection:
-        assert connection.execute(query).scalar_one() is False
-    migrations.upgrade(engine)
-    with engine.connect() as connection:
-        assert connection.execute(query).scalar_one() is True
 
 
 def test_a_server_gone_before_the_commit_is_sqlalchemys_operational_error(app: Flask) -> None:
