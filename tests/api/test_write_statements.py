@@ -11,8 +11,12 @@ import psycopg
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import ApiClient
+from tests.conftest import ApiClient, create_token
+from timeline.api.auth import _holder_query, token_hash
+from timeline.api.routes import _TAKEN_LIST
+from timeline.events.parse import TAKEN_ID_PARAMETERS
 from timeline.http import db
+from timeline.store.timelines import create_timeline
 
 
 def test_a_post_on_postgresql_takes_two_statements(
@@ -120,3 +124,37 @@ def test_the_taken_ids_function_reads_the_index_from_a_plan_made_on_an_empty_tab
         # PostgreSQL 15 counts an index scan per value of the array in some plans.
         assert seq_after - seq_before == 0
         assert index_after - index_before >= 1
+
+
+def test_the_taken_ids_are_read_once_for_a_token_of_many_timelines(api: ApiClient) -> None:
+    # The token query has a row for each timeline the token writes to: the look-up of
+    # the taken ids is a subquery run once (InitPlan), not a call in each row.
+    engine = db.get_engine(api.app)
+    if engine.dialect.name != "postgresql":
+        pytest.skip("needs PostgreSQL: set TIMELINE_TEST_DATABASE_URL (as .ci/run does)")
+    slugs = ["energy", "health", "space"]
+    with api.app.app_context():
+        session = db.get_session()
+        for slug in slugs:
+            create_timeline(session, slug, {"en": (slug.title(), "")}, language="en")
+        session.commit()
+    token = create_token(api.app, "three", timelines=slugs)
+    taken = api.created({"title": "Rate decision", "start": "2025-03-19"})["id"]
+    compiled = _holder_query(_TAKEN_LIST)._for(engine.dialect)
+    values = {name: f"{taken}-{n + 2}" for n, name in enumerate(TAKEN_ID_PARAMETERS)}
+    values |= {TAKEN_ID_PARAMETERS[0]: taken, "digest": token_hash(token)}
+    explain = "EXPLAIN (ANALYZE, VERBOSE, COSTS OFF, TIMING OFF) "
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql(compiled.sql, values).all()
+        plan = list(conn.exec_driver_sql(explain + compiled.sql, values).scalars())
+    assert [row.also for row in rows] == [[taken]] * 3
+    assert sum("timeline_taken_ids(" in line for line in plan) == 1, plan
+    assert any("InitPlan" in line for line in plan), plan
+    assert "timeline_taken_ids" not in next(line for line in plan if "Output:" in line)
+    response = api.client.post(
+        "/api/timelines/health/events",
+        json={"title": "Rate decision", "start": "2025-03-19"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["id"] == "2025-03-19-rate-decision-2"

@@ -219,11 +219,14 @@ def create_in(timeline_id: int, named: str) -> Response:
 #: The ids taken among the candidates (the parameters of
 #: :data:`timeline.events.parse.TAKEN_IDS`), as one array, by the function of migration
 #: 0011 (PostgreSQL): its plan reads the primary key's index whatever the size of
-#: ``events``, so the token query can be prepared.
-_TAKEN_LIST: sa.ColumnElement[Sequence[str] | None] = sa.func.timeline_taken_ids(
-    postgresql.array([sa.bindparam(name, type_=sa.String) for name in TAKEN_ID_PARAMETERS]),
-    type_=postgresql.ARRAY(sa.String),
-)
+#: ``events``, so the token query can be prepared. A scalar subquery, so that it runs
+#: once, not once for each timeline the token writes to (a row each).
+_TAKEN_LIST: sa.ColumnElement[Sequence[str] | None] = sa.select(
+    sa.func.timeline_taken_ids(
+        postgresql.array([sa.bindparam(name, type_=sa.String) for name in TAKEN_ID_PARAMETERS]),
+        type_=postgresql.ARRAY(sa.String),
+    )
+).scalar_subquery()
 
 
 def _check_writer(timeline_id: int, named: str) -> None:
