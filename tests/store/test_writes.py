@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from zoneinfo import ZoneInfo
 
@@ -14,7 +15,7 @@ from timeline.http import db
 from timeline.store import writes
 from timeline.store.models import Event, Revision
 from timeline.store.queries import EventFilter, cursor_after, list_events
-from timeline.store.values import EventData, slugify
+from timeline.store.values import EventData, Translation, slugify
 from timeline.store.version import VersionReader, read_version
 
 D = dt.date
@@ -79,6 +80,44 @@ def test_timed_event_keeps_its_instant(session: orm.Session) -> None:
     assert event is not None
     assert event.start_value == dt.datetime(2025, 8, 20, 14, 0, tzinfo=dt.UTC)
     assert event.end_value == dt.datetime(2025, 8, 20, 16, 0, tzinfo=dt.UTC)
+
+
+def test_new_event_is_persistent_and_changes_in_its_transaction(session: orm.Session) -> None:
+    # create_event builds the new event's instances as if loaded (no attribute events):
+    # they must be persistent, with nothing for the unit of work to write, and an
+    # update in the same transaction must replace each kind of part.
+    data = day_event(
+        "fresh",
+        D(2025, 3, 1),
+        tags=("AI", "ai", "Chips"),
+        organizations=("OpenAI",),
+        translations=(Translation("zh", "新", ""),),
+    )
+    event = writes.create_event(session, data, author="t")
+    assert sa.inspect(event).persistent
+    assert all(sa.inspect(part).persistent for part in (*event.tags, *event.translations))
+    assert not session.new and not session.dirty
+    assert [(t.tag_slug, t.label, t.event is event) for t in event.tags] == [
+        ("ai", "AI", True),
+        ("chips", "Chips", True),
+    ]
+    assert [o.organization.name for o in event.organizations] == ["OpenAI"]
+    assert event.organizations[0].event is event
+    changed = dataclasses.replace(
+        data,
+        tags=("Chips", "Policy"),
+        organizations=(),
+        translations=(Translation("fr", "Neuf", ""),),
+    )
+    assert writes.update_event(session, event, changed, author="t")
+    session.commit()
+    session.expunge_all()
+    stored = session.get(Event, "fresh")
+    assert stored is not None and stored.sequence == 1
+    assert [(t.tag_slug, t.position) for t in stored.tags] == [("chips", 0), ("policy", 1)]
+    assert stored.organizations == []
+    assert [(t.language, t.title) for t in stored.translations] == [("fr", "Neuf")]
+    assert writes.event_data(stored) == changed
 
 
 def test_update_bumps_sequence_and_keeps_revisions(session: orm.Session) -> None:

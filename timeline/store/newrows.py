@@ -5,7 +5,7 @@ one statement for all of them with the stamp of the change, at the commit
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import orm
 from sqlalchemy.dialects import postgresql, sqlite
@@ -19,6 +19,8 @@ from timeline.store.models import (
     TimelineEvent,
     table,
 )
+
+_M = TypeVar("_M", bound=orm.DeclarativeBase)
 
 
 def insert_tags(session: orm.Session, slugs: Collection[str]) -> None:
@@ -41,6 +43,16 @@ _PARTS = EVENT_PARTS
 _PART_KEYS = {
     model: tuple(attr.key for attr in orm.class_mapper(model).column_attrs) for model, _ in _PARTS
 }
+
+
+def loaded(model: type[_M], **values: Any) -> _M:
+    """Return an instance of ``model`` whose attributes are ``values`` (by key), in the
+    state of a row just loaded: no attribute events, no history (a column left out is
+    unloaded, a relationship left out loads when read). For :func:`insert_new`, which
+    gives it its identity."""
+    instance: _M = orm.class_mapper(model).class_manager.new_instance()
+    instance.__dict__.update(values)
+    return instance
 
 
 def insert_new(

@@ -25,7 +25,7 @@ from timeline.store.models import (
     table,
     utcnow,
 )
-from timeline.store.newrows import insert_new, insert_tags
+from timeline.store.newrows import insert_new, insert_tags, loaded
 from timeline.store.orgnames import name_organization
 from timeline.store.stamp import record_change
 from timeline.store.values import EventData, Translation, slugify
@@ -168,30 +168,65 @@ def name_organizations(session: orm.Session, data: EventData) -> bool:
     return changed
 
 
-def _apply(session: orm.Session, event: Event, data: EventData, *, new: bool = False) -> None:
-    # ``new``: a transient event, whose tags :func:`insert_new` adds with its rows.
-    event.title = data.title
-    event.description = data.description
-    event.start = as_utc(data.start)
-    event.end = None if data.end is None else as_utc(data.end)
-    event.all_day = data.all_day
-    event.timezone = data.timezone
-    event.wall_start, event.wall_end = wall_times(data)
-    event.precision = data.precision
-    event.approximate = data.approximate
-    event.location = data.location
-    event.url = data.url
-    event.source_name = data.source_name
-    event.source_published = data.source_published
-    event.source_locator = data.source_locator
-    event.language = data.language
-    event.when_text = data.when
-    event.status = data.status
-    event.rrule = data.rrule
-    event.rdate = ",".join(data.rdate)
-    event.exdate = ",".join(data.exdate)
-    event.recurrence_of = data.recurrence_of
-    event.recurrence_id = data.recurrence_id
+def _content_columns(data: EventData) -> dict[str, Any]:
+    """Return the columns of an event that its content ``data`` sets (by attribute key)."""
+    wall_start, wall_end = wall_times(data)
+    return {
+        "title": data.title,
+        "description": data.description,
+        "start": as_utc(data.start),
+        "end": None if data.end is None else as_utc(data.end),
+        "all_day": data.all_day,
+        "timezone": data.timezone,
+        "wall_start": wall_start,
+        "wall_end": wall_end,
+        "precision": data.precision,
+        "approximate": data.approximate,
+        "location": data.location,
+        "url": data.url,
+        "source_name": data.source_name,
+        "source_published": data.source_published,
+        "source_locator": data.source_locator,
+        "language": data.language,
+        "when_text": data.when,
+        "status": data.status,
+        "rrule": data.rrule,
+        "rdate": ",".join(data.rdate),
+        "exdate": ",".join(data.exdate),
+        "recurrence_of": data.recurrence_of,
+        "recurrence_id": data.recurrence_id,
+        "content_hash": data.content_hash(),
+    }
+
+
+def _tag_labels(data: EventData) -> dict[str, str]:
+    """Return the tags of ``data`` by slug, in order, each under its first label. Raises
+    StoreError for a tag with no slug."""
+    seen: dict[str, str] = {}
+    for label in data.tags:
+        slug = slugify(label)
+        if not slug:
+            raise StoreError(f"tag {label!r} has no letters or digits")
+        seen.setdefault(slug, label)
+    return seen
+
+
+def _organizations(session: orm.Session, data: EventData) -> list[Organization]:
+    """Return the organizations of ``data``, in order, once each (created where new,
+    their names by language given first: :func:`name_organizations`)."""
+    name_organizations(session, data)  # first: one of its names may be an alias already
+    orgs: dict[int, Organization] = {}
+    for name in data.organizations:
+        org = organization_for(session, name)
+        orgs.setdefault(org.id, org)
+    return list(orgs.values())
+
+
+def _apply(session: orm.Session, event: Event, data: EventData) -> None:
+    """Bring the persistent ``event`` to the content ``data`` (the unit of work writes
+    what changed)."""
+    for key, value in _content_columns(data).items():
+        setattr(event, key, value)
     kept = {t.language: t for t in event.translations}
     translations = []
     for text in data.translations:
@@ -199,28 +234,66 @@ def _apply(session: orm.Session, event: Event, data: EventData, *, new: bool = F
         row.title, row.description = text.title, text.description
         translations.append(row)
     event.translations = translations
-    seen: dict[str, str] = {}
-    for label in data.tags:
-        slug = slugify(label)
-        if not slug:
-            raise StoreError(f"tag {label!r} has no letters or digits")
-        seen.setdefault(slug, label)
-    if not new:
-        insert_tags(session, seen)
+    seen = _tag_labels(data)
+    insert_tags(session, seen)
     event.tags = [
         EventTag(event_id=event.id, tag_slug=slug, label=label, position=i)
         for i, (slug, label) in enumerate(seen.items())
     ]
-    name_organizations(session, data)  # first: one of its names may be an alias already
-    orgs: dict[int, Organization] = {}
-    for name in data.organizations:
-        org = organization_for(session, name)
-        orgs.setdefault(org.id, org)
     event.organizations = [
         EventOrganization(event_id=event.id, organization_id=org.id, organization=org, position=i)
-        for i, org in enumerate(orgs.values())
+        for i, org in enumerate(_organizations(session, data))
     ]
-    event.content_hash = data.content_hash()
+
+
+def _new_event(session: orm.Session, data: EventData, now: dt.datetime) -> Event:
+    """Return the new event of content ``data`` made at ``now`` (sequence 0), with its
+    tags, organizations and translations, as instances in the state of rows just
+    loaded (:func:`loaded`): building them costs no attribute events, and
+    :func:`insert_new` writes them."""
+    event_id = data.id
+    event = loaded(
+        Event,
+        id=event_id,
+        created=now,
+        updated=now,
+        sequence=0,
+        deleted=False,
+        tombstone=False,
+        change_version=0,
+        **_content_columns(data),
+    )
+    translations = [
+        loaded(
+            EventTranslation,
+            event_id=event_id,
+            language=t.language,
+            title=t.title,
+            description=t.description,
+            event=event,
+        )
+        for t in data.translations
+    ]
+    tags = [
+        loaded(EventTag, event_id=event_id, tag_slug=slug, label=label, position=i, event=event)
+        for i, (slug, label) in enumerate(_tag_labels(data).items())
+    ]
+    organizations = [
+        loaded(
+            EventOrganization,
+            event_id=event_id,
+            organization_id=org.id,
+            position=i,
+            event=event,
+            organization=org,
+        )
+        for i, org in enumerate(_organizations(session, data))
+    ]
+    set_committed = orm.attributes.set_committed_value
+    set_committed(event, "translations", translations)
+    set_committed(event, "tags", tags)
+    set_committed(event, "organizations", organizations)
+    return event
 
 
 def _revision(event: Event, action: str, author: str) -> dict[str, Any]:
@@ -261,20 +334,7 @@ def create_event(
     if not known_free and session.get(Event, data.id) is not None:
         raise EventExistsError(f"an event with id {data.id!r} exists already")
     now = utcnow()
-    event = Event(
-        id=data.id,
-        created=now,
-        updated=now,
-        sequence=0,
-        deleted=False,
-        tombstone=False,
-        change_version=0,
-        # Empty, not unloaded: filling them loads nothing from the store.
-        translations=[],
-        tags=[],
-        organizations=[],
-    )
-    _apply(session, event, data, new=True)
+    event = _new_event(session, data, now)
     insert_new(session, event, timelines, _revision(event, "create", author))
     record_change(session, event)
     return event
