@@ -29,8 +29,10 @@ def test_a_post_on_postgresql_takes_two_statements(
     execute = psycopg.Cursor.execute
 
     def recorded(cursor: psycopg.Cursor[Any], query: Any, *args: Any, **kwargs: Any) -> Any:
-        text = query.as_string(cursor) if hasattr(query, "as_string") else str(query)
-        sent.append(text)
+        if hasattr(query, "as_string"):
+            sent.append(query.as_string(cursor))
+        else:
+            sent.append(query.decode() if isinstance(query, bytes) else str(query))
         return execute(cursor, query, *args, **kwargs)
 
     body = {"title": "Rate decision", "start": "2025-03-19", "tags": ["Fed", "rates"]}
@@ -57,6 +59,28 @@ def test_a_post_on_postgresql_takes_two_statements(
         timeline = conn.scalar(sa.text("SELECT version FROM timelines WHERE slug = 'main'"))
     assert stamps[-2:] == [(first["id"], store - 1), (second["id"], store)]
     assert timeline == store
+
+
+def test_a_new_events_document_is_quoted_by_libpq(api: ApiClient) -> None:
+    # The stamped message carries the event's rows as a literal in the query text
+    # (a simple query, no parameters): quotes, backslashes and JSON's escapes in what
+    # a writer sends must come back as sent.
+    engine = db.get_engine(api.app)
+    if engine.dialect.name != "postgresql":
+        pytest.skip("needs PostgreSQL: set TIMELINE_TEST_DATABASE_URL (as .ci/run does)")
+    title = "O'Brien's \\server\\share \"quoted\" '; DROP TABLE events; -- 引号 🚀"
+    body = {"title": title, "start": "2025-03-19", "description": "tab\tend\\n", "tags": ["a'b"]}
+    created = api.created(body)
+    assert created["title"] == title
+    stored = api.client.get(f"/api/events/{created['id']}").get_json()
+    assert (stored["title"], stored["description"], stored["tags"]) == (
+        title,
+        "tab\tend\\n",
+        ["a'b"],
+    )
+    with engine.connect() as conn:
+        assert conn.scalar(sa.text("SELECT count(*) FROM events")) == 1
+        assert conn.scalar(sa.text("SELECT label FROM event_tags")) == "a'b"
 
 
 def test_the_token_query_is_prepared_and_its_id_look_up_reads_the_index(

@@ -5,7 +5,7 @@ PostgreSQL; it leaves them on the connection as one JSON document (:func:`defer`
 stamp of the transaction's one change (:mod:`timeline.store.stamp`) then raises the
 store version, inserts them with that version as ``change_version``, touches the
 event's timelines and commits, in one call of a function of the database and one
-message (:data:`NEW_EVENT_STAMPED`): a POST costs one statement fewer, PostgreSQL plans
+message (:func:`stamped_message`): a POST costs one statement fewer, PostgreSQL plans
 nothing for it, and the new row is not updated again for its stamp.
 
 Whatever else runs on that connection first writes the rows before it (a listener of
@@ -24,6 +24,7 @@ from typing import Any, NamedTuple, cast
 
 import psycopg
 import sqlalchemy as sa
+from psycopg import pq
 from sqlalchemy import orm
 
 from timeline.store.models import EVENT_PARTS, Event, Revision, table
@@ -156,13 +157,24 @@ def as_sqlalchemy_error(connection: sa.Connection, statement: str) -> Iterator[N
 #: version raised): its one parameter, the document. The function is PostgreSQL's own
 #: (migration 0010), which keeps the plans of its statements for the session.
 NEW_EVENT = b"SELECT timeline_new_event(CAST(%s AS jsonb), NULL, NULL)"
-#: The message that raises the store version (its ``updated`` and ``longest`` too),
-#: writes a document's rows with that version as the event's ``change_version``,
-#: brings the event's timelines to it and commits; its values as ``{doc}``, ``{at}``
-#: (naive UTC) and ``{span}`` (seconds), for :mod:`psycopg.sql`.
-NEW_EVENT_STAMPED = (
-    "SELECT timeline_new_event(CAST({doc} AS jsonb), CAST({at} AS TIMESTAMP), {span}); COMMIT"
-)
+
+
+def stamped_message(
+    driver: psycopg.Connection[Any], document: str, at: dt.datetime, span: int
+) -> bytes:
+    """Return the message that raises the store version (its ``updated`` to ``at``, naive
+    UTC, and ``longest`` to ``span``, seconds, when later or longer), writes the rows
+    of ``document`` with that version as the event's ``change_version``, brings the
+    event's timelines to it and commits: two statements, so sent as a simple query
+    (no parameters). The document is quoted by libpq (``PQescapeLiteral``, for the
+    connection's ``standard_conforming_strings`` and encoding); ``at`` and ``span``
+    are the store's own values, written as ISO 8601 and an integer."""
+    literal = pq.Escaping(driver.pgconn).escape_literal(document.encode())
+    return b"SELECT timeline_new_event(CAST(%b AS jsonb), CAST('%b' AS TIMESTAMP), %d); COMMIT" % (
+        literal,
+        at.replace(tzinfo=None).isoformat(sep=" ").encode(),
+        int(span),
+    )
 
 
 @sa.event.listens_for(sa.Engine, "before_cursor_execute")

@@ -128,11 +128,12 @@ def _stamp_one_postgresql(
         return int(session.execute(_STAMP_ONE, params).scalar_one())
     driver = connection.connection.driver_connection
     assert driver is not None  # a live connection of this session's transaction
-    literals = {"at": psql.Literal(at), "span": psql.Literal(longest)}
+    query: bytes | psql.Composed
     if new is not None:  # the event's rows and its stamp, one statement
-        query = _NEW_STAMPED.format(doc=psql.Literal(new.document), **literals)
+        query = deferred.stamped_message(driver, new.document, at, longest)
         said = "SELECT timeline_new_event(...); COMMIT"
     else:
+        literals = {"at": psql.Literal(at), "span": psql.Literal(longest)}
         query = _STAMP_ONE_COMMIT.format(event=psql.Literal(event_id), **literals)
         said = "the stamp of one change; COMMIT"
     with deferred.as_sqlalchemy_error(connection, said):
@@ -156,7 +157,6 @@ SELECT version FROM raised"""
 
 _STAMP_ONE = sa.text(_STAMP_ONE_TEXT.format(at=":at", span=":span", event=":event"))
 _STAMP_ONE_COMMIT = psql.SQL(_STAMP_ONE_TEXT + "; COMMIT")
-_NEW_STAMPED = psql.SQL(deferred.NEW_EVENT_STAMPED)
 
 
 @sa.event.listens_for(orm.Session, "before_commit")
