@@ -5,7 +5,9 @@ bench/results/, and regenerate docs/benchmarks.md and docs/render-time.png.
 1,000,000-event export); ``--quick`` renders 1,000 and 10,000 events only and measures
 export memory at 10,000; ``--only`` picks sections; ``--report FILE`` only rewrites the
 documents from a results file. Results written outside bench/results/ (``--output
-/tmp/x.json``) leave the documents alone.
+/tmp/x.json``) leave the documents alone. A run of some sections into a new file of
+the day under bench/results/ starts from the newest record there, so that the documents
+keep the figures of the sections it does not run (:func:`starting_results`).
 """
 
 from __future__ import annotations
@@ -20,20 +22,8 @@ from typing import Any
 
 from bench import report
 from bench.machine import code_version, describe
+from bench.resultfiles import RESULTS, SECTIONS, starting_results
 from bench.targets import evaluate, verdict
-
-RESULTS = Path(__file__).resolve().parent / "results"
-SECTIONS = (
-    "render",
-    "http",
-    "memory",
-    "writes",
-    "import",
-    "coldcal",
-    "page",
-    "dates",
-    "extraction",
-)
 
 
 def _sizes(text: str) -> list[int]:
@@ -151,7 +141,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     today = dt.date.today().isoformat()
     path = args.output or RESULTS / (f"{today}-quick.json" if args.quick else f"{today}.json")
-    results: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
+    results = starting_results(path, args.only)
     # Only the repository's own record rewrites the docs: a trial run's --output elsewhere
     # leaves docs/benchmarks.md and docs/render-time.png alone.
     recorded = path.resolve().parent == RESULTS
