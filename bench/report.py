@@ -105,15 +105,24 @@ def _machine(m: dict[str, Any]) -> list[str]:
     ]
 
 
+def machine_line(m: dict[str, Any]) -> str:
+    """Return the short description of the machine ``m`` (:func:`bench.machine.describe`)
+    that each run records: CPUs, their model, the kernel."""
+    return f"{m['nproc']} CPUs ({m['cpu']}), Linux {m['kernel']}"
+
+
 def _runs(results: dict[str, Any]) -> list[str]:
-    lines = ["| section | command | commit | uncommitted files in timeline/, feeds/ | time |"]
-    lines.append("|---|---|---|---|---|")
+    lines = [
+        "| section | command | commit | uncommitted files in timeline/, feeds/ | machine | time |"
+    ]
+    lines.append("|---|---|---|---|---|---|")
     for run in results.get("runs", []):
         code = run.get("code", {})
         dirty = ", ".join(code.get("uncommitted", [])) or "none"
+        machine = run.get("machine", "not recorded")
         lines.append(
             f"| {run['section']} | `{run['invoked']}` | {code.get('commit', '?')} | {dirty} |"
-            f" {run['seconds'] / 60:.1f} min |"
+            f" {machine} | {run['seconds'] / 60:.1f} min |"
         )
     return lines
 
@@ -553,7 +562,9 @@ def write(results: dict[str, Any], results_path: Path) -> Path:
         "",
         *_machine(results["machine"]),
         "",
-        "Runs that wrote these figures (the code measured):",
+        "That is the machine of the last run. Runs that wrote these figures (the code"
+        " measured, and the machine where recorded: figures of different machines do not"
+        " compare):",
         "",
         *_runs(results),
         "",

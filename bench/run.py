@@ -167,6 +167,7 @@ def main(argv: list[str] | None = None) -> None:
                 "section": name,
                 "seconds": time.perf_counter() - began,
                 "code": code,
+                "machine": report.machine_line(results["machine"]),
             }
         )
         _save(results, path)
