@@ -33,9 +33,9 @@ from timeline.store.version import touch_timelines
 from timeline.store.writes import (
     as_utc,
     check_slugs,
+    content_columns,
     name_organizations,
     organization_for,
-    wall_times,
 )
 
 
@@ -136,38 +136,15 @@ def add_events(
         for name in data.organizations:
             org_id, canonical = orgs[slugify(name)]
             chosen.setdefault(org_id, canonical)
-        wall_start, wall_end = wall_times(data)
-        row = {
+        row = content_columns(data) | {
             "id": data.id,
-            "title": data.title,
-            "description": data.description,
             "start": start,
             "end": end,
-            "all_day": data.all_day,
-            "timezone": data.timezone,
-            "wall_start": wall_start,
-            "wall_end": wall_end,
-            "precision": data.precision,
-            "approximate": data.approximate,
-            "location": data.location,
-            "url": data.url,
-            "source_name": data.source_name,
-            "source_published": data.source_published,
-            "source_locator": data.source_locator,
-            "language": data.language,
-            "when_text": data.when,
-            "status": data.status,
-            "rrule": data.rrule,
-            "rdate": ",".join(data.rdate),
-            "exdate": ",".join(data.exdate),
-            "recurrence_of": data.recurrence_of,
-            "recurrence_id": data.recurrence_id,
             "created": now,
             "updated": now,
             "sequence": 0,
             "deleted": False,
             "change_version": last - len(datas) + 1 + n,
-            "content_hash": data.content_hash(),
         }
         events.append(row)
         translations += [

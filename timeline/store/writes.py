@@ -168,8 +168,9 @@ def name_organizations(session: orm.Session, data: EventData) -> bool:
     return changed
 
 
-def _content_columns(data: EventData) -> dict[str, Any]:
-    """Return the columns of an event that its content ``data`` sets (by attribute key)."""
+def content_columns(data: EventData) -> dict[str, Any]:
+    """Return the columns of an event that its content ``data`` sets, by attribute key:
+    its start and end in UTC (aware), wall times where kept, its content hash."""
     wall_start, wall_end = wall_times(data)
     return {
         "title": data.title,
@@ -225,7 +226,7 @@ def _organizations(session: orm.Session, data: EventData) -> list[Organization]:
 def _apply(session: orm.Session, event: Event, data: EventData) -> None:
     """Bring the persistent ``event`` to the content ``data`` (the unit of work writes
     what changed)."""
-    for key, value in _content_columns(data).items():
+    for key, value in content_columns(data).items():
         setattr(event, key, value)
     kept = {t.language: t for t in event.translations}
     translations = []
@@ -261,7 +262,7 @@ def _new_event(session: orm.Session, data: EventData, now: dt.datetime) -> Event
         deleted=False,
         tombstone=False,
         change_version=0,
-        **_content_columns(data),
+        **content_columns(data),
     )
     translations = [
         loaded(
@@ -418,9 +419,7 @@ def revisions(session: orm.Session, event_id: str) -> list[Revision]:
 def check_slugs(data: EventData) -> None:
     """Raise StoreError, as :func:`create_event` would, when a tag or an organization of
     ``data`` has no slug; write nothing."""
-    for label in data.tags:
-        if not slugify(label):
-            raise StoreError(f"tag {label!r} has no letters or digits")
+    _tag_labels(data)
     for name in data.organizations:
         if not slugify(name):
             raise StoreError(f"organization name {name!r} has no letters or digits")
