@@ -169,7 +169,7 @@ def stamped_message(
     (no parameters). The document is quoted by libpq (``PQescapeLiteral``, for the
     connection's ``standard_conforming_strings`` and encoding); ``at`` and ``span``
     are the store's own values, written as ISO 8601 and an integer."""
-    literal = pq.Escaping(driver.pgconn).escape_literal(document.encode())
+    literal = pq.Escaping(driver.pgconn).escape_literal(document.encode(driver.info.encoding))
     return b"SELECT timeline_new_event(CAST(%b AS jsonb), CAST('%b' AS TIMESTAMP), %d); COMMIT" % (
         literal,
         at.replace(tzinfo=None).isoformat(sep=" ").encode(),
