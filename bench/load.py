@@ -81,7 +81,8 @@ class _Orgs:
 def _rows(
     data: EventData, now: dt.datetime, orgs: _Orgs, version: int
 ) -> dict[str, list[dict[str, Any]]]:
-    """Return the rows create_event writes for ``data``, by table (as writes._apply does)."""
+    """Return the rows create_event writes for ``data``, by table (its columns as
+    writes.content_columns gives them)."""
     labels: dict[str, str] = {}
     for label in data.tags:
         labels.setdefault(slugify(label), label)
@@ -99,29 +100,12 @@ def _rows(
         tags=tuple(labels.values()),
         organizations=tuple(linked.values()),
     )
-    wall_start, wall_end = writes.wall_times(data)
-    event = {
+    event = writes.content_columns(data) | {
         "id": data.id,
-        "title": data.title,
-        "description": data.description,
-        "start": start,
-        "end": end,
-        "all_day": data.all_day,
-        "timezone": data.timezone,
-        "wall_start": wall_start,
-        "wall_end": wall_end,
-        "precision": data.precision,
-        "approximate": data.approximate,
-        "location": data.location,
-        "url": data.url,
-        "source_name": data.source_name,
-        "source_published": data.source_published,
-        "source_locator": data.source_locator,
         "created": now,
         "updated": now,
         "sequence": 0,
         "deleted": False,
-        "content_hash": data.content_hash(),
         "change_version": version,  # what state.record_change stamps
     }
     return {
