@@ -218,9 +218,10 @@ def create_in(timeline_id: int, named: str) -> Response:
 
 #: The ids taken among the candidates (the parameters of
 #: :data:`timeline.events.parse.TAKEN_IDS`), as one array, by the function of migration
-#: 0011 (PostgreSQL): its plan reads the primary key's index whatever the size of
-#: ``events``, so the token query can be prepared. A scalar subquery, so that it runs
-#: once, not once for each timeline the token writes to (a row each).
+#: 0011 (PostgreSQL), whose look-up is planned at each call (migration 0012) for the
+#: size ``events`` has then, so the token query itself can be prepared. A scalar
+#: subquery, so that it runs once, not once for each timeline the token writes to (a
+#: row each).
 _TAKEN_LIST: sa.ColumnElement[Sequence[str] | None] = sa.select(
     sa.func.timeline_taken_ids(
         postgresql.array([sa.bindparam(name, type_=sa.String) for name in TAKEN_ID_PARAMETERS]),
