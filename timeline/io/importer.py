@@ -500,6 +500,9 @@ def import_command(file: Path, slug: str | None) -> None:
                     lines += [f"repaired {item.label}: {repair}" for repair in item.repairs]
                 lines.append(f"rejected {item.label}: {text}" if rejected else f"{outcome} {text}")
             worker.flush()
+            if counts["added"] or counts["updated"]:
+                bulk.analyze_filled(session)
+                session.commit()
     except WorkerLostError as error:
         raise click.ClickException(
             f"{error}: the {sum(counts.values())} events reported done before are stored; "
