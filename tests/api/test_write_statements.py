@@ -1,10 +1,12 @@
 """What a POST of a new event costs on PostgreSQL: two messages, the token query with
 the free-id look-up (prepared, through migration 0011's function), then every row of
-the event with the version's stamp and the COMMIT (:mod:`timeline.store.deferred`); no
-ping, and no UPDATE of the new row."""
+the event with the version's stamp (:mod:`timeline.store.deferred`), each its own
+transaction (no BEGIN, no COMMIT); no ping, and no UPDATE of the new row."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import psycopg
@@ -25,25 +27,15 @@ def test_a_post_on_postgresql_takes_two_statements(
     engine = db.get_engine(api.app)
     if engine.dialect.name != "postgresql":
         pytest.skip("needs PostgreSQL: set TIMELINE_TEST_DATABASE_URL (as .ci/run does)")
-    sent: list[str] = []
-    execute = psycopg.Cursor.execute
-
-    def recorded(cursor: psycopg.Cursor[Any], query: Any, *args: Any, **kwargs: Any) -> Any:
-        if hasattr(query, "as_string"):
-            sent.append(query.as_string(cursor))
-        else:
-            sent.append(query.decode() if isinstance(query, bytes) else str(query))
-        return execute(cursor, query, *args, **kwargs)
-
     body = {"title": "Rate decision", "start": "2025-03-19", "tags": ["Fed", "rates"]}
     first = api.created(body)  # the pool holds a connection now
-    monkeypatch.setattr(psycopg.Cursor, "execute", recorded)
-    second = api.created(body)
-    monkeypatch.undo()
+    with _recording(monkeypatch) as (sent, commands):
+        second = api.created(body)
     assert len(sent) == 2, sent
     assert sent[0].startswith("SELECT api_tokens.name")
     assert sent[1].startswith("SELECT timeline_new_event(CAST('{")
-    assert sent[1].endswith("; COMMIT")
+    assert sent[1].endswith("86401)")  # the call alone: it commits itself
+    assert commands == []  # no BEGIN (nor COMMIT) round trip
     assert second["id"] == "2025-03-19-rate-decision-2"
     assert second["tags"] == ["Fed", "rates"]
     stored = api.client.get(f"/api/events/{second['id']}").get_json()
@@ -59,6 +51,56 @@ def test_a_post_on_postgresql_takes_two_statements(
         timeline = conn.scalar(sa.text("SELECT version FROM timelines WHERE slug = 'main'"))
     assert stamps[-2:] == [(first["id"], store - 1), (second["id"], store)]
     assert timeline == store
+
+
+@contextmanager
+def _recording(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[list[str], list[bytes]]]:
+    """Record the statements psycopg's cursors execute and the commands its connections
+    send apart from them (BEGIN, COMMIT, ROLLBACK: psycopg's ``_exec_command``)."""
+    sent: list[str] = []
+    commands: list[bytes] = []
+    execute = psycopg.Cursor.execute
+    exec_command = psycopg.Connection._exec_command
+
+    def recorded(cursor: psycopg.Cursor[Any], query: Any, *args: Any, **kwargs: Any) -> Any:
+        if hasattr(query, "as_string"):
+            sent.append(query.as_string(cursor))
+        else:
+            sent.append(query.decode() if isinstance(query, bytes) else str(query))
+        return execute(cursor, query, *args, **kwargs)
+
+    def command(connection: psycopg.Connection[Any], sql: Any, *args: Any, **kwargs: Any) -> Any:
+        commands.append(bytes(sql) if isinstance(sql, bytes) else str(sql).encode())
+        return exec_command(connection, sql, *args, **kwargs)
+
+    monkeypatch.setattr(psycopg.Cursor, "execute", recorded)
+    monkeypatch.setattr(psycopg.Connection, "_exec_command", command)
+    try:
+        yield sent, commands
+    finally:
+        monkeypatch.undo()
+
+
+def test_a_post_that_reads_more_begins_its_transaction_after_the_token_query(
+    api: ApiClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An Idempotency-Key is looked up in the transaction: it begins then, after the
+    # token query, and the event's rows and stamp end with its COMMIT.
+    engine = db.get_engine(api.app)
+    if engine.dialect.name != "postgresql":
+        pytest.skip("needs PostgreSQL: set TIMELINE_TEST_DATABASE_URL (as .ci/run does)")
+    body = {"title": "Rate decision", "start": "2025-03-19"}
+    api.created(body)
+    with _recording(monkeypatch) as (sent, commands):
+        response = api.post(body, headers={"Idempotency-Key": "k-1"})
+    assert response.status_code == 201, response.get_json()
+    assert commands == [b"BEGIN"]
+    assert sent[0].startswith("SELECT api_tokens.name")
+    assert any(text.startswith("SELECT idempotency_keys.") for text in sent[1:]), sent
+    assert sent[-1].endswith("; COMMIT")
+    again = api.post(body, headers={"Idempotency-Key": "k-1"})
+    assert again.status_code == 200  # the repeat, answered with the event it made
+    assert again.get_json()["id"] == response.get_json()["id"] == "2025-03-19-rate-decision-2"
 
 
 def test_a_new_events_document_is_quoted_by_libpq(api: ApiClient) -> None:

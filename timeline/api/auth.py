@@ -21,7 +21,7 @@ from sqlalchemy import orm
 from timeline.events.problems import ProblemError
 from timeline.http import db
 from timeline.store import migrations
-from timeline.store.engine import Precompiled, begin_write
+from timeline.store.engine import Precompiled, before_begin, begin_write
 from timeline.store.models import (
     DEFAULT_TIMELINE_ID,
     ApiToken,
@@ -178,11 +178,12 @@ def require_token() -> Principal:
     §2.1) is: its name (the author of the write) and its rights
     (:func:`timeline.store.rights.may_write`).
 
-    Checked before the request writes anything: on PostgreSQL in the request's own
-    session (:func:`timeline.http.db.get_session`), whose transaction the write then
-    continues (one connection, no extra round trips; a refused request's transaction
-    is rolled back when the request ends); on SQLite on a connection of its own, a read
-    that takes no write lock, before the unit of work begins its write transaction.
+    Checked before the request writes anything: on PostgreSQL on the request's own
+    connection (:func:`timeline.http.db.get_session`), before its transaction begins
+    (:func:`timeline.store.engine.before_begin`: a read that locks nothing, with no
+    BEGIN round trip; the write then begins the transaction, if it needs one beside
+    its last statement); on SQLite on a connection of its own, a read that takes no
+    write lock, before the unit of work begins its write transaction.
     Raises ProblemError 401 with ``WWW-Authenticate: Bearer realm="timeline"`` when the
     header is missing or not Bearer, adding ``error="invalid_token"`` (RFC 6750 §3.1)
     for a malformed, unknown or revoked token. Never logs or echoes the token.
@@ -196,14 +197,17 @@ def require_token_reading(
 ) -> tuple[Principal, T | None]:
     """Return who the request's token is, as :func:`require_token`, and on PostgreSQL
     the value of the SQL expression ``also`` (a constant: one statement is compiled
-    for each; its parameters ``params``) read by the same query, in the request's
-    transaction (one round trip for both); None on SQLite, where the token is read on a
+    for each; its parameters ``params``) read by the same query, on the request's
+    connection (one round trip for both); None on SQLite, where the token is read on a
     connection of its own: the caller reads it in its transaction then. Raises
     ProblemError 401 as :func:`require_token`."""
     token = bearer_token()
     session = db.get_session()
     if session.get_bind().dialect.name != "sqlite":
-        read = token_holder(session.connection(), token, also, params)
+        connection = session.connection()
+        # Before the transaction begins (no BEGIN round trip): a read that locks nothing.
+        with before_begin(connection):
+            read = token_holder(connection, token, also, params)
         principal, value = read
     else:
         with db.get_engine(current_app).connect() as connection:

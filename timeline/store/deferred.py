@@ -160,21 +160,23 @@ NEW_EVENT = b"SELECT timeline_new_event(CAST(%s AS jsonb), NULL, NULL)"
 
 
 def stamped_message(
-    driver: psycopg.Connection[Any], document: str, at: dt.datetime, span: int
+    driver: psycopg.Connection[Any], document: str, at: dt.datetime, span: int, commit: bool
 ) -> bytes:
     """Return the message that raises the store version (its ``updated`` to ``at``, naive
     UTC, and ``longest`` to ``span``, seconds, when later or longer), writes the rows
-    of ``document`` with that version as the event's ``change_version``, brings the
-    event's timelines to it and commits: two statements, so sent as a simple query
-    (no parameters). The document is quoted by libpq (``PQescapeLiteral``, for the
-    connection's ``standard_conforming_strings`` and encoding); ``at`` and ``span``
-    are the store's own values, written as ISO 8601 and an integer."""
+    of ``document`` with that version as the event's ``change_version`` and brings the
+    event's timelines to it; with ``commit``, then commits the transaction: two
+    statements. Sent as a simple query (no parameters). The document is quoted by
+    libpq (``PQescapeLiteral``, for the connection's ``standard_conforming_strings``
+    and encoding); ``at`` and ``span`` are the store's own values, written as ISO 8601
+    and an integer."""
     literal = pq.Escaping(driver.pgconn).escape_literal(document.encode(driver.info.encoding))
-    return b"SELECT timeline_new_event(CAST(%b AS jsonb), CAST('%b' AS TIMESTAMP), %d); COMMIT" % (
+    call = b"SELECT timeline_new_event(CAST(%b AS jsonb), CAST('%b' AS TIMESTAMP), %d)" % (
         literal,
         at.replace(tzinfo=None).isoformat(sep=" ").encode(),
         int(span),
     )
+    return call + b"; COMMIT" if commit else call
 
 
 @sa.event.listens_for(sa.Engine, "before_cursor_execute")

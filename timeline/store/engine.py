@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import select
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
@@ -186,3 +187,35 @@ def begin_write(session: orm.Session) -> None:
     """
     if not session.in_transaction():
         session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+
+
+@contextmanager
+def before_begin(connection: sa.Connection) -> Iterator[bool]:
+    """Send what the block runs on ``connection`` before its transaction begins on the
+    server, when it has not begun yet (PostgreSQL, psycopg): in autocommit, each
+    statement its own transaction, with no ``BEGIN`` round trip before it; yield
+    whether it does (False: the transaction was open already, or SQLite, and the block
+    runs in it as usual). Afterwards the connection is back in transaction mode: its
+    next statement, if any, begins the transaction (``BEGIN``, then the statement).
+
+    For a read that needs no lock (under READ COMMITTED, PostgreSQL's default and ours,
+    each statement of a transaction reads its own snapshot anyway), or for a single
+    statement that is a whole write and commits itself. SQLAlchemy still counts the
+    transaction as begun; its COMMIT or ROLLBACK then finds none open on the server
+    and sends nothing (psycopg)."""
+    driver = connection.connection.driver_connection
+    pgconn = getattr(driver, "pgconn", None)
+    if (
+        pgconn is None
+        or driver.autocommit  # type: ignore[union-attr]
+        or pgconn.transaction_status != pq.TransactionStatus.IDLE
+    ):
+        yield False
+        return
+    driver.autocommit = True  # type: ignore[union-attr]
+    try:
+        yield True
+    finally:
+        # A connection lost meanwhile is not idle and cannot be set; the pool drops it.
+        if pgconn.transaction_status == pq.TransactionStatus.IDLE:
+            driver.autocommit = False  # type: ignore[union-attr]

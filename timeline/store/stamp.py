@@ -21,6 +21,7 @@ from psycopg import sql as psql
 from sqlalchemy import orm
 
 from timeline.store import deferred
+from timeline.store.engine import before_begin
 from timeline.store.models import Event, StoreState, UtcDateTime
 from timeline.store.version import touch_timelines
 
@@ -115,7 +116,9 @@ def _stamp_one_postgresql(
     the values are sent as literals quoted by psycopg, :mod:`psycopg.sql`); and when
     the event is new, its rows waiting on the connection are written in that statement
     with the version as ``change_version`` (:mod:`timeline.store.deferred`), else they
-    are written first."""
+    are written first. A new event's statement, when the transaction has sent nothing
+    else, is sent alone in autocommit (:func:`timeline.store.engine.before_begin`): it
+    is the whole transaction, with no BEGIN before it."""
     at = when.astimezone(dt.UTC).replace(tzinfo=None)  # stored naive, UTC (UtcDateTime)
     connection = session.connection()
     new = deferred.take(connection)
@@ -128,15 +131,17 @@ def _stamp_one_postgresql(
         return int(session.execute(_STAMP_ONE, params).scalar_one())
     driver = connection.connection.driver_connection
     assert driver is not None  # a live connection of this session's transaction
-    query: bytes | psql.Composed
     if new is not None:  # the event's rows and its stamp, one statement
-        query = deferred.stamped_message(driver, new.document, at, longest)
-        said = "SELECT timeline_new_event(...); COMMIT"
-    else:
-        literals = {"at": psql.Literal(at), "span": psql.Literal(longest)}
-        query = _STAMP_ONE_COMMIT.format(event=psql.Literal(event_id), **literals)
-        said = "the stamp of one change; COMMIT"
-    with deferred.as_sqlalchemy_error(connection, said):
+        # Nothing else sent in the transaction (a POST's token query is read before it
+        # begins): the statement is the whole transaction, sent alone in autocommit.
+        with before_begin(connection) as alone:
+            message = deferred.stamped_message(driver, new.document, at, longest, not alone)
+            said = "SELECT timeline_new_event(...)" + ("" if alone else "; COMMIT")
+            with deferred.as_sqlalchemy_error(connection, said):
+                return int(driver.execute(message).fetchone()[0])
+    literals = {"at": psql.Literal(at), "span": psql.Literal(longest)}
+    query = _STAMP_ONE_COMMIT.format(event=psql.Literal(event_id), **literals)
+    with deferred.as_sqlalchemy_error(connection, "the stamp of one change; COMMIT"):
         return int(driver.execute(query).fetchone()[0])
 
 
