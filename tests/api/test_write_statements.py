@@ -21,12 +21,16 @@ from timeline.http import db
 from timeline.store.timelines import create_timeline
 
 
+@pytest.fixture(autouse=True)
+def _postgresql_only(api: ApiClient) -> None:
+    if db.get_engine(api.app).dialect.name != "postgresql":
+        pytest.skip("needs PostgreSQL: set TIMELINE_TEST_DATABASE_URL (as .ci/run does)")
+
+
 def test_a_post_on_postgresql_takes_two_statements(
     api: ApiClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     engine = db.get_engine(api.app)
-    if engine.dialect.name != "postgresql":
-        pytest.skip("needs PostgreSQL: set TIMELINE_TEST_DATABASE_URL (as .ci/run does)")
     body = {"title": "Rate decision", "start": "2025-03-19", "tags": ["Fed", "rates"]}
     first = api.created(body)  # the pool holds a connection now
     with _recording(monkeypatch) as (sent, commands):
@@ -86,9 +90,6 @@ def test_a_post_that_reads_more_begins_its_transaction_after_the_token_query(
 ) -> None:
     # An Idempotency-Key is looked up in the transaction: it begins then, after the
     # token query, and the event's rows and stamp end with its COMMIT.
-    engine = db.get_engine(api.app)
-    if engine.dialect.name != "postgresql":
-        pytest.skip("needs PostgreSQL: set TIMELINE_TEST_DATABASE_URL (as .ci/run does)")
     body = {"title": "Rate decision", "start": "2025-03-19"}
     api.created(body)
     with _recording(monkeypatch) as (sent, commands):
@@ -108,8 +109,6 @@ def test_a_new_events_document_is_quoted_by_libpq(api: ApiClient) -> None:
     # (a simple query, no parameters): quotes, backslashes and JSON's escapes in what
     # a writer sends must come back as sent.
     engine = db.get_engine(api.app)
-    if engine.dialect.name != "postgresql":
-        pytest.skip("needs PostgreSQL: set TIMELINE_TEST_DATABASE_URL (as .ci/run does)")
     title = "O'Brien's \\server\\share \"quoted\" '; DROP TABLE events; -- 引号 🚀"
     body = {"title": title, "start": "2025-03-19", "description": "tab\tend\\n", "tags": ["a'b"]}
     created = api.created(body)
@@ -134,8 +133,6 @@ def test_the_token_query_is_prepared_and_its_id_look_up_reads_the_index(
     # a plan kept from when ``events`` was near empty would read the whole table at
     # every POST as writes filled it.
     engine = db.get_engine(api.app)
-    if engine.dialect.name != "postgresql":
-        pytest.skip("needs PostgreSQL: set TIMELINE_TEST_DATABASE_URL (as .ci/run does)")
     body = {"title": "Rate decision", "start": "2025-03-19"}
     # The 17th and later look beyond the token query's 16 candidates (TAKEN_IDS).
     # With an Idempotency-Key the event's rows are written before the key's row.
@@ -165,8 +162,6 @@ def test_the_taken_ids_function_reads_only_the_candidates_after_the_table_grew(
     api: ApiClient,
 ) -> None:
     engine = db.get_engine(api.app)
-    if engine.dialect.name != "postgresql":
-        pytest.skip("needs PostgreSQL: set TIMELINE_TEST_DATABASE_URL (as .ci/run does)")
     look_up = sa.text("SELECT timeline_taken_ids(CAST(:ids AS varchar[]))")
     scans = sa.text(
         "SELECT seq_scan, idx_tup_fetch FROM pg_stat_xact_user_tables "
@@ -199,8 +194,6 @@ def test_the_taken_ids_are_read_once_for_a_token_of_many_timelines(api: ApiClien
     # The token query has a row for each timeline the token writes to: the look-up of
     # the taken ids is a subquery run once (InitPlan), not a call in each row.
     engine = db.get_engine(api.app)
-    if engine.dialect.name != "postgresql":
-        pytest.skip("needs PostgreSQL: set TIMELINE_TEST_DATABASE_URL (as .ci/run does)")
     slugs = ["energy", "health", "space"]
     with api.app.app_context():
         session = db.get_session()
