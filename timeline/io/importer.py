@@ -447,6 +447,26 @@ def _batches(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
 PartsWriter = Callable[[orm.Session, list[bulk.Added]], object]
 
 
+def _analyze(changed: int) -> None:
+    """Refresh the planner statistics after an import that changed ``changed`` events
+    (:func:`timeline.store.bulk.analyze_filled`). The events are stored already: a
+    failure (a lock or statement timeout) is a warning on stderr, not the import's."""
+    if not changed:
+        return
+    session = db.get_session()
+    try:
+        bulk.analyze_filled(session, changed)
+        session.commit()
+    except sa.exc.DBAPIError as error:
+        session.rollback()
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
+        click.echo(
+            f"warning: the events are stored, but ANALYZE of their tables failed ({reason}); "
+            "autovacuum, or an ANALYZE run by hand, gives the planner their statistics",
+            err=True,
+        )
+
+
 def _progress(items: list[Item]) -> contextlib.AbstractContextManager[Iterable[Item]]:
     if len(items) <= PROGRESS_OVER and not sys.stderr.isatty():
         return contextlib.nullcontext(items)
@@ -500,9 +520,6 @@ def import_command(file: Path, slug: str | None) -> None:
                     lines += [f"repaired {item.label}: {repair}" for repair in item.repairs]
                 lines.append(f"rejected {item.label}: {text}" if rejected else f"{outcome} {text}")
             worker.flush()
-            if counts["added"] or counts["updated"]:
-                bulk.analyze_filled(session)
-                session.commit()
     except WorkerLostError as error:
         raise click.ClickException(
             f"{error}: the {sum(counts.values())} events reported done before are stored; "
@@ -511,6 +528,7 @@ def import_command(file: Path, slug: str | None) -> None:
     # The calendar's other parts now (of events updated), not on a subscriber's first
     # GET (or an export's).
     store_calendar_parts(app)
+    _analyze(counts["added"] + counts["updated"])
     if lines:  # one write, not one (flushed) per event
         click.echo("\n".join(lines))
     click.echo(", ".join(f"{outcome} {counts[outcome]}" for outcome in OUTCOMES))
