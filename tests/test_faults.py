@@ -14,9 +14,12 @@ from email.message import Message
 
 import pytest
 import sqlalchemy as sa
+from flask import Response
 
+from tests.conftest import AppFactory
 from tests.live import create_token, live_server
 from tests.proxy import Proxy
+from timeline.http import db
 from timeline.store.engine import make_engine
 
 
@@ -157,3 +160,35 @@ def test_a_write_through_one_process_shows_in_the_other(database_url: str) -> No
             assert status == 200 and b"Written through the first" in body, path
         status, headers, body = _get(second.url + "/feed.atom")
         assert headers["ETag"] != etag_before and body != body_before
+
+
+def test_a_connection_lost_as_a_request_ends_leaves_its_response_and_the_next(
+    postgres_url: str, make_app: AppFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The backend is terminated after the listing read its page and before the request's
+    # session rolls back: the ROLLBACK at the request's end fails (it was a 500 with a
+    # traceback in the log).
+    app = make_app()
+    engine = db.get_engine(app)
+    killed: list[int] = []
+
+    @app.after_request
+    def terminate(response: Response) -> Response:
+        pid = db.get_session().execute(sa.text("SELECT pg_backend_pid()")).scalar_one()
+        with engine.connect() as other:
+            other.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            gone = sa.text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid")
+            while other.execute(gone, {"pid": pid}).scalar_one():
+                other.rollback()
+                time.sleep(0.01)
+        killed.append(pid)
+        return response
+
+    client = app.test_client()
+    response = client.get("/api/events?limit=5")
+    assert response.status_code == 200
+    assert response.get_json() == {"events": [], "next": None}
+    assert len(killed) == 1
+    assert "the database connection was lost as a request ended" in caplog.text
+    app.after_request_funcs[None].remove(terminate)
+    assert client.get("/api/events?limit=5").status_code == 200

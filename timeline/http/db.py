@@ -4,6 +4,7 @@ context), over the store's engine (:mod:`timeline.store.engine`)."""
 from __future__ import annotations
 
 import functools
+import logging
 import os
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
@@ -18,6 +19,7 @@ from timeline.store.engine import begin_write, make_engine
 from timeline.store.tzrules import follow_tz_rules, rules_changed
 from timeline.store.version import StoreVersion, VersionReader
 
+log = logging.getLogger("timeline")
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -80,8 +82,15 @@ def get_session() -> orm.Session:
 
 def _close_session(_exc: BaseException | None) -> None:
     session: orm.Session | None = g.pop("db_session", None)
-    if session is not None:
+    if session is None:
+        return
+    try:
         session.close()
+    except sa.exc.DBAPIError as error:
+        # The connection died after the response was made (its closing ROLLBACK
+        # failed): the response stands; SQLAlchemy has dropped the connection from the
+        # pool (a disconnect), so the next request takes a sound one.
+        log.warning("the database connection was lost as a request ended: %s", error.orig)
 
 
 def rollback_session() -> None:
