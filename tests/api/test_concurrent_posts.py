@@ -1,5 +1,6 @@
 """Identical POSTs sent at once, to a real server with 8 threads: the first creates the
-event (201), every repeat gets it (200), never a 409, on SQLite and on PostgreSQL."""
+event (201), every repeat gets it (200), never a 409, on SQLite and on PostgreSQL; and
+POSTs of the same title and day, neither an id nor a key, each get an id of their own."""
 
 from __future__ import annotations
 
@@ -54,3 +55,25 @@ def test_concurrent_repeats_get_the_first_event(
     assert Counter(status for status, _ in answers) == {201: 1, 200: 7}, server.output
     assert {event_id for _, event_id in answers} == set(stored)
     assert len(stored) == 1
+
+
+def test_concurrent_posts_of_one_title_and_day_each_get_their_own_id(database_url: str) -> None:
+    # Each finds the same ids free, and all but one lose the race for each: they try
+    # again with the next (it was a 409 for some of 16 at once).
+    token = create_token(database_url, "racer")
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    body = {"title": "Race", "start": "2025-07-01"}
+    with live_server(database_url, env={"TIMELINE_SEED_ON_START": "false"}) as server:
+        start = threading.Barrier(16)
+
+        def send(_: int) -> tuple[int, str]:
+            start.wait()
+            return _post(server.url, headers, body)
+
+        with ThreadPoolExecutor(16) as pool:
+            answers = list(pool.map(send, range(16)))
+    assert [status for status, _ in answers] == [201] * 16, answers
+    suffixes = ["", *(f"-{n}" for n in range(2, 17))]
+    assert sorted(event_id for _, event_id in answers) == sorted(
+        f"2025-07-01-race{suffix}" for suffix in suffixes
+    )

@@ -207,13 +207,22 @@ def create_in(timeline_id: int, named: str) -> Response:
     else:
         principal = require_token()
     forbid_unless(may_write(principal, timeline_id), f"This token may not write to {named}.")
-    try:
-        return _create(body, key, data, principal.name, notes, timeline_id, taken)
-    except (ConflictError, writes.EventExistsError):
-        # A concurrent request took the id or the Idempotency-Key first and has committed
-        # (PostgreSQL made this one wait for it, or it committed between the look-up of a
-        # free id and the insert): seen now, this request is its repeat.
-        return _create(body, key, data, principal.name, notes, timeline_id)
+    for _ in range(CREATE_ATTEMPTS - 1):
+        try:
+            return _create(body, key, data, principal.name, notes, timeline_id, taken)
+        except (ConflictError, writes.EventExistsError):
+            # A concurrent request took the id or the Idempotency-Key first and has
+            # committed (PostgreSQL made this one wait for it, or it committed between
+            # the look-up of a free id and the insert): seen now, this request is its
+            # repeat, or takes the next free id (looked up in its own transaction).
+            taken = None
+    return _create(body, key, data, principal.name, notes, timeline_id)
+
+
+#: How many times a POST tries to store its event when concurrent POSTs keep taking the
+#: id it found free (the same title and day at once): each round, one of them wins, so
+#: this many writers at once all get their own id; beyond, a 409 says to retry.
+CREATE_ATTEMPTS = 16
 
 
 #: The ids taken among the candidates (the parameters of
