@@ -20,7 +20,11 @@ BODY = {"id": "race", "title": "Raced", "start": "2025-02-17", "tags": ["race"]}
 GENERATED = {"title": "Raced without id", "start": "2025-02-18"}
 
 
-def _post(url: str, headers: dict[str, str], body: dict[str, Any]) -> tuple[int, str]:
+#: A POST's status and the event's id (or, for an error, the body).
+Answer = tuple[int, str]
+
+
+def _post(url: str, headers: dict[str, str], body: dict[str, Any]) -> Answer:
     request = urllib.request.Request(
         url + "/api/events", data=json.dumps(body).encode(), method="POST", headers=headers
     )
@@ -29,6 +33,18 @@ def _post(url: str, headers: dict[str, str], body: dict[str, Any]) -> tuple[int,
             return int(response.status), json.loads(response.read())["id"]
     except urllib.error.HTTPError as error:
         return int(error.code), error.read().decode()
+
+
+def _at_once(url: str, headers: dict[str, str], body: dict[str, Any], n: int) -> list[Answer]:
+    """POST ``body`` ``n`` times at once (threads released together by a barrier)."""
+    start = threading.Barrier(n)
+
+    def send(_: int) -> Answer:
+        start.wait()
+        return _post(url, headers, body)
+
+    with ThreadPoolExecutor(n) as pool:
+        return list(pool.map(send, range(n)))
 
 
 @pytest.mark.parametrize(
@@ -42,14 +58,7 @@ def test_concurrent_repeats_get_the_first_event(
     if key is not None:
         headers["Idempotency-Key"] = key
     with live_server(database_url, env={"TIMELINE_SEED_ON_START": "false"}) as server:
-        start = threading.Barrier(8)
-
-        def send(_: int) -> tuple[int, str]:
-            start.wait()
-            return _post(server.url, headers, body)
-
-        with ThreadPoolExecutor(8) as pool:
-            answers = list(pool.map(send, range(8)))
+        answers = _at_once(server.url, headers, body, 8)
         with urllib.request.urlopen(server.url + "/api/events", timeout=10) as response:
             stored = [event["id"] for event in json.loads(response.read())["events"]]
     assert Counter(status for status, _ in answers) == {201: 1, 200: 7}, server.output
@@ -64,14 +73,7 @@ def test_concurrent_posts_of_one_title_and_day_each_get_their_own_id(database_ur
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     body = {"title": "Race", "start": "2025-07-01"}
     with live_server(database_url, env={"TIMELINE_SEED_ON_START": "false"}) as server:
-        start = threading.Barrier(16)
-
-        def send(_: int) -> tuple[int, str]:
-            start.wait()
-            return _post(server.url, headers, body)
-
-        with ThreadPoolExecutor(16) as pool:
-            answers = list(pool.map(send, range(16)))
+        answers = _at_once(server.url, headers, body, 16)
     assert [status for status, _ in answers] == [201] * 16, answers
     suffixes = ["", *(f"-{n}" for n in range(2, 17))]
     assert sorted(event_id for _, event_id in answers) == sorted(
