@@ -459,7 +459,8 @@ def _analyze(changed: int) -> None:
         session.commit()
     except sa.exc.DBAPIError as error:
         session.rollback()
-        reason = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
+        said = str(error.orig or "").strip().splitlines()
+        reason = said[0] if said else type(error).__name__
         click.echo(
             f"warning: the events are stored, but ANALYZE of their tables failed ({reason}); "
             "autovacuum, or an ANALYZE run by hand, gives the planner their statistics",
