@@ -32,6 +32,16 @@ def _import(app: Flask, tmp_path: Path) -> str:
     return last
 
 
+def _counted(app: Flask) -> dict[str, float]:
+    counted = sa.text(
+        "SELECT relname, reltuples FROM pg_class "
+        "WHERE relnamespace = CAST(current_schema() AS regnamespace) AND relname = ANY(:names)"
+    )
+    with db.get_engine(app).connect() as conn:
+        names = {"names": list(bulk.FILLED_BY_IMPORT)}
+        return {name: count for name, count in conn.execute(counted, names)}
+
+
 @pytest.fixture
 def postgresql_app(app: Flask) -> Flask:
     if db.get_engine(app).dialect.name != "postgresql":
@@ -42,13 +52,7 @@ def postgresql_app(app: Flask) -> Flask:
 def test_an_import_analyzes_every_table_it_filled(postgresql_app: Flask, tmp_path: Path) -> None:
     summary = _import(postgresql_app, tmp_path)
     assert summary == f"added {IMPORTED}, updated 0, unchanged 0, rejected 0"
-    counted = sa.text(
-        "SELECT relname, reltuples FROM pg_class "
-        "WHERE relnamespace = CAST(current_schema() AS regnamespace) AND relname = ANY(:names)"
-    )
-    with db.get_engine(postgresql_app).connect() as conn:
-        names = {"names": list(bulk.FILLED_BY_IMPORT)}
-        rows: dict[str, float] = {name: count for name, count in conn.execute(counted, names)}
+    rows = _counted(postgresql_app)
     # ANALYZE counts each table's rows (-1: never analyzed, as migrations left them).
     assert sorted(rows) == sorted(bulk.FILLED_BY_IMPORT)
     assert rows["events"] == IMPORTED
@@ -80,16 +84,6 @@ def test_the_first_page_after_an_import_reads_the_page_not_the_timeline(
     # its rows, then looked each event up (2,000 more), to sort them for the 51 newest.
     assert read["events"] <= 2 * 51, read
     assert read["timeline_events"] <= 2 * 51, read
-
-
-def _counted(app: Flask) -> dict[str, float]:
-    counted = sa.text(
-        "SELECT relname, reltuples FROM pg_class "
-        "WHERE relnamespace = CAST(current_schema() AS regnamespace) AND relname = ANY(:names)"
-    )
-    with db.get_engine(app).connect() as conn:
-        names = {"names": list(bulk.FILLED_BY_IMPORT)}
-        return {name: count for name, count in conn.execute(counted, names)}
 
 
 def test_a_small_import_into_a_large_store_leaves_the_statistics_to_autovacuum(
