@@ -271,3 +271,31 @@ def test_a_timelines_listing_from_a_day_finds_its_series_begun_before_it(
         ("fomc-series", ["2025-02-18", "2025-03-18"])
     ]
     assert second["next"] is None
+
+
+def test_an_idempotency_key_is_each_tokens_own_in_each_timeline(
+    app: Flask, client: FlaskClient, admin: dict[str, str], fed: dict[str, Any]
+) -> None:
+    """A key names one token's request to one timeline (draft-ietf-httpapi-idempotency-
+    key-header §2: keys are unique per client): the same key from another token, or to
+    another timeline, is another request, never an answer with what it did not make."""
+    writer = _bearer(create_token(app, "writer"))
+    other = _bearer(create_token(app, "other", timelines=["fed"]))
+    body = {"title": "Keyed", "start": "2025-12-10"}
+
+    def post(path: str, headers: dict[str, str]) -> tuple[int, str]:
+        keyed = headers | {"Idempotency-Key": "shared-K"}
+        response = client.post(path, json=body, headers=keyed)
+        return response.status_code, response.get_json()["id"]
+
+    assert post("/api/events", writer) == (201, "2025-12-10-keyed")
+    assert post("/api/timelines/fed/events", other) == (201, "2025-12-10-keyed-2")
+    assert post("/api/timelines/fed/events", admin) == (201, "2025-12-10-keyed-3")
+    assert post("/api/events", admin) == (201, "2025-12-10-keyed-4")
+    # Each repeat gets its own first answer again, and nothing more is stored.
+    assert post("/api/events", writer) == (200, "2025-12-10-keyed")
+    assert post("/api/timelines/fed/events", other) == (200, "2025-12-10-keyed-2")
+    assert post("/api/timelines/fed/events", admin) == (200, "2025-12-10-keyed-3")
+    assert post("/api/events", admin) == (200, "2025-12-10-keyed-4")
+    assert _uids(client, "/t/fed/calendar.ics") == ["2025-12-10-keyed-2", "2025-12-10-keyed-3"]
+    assert _uids(client, "/calendar.ics") == ["2025-12-10-keyed", "2025-12-10-keyed-4"]

@@ -40,8 +40,8 @@ Errors are RFC 9457 problem documents.
 
 - A repeated POST returns the event it created, with 200 instead of 201 and the same
   Location: same client `id` and same content, or the same `Idempotency-Key` header
-  with the same body. An `Idempotency-Key` reused with another body is a 422; a taken
-  `id` with other content is a 409.
+  with the same body (a key is its token's own in each timeline). An `Idempotency-Key`
+  reused with another body is a 422; a taken `id` with other content is a 409.
 - Read-only fields of Event (`precision`, `created`, `updated`, `sequence`, `links`)
   are refused as unknown fields (400) in a POST or PATCH body: leave them out.
 - `when` is read relative to `reference`, by default today's date in UTC.
@@ -331,7 +331,8 @@ def _parameters(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
         "IfMatch": header("If-Match", "An ETag (or *): 412 unless it is current."),
         "IdempotencyKey": header(
             "Idempotency-Key",
-            "1 to 200 visible ASCII characters: a repeat returns the same event.",
+            "1 to 200 visible ASCII characters: a repeat by the same token to the same "
+            "timeline returns the same event.",
             "^[!-~]{1,200}$",
         ),
     }

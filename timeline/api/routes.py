@@ -259,7 +259,8 @@ def _create(
     :func:`timeline.events.parse.id_candidates` gives were found taken in this request's
     transaction. Raises ProblemError (409, 422) and ConflictError."""
     with write_unit() as session:
-        if key is not None and (used := session.get(IdempotencyKey, key)) is not None:
+        used = session.get(IdempotencyKey, (author, timeline_id, key)) if key else None
+        if used is not None:
             if used.request_hash != request_hash(body):
                 detail = "This Idempotency-Key was used with another body."
                 errors = [{"header": "Idempotency-Key", "detail": detail}]
@@ -283,7 +284,15 @@ def _create(
             known_free=True,
         )
         if key is not None:
-            session.add(IdempotencyKey(key=key, request_hash=request_hash(body), event_id=event.id))
+            session.add(
+                IdempotencyKey(
+                    owner=author,
+                    timeline_id=timeline_id,
+                    key=key,
+                    request_hash=request_hash(body),
+                    event_id=event.id,
+                )
+            )
         response = _event_response(event, 201, location=True, notes=notes)
     return response
 

@@ -485,11 +485,19 @@ class TokenTimeline(Base):
 
 
 class IdempotencyKey(Base):
-    """An ``Idempotency-Key`` already used for a POST: the request it came with and the
-    event it created, so that a repeat returns that event."""
+    """An ``Idempotency-Key`` already used for a POST (draft-ietf-httpapi-idempotency-
+    key-header): who sent it (``owner``, the :class:`~timeline.store.rights.Principal`'s
+    name: a token's, or ``desk:<account>``), to which timeline, the hash of the request
+    it came with and the event it created, so that a repeat returns that event. A key is
+    its owner's own in each timeline (migration 0013): the same key from another token
+    or account, or to another timeline, is another request."""
 
     __tablename__ = "idempotency_keys"
 
+    owner: orm.Mapped[str] = orm.mapped_column(sa.String(100), primary_key=True)
+    timeline_id: orm.Mapped[int] = orm.mapped_column(
+        sa.ForeignKey("timelines.id", ondelete="CASCADE"), primary_key=True
+    )
     key: orm.Mapped[str] = orm.mapped_column(sa.String(200), primary_key=True)
     request_hash: orm.Mapped[str] = orm.mapped_column(sa.String(64))
     event_id: orm.Mapped[str] = orm.mapped_column(sa.ForeignKey("events.id"))

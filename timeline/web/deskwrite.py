@@ -55,7 +55,8 @@ def create(
     session = db.get_session()
     begin_write(session)
     try:
-        if key is not None and (used := session.get(IdempotencyKey, key)) is not None:
+        used = session.get(IdempotencyKey, (principal.name, timeline_id, key)) if key else None
+        if used is not None:
             if used.request_hash != request_hash(body):
                 raise ProblemError(409, "This form was sent already with other values.")
             event = session.get(Event, used.event_id)
@@ -66,7 +67,15 @@ def create(
             session, assign_id(session, data), author=principal.name, timelines=[timeline_id]
         )
         if key is not None:
-            session.add(IdempotencyKey(key=key, request_hash=request_hash(body), event_id=event.id))
+            session.add(
+                IdempotencyKey(
+                    owner=principal.name,
+                    timeline_id=timeline_id,
+                    key=key,
+                    request_hash=request_hash(body),
+                    event_id=event.id,
+                )
+            )
         session.commit()
     except sa.exc.IntegrityError:
         session.rollback()
