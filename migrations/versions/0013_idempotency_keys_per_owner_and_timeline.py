@@ -6,8 +6,12 @@ Revises: 0012
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
+
+import timeline.store.models
 
 revision = "0013"
 down_revision = "0012"
@@ -18,55 +22,75 @@ depends_on = None
 # timeline, was answered with the other token's event (200), in a timeline it may not
 # have been able to read, and nothing was made. Now the key is looked up with who sent
 # it (the Principal's name, as revisions record it) and the timeline it was sent to.
-# A key kept from before is its event's: the author of the event's first revision, and
-# the first timeline that holds the event. A key whose event is in no timeline is
-# dropped: a repeat of its request makes the event again, as a first request would.
-_OWNERS = """
-UPDATE idempotency_keys SET
-  owner = (SELECT r.author FROM revisions r WHERE r.event_id = idempotency_keys.event_id
-           ORDER BY r.sequence LIMIT 1),
-  timeline_id = (SELECT min(t.timeline_id) FROM timeline_events t
-                 WHERE t.event_id = idempotency_keys.event_id)
+# A key kept from before is its event's: its sender is the author of the event's first
+# revision, and, as nothing recorded which timeline the request went to, it is kept for
+# each timeline that holds the event (a repeat to any of them gets that event, which
+# it holds). A key whose event is in no timeline is dropped: a repeat of its request
+# makes the event again, as a first request would.
+_OWNED = """
+INSERT INTO idempotency_keys (owner, timeline_id, key, request_hash, event_id, created)
+SELECT r.author, t.timeline_id, k.key, k.request_hash, k.event_id, k.created
+FROM idempotency_keys_0012 k
+JOIN timeline_events t ON t.event_id = k.event_id
+JOIN revisions r ON r.event_id = k.event_id
+ AND r.sequence = (SELECT min(f.sequence) FROM revisions f WHERE f.event_id = k.event_id)
 """
-_UNOWNED = "DELETE FROM idempotency_keys WHERE owner IS NULL OR timeline_id IS NULL"
 # Down to one key for the store: the first use of each key stays.
-_LATER_USES = """
-DELETE FROM idempotency_keys WHERE EXISTS (
-  SELECT 1 FROM idempotency_keys AS first WHERE first.key = idempotency_keys.key
-  AND (first.created < idempotency_keys.created
-       OR (first.created = idempotency_keys.created
-           AND (first.owner, first.timeline_id) < (idempotency_keys.owner,
-                                                   idempotency_keys.timeline_id))))
+_FIRST_USES = """
+CREATE TABLE idempotency_keys_0013 AS
+SELECT key, request_hash, event_id, created FROM idempotency_keys k WHERE NOT EXISTS (
+  SELECT 1 FROM idempotency_keys AS e WHERE e.key = k.key
+  AND (e.created < k.created
+       OR (e.created = k.created AND (e.owner, e.timeline_id) < (k.owner, k.timeline_id))))
 """
+
+
+def _table(*scope: sa.Column[Any]) -> None:
+    """Create ``idempotency_keys`` with the columns ``scope`` first in its primary key."""
+    names = [column.name for column in scope]
+    foreign = [
+        sa.ForeignKeyConstraint(
+            ["timeline_id"],
+            ["timelines.id"],
+            name=op.f("fk_idempotency_keys_timeline_id_timelines"),
+            ondelete="CASCADE",
+        )
+    ]
+    op.create_table(
+        "idempotency_keys",
+        *scope,
+        sa.Column("key", sa.String(length=200), nullable=False),
+        sa.Column("request_hash", sa.String(length=64), nullable=False),
+        sa.Column("event_id", sa.String(length=100), nullable=False),
+        sa.Column("created", timeline.store.models.UtcDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["event_id"], ["events.id"], name=op.f("fk_idempotency_keys_event_id_events")
+        ),
+        *(foreign if "timeline_id" in names else []),
+        sa.PrimaryKeyConstraint(*names, "key", name=op.f("pk_idempotency_keys")),
+    )
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("idempotency_keys", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("owner", sa.String(length=100), nullable=True))
-        batch_op.add_column(sa.Column("timeline_id", sa.Integer(), nullable=True))
-    op.execute(_OWNERS)
-    op.execute(_UNOWNED)
-    with op.batch_alter_table("idempotency_keys", schema=None) as batch_op:
-        batch_op.alter_column("owner", existing_type=sa.String(length=100), nullable=False)
-        batch_op.alter_column("timeline_id", existing_type=sa.Integer(), nullable=False)
-        batch_op.drop_constraint("pk_idempotency_keys", type_="primary")
-        batch_op.create_primary_key("pk_idempotency_keys", ["owner", "timeline_id", "key"])
-        batch_op.create_foreign_key(
-            op.f("fk_idempotency_keys_timeline_id_timelines"),
-            "timelines",
-            ["timeline_id"],
-            ["id"],
-            ondelete="CASCADE",
-        )
+    op.execute(
+        "CREATE TABLE idempotency_keys_0012 AS"
+        " SELECT key, request_hash, event_id, created FROM idempotency_keys"
+    )
+    op.drop_table("idempotency_keys")
+    _table(
+        sa.Column("owner", sa.String(length=100), nullable=False),
+        sa.Column("timeline_id", sa.Integer(), nullable=False),
+    )
+    op.execute(_OWNED)
+    op.drop_table("idempotency_keys_0012")
 
 
 def downgrade() -> None:
-    op.execute(_LATER_USES)
-    with op.batch_alter_table("idempotency_keys", schema=None) as batch_op:
-        batch_op.drop_constraint(
-            op.f("fk_idempotency_keys_timeline_id_timelines"), type_="foreignkey"
-        )
-        batch_op.drop_constraint("pk_idempotency_keys", type_="primary")
-        batch_op.create_primary_key("pk_idempotency_keys", ["key"])
-        batch_op.drop_column("timeline_id")
-        batch_op.drop_column("owner")
+    op.execute(_FIRST_USES)
+    op.drop_table("idempotency_keys")
+    _table()
+    op.execute(
+        "INSERT INTO idempotency_keys (key, request_hash, event_id, created)"
+        " SELECT key, request_hash, event_id, created FROM idempotency_keys_0013"
+    )
+    op.drop_table("idempotency_keys_0013")
