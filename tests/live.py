@@ -61,6 +61,19 @@ def create_token(database_url: str, name: str, *options: str) -> str:
     return done.stdout.strip()
 
 
+def create_account(database_url: str, name: str, password: str, *rights: str) -> None:
+    """Create the desk account ``name`` with ``timeline user create NAME RIGHTS...``
+    (``--admin``, ``--timeline SLUG``), ``password`` given on standard input."""
+    subprocess.run(
+        [*timeline_command(), "user", "create", name, *rights],
+        env=cli_environment(database_url),
+        input=password + "\n",
+        capture_output=True,
+        check=True,
+        text=True,
+    )
+
+
 @contextmanager
 def live_server(
     database_url: str, *, env: dict[str, str] | None = None, base_url: bool = True

@@ -24,9 +24,11 @@ GENERATED = {"title": "Raced without id", "start": "2025-02-18"}
 Answer = tuple[int, str]
 
 
-def _post(url: str, headers: dict[str, str], body: dict[str, Any]) -> Answer:
+def _post(
+    url: str, headers: dict[str, str], body: dict[str, Any], path: str = "/api/events"
+) -> Answer:
     request = urllib.request.Request(
-        url + "/api/events", data=json.dumps(body).encode(), method="POST", headers=headers
+        url + path, data=json.dumps(body).encode(), method="POST", headers=headers
     )
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
@@ -35,13 +37,16 @@ def _post(url: str, headers: dict[str, str], body: dict[str, Any]) -> Answer:
         return int(error.code), error.read().decode()
 
 
-def _at_once(url: str, headers: dict[str, str], body: dict[str, Any], n: int) -> list[Answer]:
-    """POST ``body`` ``n`` times at once (threads released together by a barrier)."""
+def _at_once(
+    url: str, headers: dict[str, str], body: dict[str, Any], n: int, path: str = "/api/events"
+) -> list[Answer]:
+    """POST ``body`` to ``path`` ``n`` times at once (threads released together by a
+    barrier)."""
     start = threading.Barrier(n)
 
     def send(_: int) -> Answer:
         start.wait()
-        return _post(url, headers, body)
+        return _post(url, headers, body, path)
 
     with ThreadPoolExecutor(n) as pool:
         return list(pool.map(send, range(n)))
@@ -79,3 +84,26 @@ def test_concurrent_posts_of_one_title_and_day_each_get_their_own_id(database_ur
     assert sorted(event_id for _, event_id in answers) == sorted(
         f"2025-07-01-race{suffix}" for suffix in suffixes
     )
+
+
+def test_concurrent_posts_to_a_timeline_each_get_their_own_id(database_url: str) -> None:
+    # The timeline's slug is read before the write begins: read in the write's own
+    # transaction, it made SQLite refuse the write ("database is locked": 503) when
+    # another had committed since (13 of 16 such POSTs at once).
+    admin = create_token(database_url, "root", "--admin")
+    headers = {"Authorization": f"Bearer {admin}", "Content-Type": "application/json"}
+    body = {"title": "Fed race", "start": "2025-07-02"}
+    with live_server(database_url, env={"TIMELINE_SEED_ON_START": "false"}) as server:
+        made = urllib.request.Request(
+            server.url + "/api/timelines", data=b'{"slug": "fed"}', method="POST", headers=headers
+        )
+        with urllib.request.urlopen(made, timeout=10) as response:
+            assert response.status == 201
+        answers = _at_once(server.url, headers, body, 16, "/api/timelines/fed/events")
+        with urllib.request.urlopen(server.url + "/api/timelines/fed/events", timeout=10) as got:
+            stored = [event["id"] for event in json.loads(got.read())["events"]]
+    assert [status for status, _ in answers] == [201] * 16, answers
+    suffixes = ["", *(f"-{n}" for n in range(2, 17))]
+    expected = sorted(f"2025-07-02-fed-race{suffix}" for suffix in suffixes)
+    assert sorted(event_id for _, event_id in answers) == expected
+    assert sorted(stored) == expected

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +12,7 @@ import feedparser
 import icalendar
 import pytest
 
-from tests.live import LiveServer, cli_environment, create_token, live_server, timeline_command
+from tests.live import LiveServer, create_account, create_token, live_server
 from tests.web.desk import PASSWORD
 from tests.web.test_browser import ARGS, CHROMIUM, _refusals
 
@@ -31,18 +30,6 @@ def browser() -> Iterator[Browser]:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         yield browser
         browser.close()
-
-
-def _account(database_url: str, *rights: str) -> None:
-    """``timeline user create editor RIGHTS...``, the password on standard input."""
-    subprocess.run(
-        [*timeline_command(), "user", "create", "editor", *rights],
-        env=cli_environment(database_url),
-        input=PASSWORD + "\n",
-        capture_output=True,
-        check=True,
-        text=True,
-    )
 
 
 def _send(url: str, token: str, body: object) -> int:
@@ -64,7 +51,7 @@ def server(database_url: str) -> Iterator[LiveServer]:
     token = create_token(database_url, "root", "--admin")
     with live_server(database_url, env=SECRET) as running:
         assert _send(running.url + "/api/timelines", token, {"slug": "metro"}) == 201
-        _account(database_url, "--timeline", "metro")
+        create_account(database_url, "editor", PASSWORD, "--timeline", "metro")
         yield running
 
 

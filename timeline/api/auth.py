@@ -21,7 +21,7 @@ from sqlalchemy import orm
 from timeline.events.problems import ProblemError
 from timeline.http import db
 from timeline.store import migrations
-from timeline.store.engine import Precompiled, before_begin, begin_write
+from timeline.store.engine import Precompiled, begin_write
 from timeline.store.models import (
     DEFAULT_TIMELINE_ID,
     ApiToken,
@@ -202,17 +202,12 @@ def require_token_reading(
     connection of its own: the caller reads it in its transaction then. Raises
     ProblemError 401 as :func:`require_token`."""
     token = bearer_token()
-    session = db.get_session()
-    if session.get_bind().dialect.name != "sqlite":
-        connection = session.connection()
-        # Before the transaction begins (no BEGIN round trip): a read that locks nothing.
-        with before_begin(connection):
+    with db.read_before_write() as connection:
+        if connection.dialect.name != "sqlite":
             read = token_holder(connection, token, also, params)
-        principal, value = read
-    else:
-        with db.get_engine(current_app).connect() as connection:
-            principal = token_holder(connection, token)[0]
-        value = None
+        else:
+            read = token_holder(connection, token)[0], None
+    principal, value = read
     if principal is None:
         _refuse()
     return principal, value

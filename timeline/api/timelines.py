@@ -21,8 +21,9 @@ from timeline.http import db
 from timeline.http.cors import public_reads
 from timeline.http.jsonbody import read_json
 from timeline.http.lookup import live_event
-from timeline.http.timelines import find
+from timeline.http.timelines import find, find_before_write
 from timeline.store import timelines
+from timeline.store.engine import begin_write
 from timeline.store.languages import LanguageTagError, canonical_tag
 from timeline.store.models import DEFAULT_TIMELINE_ID, Timeline
 from timeline.store.rights import may_manage, may_write
@@ -191,19 +192,24 @@ def list_events_view(slug: str) -> Response:
 @bp.post("/timelines/<slug>/events")
 def create_event_view(slug: str) -> Response:
     """Create an event in the timeline (as ``POST /api/events``)."""
-    timeline = find(slug)
-    return create_in(timeline.id, f"the timeline {timeline.slug!r}")
+    timeline_id, found = find_before_write(slug)
+    return create_in(timeline_id, f"the timeline {found!r}")
 
 
 def _member_write(slug: str) -> tuple[orm.Session, Timeline]:
-    """The session and the timeline ``slug`` of a change of its events: 401 without a
-    valid token, 404 for an unknown slug, 403 unless the token writes to it."""
+    """The session, in its write transaction, and the timeline ``slug`` of a change of
+    its events: 401 without a valid token, 404 for an unknown slug (or one deleted
+    meanwhile), 403 unless the token writes to it. The caller's :func:`write_unit`
+    commits or rolls back."""
     principal = require_token()
-    timeline = find(slug)
-    forbid_unless(
-        may_write(principal, timeline.id), f"This token may not write to {timeline.slug!r}."
-    )
-    return db.get_session(), timeline
+    timeline_id, found = find_before_write(slug)
+    forbid_unless(may_write(principal, timeline_id), f"This token may not write to {found!r}.")
+    session = db.get_session()
+    begin_write(session)
+    timeline = session.get(Timeline, timeline_id)
+    if timeline is None:
+        raise ProblemError(404, f"There is no timeline {found!r}.")
+    return session, timeline
 
 
 @bp.put("/timelines/<slug>/events/<event_id>")

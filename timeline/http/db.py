@@ -6,7 +6,8 @@ from __future__ import annotations
 import functools
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import ParamSpec, TypeVar
 
 import sqlalchemy as sa
@@ -15,7 +16,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import orm
 
 from timeline.store import migrations
-from timeline.store.engine import begin_write, make_engine
+from timeline.store.engine import before_begin, begin_write, make_engine
 from timeline.store.tzrules import follow_tz_rules, rules_changed
 from timeline.store.version import StoreVersion, VersionReader
 
@@ -78,6 +79,29 @@ def get_session() -> orm.Session:
         g.db_session = current_app.extensions["timeline.sessionmaker"]()
     session: orm.Session = g.db_session
     return session
+
+
+@contextmanager
+def read_before_write() -> Iterator[sa.Connection]:
+    """Yield a connection for the reads a request makes before its write transaction
+    begins (its token, the timeline it writes to): reads that lock nothing.
+
+    On PostgreSQL the request's own connection, in autocommit while the block runs
+    (:func:`timeline.store.engine.before_begin`: no BEGIN round trip; under READ
+    COMMITTED each statement of a transaction reads its own snapshot anyway). On SQLite
+    a connection of its own: a read in the request's transaction would begin it as a
+    read, and its write would then have to upgrade it, which SQLite refuses at once
+    ("database is locked", SQLITE_BUSY_SNAPSHOT) when another writer has committed
+    since, where ``BEGIN IMMEDIATE`` (:func:`timeline.store.engine.begin_write`) waits
+    its turn."""
+    session = get_session()
+    if session.get_bind().dialect.name == "sqlite":
+        with get_engine(current_app).connect() as own:
+            yield own
+        return
+    connection = session.connection()
+    with before_begin(connection):
+        yield connection
 
 
 def _close_session(_exc: BaseException | None) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from flask import Blueprint, Flask, g
 
 from timeline.events.problems import ProblemError
@@ -40,8 +41,26 @@ def find(slug: str) -> Timeline:
     try:
         return timelines.by_slug(db.get_session(), slug)
     except timelines.TimelineNotFoundError:
-        shown = slug if len(slug) <= 100 else slug[:97] + "..."
-        raise ProblemError(404, f"There is no timeline {shown!r}.") from None
+        raise _not_found(slug) from None
+
+
+def find_before_write(slug: str) -> tuple[int, str]:
+    """Return the id and slug of the timeline ``slug`` for a request that writes next,
+    read before its write transaction begins (:func:`timeline.http.db.read_before_write`:
+    on SQLite a read in that transaction would have its write refused as "database is
+    locked" when another one committed first). Raises ProblemError (404) when there is
+    none."""
+    query = sa.select(Timeline.id, Timeline.slug).where(Timeline.slug == slug)
+    with db.read_before_write() as connection:
+        row = connection.execute(query).first()
+    if row is None:
+        raise _not_found(slug)
+    return int(row.id), str(row.slug)
+
+
+def _not_found(slug: str) -> ProblemError:
+    shown = slug if len(slug) <= 100 else slug[:97] + "..."
+    return ProblemError(404, f"There is no timeline {shown!r}.")
 
 
 def shown() -> Shown:

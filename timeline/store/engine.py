@@ -189,6 +189,20 @@ def begin_write(session: orm.Session) -> None:
         session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
 
 
+def begin_write_after_reads(session: orm.Session) -> None:
+    """Start ``session``'s write transaction as :func:`begin_write` does, ending first
+    the transaction that its reads began, if any (committed: it changed nothing). On
+    SQLite a write in a transaction begun by a read must upgrade it, which SQLite
+    refuses at once ("database is locked", SQLITE_BUSY_SNAPSHOT) when another write has
+    committed since; ``BEGIN IMMEDIATE`` waits its turn instead. Raises RuntimeError
+    when the session holds changes not yet flushed (they would be committed)."""
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("the session holds changes: begin the write before them")
+    if session.in_transaction():
+        session.commit()
+    begin_write(session)
+
+
 @contextmanager
 def before_begin(connection: sa.Connection) -> Iterator[bool]:
     """Send what the block runs on ``connection`` before its transaction begins on the

@@ -144,9 +144,7 @@ def create_event() -> Response:
         return _form_page(form, None, 422, chosen=timeline.slug)
     key = request.form.get("key") or None
     try:
-        event, _ = deskwrite.create(
-            body, principal=principal, timeline_id=timeline.id, key=key and f"desk:{key}"
-        )
+        event, _ = deskwrite.create(body, principal=principal, timeline_id=timeline.id, key=key)
     except ProblemError as problem:
         _forbidden(problem)
         deskforms.put_errors(form, problem.errors or [{"pointer": "", "detail": problem.detail}])

@@ -256,9 +256,7 @@ def decide() -> Response:
     if form.errors:
         return _page(article, candidates, 422, forms={chosen: form})
     try:
-        event, _ = deskwrite.create(
-            body, principal=principal, timeline_id=timeline.id, key=key and f"desk:{key}"
-        )
+        event, _ = deskwrite.create(body, principal=principal, timeline_id=timeline.id, key=key)
     except ProblemError as problem:
         if problem.status == 403:
             raise  # the rights changed meanwhile: the 403 page, nothing stored

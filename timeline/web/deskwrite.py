@@ -8,6 +8,7 @@ API checks a token's (403, nothing stored)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,13 +20,16 @@ from timeline.events.problems import ProblemError
 from timeline.http import db
 from timeline.http.lookup import live_event
 from timeline.store import writes
-from timeline.store.engine import begin_write
+from timeline.store.engine import begin_write_after_reads
 from timeline.store.models import Event, IdempotencyKey
 from timeline.store.rights import Principal, may_write, may_write_all
 from timeline.store.timelines import timeline_ids
 
 #: The detail of a 403: the writer may not write to a timeline the write touches.
 FORBIDDEN = "You may not write to this timeline."
+#: A form's key as the desk makes it (a random token in a hidden field), stored as
+#: ``desk:<key>`` in the 200 characters of an Idempotency-Key.
+_FORM_KEY = re.compile(r"[\x21-\x7e]{1,195}")
 
 
 def _parse(body: dict[str, Any]) -> Any:
@@ -45,15 +49,20 @@ def create(
 ) -> tuple[Event, bool]:
     """Store the event of ``body`` (an API event body) by ``principal`` in the timeline
     ``timeline_id``; return it and True, or, for a form sent again with the same ``key``
-    (the desk's ``Idempotency-Key``), the event it created then and False. Raises
-    ProblemError (403 when ``principal`` may not write to that timeline, 422 listing
-    every error with its JSON pointer, 409 for a key used with another body); nothing
-    is stored then."""
+    (the form's hidden ``key``, kept as the Idempotency-Key ``desk:<key>``), the event
+    it created then and False. Raises ProblemError (403 when ``principal`` may not
+    write to that timeline, 400 for a key that is not 1 to 195 visible ASCII
+    characters, 422 listing every error with its JSON pointer, 409 for a key used with
+    another body); nothing is stored then."""
     if not may_write(principal, timeline_id):
         raise ProblemError(403, FORBIDDEN, title="Forbidden")
+    if key is not None:
+        if not _FORM_KEY.fullmatch(key):
+            raise ProblemError(400, "This form is not one the desk made: open it again.")
+        key = f"desk:{key}"
     data = _parse(body)
     session = db.get_session()
-    begin_write(session)
+    begin_write_after_reads(session)
     try:
         used = session.get(IdempotencyKey, (principal.name, timeline_id, key)) if key else None
         if used is not None:
@@ -96,7 +105,7 @@ def update(
     event, 404, 410, 412, 422 with every error's JSON pointer); nothing is stored
     then."""
     session = db.get_session()
-    begin_write(session)
+    begin_write_after_reads(session)
     try:
         event = live_event(session, event_id)
         _check_event(session, principal, event)
@@ -116,7 +125,7 @@ def delete(event_id: str, *, principal: Principal) -> None:
     output, its history stays). Raises ProblemError (403 as :func:`update`, 404, 410);
     nothing is stored then."""
     session = db.get_session()
-    begin_write(session)
+    begin_write_after_reads(session)
     try:
         event = live_event(session, event_id)
         _check_event(session, principal, event)
