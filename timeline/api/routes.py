@@ -207,7 +207,7 @@ def create_in(timeline_id: int, named: str) -> Response:
     else:
         principal = require_token()
     forbid_unless(may_write(principal, timeline_id), f"This token may not write to {named}.")
-    for _ in range(CREATE_ATTEMPTS - 1):
+    for _ in range(writes.CREATE_ATTEMPTS - 1):
         try:
             return _create(body, key, data, principal.name, notes, timeline_id, taken)
         except (ConflictError, writes.EventExistsError):
@@ -217,12 +217,6 @@ def create_in(timeline_id: int, named: str) -> Response:
             # repeat, or takes the next free id (looked up in its own transaction).
             taken = None
     return _create(body, key, data, principal.name, notes, timeline_id)
-
-
-#: How many times a POST tries to store its event when concurrent POSTs keep taking the
-#: id it found free (the same title and day at once): each round, one of them wins, so
-#: this many writers at once all get their own id; beyond, a 409 says to retry.
-CREATE_ATTEMPTS = 16
 
 
 #: The ids taken among the candidates (the parameters of

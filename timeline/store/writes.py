@@ -36,6 +36,13 @@ class StoreError(ValueError):
     """A write the store refuses."""
 
 
+#: How many times a new event's write is tried when concurrent writes keep taking the
+#: id it found free (the same title and day at once) or its Idempotency-Key: each
+#: round, one of them wins, so this many writers at once all get their own id (or the
+#: event of their key); beyond, a 409 says to retry (the API's POST, the desk's form).
+CREATE_ATTEMPTS = 16
+
+
 class EventExistsError(StoreError):
     """An event with this id exists already with other content (HTTP 409)."""
 

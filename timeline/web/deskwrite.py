@@ -24,6 +24,7 @@ from timeline.store.engine import begin_write_after_reads
 from timeline.store.models import Event, IdempotencyKey
 from timeline.store.rights import Principal, may_write, may_write_all
 from timeline.store.timelines import timeline_ids
+from timeline.store.values import EventData
 
 #: The detail of a 403: the writer may not write to a timeline the write touches.
 FORBIDDEN = "You may not write to this timeline."
@@ -61,6 +62,23 @@ def create(
             raise ProblemError(400, "This form is not one the desk made: open it again.")
         key = f"desk:{key}"
     data = _parse(body)
+    for _ in range(writes.CREATE_ATTEMPTS):
+        try:
+            return _create_once(body, data, principal, timeline_id, key)
+        except (sa.exc.IntegrityError, writes.EventExistsError):
+            # A copy of this form sent at once (a double click) stored its event, or
+            # another write took the id, and committed first: seen now, this one is its
+            # repeat, or takes the next free id.
+            continue
+    raise ProblemError(409, "A concurrent change took this event's id; send again.")
+
+
+def _create_once(
+    body: dict[str, Any], data: EventData, principal: Principal, timeline_id: int, key: str | None
+) -> tuple[Event, bool]:
+    """One attempt of :func:`create` (``key`` as stored), in a transaction of its own:
+    committed, or rolled back on any error. Raises IntegrityError or EventExistsError
+    when a concurrent write took the key or the id first."""
     session = db.get_session()
     begin_write_after_reads(session)
     try:
@@ -86,9 +104,6 @@ def create(
                 )
             )
         session.commit()
-    except sa.exc.IntegrityError:
-        session.rollback()
-        raise ProblemError(409, "A concurrent change took this event's id; send again.") from None
     except BaseException:
         session.rollback()
         raise
