@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy import orm
 
+from timeline.store import writes
 from timeline.store.models import (
     DEFAULT_TIMELINE_ID,
     Event,
@@ -192,41 +193,42 @@ def slugs_of(session: orm.Session, event_id: str) -> list[str]:
 
 def add_event(session: orm.Session, timeline: Timeline, event: Event) -> bool:
     """Put ``event`` in ``timeline`` (the same event, the same UID); return False when it
-    is there already (nothing changes then). Does not commit."""
+    is there already (nothing changes then). Does not commit.
+
+    The event's row, the store version and the timeline's row are locked before the
+    place is written, the order every write takes them in (PostgreSQL): the place's
+    foreign key would lock the timeline's row first, and a deletion or rename of the
+    timeline at once (store version first) would deadlock with it. Looked for once the
+    event is locked, a place that a concurrent request has just added is found."""
+    writes.lock_events(session, [event.id])
     if session.get(TimelineEvent, (timeline.id, event.id)) is not None:
         return False
+    version = record_timeline_change(session, [timeline.id])
     session.add(TimelineEvent(timeline_id=timeline.id, event_id=event.id))
     session.flush()
-    _changed(session, event, timeline)
+    _mark_changed(session, event, version)
     return True
 
 
 def remove_event(session: orm.Session, timeline: Timeline, event: Event) -> bool:
     """Take ``event`` out of ``timeline`` (it stays in the others); return False when it
-    was not there. Does not commit."""
-    place = session.get(TimelineEvent, (timeline.id, event.id))
+    was not there. Does not commit. Locks as :func:`add_event` does, for the same
+    reason (a deletion of the timeline deletes its places after the store version)."""
+    writes.lock_events(session, [event.id])
+    place = session.get(TimelineEvent, (timeline.id, event.id), populate_existing=True)
     if place is None:
         return False
+    version = record_timeline_change(session, [timeline.id])
     session.delete(place)
     session.flush()
-    _changed(session, event, timeline)
+    _mark_changed(session, event, version)
     return True
 
 
-def _lock_events(session: orm.Session, event_ids: list[str]) -> None:
-    """Lock the rows of ``event_ids`` (PostgreSQL; SQLite has one writer) before the store
-    version's: event writes lock their event first, then the version, and so do we."""
-    for at in range(0, len(event_ids), 500):
-        chunk = event_ids[at : at + 500]
-        session.execute(sa.select(Event.id).where(Event.id.in_(chunk)).with_for_update())
-
-
-def _changed(session: orm.Session, event: Event, timeline: Timeline) -> None:
-    """Give ``event`` a change of ``timeline`` only: the calendars kept in memory patch
-    it in or out (:class:`timeline.publish.assembly.Assembler` reads the events with a
-    newer ``change_version``)."""
-    _lock_events(session, [event.id])
-    version = record_timeline_change(session, [timeline.id])
+def _mark_changed(session: orm.Session, event: Event, version: int) -> None:
+    """Give ``event`` the change ``version`` of one of its timelines only: the calendars
+    kept in memory patch it in or out (:class:`timeline.publish.assembly.Assembler`
+    reads the events with a newer ``change_version``)."""
     session.execute(
         sa.update(Event).where(Event.id == event.id).values(change_version=version),
         execution_options={"synchronize_session": False},
@@ -252,7 +254,7 @@ def place_events(session: orm.Session, timeline_id: int, event_ids: Collection[s
     session.execute(
         sa.insert(TimelineEvent), [{"timeline_id": timeline_id, "event_id": i} for i in missing]
     )
-    _lock_events(session, missing)
+    writes.lock_events(session, missing)
     version = record_timeline_change(session, [timeline_id])
     for at in range(0, len(missing), 500):
         session.execute(

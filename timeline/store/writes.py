@@ -43,6 +43,18 @@ class StoreError(ValueError):
 CREATE_ATTEMPTS = 16
 
 
+def lock_events(session: orm.Session, event_ids: list[str]) -> None:
+    """Lock the rows of the events ``event_ids`` until the transaction ends (PostgreSQL:
+    ``SELECT ... FOR UPDATE``; SQLite has one writer, which ``BEGIN IMMEDIATE`` makes
+    wait its turn). Taken before the store version's
+    (:func:`timeline.store.stamp.record_change`), the order in which every write that
+    changes an event locks them, so that no two writers wait for each other. Read after
+    it, under READ COMMITTED, an event is as the last write that changed it left it."""
+    for at in range(0, len(event_ids), 500):
+        chunk = event_ids[at : at + 500]
+        session.execute(sa.select(Event.id).where(Event.id.in_(chunk)).with_for_update())
+
+
 class EventExistsError(StoreError):
     """An event with this id exists already with other content (HTTP 409)."""
 
