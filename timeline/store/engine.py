@@ -191,15 +191,19 @@ def begin_write(session: orm.Session) -> None:
 
 def begin_write_after_reads(session: orm.Session) -> None:
     """Start ``session``'s write transaction as :func:`begin_write` does, ending first
-    the transaction that its reads began, if any (committed: it changed nothing). On
-    SQLite a write in a transaction begun by a read must upgrade it, which SQLite
-    refuses at once ("database is locked", SQLITE_BUSY_SNAPSHOT) when another write has
-    committed since; ``BEGIN IMMEDIATE`` waits its turn instead. Raises RuntimeError
-    when the session holds changes not yet flushed (they would be committed)."""
+    the transaction that its reads began, if any (committed: it changed nothing), and
+    expiring what the session has loaded: the write reads it again, as it is once the write's turn
+    has come (a copy of the event from before a concurrent change would have its old
+    ``sequence``). On SQLite a write in a transaction begun by a read must upgrade it,
+    which SQLite refuses at once ("database is locked", SQLITE_BUSY_SNAPSHOT) when
+    another write has committed since; ``BEGIN IMMEDIATE`` waits its turn instead.
+    Raises RuntimeError when the session holds changes not yet flushed (they would be
+    committed)."""
     if session.new or session.dirty or session.deleted:
         raise RuntimeError("the session holds changes: begin the write before them")
     if session.in_transaction():
         session.commit()
+    session.expire_all()  # kept by earlier commits too (expire_on_commit=False)
     begin_write(session)
 
 

@@ -122,6 +122,7 @@ def update(
     session = db.get_session()
     begin_write_after_reads(session)
     try:
+        writes.lock_events(session, [event_id])  # copies sent at once: one at a time
         event = live_event(session, event_id)
         _check_event(session, principal, event)
         if sequence is not None and sequence != event.sequence:
@@ -142,6 +143,7 @@ def delete(event_id: str, *, principal: Principal) -> None:
     session = db.get_session()
     begin_write_after_reads(session)
     try:
+        writes.lock_events(session, [event_id])
         event = live_event(session, event_id)
         _check_event(session, principal, event)
         writes.delete_event(session, event, author=principal.name)
