@@ -142,6 +142,10 @@ def test_memberships_written_as_their_timeline_is_deleted_or_renamed(database_ur
     with live_server(database_url, env={"TIMELINE_SEED_ON_START": "false"}) as server:
         ids = [_post(server.url, headers, {"title": f"Placed {n}", "start": "2025-05-01"})[1]
                for n in range(4)]  # fmt: skip
+        # Each place put twice at once: it is made once, and found made once.
+        assert _send(server.url, headers, "POST", "/api/timelines", {"slug": "both"}) == 201
+        twice = [("PUT", f"/api/timelines/both/events/{i}", None) for i in ids * 2]
+        assert Counter(_all_at_once(server.url, headers, twice)) == {201: 4, 204: 4}
         for round_, change in enumerate(["DELETE", "PATCH"] * 2):
             slug = f"t{round_}"
             assert _send(server.url, headers, "POST", "/api/timelines", {"slug": slug}) == 201
