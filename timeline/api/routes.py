@@ -51,7 +51,7 @@ from timeline.http.filters import (
     read_filter,
 )
 from timeline.http.jsonbody import idempotency_key, read_json
-from timeline.http.lookup import any_event, live_event
+from timeline.http.lookup import any_event, event_to_change, live_event
 from timeline.store import writes
 from timeline.store.engine import begin_write
 from timeline.store.languages import lookup
@@ -370,7 +370,7 @@ def patch_event(event_id: str) -> Response:
     patch = read_json(PATCH_TYPES, "Accept-Patch")
     validate(schemas.EventPatch, patch)
     with write_unit() as session:
-        event = live_event(session, event_id)
+        event = event_to_change(session, event_id)
         check_event_rights(session, principal, event)
         _check_if_match(event)
         data = _parse(patched_body(event, patch))
@@ -390,7 +390,7 @@ def delete_event(event_id: str) -> Response:
     principal = require_token()
     author = principal.name
     with write_unit() as session:
-        event = live_event(session, event_id)
+        event = event_to_change(session, event_id)
         check_event_rights(session, principal, event)
         _check_if_match(event)
         writes.delete_event(session, event, author=author)

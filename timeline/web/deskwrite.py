@@ -18,7 +18,7 @@ from sqlalchemy import orm
 from timeline.events.parse import assign_id, parse_event, patched_body, request_hash
 from timeline.events.problems import ProblemError
 from timeline.http import db
-from timeline.http.lookup import live_event
+from timeline.http.lookup import event_to_change
 from timeline.store import writes
 from timeline.store.engine import begin_write_after_reads
 from timeline.store.models import Event, IdempotencyKey
@@ -122,8 +122,7 @@ def update(
     session = db.get_session()
     begin_write_after_reads(session)
     try:
-        writes.lock_events(session, [event_id])  # copies sent at once: one at a time
-        event = live_event(session, event_id)
+        event = event_to_change(session, event_id)  # copies sent at once: one at a time
         _check_event(session, principal, event)
         if sequence is not None and sequence != event.sequence:
             raise ProblemError(412, "The event was changed meanwhile: open it again.")
@@ -143,8 +142,7 @@ def delete(event_id: str, *, principal: Principal) -> None:
     session = db.get_session()
     begin_write_after_reads(session)
     try:
-        writes.lock_events(session, [event_id])
-        event = live_event(session, event_id)
+        event = event_to_change(session, event_id)
         _check_event(session, principal, event)
         writes.delete_event(session, event, author=principal.name)
         session.commit()
