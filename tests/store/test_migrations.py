@@ -11,8 +11,8 @@ from flask import Flask
 
 from tests.conftest import AppFactory, create_token
 from timeline.http import db
-from timeline.store import migrations
-from timeline.store.models import Base, Event
+from timeline.store import migrations, writes
+from timeline.store.models import Base, Event, Revision
 from timeline.store.queries import NEWEST_FIRST, EventFilter, conditions
 
 
@@ -211,3 +211,23 @@ def test_a_store_written_before_recurrence_is_served_with_the_same_content(
     assert after == before
     api = second.test_client().get("/api/events/meeting").get_json()
     assert (api["status"], api["rrule"], api["rdate"]) == ("confirmed", None, [])
+
+
+def test_an_events_history_reads_the_unique_index_of_its_revisions(seeded_app: Flask) -> None:
+    """Migration 0014 dropped ix_revisions_event_id: an event's revisions, in sequence
+    order, are read through uq_revisions_event_seq (event_id, sequence), with no sort."""
+    with seeded_app.app_context():
+        session = db.get_session()
+        names = sa.inspect(session.connection()).get_indexes("revisions")
+        assert "ix_revisions_event_id" not in [index["name"] for index in names]
+        event_id = session.scalars(sa.select(Event.id).limit(1)).one()
+        assert [r.sequence for r in writes.revisions(session, event_id)] == [0]
+        if session.get_bind().dialect.name != "sqlite":
+            return  # PostgreSQL plans by its statistics; the SQLite plan is the checked one
+        stmt = sa.select(Revision).where(Revision.event_id == event_id)
+        sql = stmt.order_by(Revision.sequence).compile(
+            session.get_bind(), compile_kwargs={"literal_binds": True}
+        )
+        plan = " ".join(row[3] for row in session.execute(sa.text(f"EXPLAIN QUERY PLAN {sql}")))
+    assert "USING INDEX sqlite_autoindex_revisions_1 (event_id=?)" in plan, plan
+    assert "TEMP B-TREE" not in plan

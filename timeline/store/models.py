@@ -354,7 +354,8 @@ class Revision(Base):
     __table_args__ = (sa.UniqueConstraint("event_id", "sequence", name="uq_revisions_event_seq"),)
 
     id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
-    event_id: orm.Mapped[str] = orm.mapped_column(sa.ForeignKey("events.id"), index=True)
+    # Looked up through uq_revisions_event_seq, whose first column it is.
+    event_id: orm.Mapped[str] = orm.mapped_column(sa.ForeignKey("events.id"))
     sequence: orm.Mapped[int]
     action: orm.Mapped[str] = orm.mapped_column(sa.String(10))
     author: orm.Mapped[str] = orm.mapped_column(sa.String(100))
