@@ -12,8 +12,10 @@ from flask import Flask
 from tests.conftest import AppFactory, create_token
 from timeline.http import db
 from timeline.store import migrations, writes
+from timeline.store.engine import begin_write
 from timeline.store.models import Base, Event, Revision
-from timeline.store.queries import NEWEST_FIRST, EventFilter, conditions
+from timeline.store.queries import NEWEST_FIRST, EventFilter, conditions, recurring_before
+from timeline.store.values import EventData
 
 
 def test_migrations_build_the_models_schema(app: Flask) -> None:
@@ -231,3 +233,42 @@ def test_an_events_history_reads_the_unique_index_of_its_revisions(seeded_app: F
         plan = " ".join(row[3] for row in session.execute(sa.text(f"EXPLAIN QUERY PLAN {sql}")))
     assert "USING INDEX sqlite_autoindex_revisions_1 (event_id=?)" in plan, plan
     assert "TEMP B-TREE" not in plan
+
+
+def test_the_recurring_events_before_a_window_are_read_through_their_own_index(
+    seeded_app: Flask,
+) -> None:
+    """Migration 0015: the recurring events begun before a window's first day (read for
+    every page, and every feed or listing with ``from``) come from the partial index
+    ix_events_recurring, not from every event begun before the window's end (250 ms for
+    the page at 100,000 events on SQLite). A database uses a partial index only for a
+    query whose condition implies the index's: with sequential scans off, PostgreSQL
+    shows that it may; SQLite, with no statistics, must choose it by itself."""
+    flt = EventFilter(start=dt.date(2025, 2, 1), until=dt.date(2025, 2, 10), timeline=1)
+    with seeded_app.app_context():
+        session = db.get_session()
+        stmt = recurring_before(session, flt).order_by(Event.id)
+        sql = stmt.compile(session.get_bind(), compile_kwargs={"literal_binds": True})
+        if session.get_bind().dialect.name == "sqlite":
+            rows = session.execute(sa.text(f"EXPLAIN QUERY PLAN {sql}")).all()
+            plan = " ".join(row[3] for row in rows)
+            assert "SEARCH events USING INDEX ix_events_recurring (deleted=? AND start<?)" in plan
+        else:
+            session.execute(sa.text("SET LOCAL enable_seqscan = off"))
+            plan = " ".join(session.scalars(sa.text(f"EXPLAIN {sql}")))
+            assert "ix_events_recurring" in plan, plan
+        # What it reads: exactly the recurring events, deleted or not as asked.
+        session.rollback()
+        weekly = EventData(
+            id="weekly-call",
+            title="Weekly call",
+            start=dt.date(2025, 1, 6),
+            end=dt.date(2025, 1, 7),
+            all_day=True,
+            rrule="FREQ=WEEKLY;COUNT=8",
+        )
+        begin_write(session)
+        writes.create_event(session, weekly, author="test")
+        session.commit()
+        found = [event.id for event in session.scalars(recurring_before(session, flt))]
+    assert found == ["weekly-call"]
