@@ -21,7 +21,7 @@ from timeline.http import db
 from timeline.http.cors import public_reads
 from timeline.http.jsonbody import read_json
 from timeline.http.lookup import live_event
-from timeline.http.timelines import find, find_before_write
+from timeline.http.timelines import find, find_before_write, not_found
 from timeline.store import timelines
 from timeline.store.engine import begin_write
 from timeline.store.languages import LanguageTagError, canonical_tag
@@ -167,6 +167,8 @@ def patch_view(slug: str) -> Response:
             )
         except timelines.TimelineError as error:
             raise _timeline_problem(error) from None
+        except timelines.TimelineNotFoundError:  # deleted while this waited its turn
+            raise not_found(slug) from None
         response = _json(timeline_output(timeline))
     return response
 

@@ -41,7 +41,7 @@ def find(slug: str) -> Timeline:
     try:
         return timelines.by_slug(db.get_session(), slug)
     except timelines.TimelineNotFoundError:
-        raise _not_found(slug) from None
+        raise not_found(slug) from None
 
 
 def find_before_write(slug: str) -> tuple[int, str]:
@@ -54,11 +54,12 @@ def find_before_write(slug: str) -> tuple[int, str]:
     with db.read_before_write() as connection:
         row = connection.execute(query).first()
     if row is None:
-        raise _not_found(slug)
+        raise not_found(slug)
     return int(row.id), str(row.slug)
 
 
-def _not_found(slug: str) -> ProblemError:
+def not_found(slug: str) -> ProblemError:
+    """The 404 of a timeline ``slug`` that does not exist (its slug cut to 100 characters)."""
     shown = slug if len(slug) <= 100 else slug[:97] + "..."
     return ProblemError(404, f"There is no timeline {shown!r}.")
 

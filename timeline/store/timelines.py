@@ -143,14 +143,20 @@ def update_timeline(
 ) -> None:
     """Change what is given of ``timeline`` (a new ``slug`` moves its URLs; ``texts``
     replace all of them; ``clear_timezone`` makes its zone UTC). Raises TimelineError
-    as :func:`create_timeline`. Does not commit."""
+    as :func:`create_timeline`, and TimelineNotFoundError when ``timeline`` was deleted
+    by a write that committed while this one waited for the store version. Does not
+    commit."""
+    was = timeline.slug
     if slug is not None:
         _check_slug(session, slug, timeline)
     # The store version first, then the timelines' rows: the order every write locks them
     # in (PostgreSQL), so that no two writers wait for each other. Every page lists the
     # timelines (their slugs and titles): each timeline's version moves.
     record_timeline_change(session, None)
-    session.refresh(timeline)
+    try:
+        session.refresh(timeline)  # as the writes before this one left it
+    except sa.exc.InvalidRequestError:  # its row is gone
+        raise TimelineNotFoundError(was) from None
     if slug is not None:
         timeline.slug = slug
     if texts is not None:
